@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Config is everything Haven reads from its environment, read once here.
+type Config struct {
+	DatabaseURL  string // DATABASE_URL; empty starts a private cluster under DataDir
+	Addr         string // HAVEN_ADDR
+	DataDir      string // HAVEN_DATA_DIR
+	DemoPassword string // HAVEN_DEMO_PASSWORD
+	CookieSecure string // HAVEN_COOKIE_SECURE: auto, true or false
+	TLSCert      string // HAVEN_TLS_CERT
+	TLSKey       string // HAVEN_TLS_KEY
+	LogLevel     string // HAVEN_LOG_LEVEL: debug, info, warn, error
+}
+
+// DefaultDemoPassword is printed by `make run`; it is only ever used for the
+// fictional demo school.
+const DefaultDemoPassword = "haven-demo-password"
+
+func loadConfig() Config {
+	return Config{
+		DatabaseURL:  os.Getenv("DATABASE_URL"),
+		Addr:         envOr("HAVEN_ADDR", "127.0.0.1:8080"),
+		DataDir:      envOr("HAVEN_DATA_DIR", ".data"),
+		DemoPassword: envOr("HAVEN_DEMO_PASSWORD", DefaultDemoPassword),
+		CookieSecure: envOr("HAVEN_COOKIE_SECURE", "auto"),
+		TLSCert:      os.Getenv("HAVEN_TLS_CERT"),
+		TLSKey:       os.Getenv("HAVEN_TLS_KEY"),
+		LogLevel:     envOr("HAVEN_LOG_LEVEL", "info"),
+	}
+}
+
+func envOr(key, def string) string {
+	if v := strings.TrimSpace(os.Getenv(key)); v != "" {
+		return v
+	}
+	return def
+}
+
+// TLS reports whether Haven terminates TLS itself.
+func (c Config) TLS() bool { return c.TLSCert != "" && c.TLSKey != "" }
+
+// SecureCookies decides the session cookie's Secure flag: "auto" turns it
+// off only for plain HTTP on a loopback address, i.e. local development.
+func (c Config) SecureCookies() (bool, error) {
+	switch c.CookieSecure {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	case "auto":
+		if c.TLS() {
+			return true, nil
+		}
+		host, _, err := net.SplitHostPort(c.Addr)
+		if err != nil {
+			return false, fmt.Errorf("HAVEN_ADDR %q: %w", c.Addr, err)
+		}
+		if host == "localhost" {
+			return false, nil
+		}
+		ip := net.ParseIP(host)
+		return ip == nil || !ip.IsLoopback(), nil
+	}
+	return false, fmt.Errorf("HAVEN_COOKIE_SECURE must be auto, true or false, not %q", c.CookieSecure)
+}
+
+// PostgresDir is where the private cluster lives.
+func (c Config) PostgresDir() string { return filepath.Join(c.DataDir, "postgres") }

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/havenapp/haven/internal/demo"
+)
+
+// loadDemo loads the demo school into an empty database. On a database that
+// already holds a school it does nothing, or fails when mustBeEmpty.
+func loadDemo(ctx context.Context, cfg Config, logger *slog.Logger, db *database, mustBeEmpty bool) error {
+	n, err := db.SchoolCount(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		if mustBeEmpty {
+			return errors.New("the database already holds a school; the demo school is only loaded into an empty database")
+		}
+		return nil
+	}
+	logger.Info("loading the demo school")
+	if err := demo.Load(ctx, db.DB, cfg.DemoPassword); err != nil {
+		return fmt.Errorf("load demo school: %w", err)
+	}
+	logger.Info("demo school loaded", "school", demo.SchoolName)
+	return nil
+}
+
+func printDemoSignIns(w io.Writer, url, password string) {
+	fmt.Fprintf(w, "\nHaven is ready at %s\n\nDemo sign-ins for %s (password: %s):\n", url, demo.SchoolName, password)
+	for _, a := range demo.Accounts {
+		fmt.Fprintf(w, "  %-22s %s\n", a.Email, a.Role.Label())
+	}
+	fmt.Fprintln(w, "\nPress Ctrl-C to stop.")
+}

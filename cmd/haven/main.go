@@ -1,0 +1,83 @@
+// Command haven serves Haven, the safeguarding record for schools, and
+// manages its database.
+//
+//	haven serve [-demo]   serve; -demo loads the demo school into an empty database
+//	haven migrate         apply pending migrations
+//	haven demo            load the demo school into an empty database
+//	haven user add ...    create an account (the first administrator of a real school)
+//
+// With no DATABASE_URL, each command runs on a private PostgreSQL cluster
+// under $HAVEN_DATA_DIR/postgres, started and stopped around it.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `usage: haven <command> [flags]
+
+commands:
+  serve [-demo]   serve Haven on HAVEN_ADDR; -demo loads the demo school if the database is empty
+  migrate         apply pending database migrations
+  demo            load the demo school into an empty database
+  user add        create an account: -school NAME -email E -name N -role R [-role R...]
+                  (the password is read from HAVEN_NEW_PASSWORD or standard input)
+`
+
+func main() {
+	cfg := loadConfig()
+	logger := newLogger(cfg.LogLevel)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if err := run(ctx, cfg, logger, os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "haven:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, cfg Config, logger *slog.Logger, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return flag.ErrHelp
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, cfg, logger, args[1:])
+	case "migrate":
+		return withDatabase(ctx, cfg, logger, func(ctx context.Context, db *database) error { return nil })
+	case "demo":
+		return withDatabase(ctx, cfg, logger, func(ctx context.Context, db *database) error {
+			return loadDemo(ctx, cfg, logger, db, true)
+		})
+	case "user":
+		if len(args) < 2 || args[1] != "add" {
+			fmt.Fprint(os.Stderr, usage)
+			return flag.ErrHelp
+		}
+		return userAdd(ctx, cfg, logger, args[2:])
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	}
+	fmt.Fprint(os.Stderr, usage)
+	return flag.ErrHelp
+}
+
+func newLogger(level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/havenapp/haven/internal/password"
+	"github.com/havenapp/haven/internal/postgres"
+	"github.com/havenapp/haven/internal/safeguarding"
+)
+
+type roleFlags []safeguarding.Role
+
+func (r *roleFlags) String() string { return fmt.Sprint(*r) }
+func (r *roleFlags) Set(s string) error {
+	role, ok := safeguarding.ParseRole(s)
+	if !ok {
+		return fmt.Errorf("unknown role %q (one of %v)", s, safeguarding.AllRoles)
+	}
+	*r = append(*r, role)
+	return nil
+}
+
+// userAdd creates an account, creating its school if no school of that name
+// exists yet (the first administrator of a real school).
+func userAdd(ctx context.Context, cfg Config, logger *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	school := fs.String("school", "", "the school's name (created if it does not exist)")
+	email := fs.String("email", "", "the person's e-mail address, used to sign in")
+	name := fs.String("name", "", "the person's full name")
+	title := fs.String("title", "", "job title")
+	var roles roleFlags
+	fs.Var(&roles, "role", "a role: staff, dsl, deputy_dsl, principal, chair, governor or admin (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *school == "" || *email == "" || *name == "" || len(roles) == 0 {
+		fs.Usage()
+		return errors.New("-school, -email, -name and at least one -role are required")
+	}
+	plain := os.Getenv("HAVEN_NEW_PASSWORD")
+	if plain == "" {
+		fmt.Fprint(os.Stderr, "Password (12 characters or more): ")
+		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return fmt.Errorf("read password: %w", err)
+		}
+		plain = strings.TrimRight(line, "\r\n")
+	}
+	if msg := password.Check(plain); msg != "" {
+		return errors.New(msg)
+	}
+	hash, err := password.Hash(plain)
+	if err != nil {
+		return err
+	}
+	return withDatabase(ctx, cfg, logger, func(ctx context.Context, db *database) error {
+		schoolID, err := db.SchoolByName(ctx, *school)
+		if safeguarding.ErrorCode(err) == safeguarding.ENOTFOUND {
+			schoolID, err = db.CreateSchool(ctx, *school)
+		}
+		if err != nil {
+			return err
+		}
+		id, err := db.CreatePerson(ctx, postgres.PersonInput{SchoolID: schoolID, Email: *email, FullName: *name, JobTitle: *title,
+			PasswordHash: hash, Roles: roles})
+		if err != nil {
+			return err
+		}
+		fmt.Printf("Created account %d for %s (%s) at %s\n", id, *name, postgres.NormaliseEmail(*email), *school)
+		return nil
+	})
+}

@@ -1,0 +1,99 @@
+// Package demo builds a fictional college, Haven Demo College, so that every
+// page of a fresh `make run` has something true to show. Every name is
+// invented; the generator is seeded, so two loads give the same school.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/havenapp/haven/internal/password"
+	"github.com/havenapp/haven/internal/postgres"
+	"github.com/havenapp/haven/internal/safeguarding"
+)
+
+// SchoolName is the demo school's name.
+const SchoolName = "Haven Demo College"
+
+// Account is one of the demo sign-ins, one for every role.
+type Account struct {
+	Email    string
+	Name     string
+	JobTitle string
+	Role     safeguarding.Role
+}
+
+// Accounts are the demo sign-ins, printed by `make run`.
+var Accounts = []Account{
+	{"staff@demo.test", "Sam Teacher", "Teacher of English", safeguarding.RoleStaff},
+	{"dsl@demo.test", "Dana Lead", "Designated Safeguarding Lead", safeguarding.RoleDSL},
+	{"deputy@demo.test", "Dev Deputy", "Deputy Designated Safeguarding Lead", safeguarding.RoleDeputyDSL},
+	{"principal@demo.test", "Pat Principal", "Principal", safeguarding.RolePrincipal},
+	{"chair@demo.test", "Chris Chair", "Chair of Governors", safeguarding.RoleChair},
+	{"governor@demo.test", "Gail Governor", "Governor", safeguarding.RoleGovernor},
+	{"admin@demo.test", "Alex Admin", "Data Manager", safeguarding.RoleAdmin},
+}
+
+var firstNames = []string{"Amelia", "Oliver", "Isla", "George", "Ava", "Noah", "Mia", "Arthur", "Ivy", "Leo",
+	"Freya", "Oscar", "Lily", "Harry", "Florence", "Muhammad", "Willow", "Jack", "Rosie", "Charlie",
+	"Sophia", "Freddie", "Grace", "Alfie", "Evie", "Theodore", "Poppy", "Thomas", "Ella", "Jacob",
+	"Aisha", "Kai", "Zara", "Ibrahim", "Maya", "Yusuf", "Chloe", "Reuben", "Priya", "Tomasz"}
+
+var lastNames = []string{"Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson",
+	"Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Thomas", "Clarke",
+	"Jackson", "Wood", "Harris", "Edwards", "Turner", "Martin", "Cooper", "Hill", "Ward", "Hughes",
+	"Khan", "Ahmed", "Nowak", "Okafor", "Begum", "Murphy", "O'Brien", "Kowalski", "Singh", "Ali"}
+
+var staffTitles = []string{"Teacher of Maths", "Teacher of Science", "Teacher of History", "Teaching Assistant",
+	"Head of Year 9", "Head of Year 11", "Learning Mentor", "Teacher of PE", "SENCO", "Receptionist",
+	"Teacher of Art", "Librarian", "Site Manager", "Attendance Officer", "Teacher of Computing"}
+
+// Load fills an empty database with the demo school, every account with the
+// given password.
+func Load(ctx context.Context, db *postgres.DB, demoPassword string) error {
+	rng := rand.New(rand.NewPCG(2026, 9))
+	hash, err := password.Hash(demoPassword)
+	if err != nil {
+		return err
+	}
+	schoolID, err := db.CreateSchool(ctx, SchoolName)
+	if err != nil {
+		return err
+	}
+	for _, a := range Accounts {
+		roles := []safeguarding.Role{a.Role}
+		if a.Role == safeguarding.RoleDSL || a.Role == safeguarding.RoleDeputyDSL || a.Role == safeguarding.RolePrincipal {
+			roles = append(roles, safeguarding.RoleStaff) // they are staff too and may log concerns
+		}
+		if _, err := db.CreatePerson(ctx, postgres.PersonInput{SchoolID: schoolID, Email: a.Email, FullName: a.Name,
+			JobTitle: a.JobTitle, PasswordHash: hash, Roles: roles}); err != nil {
+			return fmt.Errorf("demo account %s: %w", a.Email, err)
+		}
+	}
+	// The rest of the staff room: on the roster, able to sign in with the demo password.
+	for i := range 33 {
+		first, last := firstNames[rng.IntN(len(firstNames))], lastNames[rng.IntN(len(lastNames))]
+		email := fmt.Sprintf("staff%02d@demo.test", i+1)
+		if _, err := db.CreatePerson(ctx, postgres.PersonInput{SchoolID: schoolID, Email: email, FullName: first + " " + last,
+			JobTitle: staffTitles[rng.IntN(len(staffTitles))], PasswordHash: hash, Roles: []safeguarding.Role{safeguarding.RoleStaff}}); err != nil {
+			return fmt.Errorf("demo staff %s: %w", email, err)
+		}
+	}
+	// About 43 pupils a year in years 7 to 13: 301 pupils.
+	var pupils []postgres.PupilInput
+	thisYear := time.Now().Year()
+	if time.Now().Month() < time.September {
+		thisYear--
+	}
+	for year := 7; year <= 13; year++ {
+		for range 43 {
+			// A child in year Y turned Y+5 before the 1 September that started this academic year.
+			born := time.Date(thisYear-year-5, time.September, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -rng.IntN(365)-1)
+			pupils = append(pupils, postgres.PupilInput{FirstName: firstNames[rng.IntN(len(firstNames))],
+				LastName: lastNames[rng.IntN(len(lastNames))], YearGroup: year, DateOfBirth: born})
+		}
+	}
+	return db.AddPupils(ctx, schoolID, pupils)
+}

@@ -1,0 +1,54 @@
+package httpserver
+
+import (
+	"net/http"
+
+	"github.com/havenapp/haven/internal/safeguarding"
+	"github.com/havenapp/haven/web"
+)
+
+// home shows the signed-in person the page of their primary role.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	v, _ := viewerFrom(r.Context())
+	s.render(w, r, http.StatusOK, web.HomePage(page(r.Context(), "Home"), homeFor(v)))
+}
+
+// homeFor is each role's landing page: what that person comes to Haven to do.
+func homeFor(v safeguarding.Viewer) web.Home {
+	logConcern := web.HomeSection{Title: "Log a concern",
+		Body: "Record a worry about a child or an adult. If a child is in immediate danger, call the police on 999 first.", NotBuiltYet: true}
+	switch v.Roles.Primary() {
+	case safeguarding.RoleDSL, safeguarding.RoleDeputyDSL:
+		return web.Home{Heading: "Safeguarding", Lead: "Concerns that need you, and the children you are following.", Sections: []web.HomeSection{
+			{Title: "Concerns queue", Body: "New and open concerns, urgent first.", NotBuiltYet: true},
+			logConcern,
+			{Title: "Training records", Body: "Who is in date with safeguarding training.", NotBuiltYet: true},
+		}}
+	case safeguarding.RolePrincipal:
+		return web.Home{Heading: "Principal", Lead: "Allegations about staff that you case-manage, and safeguarding oversight.", Sections: []web.HomeSection{
+			{Title: "Allegations about staff", Body: "Concerns about adults in the school, for you as case manager.", NotBuiltYet: true},
+			{Title: "Concerns about children", Body: "Read-only view of concerns about pupils.", NotBuiltYet: true},
+			{Title: "Governors' oversight report", Body: "The annual safeguarding report for governors.", NotBuiltYet: true},
+			logConcern,
+		}}
+	case safeguarding.RoleChair:
+		return web.Home{Heading: "Chair of governors", Lead: "Allegations about the principal, and safeguarding oversight.", Sections: []web.HomeSection{
+			{Title: "Allegations about the principal", Body: "Concerns for you as case manager.", NotBuiltYet: true},
+			{Title: "Governors' oversight report", Body: "The annual safeguarding report for governors.", NotBuiltYet: true},
+		}}
+	case safeguarding.RoleGovernor:
+		return web.Home{Heading: "Governor", Lead: "Safeguarding oversight for the governing body.", Sections: []web.HomeSection{
+			{Title: "Governors' oversight report", Body: "Aggregate figures for the academic year; no child or concern is named.", NotBuiltYet: true},
+		}}
+	case safeguarding.RoleAdmin:
+		return web.Home{Heading: "Administration", Lead: "Accounts, roles and the school roster.", Sections: []web.HomeSection{
+			{Title: "Accounts and roles", Body: "Add staff, set their roles, deactivate leavers.", NotBuiltYet: true},
+			{Title: "Pupil and staff roster", Body: "Import and update pupils and staff.", NotBuiltYet: true},
+			{Title: "Sign-in audit log", Body: "Every sign-in, failed sign-in and sign-out.", NotBuiltYet: true},
+		}}
+	}
+	return web.Home{Heading: "Safeguarding", Lead: "If you are worried about a child, tell the Designated Safeguarding Lead and record it here.", Sections: []web.HomeSection{
+		logConcern,
+		{Title: "My concerns", Body: "The concerns you have logged, their status and whether feedback has been given.", NotBuiltYet: true},
+	}}
+}

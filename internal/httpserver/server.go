@@ -1,0 +1,107 @@
+// Package httpserver is Haven's web front: chi routes, middleware, sessions,
+// form decoding and the mapping of domain errors to pages.
+package httpserver
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+	"github.com/go-chi/chi/v5"
+
+	"github.com/havenapp/haven/internal/postgres"
+	"github.com/havenapp/haven/web"
+)
+
+// Config is the part of Haven's configuration the web front needs.
+type Config struct {
+	// SecureCookies marks the session cookie Secure and names it with the
+	// __Host- prefix. Off only for plain HTTP on a loopback address.
+	SecureCookies bool
+	// TLS is true when the server itself terminates TLS; it adds HSTS.
+	TLS bool
+}
+
+// Server holds what every handler needs.
+type Server struct {
+	cfg      Config
+	db       *postgres.DB
+	log      *slog.Logger
+	sessions *scs.SessionManager
+	router   chi.Router
+}
+
+// SessionCookieName returns the session cookie's name for the given setting.
+func SessionCookieName(secure bool) string {
+	if secure {
+		return "__Host-haven_session"
+	}
+	return "haven_session"
+}
+
+// New wires the routes. The returned Server is an http.Handler.
+func New(cfg Config, db *postgres.DB, logger *slog.Logger) *Server {
+	sm := scs.New()
+	sm.Store = pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute)
+	sm.IdleTimeout = 30 * time.Minute
+	sm.Lifetime = 12 * time.Hour
+	sm.Cookie.Name = SessionCookieName(cfg.SecureCookies)
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.SecureCookies
+	sm.Cookie.Path = "/"
+	sm.Cookie.Persist = false
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		logger.Error("session store", "err", err)
+		renderError(w, r, http.StatusInternalServerError)
+	}
+
+	s := &Server{cfg: cfg, db: db, log: logger, sessions: sm}
+	s.router = s.routes()
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+func (s *Server) routes() chi.Router {
+	r := chi.NewRouter()
+	r.Use(s.logRequests, s.recoverPanics, s.securityHeaders, crossOriginProtection)
+
+	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
+	r.Handle("/static/*", web.StaticHandler())
+
+	r.Group(func(r chi.Router) {
+		r.Use(noStore, s.sessions.LoadAndSave, s.loadViewer)
+		r.Get("/", s.root)
+		r.Get("/sign-in", s.signInForm)
+		r.Post("/sign-in", s.signIn)
+		r.Post("/sign-out", s.signOut)
+
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireSignIn)
+			r.Get("/home", s.home)
+		})
+		r.NotFound(func(w http.ResponseWriter, r *http.Request) { renderError(w, r, http.StatusNotFound) })
+		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { renderError(w, r, http.StatusNotFound) })
+	})
+	return r
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := s.db.Ping(r.Context()); err != nil {
+		s.log.Warn("database not reachable", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unavailable\n"))
+		return
+	}
+	w.Write([]byte("ok\n"))
+}

@@ -1,0 +1,70 @@
+package httpserver
+
+import (
+	"context"
+	"net"
+	"net/http"
+
+	"github.com/havenapp/haven/internal/safeguarding"
+)
+
+type ctxKey int
+
+const viewerKey ctxKey = iota
+
+// sessionPersonID is the session key holding the signed-in person's id.
+const sessionPersonID = "person_id"
+
+// viewerFrom returns the signed-in person, if any.
+func viewerFrom(ctx context.Context) (safeguarding.Viewer, bool) {
+	v, ok := ctx.Value(viewerKey).(safeguarding.Viewer)
+	return v, ok
+}
+
+// loadViewer puts the signed-in person, freshly read with their current
+// roles, into the request's context. A person deactivated since signing in
+// is signed out.
+func (s *Server) loadViewer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := s.sessions.GetInt64(r.Context(), sessionPersonID)
+		if id == 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		v, err := s.db.Viewer(r.Context(), id)
+		switch safeguarding.ErrorCode(err) {
+		case "":
+			r = r.WithContext(context.WithValue(r.Context(), viewerKey, v))
+		case safeguarding.ENOTFOUND:
+			s.sessions.Remove(r.Context(), sessionPersonID)
+		default:
+			s.serverError(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requireSignIn sends a visitor who is not signed in to the sign-in page,
+// remembering where they were going.
+func (s *Server) requireSignIn(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := viewerFrom(r.Context()); !ok {
+			if r.Method == http.MethodGet {
+				s.sessions.Put(r.Context(), "return_to", r.URL.RequestURI())
+			}
+			http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// clientAddress is the address recorded in the audit log.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

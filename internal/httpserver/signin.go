@@ -1,0 +1,89 @@
+package httpserver
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/havenapp/haven/internal/safeguarding"
+	"github.com/havenapp/haven/web"
+)
+
+func (s *Server) root(w http.ResponseWriter, r *http.Request) {
+	if _, ok := viewerFrom(r.Context()); ok {
+		http.Redirect(w, r, "/home", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+}
+
+func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
+	if _, ok := viewerFrom(r.Context()); ok {
+		http.Redirect(w, r, "/home", http.StatusSeeOther)
+		return
+	}
+	f := web.SignInForm{Notice: s.sessions.PopString(r.Context(), "notice")}
+	s.render(w, r, http.StatusOK, web.SignInPage(page(r.Context(), "Sign in"), f))
+}
+
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		renderError(w, r, http.StatusNotFound)
+		return
+	}
+	email := strings.TrimSpace(r.PostForm.Get("email"))
+	plain := r.PostForm.Get("password")
+	f := web.SignInForm{Email: email}
+	if email == "" {
+		f.Errors = append(f.Errors, web.FieldError{Field: "email", Message: "Enter your e-mail address"})
+	}
+	if plain == "" {
+		f.Errors = append(f.Errors, web.FieldError{Field: "password", Message: "Enter your password"})
+	}
+	if f.Errors.Any() {
+		s.render(w, r, http.StatusUnprocessableEntity, web.SignInPage(page(r.Context(), "Sign in"), f))
+		return
+	}
+
+	v, err := s.db.SignIn(r.Context(), email, plain, clientAddress(r))
+	if safeguarding.ErrorCode(err) == safeguarding.EUNAUTHORIZED {
+		f.Errors = web.Errors{{Field: "email", Message: safeguarding.ErrorMessage(err)}}
+		s.render(w, r, http.StatusUnprocessableEntity, web.SignInPage(page(r.Context(), "Sign in"), f))
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+
+	// A new token at sign-in, so a token planted before it is worthless.
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	returnTo := s.sessions.PopString(r.Context(), "return_to")
+	s.sessions.Put(r.Context(), sessionPersonID, v.PersonID)
+	if !strings.HasPrefix(returnTo, "/") || strings.HasPrefix(returnTo, "//") {
+		returnTo = "/home"
+	}
+	http.Redirect(w, r, returnTo, http.StatusSeeOther)
+}
+
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
+	if v, ok := viewerFrom(r.Context()); ok {
+		if err := s.db.Audit(r.Context(), auditEvent(r, v, "sign_out", "person")); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	// Destroy forgets the session; a fresh one carries the notice.
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.sessions.Put(r.Context(), "notice", "You have been signed out.")
+	http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+}

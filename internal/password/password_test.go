@@ -1,0 +1,44 @@
+package password
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestHashAndVerify(t *testing.T) {
+	h, err := Hash("correct horse battery staple")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Errorf("hash %q does not carry the required parameters", h)
+	}
+	if !Verify("correct horse battery staple", h) {
+		t.Error("the right password was refused")
+	}
+	if Verify("correct horse battery stapLe", h) {
+		t.Error("a wrong password was accepted")
+	}
+	if Verify("anything", "") || Verify("anything", "$argon2id$garbage") {
+		t.Error("a malformed hash matched")
+	}
+	h2, _ := Hash("correct horse battery staple")
+	if h == h2 {
+		t.Error("two hashes of one password share a salt")
+	}
+}
+
+func TestCheck(t *testing.T) {
+	for _, tc := range []struct {
+		pw, want string
+	}{
+		{"short", "Password must be 12 characters or more"},
+		{"Password1234", "This password is in a list of passwords stolen in data breaches. Choose a different one"},
+		{"a long enough passphrase", ""},
+		{strings.Repeat("x", 257), "Password must be 256 characters or fewer"},
+	} {
+		if got := Check(tc.pw); got != tc.want {
+			t.Errorf("Check(%q) = %q, want %q", tc.pw, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,64 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// AuditEvent is one line of the append-only audit log.
+type AuditEvent struct {
+	SchoolID int64 // 0 when unknown (a failed sign-in with an unknown e-mail)
+	ActorID  int64 // 0 when unknown
+	Action   string
+	Object   string
+	Address  string
+	Detail   string
+}
+
+// AuditRecord is an AuditEvent as stored.
+type AuditRecord struct {
+	AuditEvent
+	ID int64
+	At time.Time
+}
+
+// Audit writes one event.
+func (db *DB) Audit(ctx context.Context, e AuditEvent) error {
+	return audit(ctx, db.Pool, e)
+}
+
+// querier is what both a pool and a transaction offer.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func audit(ctx context.Context, q querier, e AuditEvent) error {
+	_, err := q.Exec(ctx, `INSERT INTO audit_log (school_id, actor_id, action, object, address, detail)
+		VALUES (NULLIF($1, 0), NULLIF($2, 0), $3, $4, $5, $6)`,
+		e.SchoolID, e.ActorID, e.Action, e.Object, e.Address, e.Detail)
+	if err != nil {
+		return fmt.Errorf("write audit log: %w", err)
+	}
+	return nil
+}
+
+// AuditLog returns the most recent events of a school, newest first (for the
+// administrator's view and for tests). schoolID 0 returns events with no school.
+func (db *DB) AuditLog(ctx context.Context, schoolID int64, limit int) ([]AuditRecord, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT id, at, coalesce(school_id, 0), coalesce(actor_id, 0), action, object, address, detail
+		FROM audit_log WHERE coalesce(school_id, 0) = $1 ORDER BY id DESC LIMIT $2`, schoolID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read audit log: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (AuditRecord, error) {
+		var a AuditRecord
+		err := r.Scan(&a.ID, &a.At, &a.SchoolID, &a.ActorID, &a.Action, &a.Object, &a.Address, &a.Detail)
+		return a, err
+	})
+}

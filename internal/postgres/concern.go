@@ -1,0 +1,158 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/havenapp/haven/internal/safeguarding"
+)
+
+// ConcernInput is a concern as a member of staff submits it. The form has
+// validated it; the store re-checks only what the database must guarantee.
+type ConcernInput struct {
+	SubmissionToken  string // one per form: a resent form files one concern
+	SubjectKind      safeguarding.SubjectKind
+	PupilIDs         []int64
+	SubjectPersonID  int64
+	SubjectAdultName string
+	SubjectAdultRole string
+	Categories       []string
+	Indicators       []string
+	WhatHappened     string
+	ChildsWords      string
+	HappenedOn       time.Time
+	HappenedTime     string
+	Location         string
+	OthersTold       string
+	ActionsTaken     string
+	Urgent           bool
+}
+
+// LogConcern files a concern with its first chronology entry and its audit
+// line in one transaction, and discards the viewer's draft. If the same
+// submission token was filed before, it returns that concern's id and
+// duplicate=true and files nothing.
+func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernInput) (id int64, duplicate bool, err error) {
+	err = db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		route, err := routeFor(ctx, tx, v.SchoolID, in)
+		if err != nil {
+			return err
+		}
+		now := db.now().UTC().Truncate(time.Microsecond)
+		err = tx.QueryRow(ctx, `INSERT INTO concerns (school_id, route, subject_kind, subject_person_id, subject_adult_name, subject_adult_role,
+				logged_by, logged_at, submission_token, categories, indicators, what_happened, childs_words, happened_on, happened_time,
+				location, others_told, actions_taken, urgent, last_activity_at)
+			VALUES ($1, $2, $3, NULLIF($4, 0), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $8)
+			ON CONFLICT (school_id, submission_token) DO NOTHING
+			RETURNING id`,
+			v.SchoolID, route, in.SubjectKind, in.SubjectPersonID, in.SubjectAdultName, in.SubjectAdultRole,
+			v.PersonID, now, in.SubmissionToken, in.Categories, nonNil(in.Indicators), in.WhatHappened, in.ChildsWords, in.HappenedOn, in.HappenedTime,
+			in.Location, in.OthersTold, in.ActionsTaken, in.Urgent).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			duplicate = true
+			return tx.QueryRow(ctx, `SELECT id FROM concerns WHERE school_id = $1 AND submission_token = $2`, v.SchoolID, in.SubmissionToken).Scan(&id)
+		}
+		if err != nil {
+			return fmt.Errorf("insert concern: %w", err)
+		}
+		for _, p := range in.PupilIDs {
+			if _, err := tx.Exec(ctx, `INSERT INTO concern_pupils (school_id, concern_id, pupil_id) VALUES ($1, $2, $3)`, v.SchoolID, id, p); err != nil {
+				return fmt.Errorf("link pupil: %w", err)
+			}
+		}
+		snapshot, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		if err := appendEntry(ctx, tx, safeguarding.Entry{SchoolID: v.SchoolID, ConcernID: id, Kind: safeguarding.EntryConcernLogged,
+			AuthorID: v.PersonID, At: now, Body: string(snapshot)}); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM concern_drafts WHERE school_id = $1 AND person_id = $2`, v.SchoolID, v.PersonID); err != nil {
+			return fmt.Errorf("discard draft: %w", err)
+		}
+		return audit(ctx, tx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "log_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
+	})
+	return id, duplicate, err
+}
+
+// routeFor decides the route from the subject, reading a staff subject's
+// roles; a subject or pupil from another school is not found.
+func routeFor(ctx context.Context, tx pgx.Tx, schoolID int64, in ConcernInput) (safeguarding.Route, error) {
+	var roles safeguarding.Roles
+	switch in.SubjectKind {
+	case safeguarding.SubjectPupils:
+		if len(in.PupilIDs) == 0 {
+			return "", safeguarding.Errorf(safeguarding.EINVALID, "Choose the child or children the concern is about")
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM pupils WHERE school_id = $1 AND id = ANY($2)`, schoolID, in.PupilIDs).Scan(&n); err != nil {
+			return "", fmt.Errorf("check pupils: %w", err)
+		}
+		if n != len(in.PupilIDs) {
+			return "", safeguarding.Errorf(safeguarding.EINVALID, "Choose the child or children the concern is about")
+		}
+	case safeguarding.SubjectStaff:
+		var names []string
+		err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(r.role), '{}') FROM people p LEFT JOIN person_roles r ON r.school_id = p.school_id AND r.person_id = p.id
+			WHERE p.school_id = $1 AND p.id = $2 GROUP BY p.id`, schoolID, in.SubjectPersonID).Scan(&names)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return "", safeguarding.Errorf(safeguarding.EINVALID, "Choose the member of staff the concern is about")
+		}
+		if err != nil {
+			return "", fmt.Errorf("read subject's roles: %w", err)
+		}
+		for _, n := range names {
+			roles = append(roles, safeguarding.Role(n))
+		}
+	case safeguarding.SubjectOtherAdult:
+	default:
+		return "", safeguarding.Errorf(safeguarding.EINVALID, "Say who the concern is about")
+	}
+	return safeguarding.RouteFor(in.SubjectKind, roles), nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// appendEntry adds an entry to its concern's chronology, linking it by hash
+// to the entry before it. The concern row is locked first so that two
+// entries appended at once cannot both claim the same predecessor.
+func appendEntry(ctx context.Context, tx pgx.Tx, e safeguarding.Entry) error {
+	var lockedID int64
+	if err := tx.QueryRow(ctx, `SELECT id FROM concerns WHERE school_id = $1 AND id = $2 FOR NO KEY UPDATE`, e.SchoolID, e.ConcernID).Scan(&lockedID); err != nil {
+		return notFound(err, "No such concern")
+	}
+	// The viewer may not see every entry (staff see only their own), so the
+	// chain head comes from a function that runs as the owner.
+	var prev []byte
+	if err := tx.QueryRow(ctx, `SELECT haven_chain_head($1, $2)`, e.SchoolID, e.ConcernID).Scan(&prev); err != nil {
+		return fmt.Errorf("read chain head: %w", err)
+	}
+	if prev == nil {
+		prev = []byte{}
+	}
+	e.PrevHash = prev
+	e.Hash = safeguarding.ChainHash(prev, e)
+	details, err := json.Marshal(e.Details)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO chronology_entries (school_id, concern_id, kind, author_id, at, body, details, corrects_id, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, 0), $9, $10)`,
+		e.SchoolID, e.ConcernID, e.Kind, e.AuthorID, e.At, e.Body, details, e.CorrectsID, e.PrevHash, e.Hash)
+	if err != nil {
+		return fmt.Errorf("append %s entry: %w", e.Kind, err)
+	}
+	return nil
+}

@@ -1,0 +1,190 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/havenapp/haven/internal/safeguarding"
+)
+
+// concernColumns are read by scanConcern, in order, from concerns c.
+const concernColumns = `c.school_id, c.id, c.route, c.subject_kind, coalesce(c.subject_person_id, 0),
+	coalesce((SELECT full_name FROM people WHERE school_id = c.school_id AND id = c.subject_person_id), ''),
+	c.subject_adult_name, c.subject_adult_role, c.logged_by,
+	(SELECT full_name FROM people WHERE school_id = c.school_id AND id = c.logged_by), c.logged_at,
+	c.categories, c.indicators, c.what_happened, c.childs_words, c.happened_on, c.happened_time, c.location,
+	c.others_told, c.actions_taken, c.urgent, c.status, coalesce(c.assigned_to, 0),
+	coalesce((SELECT full_name FROM people WHERE school_id = c.school_id AND id = c.assigned_to), ''),
+	c.acknowledged_at, c.last_activity_at, c.feedback_given,
+	coalesce((SELECT json_agg(json_build_object('id', p.id, 'first', p.first_name, 'last', p.last_name, 'year', p.year_group) ORDER BY p.last_name, p.first_name)
+		FROM concern_pupils cp JOIN pupils p ON p.school_id = cp.school_id AND p.id = cp.pupil_id
+		WHERE cp.school_id = c.school_id AND cp.concern_id = c.id), '[]')`
+
+func scanConcern(row pgx.Row) (safeguarding.Concern, error) {
+	var c safeguarding.Concern
+	var pupils []byte
+	err := row.Scan(&c.SchoolID, &c.ID, &c.Route, &c.SubjectKind, &c.SubjectPersonID, &c.SubjectPersonName,
+		&c.SubjectAdultName, &c.SubjectAdultRole, &c.LoggedBy, &c.LoggedByName, &c.LoggedAt,
+		&c.Categories, &c.Indicators, &c.WhatHappened, &c.ChildsWords, &c.HappenedOn, &c.HappenedTime, &c.Location,
+		&c.OthersTold, &c.ActionsTaken, &c.Urgent, &c.Status, &c.AssignedTo, &c.AssignedToName,
+		&c.AcknowledgedAt, &c.LastActivityAt, &c.FeedbackGiven, &pupils)
+	if err != nil {
+		return c, err
+	}
+	var refs []struct {
+		ID    int64  `json:"id"`
+		First string `json:"first"`
+		Last  string `json:"last"`
+		Year  int    `json:"year"`
+	}
+	if err := json.Unmarshal(pupils, &refs); err != nil {
+		return c, fmt.Errorf("decode pupils: %w", err)
+	}
+	for _, r := range refs {
+		c.Pupils = append(c.Pupils, safeguarding.PupilRef{ID: r.ID, FirstName: r.First, LastName: r.Last, YearGroup: r.Year})
+	}
+	return c, nil
+}
+
+// Concern returns a concern v may view, or ENOTFOUND, whether it does not
+// exist or v may not see it. Every read is audited.
+func (db *DB) Concern(ctx context.Context, v safeguarding.Viewer, id int64) (safeguarding.Concern, error) {
+	var c safeguarding.Concern
+	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		var err error
+		c, err = concernByID(ctx, tx, v, id, false)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
+	})
+	return c, err
+}
+
+// concernByID reads one concern through row-level security and checks the
+// Go rule as well, so that both must agree before anything is shown.
+func concernByID(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, id int64, lock bool) (safeguarding.Concern, error) {
+	q := `SELECT ` + concernColumns + ` FROM concerns c WHERE c.school_id = $1 AND c.id = $2`
+	if lock {
+		q += ` FOR NO KEY UPDATE OF c`
+	}
+	c, err := scanConcern(tx.QueryRow(ctx, q, v.SchoolID, id))
+	if err != nil {
+		return c, notFound(err, "No such concern")
+	}
+	if !safeguarding.Can(v, c.Access(), safeguarding.ActionView) {
+		return safeguarding.Concern{}, safeguarding.Errorf(safeguarding.ENOTFOUND, "No such concern")
+	}
+	return c, nil
+}
+
+// Chronology returns the entries of a concern that v may see, oldest first:
+// everything for those who read the whole record, and for the member of
+// staff who logged it only what they wrote and the feedback given to them.
+func (db *DB) Chronology(ctx context.Context, v safeguarding.Viewer, concernID int64) ([]safeguarding.Entry, error) {
+	var entries []safeguarding.Entry
+	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		if _, err := concernByID(ctx, tx, v, concernID, false); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT e.school_id, e.id, e.concern_id, e.kind, e.author_id, p.full_name, e.at, e.body, e.details,
+				coalesce(e.corrects_id, 0), e.prev_hash, e.hash
+			FROM chronology_entries e JOIN people p ON p.school_id = e.school_id AND p.id = e.author_id
+			WHERE e.school_id = $1 AND e.concern_id = $2 ORDER BY e.id`, v.SchoolID, concernID)
+		if err != nil {
+			return fmt.Errorf("read chronology: %w", err)
+		}
+		entries, err = pgx.CollectRows(rows, scanEntry)
+		return err
+	})
+	return entries, err
+}
+
+func scanEntry(row pgx.CollectableRow) (safeguarding.Entry, error) {
+	var e safeguarding.Entry
+	var details []byte
+	err := row.Scan(&e.SchoolID, &e.ID, &e.ConcernID, &e.Kind, &e.AuthorID, &e.AuthorName, &e.At, &e.Body, &details,
+		&e.CorrectsID, &e.PrevHash, &e.Hash)
+	if err != nil {
+		return e, err
+	}
+	if err := json.Unmarshal(details, &e.Details); err != nil {
+		return e, fmt.Errorf("decode entry details: %w", err)
+	}
+	return e, nil
+}
+
+// AddEntry appends an entry to a concern's chronology and moves the concern
+// on as the entry says (acknowledged, assigned, closed, reopened, feedback
+// given). It returns ENOTFOUND if v may not add to the concern, and EINVALID
+// if the entry is incomplete or the concern's status does not allow it.
+func (db *DB) AddEntry(ctx context.Context, v safeguarding.Viewer, concernID int64, in safeguarding.EntryInput) error {
+	if p := in.Problems(); len(p) > 0 {
+		for _, msg := range p {
+			return safeguarding.Errorf(safeguarding.EINVALID, "%s", msg)
+		}
+	}
+	return db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		c, err := concernByID(ctx, tx, v, concernID, true)
+		if err != nil {
+			return err
+		}
+		if err := safeguarding.CheckEntry(v, c, in); err != nil {
+			return err
+		}
+		if in.CorrectsID != 0 {
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM chronology_entries WHERE school_id = $1 AND concern_id = $2 AND id = $3`,
+				v.SchoolID, concernID, in.CorrectsID).Scan(&n); err != nil || n == 0 {
+				return safeguarding.Errorf(safeguarding.EINVALID, "Choose an entry of this concern to correct")
+			}
+		}
+		if in.Kind == safeguarding.EntryAssigned {
+			var name string
+			err := tx.QueryRow(ctx, `SELECT p.full_name FROM people p JOIN person_roles r ON r.school_id = p.school_id AND r.person_id = p.id
+				WHERE p.school_id = $1 AND p.id = $2 AND p.active AND r.role IN ('dsl', 'deputy_dsl') LIMIT 1`, v.SchoolID, in.Details.AssigneeID).Scan(&name)
+			if err != nil {
+				return safeguarding.Errorf(safeguarding.EINVALID, "Choose the DSL or deputy to assign the concern to")
+			}
+			in.Details.AssigneeName = name
+		}
+		if in.Kind == safeguarding.EntryStatusChanged {
+			in.Details.FromStatus = c.Status
+		}
+		now := db.now().UTC().Truncate(time.Microsecond)
+		e := safeguarding.Entry{SchoolID: v.SchoolID, ConcernID: concernID, Kind: in.Kind, AuthorID: v.PersonID, At: now,
+			Body: in.Body, Details: in.Details, CorrectsID: in.CorrectsID}
+		if err := appendEntry(ctx, tx, e); err != nil {
+			return err
+		}
+		status, assignee, ackAt, feedback := c.Status, c.AssignedTo, c.AcknowledgedAt, c.FeedbackGiven
+		switch in.Kind {
+		case safeguarding.EntryAcknowledged:
+			status, ackAt = safeguarding.StatusAcknowledged, &now
+		case safeguarding.EntryAssigned:
+			assignee = in.Details.AssigneeID
+		case safeguarding.EntryStatusChanged:
+			status = in.Details.ToStatus
+		case safeguarding.EntryClosed:
+			status = safeguarding.StatusClosed
+		case safeguarding.EntryReopened:
+			status = safeguarding.StatusReopened
+		case safeguarding.EntryFeedback:
+			feedback = true
+		}
+		if ackAt == nil && in.Kind != safeguarding.EntryFurtherInformation {
+			ackAt = &now // a case handler who records anything has seen the concern
+		}
+		if _, err := tx.Exec(ctx, `UPDATE concerns SET status = $3, assigned_to = NULLIF($4, 0), acknowledged_at = $5, feedback_given = $6, last_activity_at = $7
+			WHERE school_id = $1 AND id = $2`, v.SchoolID, concernID, status, assignee, ackAt, feedback, now); err != nil {
+			return fmt.Errorf("update concern: %w", err)
+		}
+		return audit(ctx, tx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "add_entry",
+			Object: "concern:" + strconv.FormatInt(concernID, 10), Detail: string(in.Kind)})
+	})
+}

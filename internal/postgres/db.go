@@ -1,0 +1,86 @@
+// Package postgres stores Haven's data in PostgreSQL with pgx. Every
+// connection runs as the haven_app role, which row-level security binds and
+// which holds no UPDATE or DELETE privilege on append-only tables.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/havenapp/haven/internal/safeguarding"
+)
+
+// DB is Haven's store.
+type DB struct {
+	Pool *pgxpool.Pool
+	now  func() time.Time
+}
+
+// Open connects to the database at connString. It does not migrate.
+func Open(ctx context.Context, connString string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(connString)
+	if err != nil {
+		return nil, fmt.Errorf("parse database URL: %w", err)
+	}
+	// The app never acts as the owner: row-level security and the narrow
+	// grants of the migrations apply to every query it makes.
+	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
+		_, err := conn.Exec(ctx, "SET ROLE haven_app")
+		return err
+	}
+	cfg.MaxConnIdleTime = 5 * time.Minute
+	cfg.HealthCheckPeriod = 5 * time.Second
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return &DB{Pool: pool, now: time.Now}, nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() { db.Pool.Close() }
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	var one int
+	return db.Pool.QueryRow(ctx, "SELECT 1").Scan(&one)
+}
+
+// inTx runs fn in a transaction that commits when fn returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, db.Pool, fn)
+}
+
+// asViewer runs fn in a transaction whose row-level security sees v: the
+// policies read haven.school_id and haven.person_id, set for this
+// transaction only.
+func (db *DB) asViewer(ctx context.Context, v safeguarding.Viewer, fn func(pgx.Tx) error) error {
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT set_config('haven.school_id', $1, true), set_config('haven.person_id', $2, true)`,
+			strconv.FormatInt(v.SchoolID, 10), strconv.FormatInt(v.PersonID, 10)); err != nil {
+			return fmt.Errorf("set viewer: %w", err)
+		}
+		return fn(tx)
+	})
+}
+
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}
+
+func notFound(err error, format string, args ...any) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return safeguarding.Errorf(safeguarding.ENOTFOUND, format, args...)
+	}
+	return err
+}

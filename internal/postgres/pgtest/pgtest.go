@@ -1,0 +1,330 @@
+// Package pgtest gives each test a fresh, migrated PostgreSQL database.
+//
+// A package that uses it runs its tests through Main:
+//
+//	func TestMain(m *testing.M) { pgtest.Main(m) }
+//
+// and a test calls NewDB for the connection string of its own database.
+//
+// With DATABASE_URL set, the databases are made on that server (its user
+// must be allowed to CREATE DATABASE); otherwise Main starts a throwaway
+// cluster (see internal/devdb) for the test binary. Each database is a copy
+// of a template database migrated once: the template's name carries a hash of
+// the migration files, so changed migrations get a new template, and its
+// creation holds an advisory lock, so test binaries sharing a server do not
+// build it twice. Templates of old migrations stay on a shared server until
+// somebody drops them.
+package pgtest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/havenapp/haven/internal/devdb"
+	"github.com/havenapp/haven/internal/postgres"
+	"github.com/havenapp/haven/migrations"
+)
+
+// templateLockKey is the pg_advisory_lock key under which a template is
+// built; an arbitrary constant shared by every test binary.
+const templateLockKey int64 = 0x686176656e746d70 // "haventmp"
+
+// server is the PostgreSQL server of this test binary. Main sets it before
+// any test runs and it does not change afterwards.
+var server struct {
+	cluster *devdb.Cluster // nil when DATABASE_URL is used
+	admin   string         // connection string of the maintenance database
+	tmpDir  string         // the throwaway cluster's directory
+	reaper  *os.File       // see startReaper
+	stop    sync.Once
+}
+
+// template is the migrated template database, built on first use.
+var template struct {
+	once sync.Once
+	name string
+	err  error
+}
+
+// Main runs the tests of a package against a PostgreSQL server and exits.
+func Main(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	if dsn := os.Getenv("DATABASE_URL"); dsn != "" {
+		if _, err := pgx.ParseConfig(dsn); err != nil {
+			fmt.Fprintln(os.Stderr, "pgtest: DATABASE_URL:", err)
+			return 1
+		}
+		server.admin = dsn
+		return m.Run()
+	}
+
+	tmp, err := os.MkdirTemp("", "haven-pgtest-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pgtest:", err)
+		return 1
+	}
+	server.tmpDir = tmp
+	defer stopServer()
+	dataDir := filepath.Join(tmp, "data")
+	if err := startReaper(tmp, dataDir); err != nil {
+		fmt.Fprintln(os.Stderr, "pgtest:", err)
+		return 1
+	}
+
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	c, err := devdb.StartWithOptions(ctx, dataDir, logger, devdb.Options{Fast: true})
+	cancel()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pgtest:", err)
+		return 1
+	}
+	server.cluster = c
+	server.admin = c.ConnString("postgres")
+	return m.Run()
+}
+
+// stopServer stops the throwaway cluster and removes its directory.
+func stopServer() {
+	server.stop.Do(func() {
+		if server.cluster != nil {
+			if err := server.cluster.Stop(); err != nil {
+				fmt.Fprintln(os.Stderr, "pgtest: stop PostgreSQL:", err)
+			}
+		}
+		if server.tmpDir != "" {
+			os.RemoveAll(server.tmpDir)
+		}
+	})
+}
+
+// reaperScript stops the server on data directory $1 (SIGINT to the
+// postmaster is a fast shutdown) and removes directory $2, once its standard
+// input reaches end of file.
+const reaperScript = `read -r _
+pidfile="$1/postmaster.pid"
+if [ -f "$pidfile" ]; then
+	kill -INT "$(head -n 1 "$pidfile")" 2>/dev/null
+	i=0
+	while [ -f "$pidfile" ] && [ "$i" -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+fi
+rm -rf "$2"`
+
+// startReaper makes sure the throwaway server is stopped and its directory
+// removed when this process ends, however it ends: a panicking test, the
+// -timeout alarm or a Ctrl-C exit without running deferred calls, and the
+// server, in a session of its own, would outlive us. A shell waits on a pipe
+// whose write end only this process holds; the kernel closes it when we
+// exit. After a normal exit it finds nothing left to do.
+func startReaper(tmp, dataDir string) error {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	cmd := exec.Command("/bin/sh", "-c", reaperScript, "pgtest-reaper", dataDir, tmp)
+	cmd.Stdin = r
+	// Not in our process group, so a Ctrl-C does not take it with us; and
+	// with no stdout or stderr, so `go test` does not wait for it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		w.Close()
+		return fmt.Errorf("start reaper: %w", err)
+	}
+	go cmd.Wait()     // reap it should it die early
+	server.reaper = w // kept open, never written, until we exit
+	return nil
+}
+
+// Cluster returns the throwaway cluster, for tests that crash and restart
+// the server; nil when the tests use DATABASE_URL.
+func Cluster() *devdb.Cluster {
+	return server.cluster
+}
+
+// AdminConnString returns a connection string for database dbname as the
+// server's administrative user: the owner of the databases NewDB makes.
+func AdminConnString(dbname string) string {
+	if server.admin == "" {
+		panic("pgtest: no server; run the tests through pgtest.Main (func TestMain(m *testing.M) { pgtest.Main(m) })")
+	}
+	if server.cluster != nil {
+		return server.cluster.ConnString(dbname)
+	}
+	s, err := withDatabase(server.admin, dbname)
+	if err != nil {
+		panic("pgtest: " + err.Error())
+	}
+	return s
+}
+
+// withDatabase returns connString with its database replaced by dbname.
+// Only the database changes: host, user, password, TLS and every other
+// setting are kept as written, which rebuilding a string from a parsed
+// pgx.ConnConfig could not promise (it keeps no sslmode, for one).
+func withDatabase(connString, dbname string) (string, error) {
+	var out string
+	if strings.HasPrefix(connString, "postgres://") || strings.HasPrefix(connString, "postgresql://") {
+		u, err := url.Parse(connString)
+		if err != nil {
+			return "", err
+		}
+		u.Path, u.RawPath = "/"+dbname, ""
+		q := u.Query()
+		if q.Has("dbname") || q.Has("database") {
+			q.Del("dbname")
+			q.Del("database")
+			u.RawQuery = q.Encode()
+		}
+		out = u.String()
+	} else {
+		// In a keyword/value string the last of a repeated keyword wins.
+		out = connString + " dbname='" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(dbname) + "'"
+	}
+	cfg, err := pgx.ParseConfig(out)
+	if err != nil {
+		return "", fmt.Errorf("connection string for database %q: %w", dbname, err)
+	}
+	if cfg.Database != dbname {
+		return "", fmt.Errorf("connection string for database %q names database %q", dbname, cfg.Database)
+	}
+	return out, nil
+}
+
+// NewDB creates a new database with the migrated schema and returns its
+// owner's connection string. The database is dropped when the test ends,
+// after the test's own cleanups (which should close its connections; any
+// left open are cut).
+func NewDB(t testing.TB) string {
+	t.Helper()
+	if server.admin == "" {
+		t.Fatal("pgtest: no server; run the tests through pgtest.Main (func TestMain(m *testing.M) { pgtest.Main(m) })")
+	}
+	template.once.Do(func() { template.name, template.err = buildTemplate() })
+	if template.err != nil {
+		t.Fatalf("pgtest: template database: %v", template.err)
+	}
+
+	name := "haven_test_" + strings.ToLower(rand.Text()[:16])
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := adminExec(ctx, "CREATE DATABASE "+ident(name)+" TEMPLATE "+ident(template.name)); err != nil {
+		t.Fatalf("pgtest: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := adminExec(ctx, "DROP DATABASE IF EXISTS "+ident(name)+" WITH (FORCE)"); err != nil {
+			t.Errorf("pgtest: drop database %s: %v", name, err)
+		}
+	})
+	return AdminConnString(name)
+}
+
+// buildTemplate returns the name of the template database for the current
+// migrations, creating and migrating it unless it exists.
+func buildTemplate() (string, error) {
+	sum, err := migrationsHash()
+	if err != nil {
+		return "", err
+	}
+	name := "haven_tmpl_" + sum[:16]
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, server.admin)
+	if err != nil {
+		return "", err
+	}
+	// Closing the session also releases the advisory lock.
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", templateLockKey); err != nil {
+		return "", fmt.Errorf("lock: %w", err)
+	}
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+		return "", err
+	}
+	if exists {
+		return name, nil
+	}
+
+	// Migrate under another name and rename when done, so a test binary
+	// that dies half way never leaves a half-migrated template behind.
+	build := name + "_build"
+	for _, sql := range []string{
+		"DROP DATABASE IF EXISTS " + ident(build) + " WITH (FORCE)",
+		"CREATE DATABASE " + ident(build) + " TEMPLATE template0",
+	} {
+		if _, err := conn.Exec(ctx, sql); err != nil {
+			return "", err
+		}
+	}
+	if err := postgres.Migrate(ctx, AdminConnString(build)); err != nil {
+		return "", err
+	}
+	// No connections to a template: CREATE DATABASE ... TEMPLATE fails
+	// while anybody is connected to it.
+	for _, sql := range []string{
+		"ALTER DATABASE " + ident(build) + " RENAME TO " + ident(name),
+		"ALTER DATABASE " + ident(name) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false",
+	} {
+		if _, err := conn.Exec(ctx, sql); err != nil {
+			return "", err
+		}
+	}
+	return name, nil
+}
+
+// migrationsHash hashes the migration files' names and contents.
+func migrationsHash() (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(migrations.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(migrations.FS, path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", path, len(b))
+		h.Write(b)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("hash migrations: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// adminExec runs one statement on the maintenance database.
+func adminExec(ctx context.Context, sql string) error {
+	conn, err := pgx.Connect(ctx, server.admin)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	_, err = conn.Exec(ctx, sql)
+	return err
+}
+
+func ident(name string) string { return pgx.Identifier{name}.Sanitize() }

@@ -1,0 +1,103 @@
+package safeguarding
+
+// Action is something a viewer may try to do with a concern.
+type Action string
+
+const (
+	// ActionList: the concern appears in a list, count or search result.
+	ActionList Action = "list"
+	// ActionView: open the concern's page.
+	ActionView Action = "view"
+	// ActionAddEntry: add to the chronology. For the member of staff who
+	// logged it, only further information; case handlers may add any entry.
+	ActionAddEntry Action = "add_entry"
+	// ActionTriage: acknowledge, assign, change status and record actions,
+	// conversations, decisions, referrals, feedback and outcomes.
+	ActionTriage Action = "triage"
+	// ActionClose: close the concern with an outcome.
+	ActionClose Action = "close"
+	// ActionReopen: reopen a closed concern with a reason.
+	ActionReopen Action = "reopen"
+	// ActionViewChildFile: see the concern on its pupils' pages.
+	ActionViewChildFile Action = "view_child_file"
+)
+
+// AllActions lists every action, for tests that must cover them all.
+var AllActions = []Action{ActionList, ActionView, ActionAddEntry, ActionTriage, ActionClose, ActionReopen, ActionViewChildFile}
+
+// ConcernAccess is what the access rule needs to know about a concern.
+type ConcernAccess struct {
+	SchoolID        int64
+	Route           Route
+	SubjectPersonID int64 // 0 unless the subject is a member of staff
+	LoggedBy        int64
+}
+
+// Can is Haven's access rule: whether viewer v may do a to concern c.
+//
+// It is the only place the rule lives in Go. PostgreSQL's row-level security
+// (migrations/00002_concerns.sql, haven_handles and haven_reads) enforces the
+// same rule again, and the access matrix test holds the two to each other.
+func Can(v Viewer, c ConcernAccess, a Action) bool {
+	if v.SchoolID != c.SchoolID || v.PersonID == 0 {
+		return false
+	}
+	// No one sees a concern of which they are the subject: not its page, not
+	// its place in a list, not that it exists.
+	if c.SubjectPersonID != 0 && c.SubjectPersonID == v.PersonID {
+		return false
+	}
+	handles := Handles(v.Roles, c.Route)
+	reads := handles || readsOnly(v.Roles, c.Route)
+	referrer := c.LoggedBy == v.PersonID
+	switch a {
+	case ActionList, ActionView:
+		return reads || referrer
+	case ActionAddEntry:
+		return handles || referrer
+	case ActionTriage, ActionClose, ActionReopen:
+		return handles
+	case ActionViewChildFile:
+		return c.Route == RouteChild && reads
+	}
+	return false
+}
+
+// Handles reports whether a person with roles rs case-manages concerns on
+// route r (DESIGN.md "Routing"). The subject exclusion is Can's.
+func Handles(rs Roles, r Route) bool {
+	switch r {
+	case RouteChild:
+		return rs.IsSafeguardingLead()
+	case RouteAdult:
+		return rs.IsSafeguardingLead() || rs.Has(RolePrincipal)
+	case RoutePrincipal:
+		return rs.Has(RoleChair)
+	case RouteSafeguardingLead:
+		return rs.Has(RolePrincipal)
+	}
+	return false
+}
+
+// readsOnly: the principal may read concerns about children.
+func readsOnly(rs Roles, r Route) bool {
+	return r == RouteChild && rs.Has(RolePrincipal)
+}
+
+// SeesFullRecord reports whether v sees the whole chronology of c, rather
+// than only what they wrote and the feedback given to them.
+func SeesFullRecord(v Viewer, c ConcernAccess) bool {
+	return Can(v, c, ActionView) && (Handles(v.Roles, c.Route) || readsOnly(v.Roles, c.Route))
+}
+
+// Routes a person with roles rs may see concerns on besides their own (the
+// queue's filter; row-level security applies the subject exclusion).
+func VisibleRoutes(rs Roles) []Route {
+	var out []Route
+	for _, r := range []Route{RouteChild, RouteAdult, RoutePrincipal, RouteSafeguardingLead} {
+		if Handles(rs, r) || readsOnly(rs, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}

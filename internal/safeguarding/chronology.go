@@ -1,0 +1,135 @@
+package safeguarding
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"time"
+)
+
+// EntryKind is what a chronology entry records (policy §11.13, §11.15, §11.17).
+type EntryKind string
+
+const (
+	EntryConcernLogged      EntryKind = "concern_logged"      // the original concern
+	EntryFurtherInformation EntryKind = "further_information" // added by the member of staff who logged it
+	EntryAcknowledged       EntryKind = "acknowledged"        // triage: the DSL has seen it
+	EntryAssigned           EntryKind = "assigned"            // triage: given to a DSL or deputy
+	EntryStatusChanged      EntryKind = "status_changed"
+	EntryAction             EntryKind = "action"                  // something done
+	EntryConversationChild  EntryKind = "conversation_with_child" // the child's wishes and feelings (§11.13)
+	EntryContactParents     EntryKind = "contact_with_parents"    // with the judgement that it was safe (§11.15)
+	EntryDecision           EntryKind = "decision"                // with the reason for it (§11.17)
+	EntryReferral           EntryKind = "referral"                // to an agency, with reference and date
+	EntryFeedback           EntryKind = "feedback"                // to the member of staff who raised it (§11.9)
+	EntryOutcome            EntryKind = "outcome"
+	EntryClosed             EntryKind = "closed"   // requires an outcome
+	EntryReopened           EntryKind = "reopened" // requires a reason
+	EntryCorrection         EntryKind = "correction"
+)
+
+// Label is the entry kind as a heading in the chronology.
+func (k EntryKind) Label() string {
+	switch k {
+	case EntryConcernLogged:
+		return "Concern logged"
+	case EntryFurtherInformation:
+		return "Further information from the member of staff"
+	case EntryAcknowledged:
+		return "Acknowledged"
+	case EntryAssigned:
+		return "Assigned"
+	case EntryStatusChanged:
+		return "Status changed"
+	case EntryAction:
+		return "Action taken"
+	case EntryConversationChild:
+		return "Conversation with the child"
+	case EntryContactParents:
+		return "Contact with parents or carers"
+	case EntryDecision:
+		return "Decision"
+	case EntryReferral:
+		return "Referral"
+	case EntryFeedback:
+		return "Feedback to the member of staff"
+	case EntryOutcome:
+		return "Outcome"
+	case EntryClosed:
+		return "Closed"
+	case EntryReopened:
+		return "Reopened"
+	case EntryCorrection:
+		return "Correction"
+	}
+	return string(k)
+}
+
+// RecordableKinds are the entries a case handler writes from the concern
+// page's "Add to the chronology" form.
+var RecordableKinds = []EntryKind{EntryAction, EntryConversationChild, EntryContactParents, EntryDecision,
+	EntryReferral, EntryFeedback, EntryOutcome, EntryCorrection}
+
+// EntryDetails holds the structured fields some kinds of entry need.
+type EntryDetails struct {
+	Reason       string `json:"reason,omitempty"`        // a decision's reason
+	Agency       Agency `json:"agency,omitempty"`        // a referral's agency
+	AgencyOther  string `json:"agency_other,omitempty"`  // named when Agency is other
+	Reference    string `json:"reference,omitempty"`     // a referral's reference
+	ReferredOn   string `json:"referred_on,omitempty"`   // a referral's date, YYYY-MM-DD
+	SafeToTell   bool   `json:"safe_to_tell,omitempty"`  // §11.15: telling parents would not put the child or others at risk
+	Judgement    string `json:"judgement,omitempty"`     // §11.15: why that is so
+	AssigneeID   int64  `json:"assignee_id,omitempty"`   // assigned
+	AssigneeName string `json:"assignee_name,omitempty"` // assigned
+	FromStatus   Status `json:"from_status,omitempty"`   // status changed
+	ToStatus     Status `json:"to_status,omitempty"`     // status changed
+	CorrectsKind string `json:"corrects_kind,omitempty"` // what a correction corrects
+}
+
+// Entry is one line of a concern's chronology. Entries are never edited or
+// deleted; a correction is a new entry that names the one it corrects.
+type Entry struct {
+	SchoolID   int64
+	ID         int64
+	ConcernID  int64
+	Kind       EntryKind
+	AuthorID   int64
+	AuthorName string
+	At         time.Time
+	Body       string
+	Details    EntryDetails
+	CorrectsID int64
+	PrevHash   []byte
+	Hash       []byte
+}
+
+// ChainHash is the hash that links an entry to the one before it in its
+// concern's chronology: SHA-256 over the previous hash and every stored
+// field of the entry, each length-prefixed so no two entries can collide by
+// moving bytes between fields. A later change to any stored entry breaks
+// every hash after it, which `haven verify` detects.
+func ChainHash(prev []byte, e Entry) []byte {
+	h := sha256.New()
+	field := func(b []byte) {
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
+	num := func(i int64) {
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(i))
+		field(n[:])
+	}
+	details, _ := json.Marshal(e.Details) // a struct of strings, ints and bools cannot fail
+	field(prev)
+	num(e.SchoolID)
+	num(e.ConcernID)
+	field([]byte(e.Kind))
+	num(e.AuthorID)
+	num(e.At.UTC().UnixMicro())
+	field([]byte(e.Body))
+	field(details)
+	num(e.CorrectsID)
+	return h.Sum(nil)
+}

@@ -1,0 +1,129 @@
+package safeguarding
+
+import (
+	"strings"
+	"time"
+)
+
+// EntryInput is a new chronology entry as a person writes it.
+type EntryInput struct {
+	Kind       EntryKind
+	Body       string
+	Details    EntryDetails
+	CorrectsID int64
+}
+
+// FieldProblems maps a form field's name to what is wrong with it.
+type FieldProblems map[string]string
+
+// Problems says what is missing or wrong, field by field; empty means the
+// entry may be recorded. Fields are named as the entry form names them.
+func (in EntryInput) Problems() FieldProblems {
+	p := FieldProblems{}
+	blank := func(s string) bool { return strings.TrimSpace(s) == "" }
+	switch in.Kind {
+	case EntryFurtherInformation, EntryAction, EntryFeedback, EntryOutcome:
+		if blank(in.Body) {
+			p["body"] = map[EntryKind]string{
+				EntryFurtherInformation: "Enter the further information",
+				EntryAction:             "Describe the action taken",
+				EntryFeedback:           "Enter the feedback for the member of staff",
+				EntryOutcome:            "Describe the outcome",
+			}[in.Kind]
+		}
+	case EntryConversationChild:
+		if blank(in.Body) {
+			p["body"] = "Record what the child said, including their wishes and feelings"
+		}
+	case EntryContactParents:
+		if blank(in.Body) {
+			p["body"] = "Record what was discussed with the parents or carers"
+		}
+		if !in.Details.SafeToTell {
+			p["safe_to_tell"] = "Confirm that telling the parents or carers would not put the child or others at risk of harm, or do not record contact"
+		}
+		if blank(in.Details.Judgement) {
+			p["judgement"] = "Explain why telling them would not put the child or others at risk"
+		}
+	case EntryDecision:
+		if blank(in.Body) {
+			p["body"] = "Enter the decision"
+		}
+		if blank(in.Details.Reason) {
+			p["reason"] = "Enter the reason for the decision"
+		}
+	case EntryReferral:
+		if !validAgency(in.Details.Agency) {
+			p["agency"] = "Choose the agency the referral was made to"
+		} else if in.Details.Agency == AgencyOtherAgent && blank(in.Details.AgencyOther) {
+			p["agency_other"] = "Name the agency"
+		}
+		if _, err := time.Parse(time.DateOnly, in.Details.ReferredOn); err != nil {
+			p["referred_on"] = "Enter the date the referral was made, for example 27 3 2026"
+		}
+	case EntryClosed:
+		if blank(in.Body) {
+			p["body"] = "Enter the outcome: a concern cannot be closed without one"
+		}
+	case EntryReopened:
+		if blank(in.Body) {
+			p["body"] = "Enter the reason for reopening the concern"
+		}
+	case EntryCorrection:
+		if in.CorrectsID == 0 {
+			p["corrects"] = "Choose the entry this corrects"
+		}
+		if blank(in.Body) {
+			p["body"] = "Enter the correction"
+		}
+	case EntryAcknowledged, EntryAssigned, EntryStatusChanged:
+	default:
+		p["kind"] = "Choose what to record"
+	}
+	return p
+}
+
+func validAgency(a Agency) bool {
+	for _, x := range Agencies {
+		if a == x {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckEntry decides whether v may add in to concern c as it stands:
+// EFORBIDDEN (shown as not found) if v may not, EINVALID if the concern's
+// status does not allow it, nil otherwise. Problems() is checked separately.
+func CheckEntry(v Viewer, c Concern, in EntryInput) error {
+	access := c.Access()
+	if in.Kind == EntryFurtherInformation {
+		if !Can(v, access, ActionAddEntry) {
+			return Errorf(EFORBIDDEN, "No such concern")
+		}
+		return nil
+	}
+	action := ActionTriage
+	switch in.Kind {
+	case EntryClosed:
+		action = ActionClose
+	case EntryReopened:
+		action = ActionReopen
+	case EntryConcernLogged:
+		return Errorf(EINVALID, "A concern is logged only once")
+	}
+	if !Can(v, access, action) {
+		return Errorf(EFORBIDDEN, "No such concern")
+	}
+	next := map[EntryKind]Status{EntryAcknowledged: StatusAcknowledged, EntryClosed: StatusClosed, EntryReopened: StatusReopened}
+	if in.Kind == EntryStatusChanged {
+		next[EntryStatusChanged] = in.Details.ToStatus
+	}
+	if to, ok := next[in.Kind]; ok && !c.Status.CanMoveTo(to) {
+		return Errorf(EINVALID, "A concern that is %s cannot become %s", strings.ToLower(c.Status.Label()), strings.ToLower(to.Label()))
+	}
+	if c.Status == StatusClosed && in.Kind != EntryReopened && in.Kind != EntryCorrection {
+		return Errorf(EINVALID, "This concern is closed: reopen it, with a reason, before adding to it")
+	}
+	return nil
+}
