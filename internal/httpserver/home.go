@@ -10,7 +10,7 @@ import (
 // home shows the signed-in person the page of their primary role.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	v, _ := viewerFrom(r.Context())
-	s.render(w, r, http.StatusOK, web.HomePage(page(r.Context(), "Home"), homeFor(v)))
+	s.render(w, r, http.StatusOK, web.HomePage(page(r, "Home"), homeFor(v)))
 }
 
 // homeFor is each role's landing page: what that person comes to Haven to do.

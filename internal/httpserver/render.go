@@ -2,8 +2,8 @@ package httpserver
 
 import (
 	"bytes"
-	"context"
 	"net/http"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -25,9 +25,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 }
 
 // page is the layout's view model for the current request.
-func page(ctx context.Context, title string) web.Page {
+func page(r *http.Request, title string) web.Page {
 	p := web.Page{Title: title}
-	v, ok := viewerFrom(ctx)
+	v, ok := viewerFrom(r.Context())
 	if !ok {
 		return p
 	}
@@ -35,8 +35,30 @@ func page(ctx context.Context, title string) web.Page {
 	p.UserName = v.Name
 	p.RoleLabel = v.Roles.Label()
 	p.SchoolName = v.SchoolName
-	p.Nav = []web.NavLink{{Href: "/home", Label: "Home"}}
+	for _, l := range navFor(v.Roles) {
+		l.Current = r.URL.Path == l.Href || (l.Href != "/home" && strings.HasPrefix(r.URL.Path, l.Href+"/"))
+		p.Nav = append(p.Nav, l)
+	}
 	return p
+}
+
+// navFor is the service navigation for a person with roles rs.
+func navFor(rs safeguarding.Roles) []web.NavLink {
+	nav := []web.NavLink{{Href: "/home", Label: "Home"}}
+	if len(safeguarding.VisibleRoutes(rs)) > 0 {
+		nav = append(nav, web.NavLink{Href: "/queue", Label: "Concerns"})
+	}
+	if canLogConcerns(rs) {
+		nav = append(nav, web.NavLink{Href: "/concerns/new", Label: "Log a concern"},
+			web.NavLink{Href: "/my-concerns", Label: "My concerns"})
+	}
+	return nav
+}
+
+// canLogConcerns: anyone who works with children logs concerns; governors
+// and administrators see no concern, so they are not offered the form.
+func canLogConcerns(rs safeguarding.Roles) bool {
+	return rs.Has(safeguarding.RoleStaff, safeguarding.RoleDSL, safeguarding.RoleDeputyDSL, safeguarding.RolePrincipal)
 }
 
 // errorPages holds the wording of each error page.
@@ -60,7 +82,7 @@ func renderError(w http.ResponseWriter, r *http.Request, status int) {
 		status = http.StatusInternalServerError
 	}
 	var buf bytes.Buffer
-	if err := web.ErrorPage(page(r.Context(), info.Heading), info).Render(r.Context(), &buf); err != nil {
+	if err := web.ErrorPage(page(r, info.Heading), info).Render(r.Context(), &buf); err != nil {
 		http.Error(w, info.Heading, status)
 		return
 	}

@@ -83,6 +83,21 @@ func (s *Server) routes() chi.Router {
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireSignIn)
 			r.Get("/home", s.home)
+
+			// Logging a concern (concern_new.go).
+			r.Get("/concerns/new", s.newConcernForm)
+			r.Post("/concerns", s.logConcern)
+			r.Post("/concerns/draft", s.saveDraft)
+			r.Get("/concerns/{id}/logged", s.concernLogged)
+
+			// Triage and the chronology (queue.go, concern_page.go, concern_entry.go).
+			r.Get("/queue", s.queue)
+			r.Get("/concerns/{id}", s.concernPage)
+			r.Post("/concerns/{id}/entries", s.addEntry)
+
+			// The child's page and the referrer's own concerns (child.go, my_concerns.go).
+			r.Get("/pupils/{id}", s.childPage)
+			r.Get("/my-concerns", s.myConcerns)
 		})
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) { renderError(w, r, http.StatusNotFound) })
 		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { renderError(w, r, http.StatusNotFound) })

@@ -22,7 +22,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := web.SignInForm{Notice: s.sessions.PopString(r.Context(), "notice")}
-	s.render(w, r, http.StatusOK, web.SignInPage(page(r.Context(), "Sign in"), f))
+	s.render(w, r, http.StatusOK, web.SignInPage(page(r, "Sign in"), f))
 }
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
@@ -40,14 +40,14 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		f.Errors = append(f.Errors, web.FieldError{Field: "password", Message: "Enter your password"})
 	}
 	if f.Errors.Any() {
-		s.render(w, r, http.StatusUnprocessableEntity, web.SignInPage(page(r.Context(), "Sign in"), f))
+		s.render(w, r, http.StatusUnprocessableEntity, web.SignInPage(page(r, "Sign in"), f))
 		return
 	}
 
 	v, err := s.db.SignIn(r.Context(), email, plain, clientAddress(r))
 	if safeguarding.ErrorCode(err) == safeguarding.EUNAUTHORIZED {
 		f.Errors = web.Errors{{Field: "email", Message: safeguarding.ErrorMessage(err)}}
-		s.render(w, r, http.StatusUnprocessableEntity, web.SignInPage(page(r.Context(), "Sign in"), f))
+		s.render(w, r, http.StatusUnprocessableEntity, web.SignInPage(page(r, "Sign in"), f))
 		return
 	}
 	if err != nil {

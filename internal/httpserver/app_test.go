@@ -1,0 +1,130 @@
+package httpserver_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/havenapp/haven/internal/demo"
+	"github.com/havenapp/haven/internal/httpserver"
+	"github.com/havenapp/haven/internal/postgres"
+	"github.com/havenapp/haven/internal/postgres/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// demoPassword signs in every demo account in tests.
+const demoPassword = "test-demo-password"
+
+// testApp is Haven served over HTTP on its own fresh database holding the
+// demo school.
+type testApp struct {
+	URL      string
+	DB       *postgres.DB
+	ConnStr  string // the owner's connection string
+	SchoolID int64
+	server   *httptest.Server
+}
+
+// newTestApp serves Haven on a fresh database with the demo school.
+func newTestApp(t *testing.T) *testApp {
+	t.Helper()
+	return newTestAppWith(t, httpserver.Config{})
+}
+
+func newTestAppWith(t *testing.T, cfg httpserver.Config) *testApp {
+	t.Helper()
+	ctx := context.Background()
+	conn := pgtest.NewDB(t)
+	db, err := postgres.Open(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	if err := demo.Load(ctx, db, demoPassword); err != nil {
+		t.Fatal(err)
+	}
+	schoolID, err := db.SchoolByName(ctx, demo.SchoolName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := httptest.NewServer(httpserver.New(cfg, db, logger))
+	t.Cleanup(srv.Close)
+	return &testApp{URL: srv.URL, DB: db, ConnStr: conn, SchoolID: schoolID, server: srv}
+}
+
+// client is a browser-like HTTP client with its own cookie jar that does not
+// follow redirects, so tests see each response as it is.
+type client struct {
+	t    *testing.T
+	app  *testApp
+	http *http.Client
+}
+
+func (a *testApp) newClient(t *testing.T) *client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	return &client{t: t, app: a, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+// signIn returns a client signed in as email, failing the test otherwise.
+func (a *testApp) signIn(t *testing.T, email string) *client {
+	t.Helper()
+	c := a.newClient(t)
+	res := c.post("/sign-in", url.Values{"email": {email}, "password": {demoPassword}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in as %s: status %d, body:\n%s", email, res.StatusCode, res.Body)
+	}
+	return c
+}
+
+// response is a read response.
+type response struct {
+	StatusCode int
+	Header     http.Header
+	Body       string
+}
+
+func (c *client) do(req *http.Request) response {
+	c.t.Helper()
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return response{StatusCode: res.StatusCode, Header: res.Header, Body: string(body)}
+}
+
+func (c *client) get(path string) response {
+	c.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, c.app.URL+path, nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return c.do(req)
+}
+
+// post sends a form as a same-origin browser would.
+func (c *client) post(path string, form url.Values) response {
+	c.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, c.app.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return c.do(req)
+}
