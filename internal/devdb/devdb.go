@@ -231,9 +231,6 @@ func (c *Cluster) prepare(dir string) error {
 	if !usableSocketDir(c.socketDir) {
 		sum := sha256.Sum256([]byte(c.dir))
 		c.socketDir = filepath.Join(shortSocketRoot, "haven-pg-"+hex.EncodeToString(sum[:6]))
-		if err := c.makeSocketDir(); err != nil {
-			return err
-		}
 	}
 	return nil
 }
@@ -404,6 +401,12 @@ func (c *Cluster) start(ctx context.Context) error {
 			return fmt.Errorf("a PostgreSQL server is running on %s (pids %v) but does not accept connections on %s: %w", c.dir, pids, c.socketDir, err)
 		}
 		return nil
+	}
+	if c.socketDir != c.dir {
+		// Made afresh on every start: Stop removes it.
+		if err := c.makeSocketDir(); err != nil {
+			return err
+		}
 	}
 	c.removeStaleLocks()
 

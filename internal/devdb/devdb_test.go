@@ -206,6 +206,16 @@ func TestKillRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertStopped(t, c2)
+	if err := c2.Restart(ctx); err != nil {
+		t.Fatalf("Restart after Stop: %v", err)
+	}
+	if got := count(t, c2, AppDatabase, "kept"); got != 1 {
+		t.Errorf("after Stop and Restart: %d rows, want 1", got)
+	}
+	if err := c2.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	assertStopped(t, c2)
 	if _, err := os.Stat(c2.socketDir); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("socket directory %s left behind: %v", c2.socketDir, err)
 	}
