@@ -31,7 +31,7 @@ func withDatabase(ctx context.Context, cfg Config, logger *slog.Logger, fn func(
 				err = fmt.Errorf("stop private PostgreSQL: %w", stopErr)
 			}
 		}()
-		connString = cluster.ConnString("haven")
+		connString = cluster.ConnString(devdb.AppDatabase)
 	}
 	if err := postgres.Migrate(ctx, connString); err != nil {
 		return err

@@ -4,6 +4,7 @@
 //	haven serve [-demo]   serve; -demo loads the demo school into an empty database
 //	haven migrate         apply pending migrations
 //	haven demo            load the demo school into an empty database
+//	haven verify          check every chronology's hash chain
 //	haven user add ...    create an account (the first administrator of a real school)
 //
 // With no DATABASE_URL, each command runs on a private PostgreSQL cluster
@@ -27,6 +28,7 @@ commands:
   serve [-demo]   serve Haven on HAVEN_ADDR; -demo loads the demo school if the database is empty
   migrate         apply pending database migrations
   demo            load the demo school into an empty database
+  verify          check that no chronology entry was changed, removed or inserted after it was written
   user add        create an account: -school NAME -email E -name N -role R [-role R...]
                   (the password is read from HAVEN_NEW_PASSWORD or standard input)
 `
@@ -60,6 +62,8 @@ func run(ctx context.Context, cfg Config, logger *slog.Logger, args []string) er
 		return withDatabase(ctx, cfg, logger, func(ctx context.Context, db *database) error {
 			return loadDemo(ctx, cfg, logger, db, true)
 		})
+	case "verify":
+		return verify(ctx, cfg, logger)
 	case "user":
 		if len(args) < 2 || args[1] != "add" {
 			fmt.Fprint(os.Stderr, usage)
