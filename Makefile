@@ -35,5 +35,11 @@ test: vet check-generated
 assets:
 	bash web/assets.sh
 
+# The load benchmark (docs/benchmarks.md), not part of test: builds a
+# 50-school dataset under .data/bench on first use (a few minutes), then
+# measures latency at a fixed rate and each route's capacity.
+bench:
+	go run ./cmd/havenbench
+
 clean:
 	rm -rf bin

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/havenapp/haven/internal/demo"
 )
@@ -28,7 +29,21 @@ func loadDemo(ctx context.Context, cfg Config, logger *slog.Logger, db *database
 		return fmt.Errorf("load demo school: %w", err)
 	}
 	logger.Info("demo school loaded", "school", demo.SchoolName)
+	start := time.Now()
+	history := demo.PlanHistory(start)
+	if err := history.Load(ctx, db.DB); err != nil {
+		return fmt.Errorf("load the demo school's past concerns: %w; the demo database is now half-loaded: %s", err, halfLoadedAdvice(cfg))
+	}
+	logger.Info("demo history loaded", "concerns", history.Concerns(), "took", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// halfLoadedAdvice says how to start again after the demo failed to load.
+func halfLoadedAdvice(cfg Config) string {
+	if cfg.DatabaseURL != "" {
+		return "drop and recreate the database at DATABASE_URL, then run again"
+	}
+	return fmt.Sprintf("remove the data folder (%s/) and run again", cfg.DataDir)
 }
 
 func printDemoSignIns(w io.Writer, url, password string) {

@@ -16,7 +16,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 // homeFor is each role's landing page: what that person comes to Haven to do.
 func homeFor(v safeguarding.Viewer) web.Home {
 	logConcern := web.HomeSection{Title: "Log a concern",
-		Body: "Record a worry about a child or an adult. If a child is in immediate danger, call the police on 999 first.", NotBuiltYet: true}
+		Body: "Record a worry about a child or an adult. If a child is in immediate danger, call the police on 999 first.",
+		Href: "/concerns/new", LinkText: "Log a concern"}
 	switch v.Roles.Primary() {
 	case safeguarding.RoleDSL, safeguarding.RoleDeputyDSL:
 		return web.Home{Heading: "Safeguarding", Lead: "Concerns that need you, and the children you are following.", Sections: []web.HomeSection{
@@ -49,6 +50,7 @@ func homeFor(v safeguarding.Viewer) web.Home {
 	}
 	return web.Home{Heading: "Safeguarding", Lead: "If you are worried about a child, tell the Designated Safeguarding Lead and record it here.", Sections: []web.HomeSection{
 		logConcern,
-		{Title: "My concerns", Body: "The concerns you have logged, their status and whether feedback has been given.", NotBuiltYet: true},
+		{Title: "My concerns", Body: "The concerns you have logged, their status and whether feedback has been given.",
+			Href: "/my-concerns", LinkText: "See the concerns you have logged"},
 	}}
 }

@@ -50,6 +50,7 @@ func (s *Server) loadViewer(next http.Handler) http.Handler {
 func (s *Server) requireSignIn(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := viewerFrom(r.Context()); !ok {
+			s.keepPendingConcern(w, r) // a concern typed as the session ended survives sign-in
 			if r.Method == http.MethodGet {
 				s.sessions.Put(r.Context(), "return_to", r.URL.RequestURI())
 			}

@@ -62,6 +62,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	returnTo := s.sessions.PopString(r.Context(), "return_to")
 	s.sessions.Put(r.Context(), sessionPersonID, v.PersonID)
+	if s.restorePendingConcern(r.Context(), v) {
+		returnTo = "/concerns/new"
+	}
 	if !strings.HasPrefix(returnTo, "/") || strings.HasPrefix(returnTo, "//") {
 		returnTo = "/home"
 	}

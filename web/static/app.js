@@ -6,6 +6,7 @@
 // don't understand modules never run it, which is exactly the set GOV.UK
 // Frontend doesn't support.
 import { initAll } from './govuk-frontend.min.js'
+import './draft.js' // autosaves the concern form; optional like everything here
 
 document.body.classList.add('govuk-frontend-supported')
 initAll()

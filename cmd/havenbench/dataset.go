@@ -1,0 +1,480 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/havenapp/haven/internal/devdb"
+	"github.com/havenapp/haven/internal/password"
+	"github.com/havenapp/haven/internal/postgres"
+	"github.com/havenapp/haven/internal/safeguarding"
+)
+
+// bench is a run: the private cluster and an owner's pool on it.
+type bench struct {
+	o       Options
+	log     *slog.Logger
+	cluster *devdb.Cluster
+	owner   *pgxpool.Pool // the migrating user: bypasses row-level security
+	info    datasetInfo
+}
+
+// datasetInfo is kept as the database's comment: the marker that the
+// dataset is complete, and what its build cost.
+type datasetInfo struct {
+	Version      int              `json:"version"`
+	BuiltAt      time.Time        `json:"built_at"`
+	BuildSeconds float64          `json:"build_seconds"`
+	Rows         map[string]int64 `json:"rows"`
+}
+
+func openBench(ctx context.Context, o Options, logger *slog.Logger) (*bench, error) {
+	cluster, err := devdb.StartWithOptions(ctx, filepath.Join(o.Dir, "postgres"), logger, devdb.Options{Fast: true})
+	if err != nil {
+		return nil, err
+	}
+	b := &bench{o: o, log: logger, cluster: cluster}
+	return b, nil
+}
+
+func (b *bench) close() {
+	if b.owner != nil {
+		b.owner.Close()
+	}
+	if err := b.cluster.Stop(); err != nil {
+		b.log.Error("stop PostgreSQL", "err", err)
+	}
+}
+
+func (b *bench) connString() string { return b.cluster.ConnString(devdb.AppDatabase) }
+
+// ensureDataset builds the dataset unless the database is marked as
+// holding it already.
+func (b *bench) ensureDataset(ctx context.Context) error {
+	info, ok, err := b.readMarker(ctx)
+	if err != nil {
+		return err
+	}
+	if ok && info.Version == datasetVersion && !b.o.Rebuild {
+		b.log.Info("dataset present; skipping the build", "built_at", info.BuiltAt, "build_seconds", info.BuildSeconds)
+		b.info = info
+		return b.openOwner(ctx)
+	}
+	buildCtx, cancel := context.WithTimeout(ctx, b.o.MaxBuild)
+	defer cancel()
+	return b.build(buildCtx)
+}
+
+// openOwner migrates the database and opens the owner's pool. A migration
+// applied to an existing dataset (a new index, a new column) is followed by
+// VACUUM ANALYZE, so the planner sees the dataset as it now is.
+func (b *bench) openOwner(ctx context.Context) error {
+	pool, err := pgxpool.New(ctx, b.connString())
+	if err != nil {
+		return err
+	}
+	b.owner = pool
+	before := b.schemaVersion(ctx)
+	if err := postgres.Migrate(ctx, b.connString()); err != nil {
+		return err
+	}
+	if after := b.schemaVersion(ctx); before != 0 && after != before {
+		b.log.Info("migrations applied to the dataset; vacuuming and analysing", "from", before, "to", after)
+		if _, err := b.owner.Exec(ctx, `VACUUM (ANALYZE)`); err != nil {
+			return fmt.Errorf("vacuum: %w", err)
+		}
+	}
+	return nil
+}
+
+// schemaVersion is goose's latest applied migration; 0 for a new database.
+func (b *bench) schemaVersion(ctx context.Context) int64 {
+	var v int64
+	if err := b.owner.QueryRow(ctx, `SELECT coalesce(max(version_id), 0) FROM goose_db_version WHERE is_applied`).Scan(&v); err != nil {
+		return 0
+	}
+	return v
+}
+
+func (b *bench) readMarker(ctx context.Context) (datasetInfo, bool, error) {
+	var info datasetInfo
+	conn, err := pgx.Connect(ctx, b.cluster.ConnString("postgres"))
+	if err != nil {
+		return info, false, err
+	}
+	defer conn.Close(ctx)
+	var comment *string
+	err = conn.QueryRow(ctx, `SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1`, devdb.AppDatabase).Scan(&comment)
+	if errors.Is(err, pgx.ErrNoRows) || comment == nil || !strings.HasPrefix(*comment, "havenbench ") {
+		return info, false, nil
+	}
+	if err != nil {
+		return info, false, err
+	}
+	if err := json.Unmarshal([]byte(strings.TrimPrefix(*comment, "havenbench ")), &info); err != nil {
+		return info, false, nil
+	}
+	return info, true, nil
+}
+
+// build makes the dataset from nothing: a fresh database, migrated, filled
+// with COPY as the owner, indexed, vacuumed and analysed, then marked.
+func (b *bench) build(ctx context.Context) error {
+	started := time.Now()
+	b.log.Info("building the dataset", "schools", schoolCount, "pupils", schoolCount*pupilsPerSchool, "concerns", schoolCount*concernsPerSchool)
+	admin, err := pgx.Connect(ctx, b.cluster.ConnString("postgres"))
+	if err != nil {
+		return err
+	}
+	for _, q := range []string{`DROP DATABASE IF EXISTS haven WITH (FORCE)`, `CREATE DATABASE haven`} {
+		if _, err := admin.Exec(ctx, q); err != nil {
+			admin.Close(ctx)
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	admin.Close(ctx)
+	if err := b.openOwner(ctx); err != nil {
+		return err
+	}
+
+	g := &generator{now: time.Now().UTC().Truncate(time.Hour)}
+	if err := b.owner.QueryRow(ctx, `SELECT array_agg(code ORDER BY position) FROM categories`).Scan(&g.categories); err != nil {
+		return err
+	}
+	if err := b.owner.QueryRow(ctx, `SELECT array_agg(code ORDER BY position) FROM cse_indicators`).Scan(&g.indicators); err != nil {
+		return err
+	}
+
+	// Bulk loading: ids given explicitly, secondary indexes built once at
+	// the end, foreign-key triggers off (the generator makes every
+	// reference valid; verify checks a sample of chains afterwards).
+	tables := []string{"schools", "people", "pupils", "concerns", "chronology_entries"}
+	for _, t := range tables {
+		if _, err := b.owner.Exec(ctx, `ALTER TABLE `+t+` ALTER COLUMN id SET GENERATED BY DEFAULT`); err != nil {
+			return err
+		}
+	}
+	indexes, err := b.dropSecondaryIndexes(ctx, "concerns", "concern_pupils", "chronology_entries")
+	if err != nil {
+		return err
+	}
+
+	schools := roster(g.now)
+	hash, err := password.Hash(benchPassword) // once: argon2id is slow by design
+	if err != nil {
+		return err
+	}
+	if err := b.copyRoster(ctx, schools, hash); err != nil {
+		return err
+	}
+	b.log.Info("roster loaded", "elapsed", time.Since(started).Round(time.Second))
+	if err := b.copyHistories(ctx, g, schools); err != nil {
+		return err
+	}
+	b.log.Info("concerns and chronologies loaded", "elapsed", time.Since(started).Round(time.Second))
+
+	for _, t := range tables {
+		if _, err := b.owner.Exec(ctx, `ALTER TABLE `+t+` ALTER COLUMN id SET GENERATED ALWAYS`); err != nil {
+			return err
+		}
+		if _, err := b.owner.Exec(ctx, fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT max(id) FROM %s))`, t, t)); err != nil {
+			return err
+		}
+	}
+	if err := b.createIndexes(ctx, indexes); err != nil {
+		return err
+	}
+	b.log.Info("indexes built", "elapsed", time.Since(started).Round(time.Second))
+	if _, err := b.owner.Exec(ctx, `VACUUM (ANALYZE)`); err != nil {
+		return fmt.Errorf("vacuum: %w", err)
+	}
+	b.log.Info("vacuumed and analysed", "elapsed", time.Since(started).Round(time.Second))
+	if err := b.verifySample(ctx); err != nil {
+		return err
+	}
+
+	rows, err := b.rowCounts(ctx)
+	if err != nil {
+		return err
+	}
+	b.info = datasetInfo{Version: datasetVersion, BuiltAt: started.UTC(), BuildSeconds: time.Since(started).Seconds(), Rows: rows}
+	marker, _ := json.Marshal(b.info)
+	if _, err := b.owner.Exec(ctx, `COMMENT ON DATABASE haven IS `+quoteLiteral("havenbench "+string(marker))); err != nil {
+		return err
+	}
+	b.log.Info("dataset built", "seconds", int(b.info.BuildSeconds), "rows", rows)
+	return nil
+}
+
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+type indexDef struct{ name, def string }
+
+func (b *bench) dropSecondaryIndexes(ctx context.Context, tables ...string) ([]indexDef, error) {
+	rows, err := b.owner.Query(ctx, `SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+		FROM pg_index i WHERE i.indrelid = ANY($1::regclass[]) AND NOT i.indisprimary ORDER BY 1`, tables)
+	if err != nil {
+		return nil, err
+	}
+	defs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (indexDef, error) {
+		var d indexDef
+		return d, r.Scan(&d.name, &d.def)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range defs {
+		if _, err := b.owner.Exec(ctx, `DROP INDEX `+d.name); err != nil {
+			return nil, err
+		}
+	}
+	return defs, nil
+}
+
+func (b *bench) createIndexes(ctx context.Context, defs []indexDef) error {
+	conn, err := b.owner.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SET maintenance_work_mem = '512MB'`); err != nil {
+		return err
+	}
+	for _, d := range defs {
+		if _, err := conn.Exec(ctx, d.def); err != nil {
+			return fmt.Errorf("%s: %w", d.def, err)
+		}
+	}
+	_, err = conn.Exec(ctx, `RESET maintenance_work_mem`)
+	return err
+}
+
+// loader is a connection for COPY with foreign-key triggers off (as the
+// superuser owner, session_replication_role = replica).
+func (b *bench) loader(ctx context.Context) (*pgx.Conn, error) {
+	conn, err := pgx.Connect(ctx, b.connString())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.Exec(ctx, `SET session_replication_role = replica`); err != nil {
+		conn.Close(ctx)
+		return nil, err
+	}
+	return conn, nil
+}
+
+func (b *bench) copyRoster(ctx context.Context, schools []*school, hash string) error {
+	conn, err := b.loader(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	var schoolRows, people, roles, pupils [][]any
+	for _, s := range schools {
+		schoolRows = append(schoolRows, []any{s.id, s.name})
+		for _, p := range s.people {
+			people = append(people, []any{p.schoolID, p.id, p.email, p.name, p.title, hash})
+			for _, r := range p.roles {
+				roles = append(roles, []any{p.schoolID, p.id, string(r)})
+			}
+		}
+		for _, p := range s.pupils {
+			pupils = append(pupils, []any{p.schoolID, p.id, p.first, p.last, p.year, p.born})
+		}
+	}
+	for _, c := range []struct {
+		table string
+		cols  []string
+		rows  [][]any
+	}{
+		{"schools", []string{"id", "name"}, schoolRows},
+		{"people", []string{"school_id", "id", "email", "full_name", "job_title", "password_hash"}, people},
+		{"person_roles", []string{"school_id", "person_id", "role"}, roles},
+		{"pupils", []string{"school_id", "id", "first_name", "last_name", "year_group", "date_of_birth"}, pupils},
+	} {
+		if _, err := conn.CopyFrom(ctx, pgx.Identifier{c.table}, c.cols, pgx.CopyFromRows(c.rows)); err != nil {
+			return fmt.Errorf("copy %s: %w", c.table, err)
+		}
+	}
+	return nil
+}
+
+var (
+	concernColumns = []string{"school_id", "id", "route", "subject_kind", "subject_person_id", "subject_adult_name", "subject_adult_role",
+		"logged_by", "logged_at", "submission_token", "categories", "indicators", "what_happened", "childs_words", "happened_on",
+		"happened_time", "location", "others_told", "actions_taken", "urgent", "status", "assigned_to", "acknowledged_at",
+		"last_activity_at", "feedback_given"}
+	entryColumns = []string{"school_id", "id", "concern_id", "kind", "author_id", "at", "body", "details", "corrects_id", "prev_hash", "hash"}
+)
+
+// copyHistories generates the schools' histories in one goroutine (ids in
+// order) and copies them in two, each on its own connection, so that the
+// server's work on one school overlaps the generation of the next.
+func (b *bench) copyHistories(ctx context.Context, g *generator, schools []*school) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	histories := make(chan *schoolHistory, 2)
+	go func() {
+		defer close(histories)
+		for _, s := range schools {
+			select {
+			case histories <- g.history(s):
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	var mu sync.Mutex
+	done := 0
+	for range 2 {
+		wg.Go(func() {
+			conn, err := b.loader(ctx)
+			if err != nil {
+				errs <- err
+				cancel()
+				return
+			}
+			defer conn.Close(context.WithoutCancel(ctx))
+			for h := range histories {
+				if err := copyHistory(ctx, conn, h); err != nil {
+					errs <- fmt.Errorf("school %d: %w", h.school.id, err)
+					cancel()
+					return
+				}
+				mu.Lock()
+				done++
+				if done%5 == 0 {
+					b.log.Info("loading schools", "done", done, "of", len(schools))
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	return errors.Join(func() []error {
+		var all []error
+		for e := range errs {
+			all = append(all, e)
+		}
+		return all
+	}()...)
+}
+
+func copyHistory(ctx context.Context, conn *pgx.Conn, h *schoolHistory) error {
+	sid := h.school.id
+	_, err := conn.CopyFrom(ctx, pgx.Identifier{"concerns"}, concernColumns, pgx.CopyFromSlice(len(h.concerns), func(i int) ([]any, error) {
+		c := &h.concerns[i]
+		return []any{sid, c.id, string(c.route), string(c.subjectKind), nullID(c.subjectPerson), c.adultName, c.adultRole,
+			c.loggedBy, c.loggedAt, c.token, c.categories, nonNil(c.indicators), c.what, c.childsWords, c.happenedOn,
+			c.happenedTime, c.location, c.othersTold, c.actionsTaken, c.urgent, string(c.status), nullID(c.assignedTo), c.acknowledgedAt,
+			c.lastActivity, c.feedbackGiven}, nil
+	}))
+	if err != nil {
+		return fmt.Errorf("copy concerns: %w", err)
+	}
+	var links [][]any
+	for _, c := range h.concerns {
+		for _, p := range c.pupils {
+			links = append(links, []any{sid, c.id, p})
+		}
+	}
+	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"concern_pupils"}, []string{"school_id", "concern_id", "pupil_id"}, pgx.CopyFromRows(links)); err != nil {
+		return fmt.Errorf("copy concern_pupils: %w", err)
+	}
+	_, err = conn.CopyFrom(ctx, pgx.Identifier{"chronology_entries"}, entryColumns, pgx.CopyFromSlice(len(h.entries), func(i int) ([]any, error) {
+		e := &h.entries[i]
+		return []any{sid, e.id, e.concernID, string(e.kind), e.author, e.at, e.body, json.RawMessage(e.details), nullID(e.correctsID), e.prev, e.hash}, nil
+	}))
+	if err != nil {
+		return fmt.Errorf("copy chronology_entries: %w", err)
+	}
+	return nil
+}
+
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// verifySample recomputes the hash chains of a sample of concerns, the
+// longest among them, from what the database stored.
+func (b *bench) verifySample(ctx context.Context) error {
+	rows, err := b.owner.Query(ctx, `(SELECT school_id, id FROM concerns TABLESAMPLE SYSTEM (0.1) LIMIT 200)
+		UNION (SELECT school_id, concern_id FROM chronology_entries GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 5)`)
+	if err != nil {
+		return err
+	}
+	type key struct{ school, concern int64 }
+	keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (key, error) {
+		var k key
+		return k, r.Scan(&k.school, &k.concern)
+	})
+	if err != nil {
+		return err
+	}
+	checked := 0
+	for _, k := range keys {
+		rows, err := b.owner.Query(ctx, `SELECT school_id, id, concern_id, kind, author_id, at, body, details, coalesce(corrects_id, 0), prev_hash, hash
+			FROM chronology_entries WHERE school_id = $1 AND concern_id = $2 ORDER BY id`, k.school, k.concern)
+		if err != nil {
+			return err
+		}
+		entries, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (safeguarding.Entry, error) {
+			var e safeguarding.Entry
+			var details []byte
+			if err := r.Scan(&e.SchoolID, &e.ID, &e.ConcernID, &e.Kind, &e.AuthorID, &e.At, &e.Body, &details, &e.CorrectsID, &e.PrevHash, &e.Hash); err != nil {
+				return e, err
+			}
+			return e, json.Unmarshal(details, &e.Details)
+		})
+		if err != nil {
+			return err
+		}
+		prev := []byte{}
+		for _, e := range entries {
+			if !bytes.Equal(e.PrevHash, prev) || !bytes.Equal(safeguarding.ChainHash(prev, e), e.Hash) {
+				return fmt.Errorf("hash chain of concern %d (school %d) broken at entry %d", k.concern, k.school, e.ID)
+			}
+			prev = e.Hash
+		}
+		checked++
+	}
+	b.log.Info("hash chains verified", "concerns", checked)
+	return nil
+}
+
+func (b *bench) rowCounts(ctx context.Context) (map[string]int64, error) {
+	counts := map[string]int64{}
+	for _, t := range []string{"schools", "people", "person_roles", "pupils", "concerns", "concern_pupils", "chronology_entries"} {
+		var n int64
+		if err := b.owner.QueryRow(ctx, `SELECT count(*) FROM `+t).Scan(&n); err != nil {
+			return nil, err
+		}
+		counts[t] = n
+	}
+	return counts, nil
+}

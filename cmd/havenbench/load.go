@@ -1,0 +1,344 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"io"
+	mrand "math/rand/v2"
+	"net/http"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// mix is the virtual users' traffic: routes, and what they ask for.
+type mix struct {
+	base         string
+	f            *fixtures
+	queueFilters []string           // query strings of the queue's filters
+	queueNext    map[int64][]string // school → links to later pages of the queue
+	routes       []route
+	skipped      map[int]string // route index → why it is not measured
+}
+
+// routeStats is what one route did in one measurement.
+type routeStats struct {
+	latencies []time.Duration
+	errors    int
+	codes     map[int]int
+	sample    string // the first unexpected answer
+	peakKiB   int64  // measurement B: the server's peak memory during the route
+	seconds   float64
+}
+
+func (s *routeStats) add(r *vegeta.Result, ok bool) {
+	if s.codes == nil {
+		s.codes = map[int]int{}
+	}
+	s.codes[int(r.Code)]++
+	s.latencies = append(s.latencies, r.Latency)
+	if !ok {
+		s.errors++
+		if s.sample == "" {
+			s.sample = fmt.Sprintf("%d %s %s %q", r.Code, r.Error, r.Headers.Get("Location"), truncate(string(r.Body), 200))
+		}
+	}
+}
+
+func (s *routeStats) quantile(q float64) time.Duration {
+	if len(s.latencies) == 0 {
+		return 0
+	}
+	slices.Sort(s.latencies)
+	i := int(q*float64(len(s.latencies))+0.5) - 1
+	return s.latencies[max(0, min(i, len(s.latencies)-1))]
+}
+
+func (s *routeStats) rps() float64 {
+	if s.seconds == 0 {
+		return 0
+	}
+	return float64(len(s.latencies)) / s.seconds
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+// measure runs both measurements against a freshly started server.
+func (b *bench) measure(ctx context.Context) error {
+	bin, err := buildServer(ctx, b.o.Dir)
+	if err != nil {
+		return err
+	}
+	srv, err := startServer(ctx, bin, b.connString(), b.o.Dir+"/server.log")
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	b.log.Info("haven serving", "url", srv.base, "pid", srv.pid())
+
+	f, err := b.prepare(ctx, srv.base)
+	if err != nil {
+		return err
+	}
+	m := &mix{base: srv.base, f: f, queueNext: map[int64][]string{}, skipped: map[int]string{}}
+	m.routes = m.makeRoutes()
+	if err := m.probe(ctx, b.o.PendingPolicy); err != nil {
+		return err
+	}
+	rep := &report{o: b.o, started: time.Now(), routes: m.routes, skipped: m.skipped}
+	if err := b.describe(ctx, rep); err != nil {
+		return err
+	}
+
+	if rep.fixed, rep.fixedPeakKiB, rep.fixedSeconds, err = b.fixedRate(ctx, srv, m); err != nil {
+		return err
+	}
+	rep.printFixed(os.Stdout)
+	if rep.capacity, rep.floorEnd, err = b.capacity(ctx, srv, m); err != nil {
+		return err
+	}
+	_, rep.overallPeakKiB, _ = srv.memory()
+	rep.printCapacity(os.Stdout)
+	return rep.write()
+}
+
+// probe asks each route once and leaves out those not built yet (404 while
+// their handler is still in pending.go) or not answering as they should.
+func (m *mix) probe(ctx context.Context, policy string) error {
+	pending, _ := os.ReadFile("internal/httpserver/pending.go")
+	if err := m.discoverQueue(ctx); err != nil {
+		return err
+	}
+	client := noRedirects()
+	rng := mrand.New(mrand.NewPCG(1, 2))
+	for i, r := range m.routes {
+		if r.handler != "" && strings.Contains(string(pending), "func (s *Server) "+r.handler+"(") {
+			if policy == "fail" {
+				return fmt.Errorf("%s is not built yet (its handler %s is still in internal/httpserver/pending.go)", r.name, r.handler)
+			}
+			m.skipped[i] = "not built yet (" + r.handler + " is in pending.go)"
+			continue
+		}
+		if strings.Contains(r.name, "(next page)") && len(m.queueNext) == 0 {
+			m.skipped[i] = "the queue shows no link to a next page"
+			continue
+		}
+		if strings.Contains(r.name, "(filtered)") && len(m.queueFilters) == 0 {
+			m.skipped[i] = "the queue shows no filters"
+			continue
+		}
+		t := r.target(rng)
+		res := do(ctx, client, t)
+		if !r.ok(res) {
+			m.skipped[i] = fmt.Sprintf("answered %d %s", res.Code, truncate(res.Error, 80))
+			fmt.Fprintf(os.Stderr, "havenbench: %s %s answered %d %q\n%s\n", t.Method, t.URL, res.Code, res.Headers.Get("Location"), truncate(string(res.Body), 600))
+		}
+	}
+	return nil
+}
+
+// do sends one target outside vegeta (probes and discovery).
+func do(ctx context.Context, client *http.Client, t vegeta.Target) *vegeta.Result {
+	res := &vegeta.Result{Method: t.Method, URL: t.URL}
+	req, err := t.Request()
+	if err != nil {
+		res.Error = err.Error()
+		return res
+	}
+	resp, err := client.Do(req.WithContext(ctx))
+	if err != nil {
+		res.Error = err.Error()
+		return res
+	}
+	defer resp.Body.Close()
+	res.Body, _ = io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	res.Code, res.Headers = uint16(resp.StatusCode), resp.Header
+	return res
+}
+
+var (
+	selectPattern = regexp.MustCompile(`(?s)<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>`)
+	optionPattern = regexp.MustCompile(`<option[^>]*value="([^"]*)"`)
+	queueLink     = regexp.MustCompile(`href="(/queue\?[^"]*after=[^"]*)"`)
+)
+
+// discoverQueue reads the queue page as a DSL would see it: its filters
+// (the select boxes of its filter form) and the link to its next page.
+func (m *mix) discoverQueue(ctx context.Context) error {
+	client := noRedirects()
+	first := true
+	for _, u := range m.f.dsls {
+		if u.role != "dsl" {
+			continue
+		}
+		res := do(ctx, client, vegeta.Target{Method: http.MethodGet, URL: m.base + "/queue", Header: m.headers(u, "")})
+		if res.Code != http.StatusOK {
+			return nil // not built yet: probe says so
+		}
+		page := string(res.Body)
+		if first {
+			first = false
+			for _, sel := range selectPattern.FindAllStringSubmatch(page, -1) {
+				name := sel[1]
+				for _, opt := range optionPattern.FindAllStringSubmatch(sel[2], -1) {
+					if v := html.UnescapeString(opt[1]); v != "" && len(m.queueFilters) < 60 {
+						m.queueFilters = append(m.queueFilters, name+"="+v)
+					}
+				}
+			}
+		}
+		// The next page of the default view and of a few filtered views.
+		views := append([]string{""}, m.queueFilters[:min(len(m.queueFilters), 12)]...)
+		for _, q := range views {
+			path := "/queue"
+			if q != "" {
+				path += "?" + q
+			}
+			res := do(ctx, client, vegeta.Target{Method: http.MethodGet, URL: m.base + path, Header: m.headers(u, "")})
+			if l := queueLink.FindStringSubmatch(string(res.Body)); l != nil {
+				m.queueNext[u.schoolID] = append(m.queueNext[u.schoolID], html.UnescapeString(l[1]))
+			}
+		}
+	}
+	// Every school's DSLs need a next page to ask for.
+	for _, u := range m.f.dsls {
+		if len(m.queueNext[u.schoolID]) == 0 && len(m.queueNext) > 0 {
+			for _, links := range m.queueNext {
+				m.queueNext[u.schoolID] = links
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// targeter cycles through the given routes by weight; each request gets
+// its own random source, seeded by its sequence number, so it is safe for
+// vegeta's concurrent workers.
+func (m *mix) targeter(routes []int, weighted bool) vegeta.Targeter {
+	var slots []int
+	for _, i := range routes {
+		n := 1
+		if weighted {
+			n = m.routes[i].weight
+		}
+		for range n {
+			slots = append(slots, i)
+		}
+	}
+	var seq atomic.Uint64
+	return func(t *vegeta.Target) error {
+		n := seq.Add(1)
+		rng := mrand.New(mrand.NewPCG(n, 0x5eed))
+		*t = m.routes[slots[rng.IntN(len(slots))]].target(rng)
+		return nil
+	}
+}
+
+func (m *mix) measured() []int {
+	var out []int
+	for i := range m.routes {
+		if _, skip := m.skipped[i]; !skip {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func newAttacker(workers uint64, maxWorkers uint64) *vegeta.Attacker {
+	return vegeta.NewAttacker(vegeta.Redirects(vegeta.NoFollow), vegeta.Timeout(30*time.Second), vegeta.MaxBody(4096),
+		vegeta.KeepAlive(true), vegeta.Workers(workers), vegeta.MaxWorkers(maxWorkers))
+}
+
+// fixedRate is measurement A: the mix offered at a constant rate whatever
+// the answers' speed (an open model), with per-route latencies.
+func (b *bench) fixedRate(ctx context.Context, srv *server, m *mix) (map[int]*routeStats, int64, float64, error) {
+	b.log.Info("measurement A: fixed rate", "rate", b.o.Rate, "duration", b.o.Duration)
+	stats := map[int]*routeStats{}
+	for _, i := range m.measured() {
+		stats[i] = &routeStats{}
+	}
+	if err := srv.resetPeakMemory(); err != nil {
+		return nil, 0, 0, err
+	}
+	atk := newAttacker(64, 2000)
+	started := time.Now()
+	for res := range atk.Attack(m.targeter(m.measured(), true), vegeta.Rate{Freq: b.o.Rate, Per: time.Second}, b.o.Duration, "fixed") {
+		if ctx.Err() != nil {
+			atk.Stop()
+		}
+		if i := routeOf(res); stats[i] != nil {
+			stats[i].add(res, m.routes[i].ok(res))
+		}
+	}
+	if ctx.Err() != nil {
+		return nil, 0, 0, ctx.Err()
+	}
+	_, peak, err := srv.memory()
+	return stats, peak, time.Since(started).Seconds(), err
+}
+
+// capacity is measurement B: each route alone, as fast as a fixed number of
+// workers can go (a closed loop), after a warm-up; the floor route first and
+// again last, to show how steady the machine was.
+func (b *bench) capacity(ctx context.Context, srv *server, m *mix) (map[int]*routeStats, *routeStats, error) {
+	floor := slices.IndexFunc(m.routes, func(r route) bool { return r.name == floorRoute })
+	order := []int{floor}
+	for _, i := range m.measured() {
+		if i != floor && (b.o.Routes == "" || slices.Contains(strings.Split(b.o.Routes, ","), m.routes[i].name)) {
+			order = append(order, i)
+		}
+	}
+	stats := map[int]*routeStats{}
+	var floorEnd *routeStats
+	for n, i := range append(order, floor) {
+		b.log.Info("measurement B: capacity", "route", m.routes[i].name, "workers", b.o.Workers, "seconds", b.o.Capacity.Seconds())
+		s, err := b.saturate(ctx, srv, m, i)
+		if err != nil {
+			return nil, nil, err
+		}
+		if n == len(order) {
+			floorEnd = s
+		} else {
+			stats[i] = s
+		}
+	}
+	return stats, floorEnd, nil
+}
+
+func (b *bench) saturate(ctx context.Context, srv *server, m *mix, i int) (*routeStats, error) {
+	time.Sleep(time.Second) // let the previous route's stragglers and autovacuum settle
+	if err := srv.resetPeakMemory(); err != nil {
+		return nil, err
+	}
+	s := &routeStats{seconds: b.o.Capacity.Seconds()}
+	w := uint64(b.o.Workers)
+	atk := newAttacker(w, w)
+	started := time.Now()
+	from, to := started.Add(b.o.Warmup), started.Add(b.o.Warmup+b.o.Capacity)
+	for res := range atk.Attack(m.targeter([]int{i}, false), vegeta.Rate{Freq: 0}, b.o.Warmup+b.o.Capacity, "capacity") {
+		if ctx.Err() != nil {
+			atk.Stop()
+		}
+		if end := res.End(); !end.Before(from) && end.Before(to) {
+			s.add(res, m.routes[i].ok(res))
+		}
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	_, peak, err := srv.memory()
+	s.peakKiB = peak
+	return s, err
+}

@@ -1,0 +1,86 @@
+// Command havenbench is Haven's load benchmark (`make bench`). It builds a
+// dataset at the scale of a 50-school trust in a private PostgreSQL cluster,
+// starts `haven serve` on it as a separate process, signs in virtual users
+// through the real HTTP routes and measures:
+//
+//	A  latency at a fixed offered rate (open model, vegeta) in a realistic mix;
+//	B  each route's capacity at saturation (closed loop), as a ratio to the
+//	   "floor" route GET /home, which passes the same middleware and session.
+//
+// Both report the server's peak resident memory (VmHWM). Every request goes
+// to 127.0.0.1, and every loop is bounded in count and time.
+//
+//	havenbench [-dir .data/bench] [-only dataset|load] [-rate 300] [-duration 60s] ...
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+// Options is every knob of a run, read once from the flags.
+type Options struct {
+	Dir           string        // holds the cluster, the haven binary and the results
+	Only          string        // "", "dataset" or "load"
+	Rate          int           // measurement A: requests per second offered
+	Duration      time.Duration // measurement A: how long
+	Workers       int           // measurement B: concurrent workers per route
+	Capacity      time.Duration // measurement B: measured time per route
+	Warmup        time.Duration // measurement B: unmeasured time before each route
+	Routes        string        // measurement B: comma-separated route names (empty: all)
+	Results       string        // markdown file the tables are written to (besides stdout)
+	CPUProfile    bool          // run the server in this process with a CPU profile for measurement B
+	Rebuild       bool          // drop and rebuild the dataset even if it is there
+	MaxBuild      time.Duration // give up building the dataset after this long
+	PendingPolicy string        // what to do with routes still pending: "skip" or "fail"
+}
+
+func main() {
+	var o Options
+	flag.StringVar(&o.Dir, "dir", ".data/bench", "directory for the private cluster, the server binary and the results")
+	flag.StringVar(&o.Only, "only", "", `run only part: "dataset" (build it if needed) or "load" (both measurements)`)
+	flag.IntVar(&o.Rate, "rate", 300, "measurement A: offered requests per second")
+	flag.DurationVar(&o.Duration, "duration", 60*time.Second, "measurement A: duration")
+	flag.IntVar(&o.Workers, "workers", 12, "measurement B: concurrent workers per route")
+	flag.DurationVar(&o.Capacity, "capacity", 15*time.Second, "measurement B: measured time per route")
+	flag.DurationVar(&o.Warmup, "warmup", 3*time.Second, "measurement B: warm-up per route")
+	flag.StringVar(&o.Routes, "routes", "", "measurement B: only these routes (comma-separated names as in the tables)")
+	flag.StringVar(&o.Results, "results", "", "also write the result tables to this markdown file (default DIR/results.md)")
+	flag.BoolVar(&o.CPUProfile, "cpuprofile", false, "write a CPU profile of the server per route of measurement B to DIR/cpu-<route>.prof")
+	flag.BoolVar(&o.Rebuild, "rebuild", false, "drop the dataset and build it again")
+	flag.DurationVar(&o.MaxBuild, "max-build", 90*time.Minute, "give up building the dataset after this long")
+	flag.StringVar(&o.PendingPolicy, "pending", "skip", `routes not built yet (a 404): "skip" them or "fail"`)
+	flag.Parse()
+	if o.Results == "" {
+		o.Results = o.Dir + "/results.md"
+	}
+
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o, logger); err != nil {
+		fmt.Fprintln(os.Stderr, "havenbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, o Options, logger *slog.Logger) error {
+	b, err := openBench(ctx, o, logger)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	if err := b.ensureDataset(ctx); err != nil {
+		return err
+	}
+	if o.Only == "dataset" {
+		return nil
+	}
+	return b.measure(ctx)
+}

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+)
+
+// report gathers a run's figures and writes them as markdown tables.
+type report struct {
+	o        Options
+	started  time.Time
+	routes   []route
+	skipped  map[int]string
+	machine  string
+	dataset  string
+	fixed    map[int]*routeStats
+	capacity map[int]*routeStats
+	floorEnd *routeStats
+
+	fixedPeakKiB   int64
+	fixedSeconds   float64
+	overallPeakKiB int64
+}
+
+// The targets of issue 4, on a 2-core machine with the full dataset.
+const (
+	targetP99        = 50 * time.Millisecond
+	targetLogPerSec  = 500
+	targetFloorRatio = 0.40
+	targetMemoryMiB  = 300
+)
+
+// describe records the machine and the dataset.
+func (b *bench) describe(ctx context.Context, rep *report) error {
+	var mb bytes.Buffer
+	cpu := "unknown"
+	if f, err := os.Open("/proc/cpuinfo"); err == nil {
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
+				cpu = strings.TrimSpace(v)
+				break
+			}
+		}
+		f.Close()
+	}
+	memTotal := "unknown"
+	if raw, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, line := range strings.Split(string(raw), "\n") {
+			if strings.HasPrefix(line, "MemTotal:") {
+				var kib int64
+				fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "MemTotal:")), "%d", &kib)
+				memTotal = fmt.Sprintf("%.1f GiB", float64(kib)/(1<<20))
+			}
+		}
+	}
+	var pgVersion string
+	if err := b.owner.QueryRow(ctx, `SHOW server_version`).Scan(&pgVersion); err != nil {
+		return err
+	}
+	fmt.Fprintf(&mb, "- CPU: %s, %d cores (nproc)\n- Memory: %s\n- PostgreSQL %s (private cluster, fsync and synchronous_commit off), %s\n",
+		cpu, runtime.NumCPU(), memTotal, pgVersion, runtime.Version())
+	rep.machine = mb.String()
+
+	var db bytes.Buffer
+	var size string
+	if err := b.owner.QueryRow(ctx, `SELECT pg_size_pretty(pg_database_size(current_database()))`).Scan(&size); err != nil {
+		return err
+	}
+	fmt.Fprintf(&db, "Built %s in %.0f s (COPY as the owner, then indexes, VACUUM ANALYZE); database size now %s.\n\n",
+		b.info.BuiltAt.Format("2006-01-02"), b.info.BuildSeconds, size)
+	fmt.Fprintf(&db, "| table | rows at build | size (table + indexes) |\n|---|---:|---:|\n")
+	for _, t := range []string{"schools", "people", "person_roles", "pupils", "concerns", "concern_pupils", "chronology_entries"} {
+		var tsize string
+		if err := b.owner.QueryRow(ctx, `SELECT pg_size_pretty(pg_total_relation_size($1::regclass))`, t).Scan(&tsize); err != nil {
+			return err
+		}
+		fmt.Fprintf(&db, "| %s | %s | %s |\n", t, thousands(b.info.Rows[t]), tsize)
+	}
+	rep.dataset = db.String()
+	return nil
+}
+
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	var out []byte
+	for i := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Microseconds())/1000) }
+
+func mib(kib int64) string { return fmt.Sprintf("%.0f MiB", float64(kib)/1024) }
+
+func (r *report) printFixed(w io.Writer) {
+	total := 0
+	for _, s := range r.fixed {
+		total += len(s.latencies)
+	}
+	fmt.Fprintf(w, "\n### A. Fixed rate: %d requests/s offered for %s (open model)\n\n", r.o.Rate, r.o.Duration)
+	fmt.Fprintf(w, "%d requests in %.1f s (%.0f/s achieved). Server peak memory (VmHWM): %s.\n\n", total, r.fixedSeconds, float64(total)/r.fixedSeconds, mib(r.fixedPeakKiB))
+	fmt.Fprintf(w, "| route | share | requests | p50 ms | p95 ms | p99 ms | max ms | errors | p99 < 50 ms |\n|---|---:|---:|---:|---:|---:|---:|---:|:---:|\n")
+	for i, rt := range r.routes {
+		s := r.fixed[i]
+		if s == nil {
+			continue
+		}
+		fmt.Fprintf(w, "| %s | %.1f%% | %d | %s | %s | %s | %s | %d | %s |\n", rt.name, float64(len(s.latencies))*100/float64(max(total, 1)),
+			len(s.latencies), ms(s.quantile(.50)), ms(s.quantile(.95)), ms(s.quantile(.99)), ms(s.quantile(1)), s.errors, mark(s.quantile(.99) < targetP99 && s.errors == 0))
+	}
+	r.printErrors(w, r.fixed)
+}
+
+func (r *report) printCapacity(w io.Writer) {
+	floorIdx := slices.IndexFunc(r.routes, func(rt route) bool { return rt.name == floorRoute })
+	floor := r.capacity[floorIdx].rps()
+	if r.floorEnd != nil {
+		floor = (floor + r.floorEnd.rps()) / 2
+	}
+	fmt.Fprintf(w, "\n### B. Capacity: each route alone, %d workers in a closed loop, %s measured after %s warm-up\n\n", r.o.Workers, r.o.Capacity, r.o.Warmup)
+	if r.floorEnd != nil {
+		fmt.Fprintf(w, "Floor (GET /home): %.0f/s first, %.0f/s last; ratios are to their mean, %.0f/s.\n\n", r.capacity[floorIdx].rps(), r.floorEnd.rps(), floor)
+	}
+	fmt.Fprintf(w, "| route | requests/s | ratio to floor | p50 ms | p99 ms | errors | peak memory | target |\n|---|---:|---:|---:|---:|---:|---:|:---:|\n")
+	for i, rt := range r.routes {
+		s := r.capacity[i]
+		if s == nil {
+			continue
+		}
+		ratio := s.rps() / floor
+		target := "—"
+		switch {
+		case rt.name == "POST /concerns":
+			target = mark(s.rps() >= targetLogPerSec && s.errors == 0) + " ≥ 500/s"
+		case rt.name == floorRoute:
+		case strings.HasPrefix(rt.name, "GET "):
+			target = mark(ratio >= targetFloorRatio && s.errors == 0) + " ≥ 40%"
+		}
+		fmt.Fprintf(w, "| %s | %.0f | %.0f%% | %s | %s | %d | %s | %s |\n", rt.name, s.rps(), ratio*100,
+			ms(s.quantile(.5)), ms(s.quantile(.99)), s.errors, mib(s.peakKiB), target)
+	}
+	r.printErrors(w, r.capacity)
+	fmt.Fprintf(w, "\nServer peak memory over both measurements: %s (target < %d MiB: %s).\n", mib(r.overallPeakKiB), targetMemoryMiB,
+		mark(r.overallPeakKiB < targetMemoryMiB*1024))
+}
+
+func (r *report) printErrors(w io.Writer, stats map[int]*routeStats) {
+	first := true
+	for i, rt := range r.routes {
+		if s := stats[i]; s != nil && s.errors > 0 {
+			if first {
+				fmt.Fprintf(w, "\nUnexpected answers:\n\n")
+				first = false
+			}
+			fmt.Fprintf(w, "- %s: %d, e.g. `%s` (status codes %v)\n", rt.name, s.errors, strings.ReplaceAll(s.sample, "`", "'"), s.codes)
+		}
+	}
+	for i, rt := range r.routes {
+		if why, ok := r.skipped[i]; ok && stats[i] == nil {
+			if first {
+				fmt.Fprintf(w, "\n")
+				first = false
+			}
+			fmt.Fprintf(w, "- %s: not measured, %s\n", rt.name, why)
+		}
+	}
+}
+
+func mark(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "**no**"
+}
+
+// write puts the whole report in the results file.
+func (r *report) write() error {
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "# Haven load benchmark: results of %s\n\n", r.started.UTC().Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(&buf, "Command: `make bench` (`go run ./cmd/havenbench -rate %d -duration %s -workers %d -capacity %s`)\n\n",
+		r.o.Rate, r.o.Duration, r.o.Workers, r.o.Capacity)
+	fmt.Fprintf(&buf, "## Machine\n\n%s\n## Dataset\n\n%s", r.machine, r.dataset)
+	r.printFixed(&buf)
+	r.printCapacity(&buf)
+	if err := os.WriteFile(r.o.Results, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("\nResults written to %s\n", r.o.Results)
+	return nil
+}

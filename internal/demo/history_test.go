@@ -1,0 +1,261 @@
+package demo_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/havenapp/haven/internal/demo"
+	"github.com/havenapp/haven/internal/postgres"
+	"github.com/havenapp/haven/internal/postgres/pgtest"
+	"github.com/havenapp/haven/internal/safeguarding"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// TestLoadHistory loads the demo school and its past into a real database
+// and reads the result back as the table owner, past row-level security.
+func TestLoadHistory(t *testing.T) {
+	ctx := context.Background()
+	conn := pgtest.NewDB(t)
+	db, err := postgres.Open(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	if err := demo.Load(ctx, db, "test-demo-password"); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, time.March, 18, 14, 30, 0, 0, time.UTC) // a Wednesday in the spring term of 2025-26
+	start := time.Now()
+	if err := demo.LoadHistory(ctx, db, now); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("history loaded in %s", time.Since(start).Round(time.Millisecond))
+
+	owner, err := pgx.Connect(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { owner.Close(context.Background()) })
+	count := func(t *testing.T, sql string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := owner.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		return n
+	}
+	strs := func(t *testing.T, sql string) []string {
+		t.Helper()
+		rows, err := owner.Query(ctx, sql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+
+	t.Run("SeveralHundredConcerns", func(t *testing.T) {
+		if n := count(t, `SELECT count(*) FROM concerns`); n < 450 || n > 600 {
+			t.Errorf("%d concerns, want 450 to 600", n)
+		}
+		if n, want := count(t, `SELECT count(*) FROM concerns`), demo.PlanHistory(now).Concerns(); n != want {
+			t.Errorf("%d concerns loaded, the plan has %d", n, want)
+		}
+		if n := count(t, `SELECT count(*) FROM chronology_entries`); n < 2500 {
+			t.Errorf("%d chronology entries, want at least 2500", n)
+		}
+	})
+
+	t.Run("EveryCategory", func(t *testing.T) {
+		if missing := strs(t, `SELECT code FROM categories EXCEPT SELECT DISTINCT unnest(categories) FROM concerns`); len(missing) > 0 {
+			t.Errorf("no concern in categories %v", missing)
+		}
+	})
+
+	t.Run("OnlyKnownIndicators", func(t *testing.T) {
+		if unknown := strs(t, `SELECT DISTINCT unnest(indicators) FROM concerns EXCEPT SELECT code FROM cse_indicators`); len(unknown) > 0 {
+			t.Errorf("indicators %v are not in cse_indicators", unknown)
+		}
+		if n := count(t, `SELECT count(*) FROM concerns WHERE 'cse' = ANY(categories) AND cardinality(indicators) >= 2`); n < 20 {
+			t.Errorf("%d CSE concerns with two or more indicators, want at least 20", n)
+		}
+	})
+
+	t.Run("BothAcademicYears", func(t *testing.T) {
+		lastYear := count(t, `SELECT count(*) FROM concerns WHERE logged_at >= '2024-09-01' AND logged_at < '2025-09-01'`)
+		thisYear := count(t, `SELECT count(*) FROM concerns WHERE logged_at >= '2025-09-01' AND logged_at < $1`, now)
+		if lastYear < 200 || thisYear < 150 {
+			t.Errorf("%d concerns in 2024-25 and %d in 2025-26, want at least 200 and 150", lastYear, thisYear)
+		}
+		if n := count(t, `SELECT count(*) FROM concerns WHERE logged_at < '2024-09-01' OR logged_at >= $1`, now); n > 0 {
+			t.Errorf("%d concerns logged outside the two years or in the future", n)
+		}
+		if n := count(t, `SELECT count(*) FROM chronology_entries WHERE at >= $1`, now); n > 0 {
+			t.Errorf("%d entries in the future", n)
+		}
+		august := count(t, `SELECT count(*) FROM concerns WHERE extract(month FROM logged_at AT TIME ZONE 'Europe/London') = 8`)
+		october := count(t, `SELECT count(*) FROM concerns WHERE extract(month FROM logged_at AT TIME ZONE 'Europe/London') = 10`)
+		if august*5 > october {
+			t.Errorf("%d concerns in August and %d in October: the holidays should be quiet", august, october)
+		}
+	})
+
+	t.Run("OpenAndClosed", func(t *testing.T) {
+		for _, s := range safeguarding.AllStatuses {
+			if n := count(t, `SELECT count(*) FROM concerns WHERE status = $1`, s); n == 0 {
+				t.Errorf("no concern is %s", s)
+			}
+		}
+		open := count(t, `SELECT count(*) FROM concerns WHERE logged_at < '2025-09-01' AND status <> 'closed'`)
+		if open > 10 {
+			t.Errorf("%d of last year's concerns are still open", open)
+		}
+		if n := count(t, `SELECT count(*) FROM concerns WHERE urgent`); n < 3 {
+			t.Errorf("%d urgent concerns, want a few", n)
+		}
+		if n := count(t, `SELECT count(*) FROM concerns c WHERE status = 'closed'
+			AND NOT EXISTS (SELECT 1 FROM chronology_entries e WHERE e.concern_id = c.id AND e.kind = 'outcome')`); n > 0 {
+			t.Errorf("%d closed concerns without an outcome", n)
+		}
+	})
+
+	t.Run("EveryRoute", func(t *testing.T) {
+		for _, r := range []safeguarding.Route{safeguarding.RouteChild, safeguarding.RouteAdult, safeguarding.RouteSafeguardingLead, safeguarding.RoutePrincipal} {
+			if n := count(t, `SELECT count(*) FROM concerns WHERE route = $1`, r); n == 0 {
+				t.Errorf("no concern on route %s", r)
+			}
+		}
+	})
+
+	t.Run("EveryAgency", func(t *testing.T) {
+		got := strs(t, `SELECT DISTINCT details->>'agency' FROM chronology_entries WHERE kind = 'referral'`)
+		for _, a := range safeguarding.Agencies {
+			if !contains(got, string(a)) {
+				t.Errorf("no referral to %s", a)
+			}
+		}
+	})
+
+	t.Run("FeedbackMostlyOnTime", func(t *testing.T) {
+		// On time: by the end of the next weekday after the concern was logged.
+		const late = `SELECT count(*) FROM concerns c JOIN LATERAL (SELECT min(at) AS at FROM chronology_entries e
+				WHERE e.concern_id = c.id AND e.kind = 'feedback') f ON f.at IS NOT NULL
+			WHERE f.at > (date_trunc('day', c.logged_at AT TIME ZONE 'Europe/London')
+				+ CASE extract(isodow FROM c.logged_at AT TIME ZONE 'Europe/London') WHEN 5 THEN 4 WHEN 6 THEN 3 ELSE 2 END * interval '1 day') AT TIME ZONE 'Europe/London'`
+		given := count(t, `SELECT count(DISTINCT concern_id) FROM chronology_entries WHERE kind = 'feedback'`)
+		lateN := count(t, late)
+		if lateN == 0 || lateN*4 > given {
+			t.Errorf("%d of %d referrers had feedback late; want some, but fewer than a quarter", lateN, given)
+		}
+	})
+
+	t.Run("PatternsAcrossConcerns", func(t *testing.T) {
+		// A child with three or more distinct CSE indicators from two or
+		// more members of staff within 30 days of now.
+		n := count(t, `SELECT count(*) FROM (SELECT cp.pupil_id FROM concerns c
+				JOIN concern_pupils cp ON cp.concern_id = c.id, unnest(c.indicators) AS i
+				WHERE c.logged_at > $1::timestamptz - interval '30 days'
+				GROUP BY cp.pupil_id HAVING count(DISTINCT i) >= 3 AND count(DISTINCT c.logged_by) >= 2) x`, now)
+		if n == 0 {
+			t.Error("no child has CSE indicators from two or more staff in the last 30 days")
+		}
+		long := count(t, `SELECT coalesce(max(n), 0) FROM (SELECT cp.pupil_id, count(*) AS n FROM concern_pupils cp
+				JOIN chronology_entries e ON e.concern_id = cp.concern_id GROUP BY cp.pupil_id) x`)
+		if long < 40 {
+			t.Errorf("the longest child's chronology has %d entries, want dozens", long)
+		}
+	})
+
+	t.Run("PrincipalCannotSeeConcernAboutThemselves", func(t *testing.T) {
+		viewer := func(email string) safeguarding.Viewer {
+			t.Helper()
+			var id int64
+			if err := owner.QueryRow(ctx, `SELECT id FROM people WHERE email = $1`, email).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			v, err := db.Viewer(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		principal, chair, dsl := viewer("principal@demo.test"), viewer("chair@demo.test"), viewer("dsl@demo.test")
+		rows, err := owner.Query(ctx, `SELECT id FROM concerns WHERE route = 'principal' ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil || len(ids) == 0 {
+			t.Fatalf("concerns about the principal: %v, %v", ids, err)
+		}
+		for _, id := range ids {
+			for _, v := range []safeguarding.Viewer{principal, dsl} {
+				if _, err := db.Concern(ctx, v, id); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
+					t.Errorf("concern %d as %s: err = %v, want not found", id, v.Email, err)
+				}
+			}
+			if _, err := db.Concern(ctx, chair, id); err != nil {
+				t.Errorf("concern %d as the chair: %v", id, err)
+			}
+		}
+	})
+
+	t.Run("ChronologiesVerify", func(t *testing.T) {
+		rows, err := owner.Query(ctx, `SELECT school_id, id, concern_id, kind, author_id, at, body, details,
+				coalesce(corrects_id, 0), prev_hash, hash FROM chronology_entries ORDER BY concern_id, id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		heads := map[int64][]byte{}
+		checked := 0
+		for rows.Next() {
+			var e safeguarding.Entry
+			var details []byte
+			if err := rows.Scan(&e.SchoolID, &e.ID, &e.ConcernID, &e.Kind, &e.AuthorID, &e.At, &e.Body, &details,
+				&e.CorrectsID, &e.PrevHash, &e.Hash); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(details, &e.Details); err != nil {
+				t.Fatal(err)
+			}
+			prev := heads[e.ConcernID]
+			if prev == nil {
+				prev = []byte{}
+			}
+			if !bytes.Equal(e.PrevHash, prev) {
+				t.Errorf("entry %d of concern %d does not link to the entry before it", e.ID, e.ConcernID)
+			}
+			if !bytes.Equal(e.Hash, safeguarding.ChainHash(e.PrevHash, e)) {
+				t.Errorf("entry %d of concern %d: stored hash does not match its content", e.ID, e.ConcernID)
+			}
+			heads[e.ConcernID] = e.Hash
+			checked++
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, `SELECT count(*) FROM concerns`); len(heads) != n {
+			t.Errorf("%d concerns have a chronology, want all %d", len(heads), n)
+		}
+		t.Logf("%d entries verified", checked)
+	})
+}
+
+func contains(xs []string, x string) bool {
+	for _, s := range xs {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}

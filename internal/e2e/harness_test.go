@@ -1,0 +1,261 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/havenapp/haven/internal/demo"
+	"github.com/havenapp/haven/internal/httpserver"
+	"github.com/havenapp/haven/internal/postgres"
+	"github.com/havenapp/haven/internal/postgres/pgtest"
+)
+
+// chromiumPath is Debian's Chromium, the browser these tests drive.
+const chromiumPath = "/usr/bin/chromium"
+
+// demoPassword signs in every demo account in these tests.
+const demoPassword = "e2e-demo-password"
+
+// testTimeout bounds each test's browser actions, so a page that never
+// loads fails the test rather than hanging the binary.
+const testTimeout = 90 * time.Second
+
+// browser is the one Chromium of this test binary. Each test opens its own
+// tabs in fresh browser contexts of it (see newTab).
+var browser struct {
+	ctx context.Context // its first tab; nil when err is set
+	err error           // why it could not start
+}
+
+func TestMain(m *testing.M) {
+	startBrowser()
+	pgtest.Main(m)
+}
+
+// startBrowser starts Chromium headless, with a fresh profile directory.
+// A machine without Chromium fails every test with the reason: the browser
+// journeys are never skipped.
+func startBrowser() {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		browser.err = fmt.Errorf("Chromium not found at %s: install it with apt-get install chromium (.ci/run does this)", chromiumPath)
+		return
+	}
+	profile, err := os.MkdirTemp("", "haven-e2e-chromium-")
+	if err != nil {
+		browser.err = fmt.Errorf("Chromium profile directory: %w", err)
+		return
+	}
+	removeOnExit(profile)
+	// pgtest.Main ends the process with os.Exit, so nothing here is ever
+	// cancelled: chromedp starts Chromium with a parent-death signal, so
+	// it dies with us, and removeOnExit cleans up its profile.
+	allocCtx, _ := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(profile),
+	)
+	ctx, _ := chromedp.NewContext(allocCtx)
+	start, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- chromedp.Do(ctx) }()
+	select {
+	case err = <-done:
+	case <-start.Done():
+		err = errors.New("timed out after 30s")
+	}
+	if err != nil {
+		browser.err = fmt.Errorf("start Chromium (%s): %w", chromiumPath, err)
+		return
+	}
+	browser.ctx = ctx
+}
+
+// removeOnExit removes dir once this process has ended, however it ends
+// (os.Exit, a -timeout panic, a signal). A shell waits on a pipe whose write
+// end only this process holds; the kernel closes it when we exit.
+func removeOnExit(dir string) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return
+	}
+	defer r.Close()
+	// Chromium's helpers may write for a moment after it dies: retry.
+	const script = `read -r _; for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.5; rm -rf "$1" 2>/dev/null; [ -e "$1" ] || exit 0; done`
+	cmd := exec.Command("/bin/sh", "-c", script, "e2e-cleanup", dir)
+	cmd.Stdin = r
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		w.Close()
+		return
+	}
+	go cmd.Wait()
+	keepOpen = append(keepOpen, w)
+}
+
+// keepOpen holds the pipes of removeOnExit, never written, until we exit.
+var keepOpen []*os.File
+
+// app is Haven served over HTTP on 127.0.0.1 on its own fresh database
+// holding the demo school.
+type app struct {
+	URL     string
+	DB      *postgres.DB
+	ConnStr string // the owner's connection string: bypasses row-level security
+}
+
+// newApp serves Haven for one test.
+func newApp(t *testing.T) *app {
+	t.Helper()
+	ctx := context.Background()
+	conn := pgtest.NewDB(t)
+	db, err := postgres.Open(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	if err := demo.Load(ctx, db, demoPassword); err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := httptest.NewServer(httpserver.New(httpserver.Config{}, db, logger))
+	t.Cleanup(srv.Close)
+	return &app{URL: srv.URL, DB: db, ConnStr: conn}
+}
+
+// tab is one browser tab in a browser context of its own: its own cookies
+// and cache, like a fresh incognito window, so two tabs of one test are two
+// people at two computers.
+type tab struct {
+	t   *testing.T
+	app *app
+	ctx context.Context // carries the test's deadline
+
+	// scope, an XPath, narrows where the helpers look (see within).
+	scope string
+	// a11y counts the pages checked by axe-core, and the time it took.
+	a11y *struct {
+		pages int
+		time  time.Duration
+	}
+}
+
+// newTab opens a tab for t on a. When the test fails, the tab's last page
+// is saved as a screenshot and HTML under testdata-output/<test name>/ at
+// the repository root.
+func newTab(t *testing.T, a *app) *tab {
+	t.Helper()
+	if browser.err != nil {
+		t.Fatal(browser.err)
+	}
+	tabCtx, cancel := chromedp.NewContext(browser.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(tabCtx); err != nil {
+		t.Fatalf("open a browser tab: %v", err)
+	}
+	ctx, cancelTimeout := context.WithTimeout(tabCtx, testTimeout)
+	t.Cleanup(cancelTimeout)
+	b := &tab{t: t, app: a, ctx: ctx}
+	b.a11y = &struct {
+		pages int
+		time  time.Duration
+	}{}
+	// A new browser context starts with no cookies; clearing them again
+	// costs nothing and makes the fresh start explicit.
+	if _, err := chromedp.Call(ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
+		t.Fatalf("clear cookies: %v", err)
+	}
+	tabs[t] = append(tabs[t], b)
+	t.Cleanup(func() {
+		if b.a11y.pages > 0 {
+			t.Logf("axe-core checked %d pages in %v", b.a11y.pages, b.a11y.time.Round(time.Millisecond))
+		}
+		if t.Failed() {
+			b.saveFailure(tabCtx)
+		}
+	})
+	return b
+}
+
+// tabs counts each test's tabs, so that their failure files get distinct
+// names. Tests do not run in parallel.
+var tabs = map[*testing.T][]*tab{}
+
+// saveFailure writes the tab's screenshot and HTML for a failed test.
+func (b *tab) saveFailure(tabCtx context.Context) {
+	ctx, cancel := context.WithTimeout(tabCtx, 10*time.Second)
+	defer cancel()
+	dir := filepath.Join(repoRoot(b.t), "testdata-output", safeName(b.t.Name()))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.t.Logf("save failure output: %v", err)
+		return
+	}
+	name := "tab"
+	for i, other := range tabs[b.t] {
+		if other == b {
+			name = fmt.Sprintf("tab%d", i+1)
+		}
+	}
+	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+		os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+	} else {
+		b.t.Logf("screenshot: %v", err)
+	}
+	if html, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("html"))); err == nil {
+		os.WriteFile(filepath.Join(dir, name+".html"), []byte(html), 0o644)
+	} else {
+		b.t.Logf("page HTML: %v", err)
+	}
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	b.t.Logf("%s was at %s; screenshot and HTML saved in %s", name, loc, dir)
+}
+
+// repoRoot is the directory holding go.mod, above this package.
+func repoRoot(t *testing.T) string {
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return dir
+		}
+	}
+}
+
+var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// safeName turns a test name such as TestSignIn/dsl@demo.test into a
+// directory path, one directory per subtest.
+func safeName(name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		parts[i] = unsafeChars.ReplaceAllString(p, "_")
+	}
+	return filepath.Join(parts...)
+}

@@ -1,0 +1,454 @@
+package httpserver_test
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/havenapp/haven/internal/postgres"
+	"github.com/havenapp/haven/internal/safeguarding"
+)
+
+// The access matrix a third time: through HTTP, against the real server and
+// database. The expectations are written out by hand, as in
+// internal/safeguarding/access_test.go, and not computed from safeguarding.Can.
+
+// httpAccessEmails are the matrix's viewers in the demo school.
+var httpAccessEmails = map[string]string{
+	"referrer":    "staff@demo.test", // logs every concern of the matrix
+	"other staff": "staff02@demo.test",
+	"DSL":         "dsl@demo.test",
+	"deputy":      "deputy@demo.test",
+	"principal":   "principal@demo.test",
+	"chair":       "chair@demo.test",
+	"governor":    "governor@demo.test",
+	"admin":       "admin@demo.test",
+}
+
+// httpAccessSubjects are the kinds of subject, with the e-mail of the
+// member of staff each concern is about ("" for a pupil), and someone who
+// handles it and so may close it before a viewer tries to reopen it.
+var httpAccessSubjects = []struct {
+	name, email, closer string
+}{
+	{"pupil", "", "DSL"},
+	{"staff", "staff01@demo.test", "DSL"},
+	{"DSL", "dsl@demo.test", "principal"},
+	{"deputy", "deputy@demo.test", "principal"},
+	{"principal", "principal@demo.test", "chair"},
+}
+
+// httpAccessExpected: for each viewer and subject, the actions allowed (L
+// list, V view, A add entry, T triage, C close, R reopen, F view child
+// file); every action not written is refused.
+var httpAccessExpected = map[[2]string]string{
+	{"referrer", "pupil"}:    "LVA",
+	{"other staff", "pupil"}: "",
+	{"DSL", "pupil"}:         "LVATCRF",
+	{"deputy", "pupil"}:      "LVATCRF",
+	{"principal", "pupil"}:   "LVF",
+	{"chair", "pupil"}:       "",
+	{"governor", "pupil"}:    "",
+	{"admin", "pupil"}:       "",
+
+	{"referrer", "staff"}:    "LVA",
+	{"other staff", "staff"}: "",
+	{"DSL", "staff"}:         "LVATCR",
+	{"deputy", "staff"}:      "LVATCR",
+	{"principal", "staff"}:   "LVATCR",
+	{"chair", "staff"}:       "",
+	{"governor", "staff"}:    "",
+	{"admin", "staff"}:       "",
+
+	{"referrer", "DSL"}:    "LVA",
+	{"other staff", "DSL"}: "",
+	{"DSL", "DSL"}:         "",
+	{"deputy", "DSL"}:      "",
+	{"principal", "DSL"}:   "LVATCR",
+	{"chair", "DSL"}:       "",
+	{"governor", "DSL"}:    "",
+	{"admin", "DSL"}:       "",
+
+	{"referrer", "deputy"}:    "LVA",
+	{"other staff", "deputy"}: "",
+	{"DSL", "deputy"}:         "",
+	{"deputy", "deputy"}:      "",
+	{"principal", "deputy"}:   "LVATCR",
+	{"chair", "deputy"}:       "",
+	{"governor", "deputy"}:    "",
+	{"admin", "deputy"}:       "",
+
+	{"referrer", "principal"}:    "LVA",
+	{"other staff", "principal"}: "",
+	{"DSL", "principal"}:         "",
+	{"deputy", "principal"}:      "",
+	{"principal", "principal"}:   "",
+	{"chair", "principal"}:       "LVATCR",
+	{"governor", "principal"}:    "",
+	{"admin", "principal"}:       "",
+}
+
+// missingID is an id no concern and no pupil has.
+const missingID = 999999999
+
+// accessApp is the demo school served over HTTP with the matrix's viewers
+// signed in.
+type accessApp struct {
+	*testApp
+	owner   *pgx.Conn
+	clients map[string]*client
+	viewers map[string]safeguarding.Viewer
+	people  map[string]int64 // subject name → person id (0 for the pupil)
+	pupilID int64
+}
+
+func newAccessApp(t *testing.T) *accessApp {
+	t.Helper()
+	ctx := context.Background()
+	a := &accessApp{testApp: newTestApp(t), clients: map[string]*client{}, viewers: map[string]safeguarding.Viewer{}, people: map[string]int64{}}
+	owner, err := pgx.Connect(ctx, a.ConnStr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { owner.Close(context.Background()) })
+	a.owner = owner
+	for name, email := range httpAccessEmails {
+		a.clients[name] = a.signIn(t, email)
+		a.viewers[name] = a.viewer(t, email)
+	}
+	for _, s := range httpAccessSubjects {
+		if s.email != "" {
+			a.people[s.name] = a.viewer(t, s.email).PersonID
+		}
+	}
+	if err := owner.QueryRow(ctx, `SELECT min(id) FROM pupils`).Scan(&a.pupilID); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func (a *accessApp) viewer(t *testing.T, email string) safeguarding.Viewer {
+	t.Helper()
+	var id int64
+	if err := a.owner.QueryRow(context.Background(), `SELECT id FROM people WHERE email = $1`, email).Scan(&id); err != nil {
+		t.Fatalf("find %s: %v", email, err)
+	}
+	v, err := a.DB.Viewer(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// logConcern files a concern about the named subject as the referrer,
+// through the store: what is tested here is who sees it, not the form.
+func (a *accessApp) logConcern(t *testing.T, subject string) int64 {
+	t.Helper()
+	in := postgres.ConcernInput{SubmissionToken: accessToken(),
+		Categories: []string{"cse"}, WhatHappened: "Access matrix: a concern about the " + subject + ".", HappenedOn: time.Now()}
+	if subject == "pupil" {
+		in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{a.pupilID}
+	} else {
+		in.SubjectKind, in.SubjectPersonID = safeguarding.SubjectStaff, a.people[subject]
+	}
+	id, _, err := a.DB.LogConcern(context.Background(), a.viewers["referrer"], in)
+	if err != nil {
+		t.Fatalf("log a concern about the %s: %v", subject, err)
+	}
+	return id
+}
+
+// accessToken is a fresh submission token (a random UUID).
+func accessToken() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// entries counts a concern's chronology entries, as the owner.
+func (a *accessApp) entries(t *testing.T, id int64) (n int, status string) {
+	t.Helper()
+	err := a.owner.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM chronology_entries WHERE concern_id = $1), status FROM concerns WHERE id = $1`, id).
+		Scan(&n, &status)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n, status
+}
+
+// nextPage finds a list page's link to the page after it.
+var nextPage = regexp.MustCompile(`href="([^"]+)" rel="next"`)
+
+// listPages fetches a list and every page after it; nil if c may not open it.
+func listPages(t *testing.T, c *client, path string) []string {
+	t.Helper()
+	var pages []string
+	for range 500 {
+		res := c.get(path)
+		if res.StatusCode == http.StatusNotFound {
+			return pages
+		}
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: status %d", path, res.StatusCode)
+		}
+		pages = append(pages, res.Body)
+		m := nextPage.FindStringSubmatch(res.Body)
+		if m == nil {
+			return pages
+		}
+		path = html.UnescapeString(m[1])
+	}
+	t.Fatalf("GET %s: more than 500 pages", path)
+	return nil
+}
+
+// linksTo reports whether any of the pages links to the concern.
+func linksTo(pages []string, id int64) bool {
+	link := `/concerns/` + strconv.FormatInt(id, 10) + `"`
+	for _, p := range pages {
+		if strings.Contains(p, link) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkNotFound fails unless res is the very page a missing record gives.
+func checkNotFound(t *testing.T, what string, res, missing response) {
+	t.Helper()
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("%s: status %d, want 404", what, res.StatusCode)
+		return
+	}
+	if missing.StatusCode != http.StatusNotFound || !strings.Contains(missing.Body, "Page not found") {
+		t.Fatalf("%s: a missing record answered %d, want the 404 page", what, missing.StatusCode)
+	}
+	if res.Body != missing.Body {
+		t.Errorf("%s: the 404 page differs from a missing record's:\n%s\n---\n%s", what, res.Body, missing.Body)
+	}
+}
+
+func TestAccessMatrixHTTP(t *testing.T) {
+	for viewer := range httpAccessEmails {
+		for _, s := range httpAccessSubjects {
+			if _, ok := httpAccessExpected[[2]string{viewer, s.name}]; !ok {
+				t.Fatalf("the matrix has no row for the %s and a concern about the %s", viewer, s.name)
+			}
+		}
+	}
+	ctx := context.Background()
+	a := newAccessApp(t)
+	concerns := map[string]int64{}
+	for _, s := range httpAccessSubjects {
+		concerns[s.name] = a.logConcern(t, s.name)
+	}
+	may := func(viewer, subject, letter string) bool {
+		return strings.Contains(httpAccessExpected[[2]string{viewer, subject}], letter)
+	}
+
+	t.Run("list", func(t *testing.T) {
+		for viewer, c := range a.clients {
+			queue := append(listPages(t, c, "/queue"), listPages(t, c, "/queue?status=all")...)
+			mine, home := listPages(t, c, "/my-concerns"), listPages(t, c, "/home")
+			for _, s := range httpAccessSubjects {
+				id, want := concerns[s.name], may(viewer, s.name, "L")
+				name := fmt.Sprintf("%s, concern about the %s", viewer, s.name)
+				switch {
+				case viewer == "referrer":
+					if !linksTo(mine, id) {
+						t.Errorf("%s: /my-concerns does not link to it", name)
+					}
+				case want:
+					if !linksTo(queue, id) {
+						t.Errorf("%s: /queue (%d pages) does not link to it", name, len(queue))
+					}
+				}
+				for path, pages := range map[string][]string{"/queue": queue, "/my-concerns": mine, "/home": home} {
+					if !want && linksTo(pages, id) {
+						t.Errorf("%s: %s links to it", name, path)
+					}
+				}
+			}
+		}
+	})
+
+	t.Run("view", func(t *testing.T) {
+		for viewer, c := range a.clients {
+			missing := c.get(fmt.Sprintf("/concerns/%d", missingID))
+			for _, s := range httpAccessSubjects {
+				name := fmt.Sprintf("%s, concern about the %s", viewer, s.name)
+				res := c.get(fmt.Sprintf("/concerns/%d", concerns[s.name]))
+				if may(viewer, s.name, "V") {
+					if res.StatusCode != http.StatusOK {
+						t.Errorf("%s: GET /concerns/{id} answered %d, want 200", name, res.StatusCode)
+					}
+					continue
+				}
+				checkNotFound(t, name+": GET /concerns/{id}", res, missing)
+			}
+		}
+	})
+
+	// Each case of a change gets a concern of its own, so that none
+	// depends on another.
+	type change struct {
+		letter, kind, body string
+		closed             bool // closed by a handler first
+	}
+	tryChange := func(t *testing.T, viewer, subject, closer string, ch change) {
+		t.Helper()
+		c := a.clients[viewer]
+		name := fmt.Sprintf("%s, concern about the %s, %s entry", viewer, subject, ch.kind)
+		id := a.logConcern(t, subject)
+		if ch.closed {
+			if err := a.DB.AddEntry(ctx, a.viewers[closer], id, safeguarding.EntryInput{Kind: safeguarding.EntryClosed, Body: "Closed for the matrix"}); err != nil {
+				t.Fatalf("%s closes the concern about the %s: %v", closer, subject, err)
+			}
+		}
+		form := url.Values{"kind": {ch.kind}, "body": {ch.body}}
+		before, status := a.entries(t, id)
+		res := c.post(fmt.Sprintf("/concerns/%d/entries", id), form)
+		after, statusAfter := a.entries(t, id)
+		if may(viewer, subject, ch.letter) {
+			if res.StatusCode != http.StatusSeeOther {
+				t.Errorf("%s: POST answered %d, want 303", name, res.StatusCode)
+			} else if after != before+1 {
+				t.Errorf("%s: %d entries after, %d before", name, after, before)
+			}
+			return
+		}
+		checkNotFound(t, name+": POST /concerns/{id}/entries", res, c.post(fmt.Sprintf("/concerns/%d/entries", missingID), form))
+		if after != before || statusAfter != status {
+			t.Errorf("%s: refused, yet the concern changed: %d → %d entries, status %s → %s", name, before, after, status, statusAfter)
+		}
+	}
+	changes := map[string]func(viewer string) change{
+		"add entry": func(viewer string) change {
+			if viewer == "referrer" {
+				return change{letter: "A", kind: "further_information", body: "She was picked up again today."}
+			}
+			return change{letter: "A", kind: "action", body: "Spoke to the form tutor."}
+		},
+		"triage": func(string) change { return change{letter: "T", kind: "acknowledged"} },
+		"close": func(string) change {
+			return change{letter: "C", kind: "closed", body: "No further action: the worry was explained."}
+		},
+		"reopen": func(string) change {
+			return change{letter: "R", kind: "reopened", body: "New information from the form tutor.", closed: true}
+		},
+	}
+	for action, changeFor := range changes {
+		t.Run(action, func(t *testing.T) {
+			for viewer := range a.clients {
+				for _, s := range httpAccessSubjects {
+					tryChange(t, viewer, s.name, s.closer, changeFor(viewer))
+				}
+			}
+		})
+	}
+
+	t.Run("view child file", func(t *testing.T) {
+		id := concerns["pupil"]
+		for viewer, c := range a.clients {
+			name := viewer + ", the pupil's page"
+			res := c.get(fmt.Sprintf("/pupils/%d", a.pupilID))
+			if may(viewer, "pupil", "F") {
+				if res.StatusCode != http.StatusOK {
+					t.Errorf("%s: status %d, want 200", name, res.StatusCode)
+				} else if !linksTo([]string{res.Body}, id) {
+					t.Errorf("%s: does not link to the concern about the pupil", name)
+				}
+				for _, s := range httpAccessSubjects {
+					if s.name != "pupil" && linksTo([]string{res.Body}, concerns[s.name]) {
+						t.Errorf("%s: links to the concern about the %s", name, s.name)
+					}
+				}
+				continue
+			}
+			checkNotFound(t, name, res, c.get(fmt.Sprintf("/pupils/%d", missingID)))
+		}
+	})
+}
+
+// volatile matches what may differ between two loads of the same page
+// without saying anything about the concerns behind it.
+var volatile = regexp.MustCompile(`(?i)(name="(csrf|token|submission_token)[^"]*" value=")[^"]*"|nonce="[^"]*"`)
+
+// The principal cannot tell that a concern about them exists: their lists
+// and home page read the same before it is logged and after, however it is
+// worked. Nor can the DSL or a deputy, who do not see it either.
+func TestAccessPrincipalCannotTellConcernAboutThemExists(t *testing.T) {
+	ctx := context.Background()
+	a := newAccessApp(t)
+	// Something on every list, so that the pages are not trivially empty.
+	var others []int64
+	for _, s := range []string{"pupil", "staff", "DSL"} {
+		others = append(others, a.logConcern(t, s))
+	}
+	for _, viewer := range []string{"principal", "DSL", "deputy"} {
+		_, _, err := a.DB.LogConcern(ctx, a.viewers[viewer], postgres.ConcernInput{SubmissionToken: accessToken(),
+			SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{a.pupilID}, Categories: []string{"cse"},
+			WhatHappened: "Logged by the " + viewer + ".", HappenedOn: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	blind := []string{"principal", "DSL", "deputy"}
+	paths := []string{"/home", "/my-concerns", "/queue", "/queue?status=all", "/queue?status=new", "/queue?status=acknowledged",
+		"/queue?status=all&category=cse"}
+	snapshot := func(viewer string) map[string]string {
+		out := map[string]string{}
+		for _, path := range paths {
+			res := a.clients[viewer].get(path)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("the %s's %s answered %d", viewer, path, res.StatusCode)
+			}
+			out[path] = volatile.ReplaceAllString(res.Body, "$1")
+		}
+		return out
+	}
+	before := map[string]map[string]string{}
+	for _, viewer := range blind {
+		before[viewer] = snapshot(viewer)
+	}
+	if !linksTo([]string{before["principal"]["/queue"]}, others[0]) || !linksTo([]string{before["principal"]["/queue"]}, others[2]) {
+		t.Fatal("the principal's queue does not show the concerns they read and handle; the comparison would prove nothing")
+	}
+
+	id := a.logConcern(t, "deputy")
+	chair := a.viewers["principal"]
+	for _, in := range []safeguarding.EntryInput{
+		{Kind: safeguarding.EntryAcknowledged},
+		{Kind: safeguarding.EntryDecision, Body: "Refer to the LADO", Details: safeguarding.EntryDetails{Reason: "Allegation meets the harm threshold"}},
+	} {
+		if err := a.DB.AddEntry(ctx, chair, id, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The concern is on a list: the chair's.
+	if !linksTo(listPages(t, a.clients["chair"], "/queue"), id) {
+		t.Fatal("the chair's queue does not show the concern about the principal")
+	}
+
+	for _, viewer := range blind {
+		after := snapshot(viewer)
+		for _, path := range paths {
+			if after[path] != before[viewer][path] {
+				t.Errorf("the %s's %s changed after a concern about the principal was logged:\nbefore:\n%s\nafter:\n%s",
+					viewer, path, before[viewer][path], after[path])
+			}
+		}
+	}
+}

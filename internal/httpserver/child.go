@@ -1,0 +1,185 @@
+package httpserver
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/havenapp/haven/internal/postgres"
+	"github.com/havenapp/haven/internal/safeguarding"
+	"github.com/havenapp/haven/web"
+)
+
+// childPage shows everything about one pupil that the viewer may see. Anyone
+// who may not see children's files, like anyone asking for a pupil who does
+// not exist or belongs to another school, is told the page does not exist.
+func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
+	v, _ := viewerFrom(r.Context())
+	id := pathID(chi.URLParam(r, "id"))
+	if id == 0 {
+		renderError(w, r, http.StatusNotFound)
+		return
+	}
+	f, err := s.db.ChildFile(r.Context(), v, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	categories, err := s.db.Categories(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	view := childPageView(f, categories, todayInEngland())
+	s.render(w, r, http.StatusOK, web.ChildFilePage(page(r, view.Name), view))
+}
+
+// childPageView is the child's page for a file the store has already
+// filtered to what the viewer may see.
+func childPageView(f postgres.ChildFile, categories []safeguarding.Category, today time.Time) web.ChildPage {
+	out := web.ChildPage{
+		Name: f.Pupil.Name(),
+		Details: []web.SummaryRow{
+			{Key: "Year group", Value: "Year " + strconv.Itoa(f.Pupil.YearGroup)},
+			{Key: "Date of birth", Value: longDate(f.DateOfBirth)},
+			{Key: "Age", Value: strconv.Itoa(ageOn(f.DateOfBirth, today))},
+		},
+	}
+	for _, r := range f.OpenReferrals {
+		out.OpenReferrals = append(out.OpenReferrals, web.ChildReferral{Agency: r.AgencyName, Reference: orNotRecorded(r.Reference),
+			ReferredOn: isoDate(r.ReferredOn), Concern: concernLinkTo(r.ConcernID)})
+	}
+	for _, i := range f.Indicators {
+		out.Indicators = append(out.Indicators, web.ChildIndicator{Label: i.Indicator.Label, Times: strconv.Itoa(i.Times),
+			Staff: strconv.Itoa(i.Staff), First: longDate(i.First), Last: longDate(i.Last)})
+	}
+	concerns := map[int64]safeguarding.Concern{}
+	for _, c := range f.Concerns {
+		concerns[c.ID] = c
+		row := web.ChildConcern{Concern: concernLinkTo(c.ID), LoggedAt: longDateTime(c.LoggedAt), LoggedBy: c.LoggedByName,
+			Categories: categoryNames(categories, c.Categories), Status: statusTagFor(c.Status), Urgent: c.Urgent}
+		for _, p := range c.Pupils {
+			if p.ID != f.Pupil.ID {
+				row.AlsoAbout = append(row.AlsoAbout, web.SubjectName{Name: p.Name(), Href: pupilHref(p.ID)})
+			}
+		}
+		out.Concerns = append(out.Concerns, row)
+	}
+	for _, e := range f.Chronology {
+		out.Chronology = append(out.Chronology, childEntryView(e, concerns[e.ConcernID], categories))
+	}
+	return out
+}
+
+// childEntryView is one line of the child's chronology, worded as the
+// concern page words it (chronologyItem). The first entry of a concern holds
+// the form as submitted; here it is shown as the concern's categories and
+// account, not as the stored snapshot.
+func childEntryView(e safeguarding.Entry, c safeguarding.Concern, categories []safeguarding.Category) web.ChildEntry {
+	item := chronologyItem(e, 0)
+	out := web.ChildEntry{Heading: item.Heading, At: item.At, Author: item.Author, Concern: concernLinkTo(e.ConcernID),
+		BodyLabel: item.BodyLabel, Paragraphs: item.Paragraphs, Facts: item.Facts}
+	switch e.Kind {
+	case safeguarding.EntryConcernLogged:
+		out.Heading = "Concern logged: " + categoryNames(categories, c.Categories)
+		out.Paragraphs = paragraphs(c.WhatHappened)
+		if strings.TrimSpace(c.ChildsWords) != "" {
+			out.Facts = append(out.Facts, web.SummaryRow{Key: "The child's own words", Value: c.ChildsWords})
+		}
+		if c.Urgent {
+			out.Facts = append(out.Facts, web.SummaryRow{Key: "Immediate danger", Value: "Yes: marked urgent"})
+		}
+	case safeguarding.EntryCorrection:
+		// The concern page links a correction to the entry it corrects; across
+		// concerns, name what kind of entry that was.
+		if e.Details.CorrectsKind != "" {
+			out.Facts = append(out.Facts, web.SummaryRow{Key: "Corrects", Value: safeguarding.EntryKind(e.Details.CorrectsKind).Label()})
+		}
+	}
+	return out
+}
+
+// ageOn is a person's age in whole years on a day; someone born on 29
+// February turns a year older on 1 March in other years.
+func ageOn(born, day time.Time) int {
+	age := day.Year() - born.Year()
+	if day.Month() < born.Month() || (day.Month() == born.Month() && day.Day() < born.Day()) {
+		age--
+	}
+	return age
+}
+
+// The helpers below are shared with my_concerns.go.
+
+func pupilHref(id int64) string { return "/pupils/" + strconv.FormatInt(id, 10) }
+
+func concernLinkTo(id int64) web.ConcernLink {
+	n := strconv.FormatInt(id, 10)
+	return web.ConcernLink{Text: "Concern " + n, Href: "/concerns/" + n}
+}
+
+// statusTagFor colours a status: new concerns stand out, closed ones recede.
+func statusTagFor(s safeguarding.Status) web.StatusTag {
+	colour := map[safeguarding.Status]string{
+		safeguarding.StatusNew:          "blue",
+		safeguarding.StatusAcknowledged: "light-blue",
+		safeguarding.StatusInProgress:   "purple",
+		safeguarding.StatusReopened:     "orange",
+		safeguarding.StatusClosed:       "grey",
+	}[s]
+	return web.StatusTag{Label: s.Label(), Colour: colour}
+}
+
+// categoryNames names a concern's categories in the order the form lists them.
+func categoryNames(all []safeguarding.Category, codes []string) string {
+	var names []string
+	for _, c := range all {
+		for _, code := range codes {
+			if c.Code == code {
+				names = append(names, c.Label)
+				break
+			}
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// longDate is a date as GOV.UK writes it, "4 June 2026", in the schools'
+// time zone. A date stored without a time (midnight UTC) keeps its day.
+func longDate(t time.Time) string { return t.In(england()).Format("2 January 2006") }
+
+// longDateTime is a moment in the schools' time zone: "4 June 2026 at 2:30pm".
+func longDateTime(t time.Time) string {
+	return longDate(t) + " at " + strings.ToLower(t.In(england()).Format("3:04PM"))
+}
+
+// isoDate shows a stored YYYY-MM-DD date as a long date, or as stored if it
+// is not one.
+func isoDate(s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return longDate(t)
+}
+
+func orNotRecorded(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "Not recorded"
+	}
+	return s
+}
+
+// paragraphs splits text as typed into paragraphs, one per non-blank line.
+func paragraphs(s string) []string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}

@@ -1,0 +1,402 @@
+package httpserver_test
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/havenapp/haven/internal/postgres"
+	"github.com/havenapp/haven/internal/safeguarding"
+)
+
+// childWorld is the demo school with pupils of its own, whom no demo
+// concern is about, and a way to log concerns at chosen times.
+type childWorld struct {
+	app   *testApp
+	owner *pgx.Conn // bypasses row-level security, to set up and look behind the app
+	now   time.Time // the clock of db
+	db    *postgres.DB
+}
+
+func newChildWorld(t *testing.T) *childWorld {
+	t.Helper()
+	app := newTestApp(t)
+	owner, err := pgx.Connect(t.Context(), app.ConnStr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { owner.Close(context.Background()) })
+	w := &childWorld{app: app, owner: owner}
+	w.db = app.DB.WithClock(func() time.Time { return w.now })
+	return w
+}
+
+// person is the demo account with that e-mail address.
+func (w *childWorld) person(t *testing.T, email string) safeguarding.Viewer {
+	t.Helper()
+	var id int64
+	if err := w.owner.QueryRow(t.Context(), `SELECT id FROM people WHERE email = $1`, email).Scan(&id); err != nil {
+		t.Fatalf("find %s: %v", email, err)
+	}
+	v, err := w.app.DB.Viewer(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// pupil adds a pupil to school and returns their id.
+func (w *childWorld) pupil(t *testing.T, school int64, first, last string, year int, born time.Time) int64 {
+	t.Helper()
+	if err := w.app.DB.AddPupils(t.Context(), school, []postgres.PupilInput{{FirstName: first, LastName: last, YearGroup: year, DateOfBirth: born}}); err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	if err := w.owner.QueryRow(t.Context(), `SELECT max(id) FROM pupils WHERE school_id = $1 AND first_name = $2 AND last_name = $3`,
+		school, first, last).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// logConcern files a concern by v about pupils at w.now.
+func (w *childWorld) logConcern(t *testing.T, v safeguarding.Viewer, categories, indicators []string, pupils ...int64) int64 {
+	t.Helper()
+	token := make([]byte, 16)
+	rand.Read(token)
+	token[6], token[8] = token[6]&0x0f|0x40, token[8]&0x3f|0x80
+	id, _, err := w.db.LogConcern(t.Context(), v, postgres.ConcernInput{
+		SubmissionToken: fmt.Sprintf("%x-%x-%x-%x-%x", token[0:4], token[4:6], token[6:8], token[8:10], token[10:]),
+		SubjectKind:     safeguarding.SubjectPupils,
+		PupilIDs:        pupils,
+		Categories:      categories,
+		Indicators:      indicators,
+		WhatHappened:    "Waiting at the gate for a car she would not talk about.",
+		HappenedOn:      time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC),
+	})
+	if err != nil {
+		t.Fatalf("log concern: %v", err)
+	}
+	return id
+}
+
+func (w *childWorld) addEntry(t *testing.T, v safeguarding.Viewer, concernID int64, in safeguarding.EntryInput) {
+	t.Helper()
+	if err := w.db.AddEntry(t.Context(), v, concernID, in); err != nil {
+		t.Fatalf("add %s to concern %d: %v", in.Kind, concernID, err)
+	}
+}
+
+// strictCSPClean fails if a page has what a strict Content-Security-Policy
+// would block: an inline script or a style attribute.
+func strictCSPClean(t *testing.T, body string) {
+	t.Helper()
+	if regexp.MustCompile(`(?i)\sstyle\s*=`).MatchString(body) || strings.Contains(body, "<style") {
+		t.Error("the page has inline style")
+	}
+	for _, tag := range regexp.MustCompile(`(?i)<script\b[^>]*>`).FindAllString(body, -1) {
+		if !strings.Contains(tag, "src=") {
+			t.Errorf("the page has an inline script: %s", tag)
+		}
+	}
+}
+
+// between is the part of body from the first from to the next to after it.
+func between(t *testing.T, body, from, to string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(body, from)
+	if !ok {
+		t.Fatalf("the page has no %q", from)
+	}
+	part, _, _ := strings.Cut(rest, to)
+	return part
+}
+
+// inOrder fails unless each of want appears in s, each after the one before.
+func inOrder(t *testing.T, s string, want ...string) {
+	t.Helper()
+	at := 0
+	for _, w := range want {
+		i := strings.Index(s[at:], w)
+		if i < 0 {
+			t.Errorf("%q does not appear after %q", w, s[:at][max(0, at-80):])
+			return
+		}
+		at += i + len(w)
+	}
+}
+
+func TestChildPage(t *testing.T) {
+	w := newChildWorld(t)
+	ctx := t.Context()
+	staff, colleague := w.person(t, "staff@demo.test"), w.person(t, "staff01@demo.test")
+	dsl := w.person(t, "dsl@demo.test")
+	zeph := w.pupil(t, w.app.SchoolID, "Zephyrine", "Quillfeather", 9, time.Date(2011, 4, 3, 0, 0, 0, 0, time.UTC))
+	bart := w.pupil(t, w.app.SchoolID, "Bartholomew", "Quillfeather", 7, time.Date(2013, 9, 20, 0, 0, 0, 0, time.UTC))
+	day := func(d, h int) time.Time { return time.Date(2026, 3, d, h, 0, 0, 0, time.UTC) }
+
+	// Two members of staff, days apart, both see Zephyrine being secretive.
+	w.now = day(2, 9)
+	first := w.logConcern(t, staff, []string{"cse"}, []string{"secretive", "unexplained_gifts"}, zeph)
+	w.now = day(4, 10)
+	second := w.logConcern(t, colleague, []string{"cse", "online_safety"}, []string{"secretive"}, zeph, bart)
+	// The DSL works on both; the first concern's entries interleave with the second's.
+	w.now = day(5, 11)
+	w.addEntry(t, dsl, first, safeguarding.EntryInput{Kind: safeguarding.EntryReferral, Body: "Phoned the MASH.",
+		Details: safeguarding.EntryDetails{Agency: safeguarding.AgencyCSCS, Reference: "MASH-0042", ReferredOn: "2026-03-05"}})
+	w.now = day(6, 12)
+	w.addEntry(t, dsl, second, safeguarding.EntryInput{Kind: safeguarding.EntryReferral,
+		Details: safeguarding.EntryDetails{Agency: safeguarding.AgencyPolice, Reference: "POL-77", ReferredOn: "2026-03-06"}})
+	w.now = day(7, 13)
+	w.addEntry(t, dsl, second, safeguarding.EntryInput{Kind: safeguarding.EntryClosed, Body: "Police took no further action."})
+	w.now = day(8, 14)
+	w.addEntry(t, staff, first, safeguarding.EntryInput{Kind: safeguarding.EntryFurtherInformation, Body: "She had a new phone today."})
+
+	path := "/pupils/" + strconv.FormatInt(zeph, 10)
+	dslClient := w.app.signIn(t, "dsl@demo.test")
+	res := dslClient.get(path)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("DSL: status %d", res.StatusCode)
+	}
+
+	t.Run("ThePupil", func(t *testing.T) {
+		strictCSPClean(t, res.Body)
+		for _, want := range []string{"<h1 class=\"govuk-heading-l\">Zephyrine Quillfeather</h1>", "Year 9", "3 April 2011", "<title>Zephyrine Quillfeather"} {
+			if !strings.Contains(res.Body, want) {
+				t.Errorf("page lacks %q", want)
+			}
+		}
+		age := time.Now().Year() - 2011
+		if time.Now().Before(time.Date(time.Now().Year(), 4, 3, 0, 0, 0, 0, time.UTC)) {
+			age--
+		}
+		if !regexp.MustCompile(`Age</dt>\s*<dd class="govuk-summary-list__value">` + strconv.Itoa(age) + `</dd>`).MatchString(res.Body) {
+			t.Errorf("age %d not shown", age)
+		}
+	})
+
+	t.Run("ConcernsFromBothStaffNewestFirst", func(t *testing.T) {
+		concerns := between(t, res.Body, ">Concerns</h2>", "</table>")
+		inOrder(t, concerns, fmt.Sprintf(`href="/concerns/%d"`, second), fmt.Sprintf(`href="/concerns/%d"`, first))
+		for _, want := range []string{"Sam Teacher", colleague.Name, "Child sexual exploitation (CSE), Online safety", ">Closed<", ">New<"} {
+			if !strings.Contains(concerns, want) {
+				t.Errorf("concern list lacks %q", want)
+			}
+		}
+		if !strings.Contains(concerns, fmt.Sprintf(`<a href="/pupils/%d" class="govuk-link">Bartholomew Quillfeather</a>`, bart)) {
+			t.Error("the other pupil of the second concern is not linked to their page")
+		}
+	})
+
+	t.Run("ChronologyInTimeOrder", func(t *testing.T) {
+		chronology := between(t, res.Body, ">Chronology</h2>", "</main>")
+		inOrder(t, chronology,
+			"Concern logged: Child sexual exploitation (CSE)<", fmt.Sprintf(`/concerns/%d"`, first),
+			"Concern logged: Child sexual exploitation (CSE), Online safety<", fmt.Sprintf(`/concerns/%d"`, second),
+			"MASH-0042", "POL-77", "Police took no further action.", "She had a new phone today.")
+		if strings.Contains(res.Body, "SubmissionToken") || strings.Contains(res.Body, "{&#34;") {
+			t.Error("the logged concern's stored snapshot is shown raw")
+		}
+		if !strings.Contains(chronology, "Waiting at the gate") {
+			t.Error("the chronology does not say what happened")
+		}
+	})
+
+	t.Run("IndicatorCounts", func(t *testing.T) {
+		indicators := between(t, res.Body, ">CSE indicators recorded</h2>", "</table>")
+		row := func(label string, times, staff int, first, last string) *regexp.Regexp {
+			return regexp.MustCompile(regexp.QuoteMeta(label) + `</th>\s*<td[^>]*>` + strconv.Itoa(times) + `</td>\s*<td[^>]*>` + strconv.Itoa(staff) +
+				`</td>\s*<td[^>]*>` + first + `</td>\s*<td[^>]*>` + last + `</td>`)
+		}
+		if !row("Being secretive", 2, 2, "2 March 2026", "4 March 2026").MatchString(indicators) {
+			t.Errorf("\"Being secretive\" is not shown as 2 times by 2 staff from 2 to 4 March:\n%s", indicators)
+		}
+		if !row("Unexplained gifts, money or new possessions", 1, 1, "2 March 2026", "2 March 2026").MatchString(indicators) {
+			t.Error("\"Unexplained gifts\" is not shown as once by 1 member of staff on 2 March")
+		}
+		inOrder(t, indicators, "Being secretive", "Unexplained gifts") // the policy's order
+		if strings.Contains(indicators, "Acting withdrawn") {
+			t.Error("an indicator nobody ticked is listed")
+		}
+	})
+
+	t.Run("OpenReferrals", func(t *testing.T) {
+		open := between(t, res.Body, ">Open referrals</h2>", "<h2")
+		if !strings.Contains(open, "MASH-0042") || !strings.Contains(open, "Children&#39;s social care (CSCS)") || !strings.Contains(open, "5 March 2026") {
+			t.Errorf("the open concern's referral is not listed:\n%s", open)
+		}
+		if strings.Contains(open, "POL-77") {
+			t.Error("the closed concern's referral is listed as open")
+		}
+	})
+
+	t.Run("Audited", func(t *testing.T) {
+		log, err := w.app.DB.AuditLog(ctx, w.app.SchoolID, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(log, func(e postgres.AuditRecord) bool {
+			return e.Action == "view_child_file" && e.Object == "pupil:"+strconv.FormatInt(zeph, 10) && e.ActorID == dsl.PersonID
+		})
+		if i < 0 {
+			t.Error("the DSL's view of the child's page was not audited")
+		}
+	})
+
+	t.Run("PrincipalReads", func(t *testing.T) {
+		res := w.app.signIn(t, "principal@demo.test").get(path)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("status %d", res.StatusCode)
+		}
+		if !strings.Contains(res.Body, fmt.Sprintf(`href="/concerns/%d"`, first)) || !strings.Contains(res.Body, "MASH-0042") {
+			t.Error("the principal does not see the concerns")
+		}
+	})
+
+	t.Run("NotFound", func(t *testing.T) {
+		for _, email := range []string{"staff@demo.test", "staff01@demo.test", "governor@demo.test", "admin@demo.test", "chair@demo.test"} {
+			if res := w.app.signIn(t, email).get(path); res.StatusCode != http.StatusNotFound {
+				t.Errorf("%s: status %d, want 404", email, res.StatusCode)
+			} else if strings.Contains(res.Body, "Quillfeather") {
+				t.Errorf("%s: the 404 page names the pupil", email)
+			}
+		}
+		for _, p := range []string{"/pupils/999999999", "/pupils/0", "/pupils/not-a-number"} {
+			if res := dslClient.get(p); res.StatusCode != http.StatusNotFound {
+				t.Errorf("%s: status %d, want 404", p, res.StatusCode)
+			}
+		}
+	})
+
+	t.Run("NotFoundInAnotherSchool", func(t *testing.T) {
+		other, err := w.app.DB.CreateSchool(ctx, "Hilltop School")
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs := w.pupil(t, other, "Ada", "Hilltop", 8, time.Date(2012, 6, 1, 0, 0, 0, 0, time.UTC))
+		res := dslClient.get("/pupils/" + strconv.FormatInt(theirs, 10))
+		if res.StatusCode != http.StatusNotFound || strings.Contains(res.Body, "Hilltop") {
+			t.Errorf("another school's pupil: status %d, want 404 naming no one", res.StatusCode)
+		}
+	})
+}
+
+func TestMyConcerns(t *testing.T) {
+	w := newChildWorld(t)
+	ctx := t.Context()
+	staff, colleague, dsl := w.person(t, "staff@demo.test"), w.person(t, "staff01@demo.test"), w.person(t, "dsl@demo.test")
+	pupil := w.pupil(t, w.app.SchoolID, "Marigold", "Featherstonehaugh", 10, time.Date(2010, 1, 9, 0, 0, 0, 0, time.UTC))
+
+	w.now = time.Now()
+	var logged []int64
+	for range 60 {
+		logged = append(logged, w.logConcern(t, staff, []string{"neglect"}, nil, pupil))
+	}
+	theirs := w.logConcern(t, colleague, []string{"cse"}, nil, pupil)
+	// Whatever the demo school's history holds, the list is every concern the
+	// member of staff logged, newest first.
+	rows, err := w.owner.Query(ctx, `SELECT id FROM concerns WHERE logged_by = $1 ORDER BY id DESC`, staff.PersonID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		t.Fatal(err)
+	}
+	links := regexp.MustCompile(`<a href="/concerns/(\d+)" class="govuk-link">`)
+	next := regexp.MustCompile(`href="(/my-concerns\?after=\d+)" rel="next"`)
+	c := w.app.signIn(t, "staff@demo.test")
+
+	t.Run("EveryConcernOnceAcrossPages", func(t *testing.T) {
+		var seen []int64
+		path := "/my-concerns"
+		for pages := 1; ; pages++ {
+			res := c.get(path)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("%s: status %d", path, res.StatusCode)
+			}
+			strictCSPClean(t, res.Body)
+			found := links.FindAllStringSubmatch(res.Body, -1)
+			if len(found) > 25 {
+				t.Errorf("%s lists %d concerns, want at most 25", path, len(found))
+			}
+			for _, m := range found {
+				id, _ := strconv.ParseInt(m[1], 10, 64)
+				seen = append(seen, id)
+			}
+			m := next.FindStringSubmatch(res.Body)
+			if m == nil {
+				break
+			}
+			path = strings.ReplaceAll(m[1], "&amp;", "&")
+			if pages > len(want)/25+2 {
+				t.Fatal("the pages do not end")
+			}
+		}
+		if !slices.Equal(seen, want) {
+			t.Errorf("listed %d concerns %v\nwant %d %v", len(seen), seen, len(want), want)
+		}
+		for _, id := range logged {
+			if !slices.Contains(seen, id) {
+				t.Errorf("concern %d is missing", id)
+			}
+		}
+		if slices.Contains(seen, theirs) {
+			t.Error("a colleague's concern is listed")
+		}
+	})
+
+	t.Run("FeedbackGiven", func(t *testing.T) {
+		newest := logged[len(logged)-1]
+		row := regexp.MustCompile(fmt.Sprintf(`(?s)href="/concerns/%d".*?</tr>`, newest))
+		if strings.Contains(row.FindString(c.get("/my-concerns").Body), "Feedback given") {
+			t.Fatal("feedback is shown before any was given")
+		}
+		w.addEntry(t, dsl, newest, safeguarding.EntryInput{Kind: safeguarding.EntryFeedback, Body: "We have spoken to her family."})
+		body := c.get("/my-concerns").Body
+		if !strings.Contains(row.FindString(body), "Feedback given") {
+			t.Error("the concern with feedback has no \"Feedback given\" tag")
+		}
+		if n := strings.Count(body, "Feedback given"); n != 1 {
+			t.Errorf("\"Feedback given\" appears %d times, want once", n)
+		}
+	})
+
+	t.Run("PupilNamesLinkOnlyForThoseWhoMaySeeTheChildsPage", func(t *testing.T) {
+		body := c.get("/my-concerns").Body
+		if !strings.Contains(body, "Marigold Featherstonehaugh") {
+			t.Error("the subject is not named")
+		}
+		if strings.Contains(body, "/pupils/") {
+			t.Error("a member of staff is offered a link to a child's page they cannot see")
+		}
+		w.logConcern(t, dsl, []string{"neglect"}, nil, pupil)
+		body = w.app.signIn(t, "dsl@demo.test").get("/my-concerns").Body
+		if !strings.Contains(body, fmt.Sprintf(`<a href="/pupils/%d" class="govuk-link">Marigold Featherstonehaugh</a>`, pupil)) {
+			t.Error("the DSL's own concern does not link the pupil to their page")
+		}
+	})
+
+	t.Run("NotFoundForThoseWhoDoNotLogConcerns", func(t *testing.T) {
+		for _, email := range []string{"governor@demo.test", "admin@demo.test", "chair@demo.test"} {
+			if res := w.app.signIn(t, email).get("/my-concerns"); res.StatusCode != http.StatusNotFound {
+				t.Errorf("%s: status %d, want 404", email, res.StatusCode)
+			}
+		}
+	})
+
+	t.Run("LinkedFromHome", func(t *testing.T) {
+		if !strings.Contains(c.get("/home").Body, `<a href="/my-concerns" class="govuk-link">`) {
+			t.Error("the staff home page does not link to My concerns")
+		}
+	})
+}

@@ -1,0 +1,175 @@
+package httpserver
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/havenapp/haven/internal/safeguarding"
+	"github.com/havenapp/haven/web"
+)
+
+// postedKinds are the entries the concern page's forms add.
+var postedKinds = append([]safeguarding.EntryKind{safeguarding.EntryFurtherInformation, safeguarding.EntryAcknowledged,
+	safeguarding.EntryAssigned, safeguarding.EntryStatusChanged, safeguarding.EntryClosed, safeguarding.EntryReopened},
+	safeguarding.RecordableKinds...)
+
+// entryFieldOrder is the order in which the entry forms ask for their
+// fields, so that the error summary lists problems as the form shows them.
+var entryFieldOrder = []string{"assignee", "corrects", "agency", "agency_other", "reference", "referred_on", "body", "safe_to_tell", "judgement", "reason"}
+
+// Longest texts an entry may hold: generous, but bounded.
+const (
+	maxEntryBody  = 20000
+	maxEntryField = 5000
+)
+
+// addEntry adds one entry to a concern's chronology: triage, an action, a
+// decision, a referral, feedback, closing, reopening, a correction, or the
+// referrer's further information. A form with problems comes back (422)
+// with every value kept; a concern the viewer may not add to is not found.
+func (s *Server) addEntry(w http.ResponseWriter, r *http.Request) {
+	v, _ := viewerFrom(r.Context())
+	ctx := r.Context()
+	vals, ok := parseConcernPost(w, r)
+	if !ok {
+		return
+	}
+	id := pathID(chi.URLParam(r, "id"))
+	draft := entryDraftFrom(vals)
+	if id == 0 || !slices.Contains(postedKinds, safeguarding.EntryKind(draft.Kind)) {
+		renderError(w, r, http.StatusNotFound)
+		return
+	}
+	in, form := validateEntry(draft, vals.Get("to_status"), todayInEngland())
+	if form.Valid() {
+		err := s.db.AddEntry(ctx, v, id, in)
+		switch safeguarding.ErrorCode(err) {
+		case "":
+			s.sessions.Put(ctx, concernBannerKey(id), entryBanner(in.Kind))
+			http.Redirect(w, r, "/concerns/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+			return
+		case safeguarding.EINVALID:
+			// The concern moved on (closed by someone else a moment
+			// before), or the entry names something not on it.
+			form.Check(false, storeProblemField(in.Kind), safeguarding.ErrorMessage(err))
+		default:
+			s.fail(w, r, err)
+			return
+		}
+	}
+	view, c, err := s.concernView(ctx, v, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Someone who may see the concern but not add this entry (the principal
+	// reading a concern about a child) is not shown a form they could not use.
+	if safeguarding.ErrorCode(safeguarding.CheckEntry(v, c, in)) == safeguarding.EFORBIDDEN {
+		renderError(w, r, http.StatusNotFound)
+		return
+	}
+	view.Errors, view.Typed = form.Errors, draft
+	s.render(w, r, http.StatusUnprocessableEntity, web.ConcernPage(page(r, view.Heading), view))
+}
+
+// entryDraftFrom reads an entry form exactly as typed.
+func entryDraftFrom(vals url.Values) web.EntryDraft {
+	return web.EntryDraft{
+		Kind:          vals.Get("kind"),
+		Body:          vals.Get("body"),
+		Reason:        vals.Get("reason"),
+		Judgement:     vals.Get("judgement"),
+		SafeToTell:    vals.Get("safe_to_tell") == "yes",
+		Agency:        vals.Get("agency"),
+		AgencyOther:   vals.Get("agency_other"),
+		Reference:     vals.Get("reference"),
+		ReferredDay:   vals.Get("referred_on-day"),
+		ReferredMonth: vals.Get("referred_on-month"),
+		ReferredYear:  vals.Get("referred_on-year"),
+		Corrects:      vals.Get("corrects"),
+		Assignee:      vals.Get("assignee"),
+	}
+}
+
+// validateEntry turns a typed entry into the domain's input, keeping only
+// the fields its kind has, and collects every problem with it, one per
+// field, in the order the form shows them.
+func validateEntry(d web.EntryDraft, toStatus string, today time.Time) (safeguarding.EntryInput, Form) {
+	kind := safeguarding.EntryKind(d.Kind)
+	in := safeguarding.EntryInput{Kind: kind, Body: strings.TrimSpace(d.Body)}
+	var form Form
+	field := func(name string) string { return web.EntryFieldID(d.Kind, name) }
+	switch kind {
+	case safeguarding.EntryDecision:
+		in.Details.Reason = strings.TrimSpace(d.Reason)
+	case safeguarding.EntryContactParents:
+		in.Details.SafeToTell = d.SafeToTell
+		in.Details.Judgement = strings.TrimSpace(d.Judgement)
+	case safeguarding.EntryReferral:
+		in.Details.Agency = safeguarding.Agency(d.Agency)
+		if in.Details.Agency == safeguarding.AgencyOtherAgent {
+			in.Details.AgencyOther = strings.TrimSpace(d.AgencyOther)
+		}
+		in.Details.Reference = strings.TrimSpace(d.Reference)
+		if on, ok := ParseDate(d.ReferredDay, d.ReferredMonth, d.ReferredYear); ok {
+			in.Details.ReferredOn = on.Format(time.DateOnly)
+			form.Check(!on.After(today), field("referred_on"), "The date of the referral must be today or in the past")
+		}
+	case safeguarding.EntryCorrection:
+		in.CorrectsID = pathID(d.Corrects)
+	case safeguarding.EntryAssigned:
+		in.Details.AssigneeID = pathID(d.Assignee)
+		form.Check(in.Details.AssigneeID != 0, field("assignee"), "Choose the DSL or deputy to assign the concern to")
+	case safeguarding.EntryStatusChanged:
+		in.Details.ToStatus = safeguarding.Status(toStatus)
+	}
+	problems := in.Problems()
+	for _, name := range entryFieldOrder {
+		if msg, ok := problems[name]; ok {
+			form.Check(false, field(name), msg)
+		}
+	}
+	form.Check(MaxChars(in.Body, maxEntryBody), field("body"), "Shorten the text to "+strconv.Itoa(maxEntryBody)+" characters or fewer")
+	for _, f := range []struct{ name, value string }{{"agency_other", in.Details.AgencyOther}, {"reference", in.Details.Reference},
+		{"judgement", in.Details.Judgement}, {"reason", in.Details.Reason}} {
+		form.Check(MaxChars(f.value, maxEntryField), field(f.name), "Shorten this to "+strconv.Itoa(maxEntryField)+" characters or fewer")
+	}
+	return in, form
+}
+
+// storeProblemField is where the page shows a problem the store found with
+// an entry that passed the form's checks.
+func storeProblemField(kind safeguarding.EntryKind) string {
+	switch kind {
+	case safeguarding.EntryAssigned:
+		return web.EntryFieldID(string(kind), "assignee")
+	case safeguarding.EntryCorrection:
+		return web.EntryFieldID(string(kind), "corrects")
+	}
+	return web.EntryFormID(string(kind))
+}
+
+// entryBanner is the success message after adding an entry of kind.
+func entryBanner(kind safeguarding.EntryKind) string {
+	switch kind {
+	case safeguarding.EntryFurtherInformation:
+		return "Your further information has been added"
+	case safeguarding.EntryAcknowledged:
+		return "Concern acknowledged"
+	case safeguarding.EntryAssigned:
+		return "Concern assigned"
+	case safeguarding.EntryStatusChanged:
+		return "Status changed"
+	case safeguarding.EntryClosed:
+		return "Concern closed"
+	case safeguarding.EntryReopened:
+		return "Concern reopened"
+	}
+	return kind.Label() + " added to the chronology"
+}

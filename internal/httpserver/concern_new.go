@@ -1,0 +1,579 @@
+package httpserver
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/havenapp/haven/internal/postgres"
+	"github.com/havenapp/haven/internal/safeguarding"
+	"github.com/havenapp/haven/web"
+)
+
+const (
+	// maxConcernFormBytes bounds a posted concern form: far more than anyone
+	// types, far less than would hurt.
+	maxConcernFormBytes = 512 << 10
+	// pupilSearchLimit is how many pupils one search lists.
+	pupilSearchLimit = 30
+	// sessionPendingConcern holds a concern form posted after the session
+	// ended, until its author signs in again.
+	sessionPendingConcern = "pending_concern"
+)
+
+// newConcernForm shows the concern form: the person's saved draft if they
+// have one, otherwise an empty form with a fresh submission token.
+func (s *Server) newConcernForm(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.concernLogger(w, r)
+	if !ok {
+		return
+	}
+	var p web.ConcernFormPage
+	d, err := s.db.Draft(r.Context(), v)
+	switch safeguarding.ErrorCode(err) {
+	case "":
+		if err := json.Unmarshal(d.Form, &p.Form); err != nil {
+			s.log.Warn("unreadable concern draft", "person", v.PersonID, "err", err)
+			p.Form = web.ConcernForm{}
+		} else {
+			p.Restored = true
+		}
+	case safeguarding.ENOTFOUND:
+	default:
+		s.serverError(w, r, err)
+		return
+	}
+	s.renderConcernForm(w, r, v, http.StatusOK, p)
+}
+
+// logConcern files the concern, or re-shows the form: with the pupils a
+// search found ("Find pupils"), or with what needs correcting.
+func (s *Server) logConcern(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.concernLogger(w, r)
+	if !ok {
+		return
+	}
+	vals, ok := parseConcernPost(w, r)
+	if !ok {
+		return
+	}
+	f := postedConcernForm(vals)
+	switch vals.Get("action") {
+	case "find":
+		s.findPupils(w, r, v, f)
+		return
+	case "draft":
+		s.keepDraftAndShow(w, r, v, f)
+		return
+	case "discard":
+		if err := s.db.DeleteDraft(r.Context(), v); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/concerns/new", http.StatusSeeOther)
+		return
+	}
+
+	opts, err := s.concernOptions(r.Context(), v)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	in, form := validateConcern(f, opts, todayInEngland())
+	if form.Valid() {
+		id, _, err := s.db.LogConcern(r.Context(), v, in)
+		switch safeguarding.ErrorCode(err) {
+		case "":
+			// A resent form (duplicate) lands on the same page as the first.
+			http.Redirect(w, r, "/concerns/"+strconv.FormatInt(id, 10)+"/logged", http.StatusSeeOther)
+			return
+		case safeguarding.EINVALID:
+			form.Check(false, subjectField(f), safeguarding.ErrorMessage(err))
+		default:
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	if err := s.keepDraft(r.Context(), v, f); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.renderConcernForm(w, r, v, http.StatusUnprocessableEntity, web.ConcernFormPage{Form: f, Errors: form.Errors})
+}
+
+// saveDraft keeps the form as the person's draft. draft.js calls it as the
+// person types (and gets 204); the "Save draft" button shows the form again.
+func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.concernLogger(w, r)
+	if !ok {
+		return
+	}
+	vals, ok := parseConcernPost(w, r)
+	if !ok {
+		return
+	}
+	f := postedConcernForm(vals)
+	if r.Header.Get("Haven-Autosave") != "" {
+		if err := s.keepDraft(r.Context(), v, f); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	s.keepDraftAndShow(w, r, v, f)
+}
+
+func (s *Server) keepDraftAndShow(w http.ResponseWriter, r *http.Request, v safeguarding.Viewer, f web.ConcernForm) {
+	if err := s.keepDraft(r.Context(), v, f); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.renderConcernForm(w, r, v, http.StatusOK, web.ConcernFormPage{Form: f, DraftSaved: true})
+}
+
+// findPupils shows the form again with the pupils the search found. It
+// saves the draft too, so a search is never the moment work is lost.
+func (s *Server) findPupils(w http.ResponseWriter, r *http.Request, v safeguarding.Viewer, f web.ConcernForm) {
+	if f.Subject == "" {
+		f.Subject = web.SubjectPupils
+	}
+	var form Form
+	form.Check(NotBlank(f.PupilQuery) || f.PupilYear != "", "pupil-query", "Enter part of a name or choose a year group to find pupils")
+	if err := s.keepDraft(r.Context(), v, f); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if !form.Valid() {
+		status = http.StatusUnprocessableEntity
+	}
+	s.renderConcernForm(w, r, v, status, web.ConcernFormPage{Form: f, Errors: form.Errors})
+}
+
+// concernLoggedPage confirms a concern to the person who logged it; to
+// anyone else it does not exist.
+func (s *Server) concernLogged(w http.ResponseWriter, r *http.Request) {
+	v, _ := viewerFrom(r.Context())
+	id := pathID(chi.URLParam(r, "id"))
+	if id == 0 {
+		renderError(w, r, http.StatusNotFound)
+		return
+	}
+	c, err := s.db.Concern(r.Context(), v, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if c.LoggedBy != v.PersonID {
+		renderError(w, r, http.StatusNotFound)
+		return
+	}
+	s.render(w, r, http.StatusOK, web.ConcernLoggedPage(page(r, "Concern logged"), concernLoggedView(c)))
+}
+
+func concernLoggedView(c safeguarding.Concern) web.ConcernLogged {
+	out := web.ConcernLogged{Reference: strconv.FormatInt(c.ID, 10), Subject: c.SubjectLabel(), Urgent: c.Urgent,
+		AboutChild: c.Route == safeguarding.RouteChild}
+	switch c.Route {
+	case safeguarding.RouteChild:
+		out.HandledBy = "The Designated Safeguarding Lead (DSL) or a deputy will read your concern and decide what to do. If they refer it to children's social care or another agency, they will tell you what action will be taken within one working day (policy §11.9)."
+		out.SpeakTo = "If you have not already done so, speak to the DSL or a deputy DSL today as well (policy §11.1)."
+	case safeguarding.RoutePrincipal:
+		out.HandledBy = "Your concern is about the principal, so it goes to the chair of governors only (policy §11.3). The principal cannot see it."
+		out.SpeakTo = "If you have not already done so, speak to the chair of governors as well."
+	case safeguarding.RouteSafeguardingLead:
+		out.HandledBy = "Your concern is about a safeguarding lead, so it goes to the principal only. The person it is about cannot see it."
+		out.SpeakTo = "If you have not already done so, speak to the principal as well."
+	default:
+		out.HandledBy = "Your concern is about an adult, so it goes to the principal, as case manager, and the DSL. The person it is about cannot see it."
+		out.SpeakTo = "If you have not already done so, speak to the principal or the DSL as well."
+	}
+	return out
+}
+
+// concernLogger is the signed-in person if they may log concerns: people who
+// work with children. Anyone else is told the page does not exist.
+func (s *Server) concernLogger(w http.ResponseWriter, r *http.Request) (safeguarding.Viewer, bool) {
+	v, ok := viewerFrom(r.Context())
+	if !ok || !canLogConcerns(v.Roles) {
+		renderError(w, r, http.StatusNotFound)
+		return v, false
+	}
+	return v, true
+}
+
+func parseConcernPost(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxConcernFormBytes)
+	if err := r.ParseForm(); err != nil {
+		renderError(w, r, http.StatusNotFound)
+		return nil, false
+	}
+	return r.PostForm, true
+}
+
+// concernFormFrom reads the posted form exactly as typed.
+func concernFormFrom(vals url.Values) web.ConcernForm {
+	return web.ConcernForm{
+		Token:         vals.Get("token"),
+		Author:        vals.Get("author"),
+		Subject:       vals.Get("subject"),
+		PupilQuery:    vals.Get("pupil-query"),
+		PupilYear:     vals.Get("pupil-year"),
+		PupilIDs:      distinct(vals["pupil"]),
+		SubjectPerson: vals.Get("subject-person"),
+		AdultName:     vals.Get("adult-name"),
+		AdultRole:     vals.Get("adult-role"),
+		Categories:    distinct(vals["category"]),
+		Indicators:    distinct(vals["indicator"]),
+		WhatHappened:  vals.Get("what-happened"),
+		ChildsWords:   vals.Get("childs-words"),
+		HappenedDay:   vals.Get("happened-day"),
+		HappenedMonth: vals.Get("happened-month"),
+		HappenedYear:  vals.Get("happened-year"),
+		HappenedTime:  vals.Get("happened-time"),
+		Location:      vals.Get("location"),
+		OthersTold:    vals.Get("others-told"),
+		ActionsTaken:  vals.Get("actions-taken"),
+		Urgent:        vals.Get("urgent"),
+	}
+}
+
+// postedConcernForm is concernFormFrom with a usable submission token: a
+// form that lost its token (it never does in a browser) gets a fresh one.
+func postedConcernForm(vals url.Values) web.ConcernForm {
+	f := concernFormFrom(vals)
+	if !validToken(f.Token) {
+		f.Token = newSubmissionToken()
+	}
+	return f
+}
+
+func distinct(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// concernOptions is what the form offers: reference lists and the roster.
+type concernOptions struct {
+	categories []safeguarding.Category
+	indicators []safeguarding.Indicator
+	staff      []postgres.StaffMember
+	years      []int
+}
+
+func (s *Server) concernOptions(ctx context.Context, v safeguarding.Viewer) (concernOptions, error) {
+	var o concernOptions
+	var err error
+	if o.categories, err = s.db.Categories(ctx); err != nil {
+		return o, err
+	}
+	if o.indicators, err = s.db.Indicators(ctx); err != nil {
+		return o, err
+	}
+	if o.staff, err = s.db.StaffRoster(ctx, v); err != nil {
+		return o, err
+	}
+	o.years, err = s.db.YearGroups(ctx, v)
+	return o, err
+}
+
+// validateConcern checks a posted form and turns it into what the store
+// files. Messages follow the order of the fields on the page.
+func validateConcern(f web.ConcernForm, o concernOptions, today time.Time) (postgres.ConcernInput, Form) {
+	var form Form
+	in := postgres.ConcernInput{SubmissionToken: f.Token}
+
+	switch f.Subject {
+	case web.SubjectPupils:
+		in.SubjectKind = safeguarding.SubjectPupils
+		in.PupilIDs = parseIDs(f.PupilIDs)
+		form.Check(len(in.PupilIDs) > 0, "pupil-query", "Choose the child or children the concern is about")
+	case web.SubjectStaff:
+		in.SubjectKind = safeguarding.SubjectStaff
+		in.SubjectPersonID = pathID(f.SubjectPerson)
+		onRoster := slices.ContainsFunc(o.staff, func(m postgres.StaffMember) bool { return m.ID == in.SubjectPersonID })
+		form.Check(onRoster, "subject-person", "Choose the member of staff the concern is about")
+	case web.SubjectOtherAdult:
+		in.SubjectKind = safeguarding.SubjectOtherAdult
+		in.SubjectAdultName = strings.TrimSpace(f.AdultName)
+		in.SubjectAdultRole = strings.TrimSpace(f.AdultRole)
+		form.Check(in.SubjectAdultName != "", "adult-name", "Enter the adult's name, or describe them")
+		form.Check(MaxChars(in.SubjectAdultName, 200), "adult-name", "Their name must be 200 characters or fewer")
+		form.Check(MaxChars(in.SubjectAdultRole, 100), "adult-role", "Their role must be 100 characters or fewer")
+	default:
+		form.Check(false, "subject", "Select who the concern is about")
+	}
+
+	for _, c := range o.categories {
+		if slices.Contains(f.Categories, c.Code) {
+			in.Categories = append(in.Categories, c.Code)
+		}
+	}
+	form.Check(len(in.Categories) > 0 && len(in.Categories) == len(f.Categories), "category", "Select at least one category")
+	for _, i := range o.indicators {
+		if slices.Contains(f.Indicators, i.Code) {
+			in.Indicators = append(in.Indicators, i.Code)
+		}
+	}
+	form.Check(len(in.Indicators) == len(f.Indicators), "indicator", "Select signs of exploitation from the list")
+
+	in.WhatHappened = strings.TrimSpace(f.WhatHappened)
+	form.Check(in.WhatHappened != "", "what-happened", "Describe what happened")
+	form.Check(MaxChars(in.WhatHappened, 20000), "what-happened", "What happened must be 20,000 characters or fewer")
+	// The child's words are kept exactly as typed: not even trimmed.
+	in.ChildsWords = f.ChildsWords
+	if !NotBlank(in.ChildsWords) {
+		in.ChildsWords = ""
+	}
+	form.Check(MaxChars(in.ChildsWords, 20000), "childs-words", "The child's words must be 20,000 characters or fewer")
+
+	if !NotBlank(f.HappenedDay) && !NotBlank(f.HappenedMonth) && !NotBlank(f.HappenedYear) {
+		form.Check(false, "happened", "Enter the date it happened")
+	} else if d, ok := ParseDate(f.HappenedDay, f.HappenedMonth, f.HappenedYear); !ok {
+		form.Check(false, "happened", "The date it happened must be a real date, like 27 3 2026")
+	} else {
+		form.Check(!d.After(today), "happened", "The date it happened must be today or in the past")
+		in.HappenedOn = d
+	}
+	if NotBlank(f.HappenedTime) {
+		t, ok := parseClock(f.HappenedTime)
+		form.Check(ok, "happened-time", "Enter the time on the 24-hour clock, like 14:30, or leave it blank")
+		in.HappenedTime = t
+	}
+
+	in.Location = strings.TrimSpace(f.Location)
+	form.Check(MaxChars(in.Location, 500), "location", "Where it happened must be 500 characters or fewer")
+	in.OthersTold = strings.TrimSpace(f.OthersTold)
+	form.Check(MaxChars(in.OthersTold, 5000), "others-told", "Who else you have told must be 5,000 characters or fewer")
+	in.ActionsTaken = strings.TrimSpace(f.ActionsTaken)
+	form.Check(MaxChars(in.ActionsTaken, 5000), "actions-taken", "What you have already done must be 5,000 characters or fewer")
+
+	form.Check(f.Urgent == "yes" || f.Urgent == "no", "urgent", "Select yes if the child is in immediate danger")
+	in.Urgent = f.Urgent == "yes"
+	return in, form
+}
+
+// subjectField is the field a store's complaint about the subject belongs to.
+func subjectField(f web.ConcernForm) string {
+	switch f.Subject {
+	case web.SubjectPupils:
+		return "pupil-query"
+	case web.SubjectStaff:
+		return "subject-person"
+	case web.SubjectOtherAdult:
+		return "adult-name"
+	}
+	return "subject"
+}
+
+func parseIDs(ss []string) []int64 {
+	var ids []int64
+	for _, s := range ss {
+		if id := pathID(s); id != 0 && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+var clockPattern = regexp.MustCompile(`^(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?$`)
+
+// parseClock reads a time of day as people write it ("14:30", "9.05",
+// "2:30pm", "2pm") and returns it as HH:MM on the 24-hour clock.
+func parseClock(s string) (string, bool) {
+	m := clockPattern.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
+	if m == nil || (m[2] == "" && m[3] == "") {
+		return "", false
+	}
+	h, _ := strconv.Atoi(m[1])
+	min := 0
+	if m[2] != "" {
+		min, _ = strconv.Atoi(m[2])
+	}
+	if m[3] != "" {
+		if h < 1 || h > 12 {
+			return "", false
+		}
+		h %= 12
+		if m[3][0] == 'p' {
+			h += 12
+		}
+	}
+	if h > 23 || min > 59 {
+		return "", false
+	}
+	return fmt.Sprintf("%02d:%02d", h, min), true
+}
+
+var england = sync.OnceValue(func() *time.Location {
+	if loc, err := time.LoadLocation("Europe/London"); err == nil {
+		return loc
+	}
+	return time.Local
+})
+
+// todayInEngland is the date in the schools' time zone, as a UTC midnight
+// like the dates ParseDate returns.
+func todayInEngland() time.Time {
+	y, m, d := time.Now().In(england()).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// renderConcernForm shows the form with everything it offers: the pupils
+// ticked, then those the search finds, the roster and the reference lists.
+func (s *Server) renderConcernForm(w http.ResponseWriter, r *http.Request, v safeguarding.Viewer, status int, p web.ConcernFormPage) {
+	ctx := r.Context()
+	if !validToken(p.Form.Token) {
+		p.Form.Token = newSubmissionToken()
+	}
+	p.Form.Author = strconv.FormatInt(v.PersonID, 10)
+
+	opts, err := s.concernOptions(ctx, v)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	ticked, err := s.db.PupilsByID(ctx, v, parseIDs(p.Form.PupilIDs))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, pupil := range ticked {
+		p.Pupils = append(p.Pupils, web.PupilChoice{ID: pupil.ID, Name: pupil.Name(), YearGroup: pupil.YearGroup})
+	}
+	year, _ := strconv.Atoi(p.Form.PupilYear)
+	if NotBlank(p.Form.PupilQuery) || year > 0 {
+		found, err := s.db.SearchPupils(ctx, v, p.Form.PupilQuery, year, pupilSearchLimit+1)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		p.PupilSearch = pupilSearchMessage(len(found), pupilSearchLimit)
+		found = found[:min(len(found), pupilSearchLimit)]
+		for _, pupil := range found {
+			if !slices.ContainsFunc(ticked, func(t safeguarding.PupilRef) bool { return t.ID == pupil.ID }) {
+				p.Pupils = append(p.Pupils, web.PupilChoice{ID: pupil.ID, Name: pupil.Name(), YearGroup: pupil.YearGroup})
+			}
+		}
+	}
+
+	p.YearGroups = opts.years
+	for _, m := range opts.staff {
+		p.Staff = append(p.Staff, web.StaffChoice{ID: m.ID, Name: m.Name, JobTitle: m.JobTitle})
+	}
+	for _, c := range opts.categories {
+		p.Categories = append(p.Categories, web.CodeLabel{Code: c.Code, Label: c.Label})
+	}
+	for _, i := range opts.indicators {
+		p.Indicators = append(p.Indicators, web.CodeLabel{Code: i.Code, Label: i.Label})
+	}
+	s.render(w, r, status, web.NewConcernPage(page(r, "Log a concern"), p))
+}
+
+func pupilSearchMessage(found, limit int) string {
+	switch {
+	case found == 0:
+		return "No pupils found. Check the spelling, or try another year group."
+	case found == 1:
+		return "1 pupil found."
+	case found > limit:
+		return fmt.Sprintf("Showing the first %d pupils found. Type more of the name to narrow the search.", limit)
+	}
+	return fmt.Sprintf("%d pupils found.", found)
+}
+
+// keepDraft saves the form as v's draft; an empty form discards the draft,
+// so that clearing the form is not "restored" later.
+func (s *Server) keepDraft(ctx context.Context, v safeguarding.Viewer, f web.ConcernForm) error {
+	f.Author = strconv.FormatInt(v.PersonID, 10)
+	blank := f
+	blank.Token, blank.Author, blank.PupilYear = "", "", ""
+	if isBlank(blank) {
+		return s.db.DeleteDraft(ctx, v)
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	return s.db.SaveDraft(ctx, v, b)
+}
+
+func isBlank(f web.ConcernForm) bool {
+	return f.Subject == "" && !NotBlank(f.PupilQuery) && len(f.PupilIDs) == 0 && f.SubjectPerson == "" &&
+		!NotBlank(f.AdultName) && !NotBlank(f.AdultRole) && len(f.Categories) == 0 && len(f.Indicators) == 0 &&
+		!NotBlank(f.WhatHappened) && !NotBlank(f.ChildsWords) && !NotBlank(f.HappenedDay) && !NotBlank(f.HappenedMonth) &&
+		!NotBlank(f.HappenedYear) && !NotBlank(f.HappenedTime) && !NotBlank(f.Location) && !NotBlank(f.OthersTold) &&
+		!NotBlank(f.ActionsTaken) && f.Urgent == ""
+}
+
+// keepPendingConcern is requireSignIn's hook for a concern form posted after
+// the session ended: the form is kept in the new, anonymous session, and
+// restorePendingConcern makes it the draft of whoever wrote it once they sign
+// in again. Nothing anyone typed is lost to a timeout.
+func (s *Server) keepPendingConcern(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || (r.URL.Path != "/concerns" && r.URL.Path != "/concerns/draft") {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxConcernFormBytes)
+	if err := r.ParseForm(); err != nil || r.PostForm.Get("action") == "discard" {
+		return
+	}
+	s.sessions.Put(r.Context(), sessionPendingConcern, r.PostForm.Encode())
+	s.sessions.Put(r.Context(), "notice", "You were signed out because you had not used Haven for a while. Sign in again to carry on: the concern you were writing has been kept.")
+}
+
+// restorePendingConcern saves a concern form kept by keepPendingConcern as
+// v's draft, if v wrote it, and reports whether it did. A form someone else
+// wrote on this browser is dropped, never shown to v.
+func (s *Server) restorePendingConcern(ctx context.Context, v safeguarding.Viewer) bool {
+	raw := s.sessions.PopString(ctx, sessionPendingConcern)
+	if raw == "" {
+		return false
+	}
+	vals, err := url.ParseQuery(raw)
+	if err != nil {
+		return false
+	}
+	f := postedConcernForm(vals)
+	if f.Author != strconv.FormatInt(v.PersonID, 10) || !canLogConcerns(v.Roles) {
+		return false
+	}
+	if err := s.keepDraft(ctx, v, f); err != nil {
+		s.log.Error("restore concern after sign-in", "person", v.PersonID, "err", err)
+		return false
+	}
+	return true
+}
+
+var tokenPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+func validToken(t string) bool { return tokenPattern.MatchString(t) }
+
+// newSubmissionToken is a random (version 4) UUID, the form's one-time
+// submission token.
+func newSubmissionToken() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}

@@ -1,0 +1,234 @@
+package httpserver
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/havenapp/haven/internal/postgres"
+	"github.com/havenapp/haven/internal/safeguarding"
+	"github.com/havenapp/haven/web"
+)
+
+// concernBannerKey is the session key under which a successful entry form
+// leaves its message for the concern's page.
+func concernBannerKey(id int64) string { return "concern_banner:" + strconv.FormatInt(id, 10) }
+
+// concernPage shows a concern as logged and its chronology, as much of both
+// as the viewer may see, with the forms they may use. A concern they may
+// not see does not exist.
+func (s *Server) concernPage(w http.ResponseWriter, r *http.Request) {
+	v, _ := viewerFrom(r.Context())
+	id := pathID(chi.URLParam(r, "id"))
+	if id == 0 {
+		renderError(w, r, http.StatusNotFound)
+		return
+	}
+	view, _, err := s.concernView(r.Context(), v, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	view.Banner = s.sessions.PopString(r.Context(), concernBannerKey(id))
+	s.render(w, r, http.StatusOK, web.ConcernPage(page(r, view.Heading), view))
+}
+
+// concernView reads what the page needs (the store checks access and
+// audits the view) and returns it with the concern.
+func (s *Server) concernView(ctx context.Context, v safeguarding.Viewer, id int64) (web.ConcernView, safeguarding.Concern, error) {
+	c, err := s.db.Concern(ctx, v, id)
+	if err != nil {
+		return web.ConcernView{}, c, err
+	}
+	entries, err := s.db.Chronology(ctx, v, id)
+	if err != nil {
+		return web.ConcernView{}, c, err
+	}
+	categories, err := s.db.Categories(ctx)
+	if err != nil {
+		return web.ConcernView{}, c, err
+	}
+	indicators, err := s.db.Indicators(ctx)
+	if err != nil {
+		return web.ConcernView{}, c, err
+	}
+	var leads []postgres.Assignee
+	if safeguarding.Can(v, c.Access(), safeguarding.ActionTriage) && assignable(c) {
+		if leads, err = s.db.AssignableLeads(ctx, v); err != nil {
+			return web.ConcernView{}, c, err
+		}
+	}
+	return concernViewOf(v, c, entries, categories, indicators, leads), c, nil
+}
+
+// assignable: concerns that DSLs and deputies handle may be given to one of
+// them. Those about the principal or a safeguarding lead are not theirs.
+func assignable(c safeguarding.Concern) bool {
+	return c.Status.Open() && safeguarding.Handles(safeguarding.Roles{safeguarding.RoleDSL}, c.Route)
+}
+
+// concernViewOf is the page for a concern and the entries the store let v
+// see. What v may do is decided here, by the access rule, and nowhere else.
+func concernViewOf(v safeguarding.Viewer, c safeguarding.Concern, entries []safeguarding.Entry,
+	categories []safeguarding.Category, indicators []safeguarding.Indicator, leads []postgres.Assignee) web.ConcernView {
+	access := c.Access()
+	ref := strconv.FormatInt(c.ID, 10)
+	view := web.ConcernView{
+		Reference:     ref,
+		EntriesAction: "/concerns/" + ref + "/entries",
+		Heading:       "Concern about " + c.SubjectLabel(),
+		Status:        statusTagFor(c.Status),
+		Urgent:        c.Urgent,
+		Logged:        loggedConcernOf(v, c, categories, indicators),
+		FullRecord:    safeguarding.SeesFullRecord(v, access),
+		FeedbackGiven: c.FeedbackGiven,
+		Chronology:    chronologyOf(entries),
+		FurtherInformation: c.LoggedBy == v.PersonID &&
+			safeguarding.CheckEntry(v, c, safeguarding.EntryInput{Kind: safeguarding.EntryFurtherInformation}) == nil,
+	}
+	if safeguarding.Can(v, access, safeguarding.ActionTriage) {
+		view.Triage = triageControls(c, entries, leads)
+	}
+	return view
+}
+
+// loggedConcernOf is the concern exactly as logged: what the member of
+// staff wrote, never anything added since.
+func loggedConcernOf(v safeguarding.Viewer, c safeguarding.Concern, categories []safeguarding.Category, indicators []safeguarding.Indicator) web.LoggedConcern {
+	out := web.LoggedConcern{
+		Categories:   concernCategoryLabels(categories, c.Categories),
+		WhatHappened: paragraphs(c.WhatHappened),
+		ChildsWords:  paragraphs(c.ChildsWords),
+		When:         longDate(c.HappenedOn),
+		Where:        strings.TrimSpace(c.Location),
+		OthersTold:   paragraphs(c.OthersTold),
+		ActionsTaken: paragraphs(c.ActionsTaken),
+		Urgent:       c.Urgent,
+		LoggedBy:     c.LoggedByName,
+		LoggedAt:     longDateTime(c.LoggedAt),
+	}
+	if c.HappenedTime != "" {
+		out.When += " at " + c.HappenedTime
+	}
+	for _, i := range indicators {
+		if slices.Contains(c.Indicators, i.Code) {
+			out.Indicators = append(out.Indicators, i.Label)
+		}
+	}
+	switch c.SubjectKind {
+	case safeguarding.SubjectPupils:
+		childFile := safeguarding.Can(v, c.Access(), safeguarding.ActionViewChildFile)
+		for _, p := range c.Pupils {
+			n := web.SubjectName{Name: p.Name()}
+			if childFile {
+				n.Href = pupilHref(p.ID)
+			}
+			out.About = append(out.About, n)
+		}
+		out.AboutNote = yearGroupsOf(c.Pupils)
+	case safeguarding.SubjectStaff:
+		out.About = []web.SubjectName{{Name: c.SubjectPersonName}}
+		out.AboutNote = "Member of staff"
+	default:
+		out.About = []web.SubjectName{{Name: c.SubjectAdultName}}
+		out.AboutNote = "Adult not on the staff roster"
+		if role := strings.TrimSpace(c.SubjectAdultRole); role != "" {
+			out.AboutNote = strings.ToUpper(role[:1]) + role[1:]
+		}
+	}
+	return out
+}
+
+// chronologyOf numbers the entries in time order and links each correction
+// with the entry it corrects, both ways.
+func chronologyOf(entries []safeguarding.Entry) []web.ChronologyItem {
+	number := map[int64]int{}
+	for i, e := range entries {
+		number[e.ID] = i + 1
+	}
+	items := make([]web.ChronologyItem, len(entries))
+	for i, e := range entries {
+		items[i] = chronologyItem(e, i+1)
+	}
+	for i, e := range entries {
+		n, ok := number[e.CorrectsID]
+		if e.CorrectsID == 0 || !ok {
+			continue
+		}
+		items[i].Corrects = &web.EntryRef{Number: n, Anchor: entryAnchor(e.CorrectsID)}
+		items[n-1].CorrectedBy = append(items[n-1].CorrectedBy, web.EntryRef{Number: i + 1, Anchor: entryAnchor(e.ID)})
+	}
+	return items
+}
+
+func entryAnchor(id int64) string { return "entry-" + strconv.FormatInt(id, 10) }
+
+// chronologyItem is one entry with its structured details. The first entry
+// holds the form as submitted, which the page shows above as the concern
+// itself; here it is only the fact of logging, by whom and when.
+func chronologyItem(e safeguarding.Entry, number int) web.ChronologyItem {
+	item := web.ChronologyItem{Anchor: entryAnchor(e.ID), Number: number, Heading: e.Kind.Label(),
+		Author: e.AuthorName, At: longDateTime(e.At), Paragraphs: paragraphs(e.Body)}
+	d := e.Details
+	switch e.Kind {
+	case safeguarding.EntryConcernLogged:
+		item.Paragraphs = nil
+	case safeguarding.EntryDecision:
+		item.BodyLabel = "Decision"
+		item.Facts = []web.SummaryRow{{Key: "Reason", Value: d.Reason}}
+	case safeguarding.EntryReferral:
+		agency := d.Agency.Label()
+		if d.Agency == safeguarding.AgencyOtherAgent && d.AgencyOther != "" {
+			agency = d.AgencyOther
+		}
+		item.BodyLabel = "Notes"
+		item.Facts = []web.SummaryRow{{Key: "Agency", Value: agency}, {Key: "Reference", Value: orNotRecorded(d.Reference)},
+			{Key: "Date of the referral", Value: isoDate(d.ReferredOn)}}
+	case safeguarding.EntryContactParents:
+		item.Facts = []web.SummaryRow{
+			{Key: "Risk of telling them", Value: "Judged that telling them would not put the child or others at risk of harm"},
+			{Key: "Why", Value: d.Judgement}}
+	case safeguarding.EntryAssigned:
+		item.Facts = []web.SummaryRow{{Key: "Assigned to", Value: d.AssigneeName}}
+	case safeguarding.EntryStatusChanged:
+		item.Facts = []web.SummaryRow{{Key: "Status", Value: d.FromStatus.Label() + " to " + d.ToStatus.Label()}}
+	case safeguarding.EntryClosed:
+		item.BodyLabel = "Outcome"
+	case safeguarding.EntryReopened:
+		item.BodyLabel = "Reason for reopening"
+	}
+	return item
+}
+
+// triageControls are a case handler's forms for the concern as it stands.
+func triageControls(c safeguarding.Concern, entries []safeguarding.Entry, leads []postgres.Assignee) *web.TriageControls {
+	t := &web.TriageControls{
+		Open:           c.Status.Open(),
+		CanAcknowledge: c.Status.CanMoveTo(safeguarding.StatusAcknowledged),
+		CanStart:       c.Status.CanMoveTo(safeguarding.StatusInProgress),
+		ReferrerName:   c.LoggedByName,
+	}
+	if assignable(c) {
+		t.Assignees = []web.Option{{Value: "", Label: "Choose a DSL or deputy"}}
+		for _, l := range leads {
+			if l.ID == c.SubjectPersonID {
+				continue
+			}
+			t.Assignees = append(t.Assignees, web.Option{Value: strconv.FormatInt(l.ID, 10), Label: l.Name + ", " + l.Role.Label(),
+				Selected: l.ID == c.AssignedTo})
+		}
+	}
+	for _, a := range safeguarding.Agencies {
+		t.Agencies = append(t.Agencies, web.Choice{Value: string(a), Label: a.Label()})
+	}
+	t.Entries = []web.Option{{Value: "", Label: "Choose an entry"}}
+	for i, e := range entries {
+		t.Entries = append(t.Entries, web.Option{Value: strconv.FormatInt(e.ID, 10),
+			Label: "Entry " + strconv.Itoa(i+1) + ": " + e.Kind.Label() + ", " + longDateTime(e.At)})
+	}
+	return t
+}

@@ -1,0 +1,663 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/havenapp/haven/internal/postgres"
+	"github.com/havenapp/haven/internal/safeguarding"
+)
+
+// The access matrix again, against the real database: the store's reads and
+// writes, and row-level security on its own. The expectations are written
+// out by hand, as in internal/safeguarding/access_test.go, and not computed
+// from safeguarding.Can.
+
+// accessViewerEmails are the matrix's viewers in the demo school.
+var accessViewerEmails = map[string]string{
+	"referrer":    "staff@demo.test", // logs every concern of the matrix
+	"other staff": "staff02@demo.test",
+	"DSL":         "dsl@demo.test",
+	"deputy":      "deputy@demo.test",
+	"principal":   "principal@demo.test",
+	"chair":       "chair@demo.test",
+	"governor":    "governor@demo.test",
+	"admin":       "admin@demo.test",
+}
+
+// accessSubjects are the kinds of subject, with the route each must get and
+// the e-mail of the member of staff the concern is about ("" for a pupil).
+var accessSubjects = []struct {
+	name  string
+	email string
+	route safeguarding.Route
+}{
+	{"pupil", "", safeguarding.RouteChild},
+	{"staff", "staff01@demo.test", safeguarding.RouteAdult},
+	{"DSL", "dsl@demo.test", safeguarding.RouteSafeguardingLead},
+	{"deputy", "deputy@demo.test", safeguarding.RouteSafeguardingLead},
+	{"principal", "principal@demo.test", safeguarding.RoutePrincipal},
+}
+
+// accessCloser is, for each subject, someone who handles the concern and so
+// may close it before a viewer tries to reopen it.
+var accessCloser = map[string]string{
+	"pupil": "DSL", "staff": "DSL", "DSL": "principal", "deputy": "principal", "principal": "chair",
+}
+
+// accessExpected: for each viewer and subject, the actions allowed (L list,
+// V view, A add entry, T triage, C close, R reopen, F view child file);
+// every action not written is refused.
+var accessExpected = map[[2]string]string{
+	{"referrer", "pupil"}:    "LVA",
+	{"other staff", "pupil"}: "",
+	{"DSL", "pupil"}:         "LVATCRF",
+	{"deputy", "pupil"}:      "LVATCRF",
+	{"principal", "pupil"}:   "LVF",
+	{"chair", "pupil"}:       "",
+	{"governor", "pupil"}:    "",
+	{"admin", "pupil"}:       "",
+
+	{"referrer", "staff"}:    "LVA",
+	{"other staff", "staff"}: "",
+	{"DSL", "staff"}:         "LVATCR",
+	{"deputy", "staff"}:      "LVATCR",
+	{"principal", "staff"}:   "LVATCR",
+	{"chair", "staff"}:       "",
+	{"governor", "staff"}:    "",
+	{"admin", "staff"}:       "",
+
+	{"referrer", "DSL"}:    "LVA",
+	{"other staff", "DSL"}: "",
+	{"DSL", "DSL"}:         "",
+	{"deputy", "DSL"}:      "",
+	{"principal", "DSL"}:   "LVATCR",
+	{"chair", "DSL"}:       "",
+	{"governor", "DSL"}:    "",
+	{"admin", "DSL"}:       "",
+
+	{"referrer", "deputy"}:    "LVA",
+	{"other staff", "deputy"}: "",
+	{"DSL", "deputy"}:         "",
+	{"deputy", "deputy"}:      "",
+	{"principal", "deputy"}:   "LVATCR",
+	{"chair", "deputy"}:       "",
+	{"governor", "deputy"}:    "",
+	{"admin", "deputy"}:       "",
+
+	{"referrer", "principal"}:    "LVA",
+	{"other staff", "principal"}: "",
+	{"DSL", "principal"}:         "",
+	{"deputy", "principal"}:      "",
+	{"principal", "principal"}:   "",
+	{"chair", "principal"}:       "LVATCR",
+	{"governor", "principal"}:    "",
+	{"admin", "principal"}:       "",
+}
+
+var accessLetters = map[safeguarding.Action]string{
+	safeguarding.ActionList: "L", safeguarding.ActionView: "V", safeguarding.ActionAddEntry: "A", safeguarding.ActionTriage: "T",
+	safeguarding.ActionClose: "C", safeguarding.ActionReopen: "R", safeguarding.ActionViewChildFile: "F",
+}
+
+// missingConcernID is an id no concern has.
+const missingConcernID = 999999999
+
+// accessWorld is the demo school with the matrix's viewers and subjects.
+type accessWorld struct {
+	db      *postgres.DB
+	owner   *pgx.Conn
+	viewers map[string]safeguarding.Viewer
+	people  map[string]int64 // subject name → person id (0 for the pupil)
+	pupilID int64
+}
+
+func newAccessWorld(t *testing.T) *accessWorld {
+	t.Helper()
+	db, owner, _ := demoStore(t)
+	w := &accessWorld{db: db, owner: owner, viewers: map[string]safeguarding.Viewer{}, people: map[string]int64{}}
+	for name, email := range accessViewerEmails {
+		w.viewers[name] = viewerByEmail(t, db, owner, email)
+	}
+	for _, s := range accessSubjects {
+		if s.email != "" {
+			w.people[s.name] = viewerByEmail(t, db, owner, s.email).PersonID
+		}
+	}
+	if err := owner.QueryRow(context.Background(), `SELECT min(id) FROM pupils`).Scan(&w.pupilID); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// logConcern files a new concern about the named subject as the referrer,
+// and checks the route the store gave it.
+func (w *accessWorld) logConcern(t *testing.T, subject string) int64 {
+	t.Helper()
+	in := postgres.ConcernInput{SubmissionToken: accessToken(t), Categories: []string{"cse"},
+		WhatHappened: "Access matrix: a concern about the " + subject + ".", HappenedOn: time.Now()}
+	if subject == "pupil" {
+		in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{w.pupilID}
+	} else {
+		in.SubjectKind, in.SubjectPersonID = safeguarding.SubjectStaff, w.people[subject]
+	}
+	id, _, err := w.db.LogConcern(context.Background(), w.viewers["referrer"], in)
+	if err != nil {
+		t.Fatalf("log a concern about the %s: %v", subject, err)
+	}
+	for _, s := range accessSubjects {
+		if s.name == subject {
+			if got := w.access(t, id).Route; got != s.route {
+				t.Fatalf("a concern about the %s was given route %s, want %s", subject, got, s.route)
+			}
+		}
+	}
+	return id
+}
+
+// access reads what the access rule needs about a concern, as the owner.
+func (w *accessWorld) access(t *testing.T, id int64) safeguarding.ConcernAccess {
+	t.Helper()
+	var c safeguarding.ConcernAccess
+	err := w.owner.QueryRow(context.Background(), `SELECT school_id, route, coalesce(subject_person_id, 0), logged_by FROM concerns WHERE id = $1`, id).
+		Scan(&c.SchoolID, &c.Route, &c.SubjectPersonID, &c.LoggedBy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// entries reads a concern's chronology as the owner: its kinds, oldest first.
+func (w *accessWorld) entries(t *testing.T, id int64) []string {
+	t.Helper()
+	rows, err := w.owner.Query(context.Background(), `SELECT kind FROM chronology_entries WHERE concern_id = $1 ORDER BY id`, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kinds
+}
+
+func (w *accessWorld) status(t *testing.T, id int64) string {
+	t.Helper()
+	var s string
+	if err := w.owner.QueryRow(context.Background(), `SELECT status FROM concerns WHERE id = $1`, id).Scan(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// accessToken is a fresh submission token (a random UUID).
+func accessToken(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 16)
+	rand.Read(b)
+	b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// asViewerTx runs fn in a transaction on the app's pool whose row-level
+// security sees v, as the store's own transactions do, and rolls it back.
+// It lets a test ask PostgreSQL directly, without the Go check.
+func asViewerTx(t *testing.T, db *postgres.DB, v safeguarding.Viewer, fn func(pgx.Tx) error) error {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := db.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SELECT set_config('haven.school_id', $1, true), set_config('haven.person_id', $2, true)`,
+		strconv.FormatInt(v.SchoolID, 10), strconv.FormatInt(v.PersonID, 10)); err != nil {
+		t.Fatal(err)
+	}
+	return fn(tx)
+}
+
+// rlsIDs runs a query of one bigint column under v's row-level security.
+func rlsIDs(t *testing.T, db *postgres.DB, v safeguarding.Viewer, query string, args ...any) []int64 {
+	t.Helper()
+	var ids []int64
+	err := asViewerTx(t, db, v, func(tx pgx.Tx) error {
+		rows, err := tx.Query(context.Background(), query, args...)
+		if err != nil {
+			return err
+		}
+		ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+		return err
+	})
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return ids
+}
+
+// rlsCount runs a count(*) query under v's row-level security.
+func rlsCount(t *testing.T, db *postgres.DB, v safeguarding.Viewer, query string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	err := asViewerTx(t, db, v, func(tx pgx.Tx) error { return tx.QueryRow(context.Background(), query, args...).Scan(&n) })
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+// checkLooksMissing fails unless err is what a missing concern gives:
+// a not-found (or forbidden, which the web shows alike) error with the same
+// message as missing's.
+func checkLooksMissing(t *testing.T, what string, err, missing error) {
+	t.Helper()
+	code := safeguarding.ErrorCode(err)
+	if code != safeguarding.ENOTFOUND && code != safeguarding.EFORBIDDEN {
+		t.Errorf("%s: error %v (code %q), want not found", what, err, code)
+		return
+	}
+	if got, want := safeguarding.ErrorMessage(err), safeguarding.ErrorMessage(missing); got != want {
+		t.Errorf("%s: message %q, but a concern that does not exist gives %q", what, got, want)
+	}
+}
+
+func TestAccessMatrixDatabase(t *testing.T) {
+	ctx := context.Background()
+	for viewer := range accessViewerEmails {
+		for _, s := range accessSubjects {
+			if _, ok := accessExpected[[2]string{viewer, s.name}]; !ok {
+				t.Fatalf("the matrix has no row for the %s and a concern about the %s", viewer, s.name)
+			}
+		}
+	}
+	if len(accessLetters) != len(safeguarding.AllActions) {
+		t.Fatalf("the matrix spells %d actions; safeguarding.AllActions has %d", len(accessLetters), len(safeguarding.AllActions))
+	}
+	w := newAccessWorld(t)
+
+	// What each viewer could count before the matrix's concerns existed.
+	baseline := map[string]int64{}
+	for name, v := range w.viewers {
+		baseline[name] = rlsCount(t, w.db, v, `SELECT count(*) FROM concerns`)
+	}
+
+	concerns := map[string]int64{}
+	for _, s := range accessSubjects {
+		concerns[s.name] = w.logConcern(t, s.name)
+	}
+	// The DSL records a decision on the pupil concern, so that the whole
+	// record is more than the member of staff may see of it.
+	pupilConcern := concerns["pupil"]
+	if err := w.db.AddEntry(ctx, w.viewers["DSL"], pupilConcern, safeguarding.EntryInput{Kind: safeguarding.EntryDecision,
+		Body: "Refer to children's social care", Details: safeguarding.EntryDetails{Reason: "Several CSE indicators"}}); err != nil {
+		t.Fatal(err)
+	}
+	pupilEntries := int64(len(w.entries(t, pupilConcern)))
+
+	_, missingView := w.db.Concern(ctx, w.viewers["DSL"], missingConcernID)
+	if safeguarding.ErrorCode(missingView) != safeguarding.ENOTFOUND {
+		t.Fatalf("a concern that does not exist: %v, want not found", missingView)
+	}
+
+	t.Run("read", func(t *testing.T) {
+		for viewer, v := range w.viewers {
+			listed := rlsIDs(t, w.db, v, `SELECT id FROM concerns`)
+			counted := rlsCount(t, w.db, v, `SELECT count(*) FROM concerns`)
+			wantCount := baseline[viewer]
+			for _, s := range accessSubjects {
+				allowed := accessExpected[[2]string{viewer, s.name}]
+				id := concerns[s.name]
+				may := func(a safeguarding.Action) bool { return strings.Contains(allowed, accessLetters[a]) }
+				name := fmt.Sprintf("%s, concern about the %s", viewer, s.name)
+
+				// The Go rule over the stored concern.
+				access := w.access(t, id)
+				for _, a := range safeguarding.AllActions {
+					if got := safeguarding.Can(v, access, a); got != may(a) {
+						t.Errorf("%s, %s: Can = %v, want %v", name, a, got, may(a))
+					}
+				}
+
+				// List: row-level security alone, and the count with it.
+				if got := slices.Contains(listed, id); got != may(safeguarding.ActionList) {
+					t.Errorf("%s, list: among SELECT id FROM concerns = %v, want %v", name, got, may(safeguarding.ActionList))
+				}
+				if may(safeguarding.ActionList) {
+					wantCount++
+				}
+
+				// View: the concern, or exactly what a missing one gives.
+				c, err := w.db.Concern(ctx, v, id)
+				switch {
+				case may(safeguarding.ActionView) && err != nil:
+					t.Errorf("%s, view: %v", name, err)
+				case may(safeguarding.ActionView) && c.ID != id:
+					t.Errorf("%s, view: got concern %d", name, c.ID)
+				case !may(safeguarding.ActionView):
+					checkLooksMissing(t, name+", view", err, missingView)
+					if err != nil && err.Error() != missingView.Error() {
+						t.Errorf("%s, view: error %q differs from a missing concern's %q", name, err, missingView)
+					}
+				}
+
+				// The child's file: only a concern about a pupil has one.
+				if s.name != "pupil" {
+					continue
+				}
+				links := rlsIDs(t, w.db, v, `SELECT concern_id FROM concern_pupils WHERE pupil_id = $1`, w.pupilID)
+				if got := slices.Contains(links, id); got != may(safeguarding.ActionList) {
+					t.Errorf("%s: concern_pupils shows the link = %v, want %v", name, got, may(safeguarding.ActionList))
+				}
+				seen := rlsCount(t, w.db, v, `SELECT count(*) FROM chronology_entries WHERE concern_id = $1`, id)
+				if whole := seen == pupilEntries; whole != may(safeguarding.ActionViewChildFile) {
+					t.Errorf("%s: row-level security shows %d of the %d entries; whole record = %v, want %v",
+						name, seen, pupilEntries, whole, may(safeguarding.ActionViewChildFile))
+				}
+				f, err := w.db.ChildFile(ctx, v, w.pupilID)
+				if err != nil && safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
+					t.Fatalf("%s, child file: %v", name, err)
+				}
+				inFile := slices.ContainsFunc(f.Concerns, func(c safeguarding.Concern) bool { return c.ID == id })
+				var fileEntries int64
+				for _, e := range f.Chronology {
+					if e.ConcernID == id {
+						fileEntries++
+					}
+				}
+				if inFile != may(safeguarding.ActionViewChildFile) {
+					t.Errorf("%s, view child file: the concern is on the child's file = %v (error %v), want %v", name, inFile, err, may(safeguarding.ActionViewChildFile))
+				}
+				if want := map[bool]int64{true: pupilEntries, false: 0}[may(safeguarding.ActionViewChildFile)]; fileEntries != want {
+					t.Errorf("%s, view child file: %d of its entries on the child's file, want %d", name, fileEntries, want)
+				}
+			}
+			if counted != wantCount || int64(len(listed)) != counted {
+				t.Errorf("%s: count(*) FROM concerns = %d and %d rows listed, want %d (%d before the matrix's concerns)",
+					viewer, counted, len(listed), wantCount, baseline[viewer])
+			}
+		}
+	})
+
+	t.Run("write", func(t *testing.T) {
+		for viewer, v := range w.viewers {
+			for _, s := range accessSubjects {
+				allowed := accessExpected[[2]string{viewer, s.name}]
+				name := fmt.Sprintf("%s, concern about the %s", viewer, s.name)
+
+				addKind := safeguarding.EntryAction
+				if viewer == "referrer" {
+					addKind = safeguarding.EntryFurtherInformation
+				}
+				cases := []struct {
+					letter string
+					action safeguarding.Action
+					in     safeguarding.EntryInput
+					closed bool // closed by a handler first
+				}{
+					{"A", safeguarding.ActionAddEntry, safeguarding.EntryInput{Kind: addKind, Body: "More from " + viewer}, false},
+					{"T", safeguarding.ActionTriage, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged}, false},
+					{"C", safeguarding.ActionClose, safeguarding.EntryInput{Kind: safeguarding.EntryClosed, Body: "No further action"}, false},
+					{"R", safeguarding.ActionReopen, safeguarding.EntryInput{Kind: safeguarding.EntryReopened, Body: "New information"}, true},
+				}
+				for _, tc := range cases {
+					id := w.logConcern(t, s.name)
+					if tc.closed {
+						if err := w.db.AddEntry(ctx, w.viewers[accessCloser[s.name]], id,
+							safeguarding.EntryInput{Kind: safeguarding.EntryClosed, Body: "Closed for the matrix"}); err != nil {
+							t.Fatalf("%s closes the concern about the %s: %v", accessCloser[s.name], s.name, err)
+						}
+					}
+					before, status := w.entries(t, id), w.status(t, id)
+					err := w.db.AddEntry(ctx, v, id, tc.in)
+					after := w.entries(t, id)
+					if strings.Contains(allowed, tc.letter) {
+						if err != nil {
+							t.Errorf("%s, %s (%s entry): %v", name, tc.action, tc.in.Kind, err)
+						} else if len(after) != len(before)+1 || after[len(after)-1] != string(tc.in.Kind) {
+							t.Errorf("%s, %s: entries %v after, %v before", name, tc.action, after, before)
+						}
+						continue
+					}
+					missing := w.db.AddEntry(ctx, v, missingConcernID, tc.in)
+					checkLooksMissing(t, fmt.Sprintf("%s, %s (%s entry)", name, tc.action, tc.in.Kind), err, missing)
+					if len(after) != len(before) || w.status(t, id) != status {
+						t.Errorf("%s, %s refused, yet the concern changed: entries %v → %v, status %s → %s",
+							name, tc.action, before, after, status, w.status(t, id))
+					}
+				}
+
+				// Further information is the referrer's alone: for anyone
+				// else who may not add to the concern it is no back door.
+				if viewer != "referrer" && !strings.Contains(allowed, "A") {
+					id := w.logConcern(t, s.name)
+					in := safeguarding.EntryInput{Kind: safeguarding.EntryFurtherInformation, Body: "I know something"}
+					err := w.db.AddEntry(ctx, v, id, in)
+					checkLooksMissing(t, name+", further information", err, w.db.AddEntry(ctx, v, missingConcernID, in))
+					if got := w.entries(t, id); len(got) != 1 {
+						t.Errorf("%s, further information refused, yet entries are %v", name, got)
+					}
+				}
+			}
+		}
+	})
+
+	t.Run("another school", func(t *testing.T) {
+		other, err := w.db.CreateSchool(ctx, "Another School")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, role := range []safeguarding.Role{safeguarding.RoleDSL, safeguarding.RolePrincipal, safeguarding.RoleChair, safeguarding.RoleStaff} {
+			pid, err := w.db.CreatePerson(ctx, postgres.PersonInput{SchoolID: other, Email: string(role) + "@another.test",
+				FullName: "Another " + role.Label(), Roles: []safeguarding.Role{role}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := w.db.Viewer(ctx, pid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, table := range []string{"concerns", "concern_pupils", "chronology_entries"} {
+				if n := rlsCount(t, w.db, v, `SELECT count(*) FROM `+table); n != 0 {
+					t.Errorf("the %s of another school counts %d rows of %s", role, n, table)
+				}
+			}
+			// Even naming the demo school does not help.
+			if n := rlsCount(t, w.db, v, `SELECT count(*) FROM concerns WHERE school_id = $1`, w.viewers["DSL"].SchoolID); n != 0 {
+				t.Errorf("the %s of another school counts %d concerns of the demo school", role, n)
+			}
+			for subject, id := range concerns {
+				_, err := w.db.Concern(ctx, v, id)
+				checkLooksMissing(t, fmt.Sprintf("the %s of another school views the concern about the %s", role, subject), err, missingView)
+				err = w.db.AddEntry(ctx, v, id, safeguarding.EntryInput{Kind: safeguarding.EntryAction, Body: "x"})
+				checkLooksMissing(t, fmt.Sprintf("the %s of another school adds to the concern about the %s", role, subject), err, missingView)
+			}
+			if _, err := w.db.ChildFile(ctx, v, w.pupilID); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
+				t.Errorf("the %s of another school opens a demo pupil's file: %v, want not found", role, err)
+			}
+		}
+	})
+}
+
+// Row-level security alone, without the Go check: nothing the principal's
+// queries could count includes a concern about the principal.
+func TestAccessRLSHidesConcernAboutPrincipal(t *testing.T) {
+	ctx := context.Background()
+	w := newAccessWorld(t)
+	tables := []string{"concerns", "chronology_entries", "concern_pupils"}
+	blind := []string{"principal", "DSL", "deputy"}
+	before := map[string]int64{}
+	for _, viewer := range blind {
+		for _, table := range tables {
+			before[viewer+" "+table] = rlsCount(t, w.db, w.viewers[viewer], `SELECT count(*) FROM `+table)
+		}
+	}
+
+	id := w.logConcern(t, "principal")
+	// The chair works the case: entries of every kind the chair may write.
+	chair := w.viewers["chair"]
+	for _, in := range []safeguarding.EntryInput{
+		{Kind: safeguarding.EntryAcknowledged},
+		{Kind: safeguarding.EntryDecision, Body: "Refer to the LADO", Details: safeguarding.EntryDetails{Reason: "Allegation meets the harm threshold"}},
+		{Kind: safeguarding.EntryFeedback, Body: "Thank you; this is being dealt with"},
+	} {
+		if err := w.db.AddEntry(ctx, chair, id, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The store never links pupils to a concern about an adult; link one as
+	// the owner all the same, so the policy on concern_pupils is tried too.
+	if _, err := w.owner.Exec(ctx, `INSERT INTO concern_pupils (school_id, concern_id, pupil_id) SELECT school_id, id, $2 FROM concerns WHERE id = $1`,
+		id, w.pupilID); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, viewer := range blind {
+		v := w.viewers[viewer]
+		for _, table := range tables {
+			if got := rlsCount(t, w.db, v, `SELECT count(*) FROM `+table); got != before[viewer+" "+table] {
+				t.Errorf("the %s counts %d rows of %s, %d before the concern about the principal", viewer, got, table, before[viewer+" "+table])
+			}
+		}
+		if n := rlsCount(t, w.db, v, `SELECT count(*) FROM concerns WHERE id = $1`, id); n != 0 {
+			t.Errorf("the %s sees the concern about the principal", viewer)
+		}
+		if n := rlsCount(t, w.db, v, `SELECT count(*) FROM chronology_entries WHERE concern_id = $1`, id); n != 0 {
+			t.Errorf("the %s sees %d entries of the concern about the principal", viewer, n)
+		}
+		if n := rlsCount(t, w.db, v, `SELECT count(*) FROM concern_pupils WHERE concern_id = $1`, id); n != 0 {
+			t.Errorf("the %s sees the concern about the principal on a pupil", viewer)
+		}
+	}
+	// The rows are there: the chair sees them all.
+	if n := rlsCount(t, w.db, chair, `SELECT count(*) FROM chronology_entries WHERE concern_id = $1`, id); n != 4 {
+		t.Errorf("the chair sees %d entries of the concern about the principal, want 4", n)
+	}
+	if n := rlsCount(t, w.db, chair, `SELECT count(*) FROM concern_pupils WHERE concern_id = $1`, id); n != 1 {
+		t.Errorf("the chair sees %d pupil links of the concern about the principal, want 1", n)
+	}
+}
+
+// Row-level security alone: the member of staff who logged a concern sees
+// what they wrote and the feedback given to them, never the DSL's record.
+func TestAccessRLSReferrerSeesOwnEntriesAndFeedback(t *testing.T) {
+	ctx := context.Background()
+	w := newAccessWorld(t)
+	referrer, dsl := w.viewers["referrer"], w.viewers["DSL"]
+	id := w.logConcern(t, "pupil")
+	for _, in := range []safeguarding.EntryInput{
+		{Kind: safeguarding.EntryAcknowledged},
+		{Kind: safeguarding.EntryConversationChild, Body: "She said she does not want her mum told."},
+		{Kind: safeguarding.EntryDecision, Body: "Refer to children's social care", Details: safeguarding.EntryDetails{Reason: "Several CSE indicators"}},
+		{Kind: safeguarding.EntryFeedback, Body: "Thank you; a referral has been made"},
+	} {
+		if err := w.db.AddEntry(ctx, dsl, id, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.db.AddEntry(ctx, referrer, id, safeguarding.EntryInput{Kind: safeguarding.EntryFurtherInformation, Body: "She was picked up again today."}); err != nil {
+		t.Fatal(err)
+	}
+
+	var kinds []string
+	err := asViewerTx(t, w.db, referrer, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT kind FROM chronology_entries WHERE concern_id = $1 ORDER BY id`, id)
+		if err != nil {
+			return err
+		}
+		kinds, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"concern_logged", "feedback", "further_information"}
+	if !slices.Equal(kinds, want) {
+		t.Errorf("row-level security shows the referrer %v, want %v", kinds, want)
+	}
+	if n := rlsCount(t, w.db, referrer, `SELECT count(*) FROM chronology_entries WHERE author_id <> $1 AND kind <> 'feedback'`, referrer.PersonID); n != 0 {
+		t.Errorf("row-level security shows the referrer %d entries by others that are not feedback", n)
+	}
+	if n := rlsCount(t, w.db, referrer, `SELECT count(*) FROM chronology_entries WHERE kind IN ('decision', 'conversation_with_child', 'acknowledged')`); n != 0 {
+		t.Errorf("row-level security shows the referrer %d of the DSL's entries", n)
+	}
+
+	// The store shows them the same.
+	entries, err := w.db.Chronology(ctx, referrer, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, string(e.Kind))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Chronology shows the referrer %v, want %v", got, want)
+	}
+	// And the DSL everything.
+	if n := rlsCount(t, w.db, dsl, `SELECT count(*) FROM chronology_entries WHERE concern_id = $1`, id); n != 6 {
+		t.Errorf("the DSL sees %d entries, want 6", n)
+	}
+}
+
+// The app role may not rewrite history, whatever the policies would let it
+// see: no UPDATE or DELETE on entries or the audit log, and no UPDATE of
+// what a concern says.
+func TestAccessAppRoleCannotRewriteHistory(t *testing.T) {
+	ctx := context.Background()
+	w := newAccessWorld(t)
+	id := w.logConcern(t, "pupil")
+	dsl := w.viewers["DSL"]
+	if err := w.db.AddEntry(ctx, dsl, id, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged}); err != nil {
+		t.Fatal(err)
+	}
+
+	err := asViewerTx(t, w.db, dsl, func(tx pgx.Tx) error {
+		var role string
+		if err := tx.QueryRow(ctx, `SELECT current_user`).Scan(&role); err != nil {
+			return err
+		}
+		if role != "haven_app" {
+			t.Errorf("the store runs as %s, want haven_app", role)
+		}
+		// Where the concern stands may change: the grant this test relies on.
+		_, err := tx.Exec(ctx, `UPDATE concerns SET status = status WHERE id = $1`, id)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("the DSL cannot update a concern's status: %v", err)
+	}
+
+	for _, stmt := range []string{
+		`UPDATE chronology_entries SET body = 'rewritten' WHERE concern_id = ` + strconv.FormatInt(id, 10),
+		`DELETE FROM chronology_entries WHERE concern_id = ` + strconv.FormatInt(id, 10),
+		`UPDATE audit_log SET detail = 'rewritten'`,
+		`DELETE FROM audit_log`,
+		`UPDATE concerns SET what_happened = 'rewritten' WHERE id = ` + strconv.FormatInt(id, 10),
+		`UPDATE concerns SET logged_by = logged_by WHERE id = ` + strconv.FormatInt(id, 10),
+		`UPDATE concerns SET route = 'adult' WHERE id = ` + strconv.FormatInt(id, 10),
+		`DELETE FROM concerns WHERE id = ` + strconv.FormatInt(id, 10),
+		`DELETE FROM concern_pupils`,
+	} {
+		err := asViewerTx(t, w.db, dsl, func(tx pgx.Tx) error {
+			_, err := tx.Exec(ctx, stmt)
+			return err
+		})
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) || pgErr.Code != "42501" {
+			t.Errorf("%s: error %v, want permission denied (42501)", stmt, err)
+		}
+	}
+	if got := w.entries(t, id); len(got) != 2 {
+		t.Errorf("entries after the attempts: %v", got)
+	}
+}

@@ -1,0 +1,63 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/havenapp/haven/internal/safeguarding"
+)
+
+// Draft is the concern a person was writing, kept server-side so that
+// nothing typed is lost when a session ends mid-form. One per person.
+type Draft struct {
+	Form    json.RawMessage // the form's fields, as the web front encoded them
+	SavedAt time.Time
+}
+
+// SaveDraft keeps form (a JSON document) as v's draft, replacing any
+// earlier one. Row-level security lets a person touch only their own draft.
+func (db *DB) SaveDraft(ctx context.Context, v safeguarding.Viewer, form []byte) error {
+	if !json.Valid(form) {
+		return safeguarding.Errorf(safeguarding.EINVALID, "A draft must be a JSON document")
+	}
+	now := db.now().UTC().Truncate(time.Microsecond)
+	return db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO concern_drafts (school_id, person_id, form, saved_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (school_id, person_id) DO UPDATE SET form = excluded.form, saved_at = excluded.saved_at`,
+			v.SchoolID, v.PersonID, string(form), now)
+		if err != nil {
+			return fmt.Errorf("save draft: %w", err)
+		}
+		return nil
+	})
+}
+
+// Draft returns v's draft, or ENOTFOUND if they have none.
+func (db *DB) Draft(ctx context.Context, v safeguarding.Viewer) (Draft, error) {
+	var d Draft
+	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		var form []byte
+		err := tx.QueryRow(ctx, `SELECT form, saved_at FROM concern_drafts WHERE school_id = $1 AND person_id = $2`,
+			v.SchoolID, v.PersonID).Scan(&form, &d.SavedAt)
+		if err != nil {
+			return notFound(err, "No draft")
+		}
+		d.Form = form
+		return nil
+	})
+	return d, err
+}
+
+// DeleteDraft discards v's draft, if they have one.
+func (db *DB) DeleteDraft(ctx context.Context, v safeguarding.Viewer) error {
+	return db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM concern_drafts WHERE school_id = $1 AND person_id = $2`, v.SchoolID, v.PersonID); err != nil {
+			return fmt.Errorf("discard draft: %w", err)
+		}
+		return nil
+	})
+}

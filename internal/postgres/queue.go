@@ -1,0 +1,317 @@
+package postgres
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/havenapp/haven/internal/safeguarding"
+)
+
+// QueuePageSize is how many concerns one page of the queue shows.
+const QueuePageSize = 50
+
+// The queue's status filter, besides the statuses themselves.
+const (
+	QueueOpen = "open" // every status but closed: the default
+	QueueAll  = "all"
+)
+
+// QueueFilter narrows the DSL's queue. The zero value is the first page of
+// every open concern the viewer may see.
+type QueueFilter struct {
+	Status     string // QueueOpen (or ""), QueueAll, or a safeguarding.Status
+	Category   string // a category code; "" for any
+	YearGroup  int    // a pupil's year group; 0 for any
+	AssignedTo int64  // a DSL or deputy; 0 for anyone
+	Unassigned bool   // only concerns assigned to nobody
+	// After starts the page just after this position, Before ends it just
+	// before; both zero is the first page.
+	After, Before QueuePosition
+	Limit         int // 0 means QueuePageSize
+}
+
+// QueuePosition is a concern's place in the queue's order (see
+// migrations/00003_queue_index.sql): the last row of a page, from which the
+// next page resumes.
+type QueuePosition struct {
+	Group int16
+	Key   int64 // microseconds
+	ID    int64
+}
+
+// IsZero reports whether p is no position: the start of the queue.
+func (p QueuePosition) IsZero() bool { return p.ID == 0 }
+
+// String encodes p as an opaque token for a URL.
+func (p QueuePosition) String() string {
+	if p.IsZero() {
+		return ""
+	}
+	s := fmt.Sprintf("%d.%d.%d", p.Group, p.Key, p.ID)
+	return base64.RawURLEncoding.EncodeToString([]byte(s))
+}
+
+// ParseQueuePosition decodes a token made by String; ok is false for
+// anything else.
+func ParseQueuePosition(token string) (p QueuePosition, ok bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
+		return p, false
+	}
+	parts := strings.Split(string(raw), ".")
+	if len(parts) != 3 {
+		return p, false
+	}
+	group, err1 := strconv.ParseInt(parts[0], 10, 16)
+	key, err2 := strconv.ParseInt(parts[1], 10, 64)
+	id, err3 := strconv.ParseInt(parts[2], 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil || group < 0 || group > 3 || id <= 0 {
+		return p, false
+	}
+	return QueuePosition{Group: int16(group), Key: key, ID: id}, true
+}
+
+func (p QueuePosition) interval() pgtype.Interval {
+	return pgtype.Interval{Microseconds: p.Key, Valid: true}
+}
+
+// QueuePage is one page of the queue.
+type QueuePage struct {
+	Concerns []safeguarding.Concern
+	// Next and Prev are where the following and preceding pages start; zero
+	// when there is none.
+	Next, Prev QueuePosition
+}
+
+// Queue returns a page of the open concerns v may see, in the queue's
+// order, and audits the view. Someone who handles or reads no route at all
+// (staff, governors, administrators) gets ENOTFOUND: they have no queue.
+//
+// Each route v may see is read by its own walk of the queue index, merged
+// by the outer ORDER BY, so a page costs the same on the first page as on
+// the thousandth and with a hundred concerns as with a hundred thousand.
+// Row-level security still applies: it removes concerns of which v is the
+// subject.
+func (db *DB) Queue(ctx context.Context, v safeguarding.Viewer, f QueueFilter) (QueuePage, error) {
+	routes := safeguarding.VisibleRoutes(v.Roles)
+	if len(routes) == 0 {
+		return QueuePage{}, safeguarding.Errorf(safeguarding.ENOTFOUND, "No such page")
+	}
+	if f.Limit <= 0 {
+		f.Limit = QueuePageSize
+	}
+	var page QueuePage
+	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		var err error
+		page, err = queuePage(ctx, tx, v, routes, f)
+		if err != nil {
+			return err
+		}
+		if !f.Before.IsZero() && len(page.Concerns) < f.Limit {
+			// Paging back reached the start of the queue (concerns before
+			// have gone, or it was a stale link): show the first page whole.
+			f.Before = QueuePosition{}
+			if page, err = queuePage(ctx, tx, v, routes, f); err != nil {
+				return err
+			}
+		}
+		return audit(ctx, tx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_queue", Object: "queue", Detail: f.describe()})
+	})
+	if err != nil {
+		return QueuePage{}, err
+	}
+	return page, nil
+}
+
+// queuePage reads one page: f.Limit rows, plus one to learn whether there
+// are more in the direction of travel.
+func queuePage(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, routes []safeguarding.Route, f QueueFilter) (QueuePage, error) {
+	q, args := queueQuery(v, routes, f)
+	rows, err := tx.Query(ctx, q, args...)
+	if err != nil {
+		return QueuePage{}, fmt.Errorf("read queue: %w", err)
+	}
+	type placed struct {
+		concern safeguarding.Concern
+		at      QueuePosition
+	}
+	found, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (placed, error) {
+		var p placed
+		var key pgtype.Interval
+		c, err := scanConcern(withTrailing{row, []any{&p.at.Group, &key}})
+		p.concern, p.at.ID = c, c.ID
+		p.at.Key = key.Microseconds + int64(key.Days)*86_400_000_000 + int64(key.Months)*30*86_400_000_000
+		return p, err
+	})
+	if err != nil {
+		return QueuePage{}, fmt.Errorf("read queue: %w", err)
+	}
+	backwards := !f.Before.IsZero()
+	more := len(found) > f.Limit
+	if more {
+		found = found[:f.Limit]
+	}
+	if backwards {
+		slices.Reverse(found)
+	}
+	var page QueuePage
+	for _, p := range found {
+		// Row-level security has already agreed; the Go rule must too.
+		if safeguarding.Can(v, p.concern.Access(), safeguarding.ActionList) {
+			page.Concerns = append(page.Concerns, p.concern)
+		}
+	}
+	if len(found) == 0 {
+		return page, nil
+	}
+	first, last := found[0].at, found[len(found)-1].at
+	switch {
+	case backwards:
+		page.Next = last
+		if more {
+			page.Prev = first
+		}
+	default:
+		if more {
+			page.Next = last
+		}
+		if !f.After.IsZero() {
+			page.Prev = first
+		}
+	}
+	return page, nil
+}
+
+// queueQuery builds the queue's SQL. The status condition is written into
+// the text, not passed as a parameter, so that the planner can match the
+// open concerns' partial index however the statement is planned.
+func queueQuery(v safeguarding.Viewer, routes []safeguarding.Route, f QueueFilter) (string, []any) {
+	names := make([]string, len(routes))
+	for i, r := range routes {
+		names[i] = string(r)
+	}
+	args := []any{v.SchoolID, names, f.Limit + 1}
+	arg := func(x any) string {
+		args = append(args, x)
+		return "$" + strconv.Itoa(len(args))
+	}
+	var where []string
+	switch f.Status {
+	case "", QueueOpen:
+		where = append(where, `c.status <> 'closed'`)
+	case QueueAll:
+	case string(safeguarding.StatusClosed):
+		where = append(where, `c.status = 'closed'`)
+	default:
+		where = append(where, `c.status <> 'closed'`, `c.status = `+arg(f.Status))
+	}
+	if f.Category != "" {
+		where = append(where, arg(f.Category)+` = ANY(c.categories)`)
+	}
+	if f.YearGroup != 0 {
+		where = append(where, `EXISTS (SELECT 1 FROM concern_pupils cp JOIN pupils p ON p.school_id = cp.school_id AND p.id = cp.pupil_id
+			WHERE cp.school_id = c.school_id AND cp.concern_id = c.id AND p.year_group = `+arg(f.YearGroup)+`)`)
+	}
+	switch {
+	case f.Unassigned:
+		where = append(where, `c.assigned_to IS NULL`)
+	case f.AssignedTo != 0:
+		where = append(where, `c.assigned_to = `+arg(f.AssignedTo))
+	}
+	order := "ASC"
+	switch {
+	case !f.Before.IsZero():
+		order = "DESC"
+		where = append(where, `(c.queue_group, c.queue_key, c.id) < (`+arg(f.Before.Group)+`, `+arg(f.Before.interval())+`, `+arg(f.Before.ID)+`)`)
+	case !f.After.IsZero():
+		where = append(where, `(c.queue_group, c.queue_key, c.id) > (`+arg(f.After.Group)+`, `+arg(f.After.interval())+`, `+arg(f.After.ID)+`)`)
+	}
+	cond := ""
+	for _, w := range where {
+		cond += "\n\t\t\tAND " + w
+	}
+	return `WITH page AS (
+		SELECT q.id, q.queue_group, q.queue_key FROM unnest($2::text[]) AS r (route)
+		CROSS JOIN LATERAL (
+			SELECT c.id, c.queue_group, c.queue_key FROM concerns c
+			WHERE c.school_id = $1 AND c.route = r.route` + cond + `
+			ORDER BY c.queue_group ` + order + `, c.queue_key ` + order + `, c.id ` + order + `
+			LIMIT $3) q
+		ORDER BY q.queue_group ` + order + `, q.queue_key ` + order + `, q.id ` + order + `
+		LIMIT $3)
+	SELECT ` + concernColumns + `, page.queue_group, page.queue_key
+	FROM page JOIN concerns c ON c.school_id = $1 AND c.id = page.id
+	ORDER BY page.queue_group ` + order + `, page.queue_key ` + order + `, page.id ` + order, args
+}
+
+// describe is the filter as the audit log records it.
+func (f QueueFilter) describe() string {
+	var parts []string
+	status := f.Status
+	if status == "" {
+		status = QueueOpen
+	}
+	parts = append(parts, "status="+status)
+	if f.Category != "" {
+		parts = append(parts, "category="+f.Category)
+	}
+	if f.YearGroup != 0 {
+		parts = append(parts, "year="+strconv.Itoa(f.YearGroup))
+	}
+	if f.Unassigned {
+		parts = append(parts, "assignee=none")
+	} else if f.AssignedTo != 0 {
+		parts = append(parts, "assignee="+strconv.FormatInt(f.AssignedTo, 10))
+	}
+	if !f.After.IsZero() {
+		parts = append(parts, "after="+strconv.FormatInt(f.After.ID, 10))
+	}
+	if !f.Before.IsZero() {
+		parts = append(parts, "before="+strconv.FormatInt(f.Before.ID, 10))
+	}
+	return strings.Join(parts, " ")
+}
+
+// withTrailing lets scanConcern read a row that carries more columns after
+// concernColumns, scanning those into extra.
+type withTrailing struct {
+	row   pgx.Row
+	extra []any
+}
+
+func (w withTrailing) Scan(dest ...any) error { return w.row.Scan(append(dest, w.extra...)...) }
+
+// Assignee is a DSL or deputy to whom a concern may be assigned.
+type Assignee struct {
+	ID   int64
+	Name string
+	Role safeguarding.Role
+}
+
+// AssignableLeads lists the active DSLs and deputies of v's school, by name.
+func (db *DB) AssignableLeads(ctx context.Context, v safeguarding.Viewer) ([]Assignee, error) {
+	var leads []Assignee
+	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT p.id, p.full_name, CASE WHEN bool_or(r.role = 'dsl') THEN 'dsl' ELSE 'deputy_dsl' END FROM people p
+			JOIN person_roles r ON r.school_id = p.school_id AND r.person_id = p.id AND r.role IN ('dsl', 'deputy_dsl')
+			WHERE p.school_id = $1 AND p.active
+			GROUP BY p.id, p.full_name ORDER BY lower(p.full_name), p.id`, v.SchoolID)
+		if err != nil {
+			return fmt.Errorf("read safeguarding leads: %w", err)
+		}
+		leads, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Assignee, error) {
+			var a Assignee
+			err := row.Scan(&a.ID, &a.Name, &a.Role)
+			return a, err
+		})
+		return err
+	})
+	return leads, err
+}

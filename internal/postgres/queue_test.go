@@ -1,0 +1,474 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/havenapp/haven/internal/postgres"
+	"github.com/havenapp/haven/internal/postgres/pgtest"
+	"github.com/havenapp/haven/internal/safeguarding"
+)
+
+// queueSchool is a small school on its own database, with a clock the test
+// moves so that every concern and entry has the time the test gives it.
+type queueSchool struct {
+	db    *postgres.DB
+	owner *pgx.Conn
+	id    int64
+	now   time.Time
+
+	staff, staff2, dsl, deputy, principal, chair, governor, admin safeguarding.Viewer
+	year8, year10                                                 int64 // a pupil in each
+}
+
+func newQueueSchool(t *testing.T) *queueSchool {
+	t.Helper()
+	ctx := t.Context()
+	conn := pgtest.NewDB(t)
+	db, err := postgres.Open(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	owner, err := pgx.Connect(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { owner.Close(context.Background()) })
+
+	s := &queueSchool{owner: owner, now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	s.db = db.WithClock(func() time.Time { return s.now })
+	if s.id, err = db.CreateSchool(ctx, "Queue Street School"); err != nil {
+		t.Fatal(err)
+	}
+	person := func(email string, roles ...safeguarding.Role) safeguarding.Viewer {
+		t.Helper()
+		id, err := db.CreatePerson(ctx, postgres.PersonInput{SchoolID: s.id, Email: email, FullName: strings.TrimSuffix(email, "@queue.test"), Roles: roles})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := db.Viewer(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	s.staff = person("staff@queue.test", safeguarding.RoleStaff)
+	s.staff2 = person("staff2@queue.test", safeguarding.RoleStaff)
+	s.dsl = person("dsl@queue.test", safeguarding.RoleDSL, safeguarding.RoleStaff)
+	s.deputy = person("deputy@queue.test", safeguarding.RoleDeputyDSL, safeguarding.RoleStaff)
+	s.principal = person("principal@queue.test", safeguarding.RolePrincipal, safeguarding.RoleStaff)
+	s.chair = person("chair@queue.test", safeguarding.RoleChair)
+	s.governor = person("governor@queue.test", safeguarding.RoleGovernor)
+	s.admin = person("admin@queue.test", safeguarding.RoleAdmin)
+	err = db.AddPupils(ctx, s.id, []postgres.PupilInput{
+		{FirstName: "Tom", LastName: "Hughes", YearGroup: 8, DateOfBirth: time.Date(2013, 11, 2, 0, 0, 0, 0, time.UTC)},
+		{FirstName: "Ruby", LastName: "Okafor", YearGroup: 10, DateOfBirth: time.Date(2011, 5, 14, 0, 0, 0, 0, time.UTC)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := owner.QueryRow(ctx, `SELECT min(id), max(id) FROM pupils WHERE school_id = $1`, s.id).Scan(&s.year8, &s.year10); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// at moves the clock to d after the school's first morning.
+func (s *queueSchool) at(d time.Duration) {
+	s.now = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC).Add(d)
+}
+
+// concernAbout logs a concern about a pupil by staff at the current time.
+func (s *queueSchool) concernAbout(t *testing.T, pupil int64, category string, urgent bool) int64 {
+	t.Helper()
+	id, _, err := s.db.LogConcern(t.Context(), s.staff, postgres.ConcernInput{
+		SubmissionToken: queueToken(), SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{pupil},
+		Categories: []string{category}, WhatHappened: "Something the member of staff saw.",
+		HappenedOn: s.now, Urgent: urgent,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func (s *queueSchool) add(t *testing.T, v safeguarding.Viewer, id int64, in safeguarding.EntryInput) {
+	t.Helper()
+	if err := s.db.AddEntry(t.Context(), v, id, in); err != nil {
+		t.Fatalf("add %s to concern %d: %v", in.Kind, id, err)
+	}
+}
+
+// queueToken is a fresh submission token (a UUID).
+func queueToken() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+func queueIDs(p postgres.QueuePage) []int64 {
+	var ids []int64
+	for _, c := range p.Concerns {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+func TestQueue(t *testing.T) {
+	s := newQueueSchool(t)
+	ctx := t.Context()
+
+	// Six open concerns and a closed one, made at known times.
+	s.at(0)
+	ackedOld := s.concernAbout(t, s.year8, "neglect", false)
+	urgentAcked := s.concernAbout(t, s.year10, "cse", true)
+	s.at(1 * time.Hour)
+	urgentNew := s.concernAbout(t, s.year10, "cse", true)
+	ackedRecent := s.concernAbout(t, s.year8, "online_safety", false)
+	s.at(2 * time.Hour)
+	newOlder := s.concernAbout(t, s.year10, "self_harm", false)
+	closed := s.concernAbout(t, s.year8, "neglect", false)
+	s.at(3 * time.Hour)
+	newNewer := s.concernAbout(t, s.year8, "cse", false)
+	s.at(4 * time.Hour)
+	s.add(t, s.dsl, urgentAcked, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
+	s.at(5 * time.Hour)
+	s.add(t, s.dsl, ackedOld, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
+	s.at(5*time.Hour + 30*time.Minute)
+	s.add(t, s.dsl, closed, safeguarding.EntryInput{Kind: safeguarding.EntryClosed, Body: "No further action."})
+	s.at(6 * time.Hour)
+	s.add(t, s.deputy, ackedRecent, safeguarding.EntryInput{Kind: safeguarding.EntryAssigned, Details: safeguarding.EntryDetails{AssigneeID: s.deputy.PersonID}})
+
+	t.Run("OrderUrgentThenUnacknowledgedOldestFirstThenByActivity", func(t *testing.T) {
+		p, err := s.db.Queue(ctx, s.dsl, postgres.QueueFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []int64{urgentNew, urgentAcked, newOlder, newNewer, ackedRecent, ackedOld}
+		if got := queueIDs(p); !slices.Equal(got, want) {
+			t.Errorf("queue order %v, want %v", got, want)
+		}
+		if !p.Next.IsZero() || !p.Prev.IsZero() {
+			t.Errorf("one page has next %v, prev %v", p.Next, p.Prev)
+		}
+	})
+
+	t.Run("Filters", func(t *testing.T) {
+		for name, tc := range map[string]struct {
+			f    postgres.QueueFilter
+			want []int64
+		}{
+			// Assigning a concern is seeing it, but it stays "new" until acknowledged.
+			"StatusNew":          {postgres.QueueFilter{Status: "new"}, []int64{urgentNew, newOlder, newNewer, ackedRecent}},
+			"StatusAcknowledged": {postgres.QueueFilter{Status: "acknowledged"}, []int64{urgentAcked, ackedOld}},
+			"StatusClosed":       {postgres.QueueFilter{Status: "closed"}, []int64{closed}},
+			"StatusAll":          {postgres.QueueFilter{Status: postgres.QueueAll}, []int64{urgentNew, urgentAcked, newOlder, newNewer, ackedRecent, closed, ackedOld}},
+			"Category":           {postgres.QueueFilter{Category: "cse"}, []int64{urgentNew, urgentAcked, newNewer}},
+			"YearGroup":          {postgres.QueueFilter{YearGroup: 8}, []int64{newNewer, ackedRecent, ackedOld}},
+			"Assignee":           {postgres.QueueFilter{AssignedTo: s.deputy.PersonID}, []int64{ackedRecent}},
+			"Unassigned":         {postgres.QueueFilter{Unassigned: true}, []int64{urgentNew, urgentAcked, newOlder, newNewer, ackedOld}},
+			"Together":           {postgres.QueueFilter{Category: "cse", YearGroup: 10, Status: "new"}, []int64{urgentNew}},
+		} {
+			t.Run(name, func(t *testing.T) {
+				p, err := s.db.Queue(ctx, s.dsl, tc.f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := queueIDs(p); !slices.Equal(got, tc.want) {
+					t.Errorf("got %v, want %v", got, tc.want)
+				}
+			})
+		}
+	})
+
+	t.Run("WhoHasAQueue", func(t *testing.T) {
+		for _, v := range []safeguarding.Viewer{s.staff, s.governor, s.admin} {
+			_, err := s.db.Queue(ctx, v, postgres.QueueFilter{})
+			if safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
+				t.Errorf("%s: err %v, want ENOTFOUND", v.Email, err)
+			}
+		}
+		// The principal reads concerns about children; the chair handles
+		// only concerns about the principal, of which there are none.
+		p, err := s.db.Queue(ctx, s.principal, postgres.QueueFilter{})
+		if err != nil || len(p.Concerns) != 6 {
+			t.Errorf("principal: %d concerns, err %v; want 6", len(p.Concerns), err)
+		}
+		p, err = s.db.Queue(ctx, s.chair, postgres.QueueFilter{})
+		if err != nil || len(p.Concerns) != 0 {
+			t.Errorf("chair: %d concerns, err %v; want 0", len(p.Concerns), err)
+		}
+	})
+
+	t.Run("NeverShowsTheSubjectTheirOwnConcern", func(t *testing.T) {
+		// A concern about staff2, who later becomes a deputy: its route was
+		// decided when it was logged, so only row-level security keeps it
+		// from their queue.
+		about, _, err := s.db.LogConcern(ctx, s.staff, postgres.ConcernInput{SubmissionToken: queueToken(), SubjectKind: safeguarding.SubjectStaff,
+			SubjectPersonID: s.staff2.PersonID, Categories: []string{"other"}, WhatHappened: "An allegation.", HappenedOn: s.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.owner.Exec(ctx, `INSERT INTO person_roles (school_id, person_id, role) VALUES ($1, $2, 'deputy_dsl')`, s.id, s.staff2.PersonID); err != nil {
+			t.Fatal(err)
+		}
+		promoted, err := s.db.Viewer(ctx, s.staff2.PersonID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.db.Queue(ctx, promoted, postgres.QueueFilter{Status: postgres.QueueAll})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains(queueIDs(p), about) {
+			t.Error("the subject sees the concern about them in their queue")
+		}
+		if len(p.Concerns) != 7 {
+			t.Errorf("the new deputy sees %d concerns, want the 7 about children", len(p.Concerns))
+		}
+		p, err = s.db.Queue(ctx, s.dsl, postgres.QueueFilter{})
+		if err != nil || !slices.Contains(queueIDs(p), about) {
+			t.Errorf("the DSL does not see the allegation (err %v)", err)
+		}
+	})
+
+	t.Run("Audited", func(t *testing.T) {
+		if _, err := s.db.Queue(ctx, s.deputy, postgres.QueueFilter{Category: "neglect"}); err != nil {
+			t.Fatal(err)
+		}
+		log, err := s.db.AuditLog(ctx, s.id, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(log) == 0 || log[0].Action != "view_queue" || log[0].ActorID != s.deputy.PersonID || !strings.Contains(log[0].Detail, "category=neglect") {
+			t.Errorf("newest audit line %+v, want the deputy's view_queue", log[0])
+		}
+	})
+}
+
+func TestQueuePages(t *testing.T) {
+	s := newQueueSchool(t)
+	ctx := t.Context()
+	// 120 concerns spread over every group of the order: some urgent, some
+	// acknowledged, several logged in the same instant.
+	var all []int64
+	for i := range 120 {
+		s.at(time.Duration(i/3) * time.Minute)
+		id := s.concernAbout(t, s.year8, "neglect", i%7 == 0)
+		all = append(all, id)
+		if i%2 == 0 {
+			s.add(t, s.dsl, id, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
+		}
+	}
+	whole, err := s.db.Queue(ctx, s.dsl, postgres.QueueFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	order := queueIDs(whole)
+	if len(order) != 120 {
+		t.Fatalf("the whole queue has %d concerns, want 120", len(order))
+	}
+
+	var pages []postgres.QueuePage
+	f := postgres.QueueFilter{}
+	for {
+		p, err := s.db.Queue(ctx, s.dsl, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, p)
+		if p.Next.IsZero() || len(pages) > 5 {
+			break
+		}
+		f = postgres.QueueFilter{After: p.Next}
+	}
+	var seen []int64
+	for i, p := range pages {
+		seen = append(seen, queueIDs(p)...)
+		if wantPrev := i > 0; p.Prev.IsZero() == wantPrev {
+			t.Errorf("page %d: has previous %v, want %v", i+1, !p.Prev.IsZero(), wantPrev)
+		}
+	}
+	var sizes []int
+	for _, p := range pages {
+		sizes = append(sizes, len(p.Concerns))
+	}
+	if !slices.Equal(sizes, []int{50, 50, 20}) {
+		t.Fatalf("pages of %v concerns, want [50 50 20]", sizes)
+	}
+	if !slices.Equal(seen, order) {
+		t.Errorf("paging forward gives\n%v\nwant\n%v", seen, order)
+	}
+
+	// Back from the last page, one page at a time.
+	p := pages[2]
+	for i := 1; i >= 0; i-- {
+		var err error
+		p, err = s.db.Queue(ctx, s.dsl, postgres.QueueFilter{Before: p.Prev})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(queueIDs(p), queueIDs(pages[i])) {
+			t.Errorf("paging back to page %d gives %v, want %v", i+1, queueIDs(p), queueIDs(pages[i]))
+		}
+		if p.Next != pages[i].Next {
+			t.Errorf("page %d reached backwards: next %v, want %v", i+1, p.Next, pages[i].Next)
+		}
+	}
+	if !p.Prev.IsZero() {
+		t.Error("the first page, reached backwards, offers a previous page")
+	}
+
+	t.Run("PositionsRoundTrip", func(t *testing.T) {
+		pos := pages[0].Next
+		back, ok := postgres.ParseQueuePosition(pos.String())
+		if !ok || back != pos {
+			t.Errorf("%v → %q → %v, %v", pos, pos.String(), back, ok)
+		}
+		for _, bad := range []string{"", "x", "MS4y", "NS4xLjI", "!!"} {
+			if _, ok := postgres.ParseQueuePosition(bad); ok {
+				t.Errorf("%q parses as a position", bad)
+			}
+		}
+	})
+}
+
+// TestQueueAt100000Concerns checks the plans of the queue's query on a
+// school with 100,000 concerns, nearly all of them closed: every variant
+// must walk a queue index (no sequential scan, no sort of the table).
+func TestQueueAt100000Concerns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds 100,000 concerns")
+	}
+	s := newQueueSchool(t)
+	ctx := t.Context()
+	_, err := s.owner.Exec(ctx, `INSERT INTO concerns (school_id, route, subject_kind, subject_adult_name, logged_by, logged_at, submission_token,
+			categories, what_happened, happened_on, urgent, status, assigned_to, acknowledged_at, last_activity_at)
+		SELECT $1, CASE WHEN g % 50 = 0 THEN 'adult' ELSE 'child' END, CASE WHEN g % 50 = 0 THEN 'other_adult' ELSE 'pupils' END,
+			CASE WHEN g % 50 = 0 THEN 'A visitor' ELSE '' END, $2, now() - (100000 - g) * interval '50 minutes', gen_random_uuid(),
+			ARRAY[(ARRAY['cse', 'cce', 'neglect', 'online_safety', 'self_harm', 'other'])[1 + g % 6]], 'What happened.', current_date, g % 20 = 0,
+			CASE WHEN g > 99000 THEN (ARRAY['new', 'acknowledged', 'in_progress', 'reopened'])[1 + g % 4] ELSE 'closed' END,
+			CASE WHEN g % 3 = 0 THEN $3::bigint END,
+			CASE WHEN g > 99000 AND g % 4 = 0 THEN NULL ELSE now() - (100000 - g) * interval '50 minutes' + interval '1 hour' END,
+			now() - (100000 - g) * interval '50 minutes' + interval '2 hours'
+		FROM generate_series(1, 100000) g`, s.id, s.staff.PersonID, s.deputy.PersonID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.owner.Exec(ctx, `INSERT INTO concern_pupils (school_id, concern_id, pupil_id)
+		SELECT school_id, id, CASE WHEN id % 2 = 0 THEN $2::bigint ELSE $3::bigint END FROM concerns WHERE school_id = $1 AND route = 'child'`,
+		s.id, s.year8, s.year10); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.owner.Exec(ctx, `ANALYZE`); err != nil {
+		t.Fatal(err)
+	}
+	deep := postgres.QueuePosition{Group: 3, Key: -time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro(), ID: 1}
+	for name, tc := range map[string]struct {
+		v     safeguarding.Viewer
+		f     postgres.QueueFilter
+		index string
+	}{
+		"Open":               {s.dsl, postgres.QueueFilter{}, "concerns_queue_open_idx"},
+		"OpenNextPage":       {s.dsl, postgres.QueueFilter{After: postgres.QueuePosition{Group: 2, Key: 0, ID: 1}}, "concerns_queue_open_idx"},
+		"InProgress":         {s.deputy, postgres.QueueFilter{Status: "in_progress"}, "concerns_queue_open_idx"},
+		"OpenPrincipal":      {s.principal, postgres.QueueFilter{}, "concerns_queue_open_idx"},
+		"OpenChair":          {s.chair, postgres.QueueFilter{}, "concerns_queue_open_idx"},
+		"OpenFiltered":       {s.dsl, postgres.QueueFilter{Category: "cse", YearGroup: 8, Unassigned: true}, "concerns_queue_open_idx"},
+		"AllDeepPage":        {s.dsl, postgres.QueueFilter{Status: postgres.QueueAll, After: deep}, "concerns_queue_idx"},
+		"ClosedPreviousPage": {s.dsl, postgres.QueueFilter{Status: "closed", Before: deep}, "concerns_queue_idx"},
+		"AllMatchingNothing": {s.dsl, postgres.QueueFilter{Status: postgres.QueueAll, Category: "neglect", AssignedTo: s.deputy.PersonID}, "concerns_queue_idx"}, // walks the whole index
+	} {
+		t.Run(name, func(t *testing.T) {
+			plan, took := explainQueue(t, s, tc.v, tc.f)
+			if !strings.Contains(plan, "using "+tc.index+" on concerns") {
+				t.Errorf("the plan does not walk %s:\n%s", tc.index, plan)
+			}
+			if strings.Contains(plan, "Seq Scan on concerns") || strings.Contains(plan, "Bitmap Heap Scan on concerns") {
+				t.Errorf("the plan reads the concerns table whole:\n%s", plan)
+			}
+			if !strings.Contains(plan, "(ROW(queue_group, queue_key, id)") && (!tc.f.After.IsZero() || !tc.f.Before.IsZero()) {
+				t.Errorf("the page does not start from its position in the index:\n%s", plan)
+			}
+			t.Logf("%s: %v", name, took)
+		})
+	}
+
+	// And the store's own answer is a full page.
+	p, err := s.db.Queue(ctx, s.dsl, postgres.QueueFilter{Status: postgres.QueueAll, After: deep})
+	if err != nil || len(p.Concerns) != postgres.QueuePageSize {
+		t.Errorf("deep page: %d concerns, err %v", len(p.Concerns), err)
+	}
+}
+
+// explainQueue runs the queue's query under EXPLAIN ANALYZE as v, through
+// row-level security, and returns the plan and its execution time.
+func explainQueue(t *testing.T, s *queueSchool, v safeguarding.Viewer, f postgres.QueueFilter) (string, time.Duration) {
+	t.Helper()
+	ctx := t.Context()
+	q, args := postgres.QueueQuery(v, f)
+	var lines []string
+	err := pgx.BeginFunc(ctx, s.db.Pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT set_config('haven.school_id', $1, true), set_config('haven.person_id', $2, true)`,
+			strconv.FormatInt(v.SchoolID, 10), strconv.FormatInt(v.PersonID, 10)); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, "EXPLAIN (ANALYZE, COSTS OFF) "+q, args...)
+		if err != nil {
+			return err
+		}
+		lines, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var took time.Duration
+	for _, l := range lines {
+		if ms, ok := strings.CutPrefix(strings.TrimSpace(l), "Execution Time: "); ok {
+			f, _ := strconv.ParseFloat(strings.TrimSuffix(ms, " ms"), 64)
+			took = time.Duration(f * float64(time.Millisecond))
+		}
+	}
+	return strings.Join(lines, "\n"), took
+}
+
+// TestChronologyEntriesAreAppendOnly: the role the app runs as cannot change
+// or remove a chronology entry, whatever the code asks.
+func TestChronologyEntriesAreAppendOnly(t *testing.T) {
+	s := newQueueSchool(t)
+	ctx := t.Context()
+	id := s.concernAbout(t, s.year8, "neglect", false)
+	s.add(t, s.dsl, id, safeguarding.EntryInput{Kind: safeguarding.EntryDecision, Body: "Monitor.", Details: safeguarding.EntryDetails{Reason: "First concern."}})
+	for name, sql := range map[string]string{
+		"Update": `UPDATE chronology_entries SET body = 'x'`,
+		"Delete": `DELETE FROM chronology_entries`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := s.db.Pool.Exec(ctx, sql)
+			var pgErr *pgconn.PgError
+			if !errors.As(err, &pgErr) || pgErr.Code != "42501" {
+				t.Fatalf("%s: err %v, want permission denied (42501)", sql, err)
+			}
+		})
+	}
+	var n int
+	var body string
+	if err := s.owner.QueryRow(ctx, `SELECT count(*), max(body) FILTER (WHERE kind = 'decision') FROM chronology_entries WHERE concern_id = $1`, id).Scan(&n, &body); err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 || body != "Monitor." {
+		t.Errorf("after the attempts: %d entries, decision %q; want 2 and %q", n, body, "Monitor.")
+	}
+}

@@ -1,0 +1,187 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/havenapp/haven/internal/safeguarding"
+)
+
+// StaffMember is a person on a school's staff roster, as the concern form
+// offers them as a subject.
+type StaffMember struct {
+	ID       int64
+	Name     string
+	JobTitle string
+}
+
+// SearchPupils finds up to limit active pupils of v's school whose names
+// hold every word of query (case-insensitive, anywhere in the first or last
+// name), in year group year unless year is 0. Names that begin with the
+// query come first. An empty query with year 0 finds nobody: the form asks
+// for one or the other.
+func (db *DB) SearchPupils(ctx context.Context, v safeguarding.Viewer, query string, year, limit int) ([]safeguarding.PupilRef, error) {
+	words := strings.Fields(strings.ToLower(query))
+	if (len(words) == 0 && year == 0) || limit <= 0 {
+		return nil, nil
+	}
+	patterns := make([]string, len(words))
+	for i, w := range words {
+		patterns[i] = "%" + escapeLike(w) + "%"
+	}
+	prefix := ""
+	if len(words) > 0 {
+		prefix = escapeLike(words[0]) + "%"
+	}
+	var pupils []safeguarding.PupilRef
+	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT p.id, p.first_name, p.last_name, p.year_group FROM pupils p
+			WHERE p.school_id = $1 AND p.active AND ($2 = 0 OR p.year_group = $2)
+			  AND NOT EXISTS (SELECT 1 FROM unnest($3::text[]) w
+			                  WHERE lower(p.first_name) NOT LIKE w AND lower(p.last_name) NOT LIKE w)
+			ORDER BY ($4 <> '' AND (lower(p.last_name) LIKE $4 OR lower(p.first_name) LIKE $4)) DESC,
+			         lower(p.last_name), lower(p.first_name), p.year_group, p.id
+			LIMIT $5`, v.SchoolID, year, patterns, prefix, limit)
+		if err != nil {
+			return fmt.Errorf("search pupils: %w", err)
+		}
+		pupils, err = pgx.CollectRows(rows, scanPupilRef)
+		return err
+	})
+	return pupils, err
+}
+
+// PupilsByID returns the active pupils of v's school among ids, by name.
+// Ids of pupils who are not on the school's roster are left out.
+func (db *DB) PupilsByID(ctx context.Context, v safeguarding.Viewer, ids []int64) ([]safeguarding.PupilRef, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var pupils []safeguarding.PupilRef
+	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT p.id, p.first_name, p.last_name, p.year_group FROM pupils p
+			WHERE p.school_id = $1 AND p.id = ANY($2) AND p.active
+			ORDER BY lower(p.last_name), lower(p.first_name), p.id`, v.SchoolID, ids)
+		if err != nil {
+			return fmt.Errorf("read pupils: %w", err)
+		}
+		pupils, err = pgx.CollectRows(rows, scanPupilRef)
+		return err
+	})
+	return pupils, err
+}
+
+// YearGroups lists the year groups that v's school has pupils in, youngest first.
+func (db *DB) YearGroups(ctx context.Context, v safeguarding.Viewer) ([]int, error) {
+	var years []int
+	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT DISTINCT year_group::int FROM pupils WHERE school_id = $1 AND active ORDER BY 1`, v.SchoolID)
+		if err != nil {
+			return fmt.Errorf("read year groups: %w", err)
+		}
+		years, err = pgx.CollectRows(rows, pgx.RowTo[int])
+		return err
+	})
+	return years, err
+}
+
+func scanPupilRef(row pgx.CollectableRow) (safeguarding.PupilRef, error) {
+	var p safeguarding.PupilRef
+	err := row.Scan(&p.ID, &p.FirstName, &p.LastName, &p.YearGroup)
+	return p, err
+}
+
+// escapeLike makes s match itself literally in a LIKE pattern.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// StaffRoster lists the active people of v's school, by name, that a
+// concern may be about. v is left out: nobody may see a concern about
+// themselves, so they could not see one they logged about themselves either.
+func (db *DB) StaffRoster(ctx context.Context, v safeguarding.Viewer) ([]StaffMember, error) {
+	var staff []StaffMember
+	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id, full_name, job_title FROM people
+			WHERE school_id = $1 AND active AND id <> $2 ORDER BY lower(full_name), id`, v.SchoolID, v.PersonID)
+		if err != nil {
+			return fmt.Errorf("read staff roster: %w", err)
+		}
+		staff, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (StaffMember, error) {
+			var m StaffMember
+			err := row.Scan(&m.ID, &m.Name, &m.JobTitle)
+			return m, err
+		})
+		return err
+	})
+	return staff, err
+}
+
+// reference is the reference data of one database: it changes only with a
+// migration, so it is read once.
+type reference struct {
+	mu         sync.Mutex
+	categories []safeguarding.Category
+	indicators []safeguarding.Indicator
+}
+
+// references holds one *reference per connection pool, so that copies of a
+// DB (WithClock) share it and separate databases (tests) never do.
+var references sync.Map // *pgxpool.Pool → *reference
+
+func (db *DB) reference() *reference {
+	ref, _ := references.LoadOrStore(db.Pool, &reference{})
+	return ref.(*reference)
+}
+
+// Categories lists the kinds of concern in the order the form offers them.
+func (db *DB) Categories(ctx context.Context) ([]safeguarding.Category, error) {
+	ref := db.reference()
+	ref.mu.Lock()
+	defer ref.mu.Unlock()
+	if ref.categories == nil {
+		rows, err := db.Pool.Query(ctx, `SELECT code, label FROM categories ORDER BY position, code`)
+		if err != nil {
+			return nil, fmt.Errorf("read categories: %w", err)
+		}
+		ref.categories, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (safeguarding.Category, error) {
+			var c safeguarding.Category
+			err := row.Scan(&c.Code, &c.Label)
+			return c, err
+		})
+		if err != nil {
+			ref.categories = nil
+			return nil, fmt.Errorf("read categories: %w", err)
+		}
+	}
+	return slices.Clone(ref.categories), nil
+}
+
+// Indicators lists the CSE indicators of policy §5.2 in the policy's order,
+// worded as the policy words them.
+func (db *DB) Indicators(ctx context.Context) ([]safeguarding.Indicator, error) {
+	ref := db.reference()
+	ref.mu.Lock()
+	defer ref.mu.Unlock()
+	if ref.indicators == nil {
+		rows, err := db.Pool.Query(ctx, `SELECT code, label FROM cse_indicators ORDER BY position, code`)
+		if err != nil {
+			return nil, fmt.Errorf("read CSE indicators: %w", err)
+		}
+		ref.indicators, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (safeguarding.Indicator, error) {
+			var i safeguarding.Indicator
+			err := row.Scan(&i.Code, &i.Label)
+			return i, err
+		})
+		if err != nil {
+			ref.indicators = nil
+			return nil, fmt.Errorf("read CSE indicators: %w", err)
+		}
+	}
+	return slices.Clone(ref.indicators), nil
+}

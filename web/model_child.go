@@ -1,0 +1,63 @@
+package web
+
+// ChildPage is everything about one pupil that the viewer may see.
+type ChildPage struct {
+	Name          string
+	Details       []SummaryRow // year group, date of birth, age
+	OpenReferrals []ChildReferral
+	Indicators    []ChildIndicator // in the policy's order (§5.2)
+	Concerns      []ChildConcern   // newest first
+	Chronology    []ChildEntry     // every entry of every concern above, oldest first
+}
+
+// SubjectName is a name on a concern's subject line. Href links a pupil's
+// name to their page when the viewer may see it, and is empty otherwise.
+type SubjectName struct {
+	Name, Href string
+}
+
+// ConcernLink names a concern and links to its page.
+type ConcernLink struct {
+	Text, Href string
+}
+
+// StatusTag is a concern's status as a coloured tag.
+type StatusTag struct {
+	Label, Colour string
+}
+
+// ChildConcern is one concern about the child, as the child's page lists it.
+type ChildConcern struct {
+	Concern    ConcernLink
+	LoggedAt   string
+	LoggedBy   string
+	Categories string
+	Status     StatusTag
+	Urgent     bool
+	AlsoAbout  []SubjectName // the other pupils the concern is about
+}
+
+// ChildEntry is one line of the child's chronology.
+type ChildEntry struct {
+	Heading    string // "Decision", or "Concern logged: Neglect, Online safety"
+	At         string
+	Author     string
+	Concern    ConcernLink
+	BodyLabel  string       // what the paragraphs are ("Outcome"); may be empty
+	Paragraphs []string     // what the entry says, one paragraph per line typed
+	Facts      []SummaryRow // structured details: a referral's agency, a decision's reason
+}
+
+// ChildIndicator is one CSE indicator as recorded for the child over time.
+type ChildIndicator struct {
+	Label       string
+	Times       string // how many concerns ticked it
+	Staff       string // how many different members of staff
+	First, Last string
+}
+
+// ChildReferral is a referral on a concern that is still open.
+type ChildReferral struct {
+	Agency, Reference, ReferredOn string
+	Concern                       ConcernLink
+}

@@ -1,0 +1,145 @@
+package web
+
+// ConcernView is a concern's page: the concern exactly as it was logged,
+// then as much of its chronology as the viewer may see, then the forms for
+// what the viewer may do. A control the viewer may not use is left out.
+type ConcernView struct {
+	Reference     string // the concern's number
+	EntriesAction string // where every form on the page posts
+	Heading       string // "Concern about Tom Hughes"
+	Status        StatusTag
+	Urgent        bool
+	Banner        string // what the last form did, after it succeeded
+	Errors        Errors // the failed form's messages, keyed by EntryFieldID
+	Typed         EntryDraft
+
+	Logged LoggedConcern
+	// FullRecord: the viewer reads the whole chronology. Otherwise they
+	// logged the concern and see only what they wrote and the feedback
+	// given to them.
+	FullRecord    bool
+	FeedbackGiven bool
+	Chronology    []ChronologyItem
+
+	FurtherInformation bool            // the member of staff who logged it may add to it
+	Triage             *TriageControls // nil for anyone who does not handle the concern
+}
+
+// LoggedConcern is what the member of staff wrote, as they wrote it.
+type LoggedConcern struct {
+	About        []SubjectName
+	AboutNote    string // "Member of staff", "Visitor", the pupils' year groups
+	Categories   []string
+	Indicators   []string // CSE indicators ticked, in the policy's words
+	WhatHappened []string // one paragraph per line typed
+	ChildsWords  []string // verbatim, shown as a quotation apart from the account
+	When         string
+	Where        string
+	OthersTold   []string
+	ActionsTaken []string
+	Urgent       bool
+	LoggedBy     string
+	LoggedAt     string
+}
+
+// ChronologyItem is one entry of the chronology.
+type ChronologyItem struct {
+	Anchor      string // the element id, "entry-42", stable across viewers
+	Number      int    // its place in the chronology, from 1
+	Heading     string // the kind of entry
+	Author, At  string
+	BodyLabel   string // what the paragraphs are ("Outcome", "Reason"); may be empty
+	Paragraphs  []string
+	Facts       []SummaryRow // structured details: a referral's agency, a decision's reason
+	Corrects    *EntryRef    // the entry this one corrects
+	CorrectedBy []EntryRef   // later entries that correct this one
+}
+
+// EntryRef points at another entry of the same chronology.
+type EntryRef struct {
+	Number int
+	Anchor string
+}
+
+// TriageControls are what a case handler may do to the concern as it stands.
+type TriageControls struct {
+	Open           bool     // an open concern; a closed one may only be reopened or corrected
+	CanAcknowledge bool     // it is new
+	CanStart       bool     // it may move to "in progress"
+	Assignees      []Option // DSLs and deputies; nil where assigning does not apply
+	Agencies       []Choice // referral agencies, in the form's order
+	Entries        []Option // entries a correction may name
+	ReferrerName   string   // who feedback goes to
+}
+
+// EntryDraft is what was typed into the entry form that failed, so that
+// it comes back with every value kept. Kind names that form.
+type EntryDraft struct {
+	Kind                                     string
+	Body, Reason, Judgement                  string
+	SafeToTell                               bool
+	Agency, AgencyOther, Reference           string
+	ReferredDay, ReferredMonth, ReferredYear string
+	Corrects, Assignee                       string
+}
+
+// EntryFieldID is the id of field in the form for entries of kind. Every
+// form on the page has a "body", so ids carry the kind; the few fields that
+// appear in one form only keep their names, which the components also use
+// as ids.
+func EntryFieldID(kind, field string) string {
+	switch field {
+	case "agency", "safe_to_tell", "referred_on":
+		return field
+	}
+	return kind + "-" + field
+}
+
+// EntryFormID is the id of the whole form for entries of kind, which a
+// problem with no field of its own (closing a closed concern) points at.
+func EntryFormID(kind string) string { return "form-" + kind }
+
+// draft is what was typed into the form for kind, if that form failed.
+func (v ConcernView) draft(kind string) EntryDraft {
+	if v.Typed.Kind == kind {
+		return v.Typed
+	}
+	return EntryDraft{}
+}
+
+// problem is the message for a field of the form for kind.
+func (v ConcernView) problem(kind, field string) string {
+	return v.Errors.Get(EntryFieldID(kind, field))
+}
+
+func (v ConcernView) agencyChoices() Choices {
+	d := v.draft("referral")
+	c := Choices{Name: "agency", Legend: "Agency", Error: v.problem("referral", "agency")}
+	for _, a := range v.Triage.Agencies {
+		a.Checked = a.Value == d.Agency
+		c.Items = append(c.Items, a)
+	}
+	return c
+}
+
+func (v ConcernView) safeToTellChoices() Choices {
+	return Choices{Name: "safe_to_tell", Legend: "Telling them would not put the child or others at risk",
+		Hint:  "Policy §11.15: parents or carers are told unless telling them would put the child or others at risk of harm.",
+		Error: v.problem("contact_with_parents", "safe_to_tell"),
+		Items: []Choice{{Value: "yes", Label: "I have judged that telling the parents or carers would not put the child or others at risk of harm",
+			Checked: v.draft("contact_with_parents").SafeToTell}}}
+}
+
+// concernSelect marks the option whose value is chosen; with nothing
+// chosen, the options keep their own selection (the current assignee).
+func concernSelect(options []Option, chosen string) []Option {
+	if chosen == "" {
+		return options
+	}
+	out := make([]Option, len(options))
+	for i, o := range options {
+		o.Selected = o.Value == chosen
+		out[i] = o
+	}
+	return out
+}

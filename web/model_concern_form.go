@@ -1,0 +1,164 @@
+package web
+
+import (
+	"slices"
+	"strconv"
+)
+
+// Subjects of a concern, as the form's "subject" radios post them.
+const (
+	SubjectPupils     = "pupils"
+	SubjectStaff      = "staff"
+	SubjectOtherAdult = "other_adult"
+)
+
+// ConcernForm is what a member of staff has typed into the concern form,
+// exactly as typed, so that every re-render (an error, a pupil search, a
+// restored draft) shows it back unchanged.
+type ConcernForm struct {
+	Token  string // one per form: a resent form files one concern
+	Author string // the person id the form was first shown to
+
+	Subject       string   // SubjectPupils, SubjectStaff or SubjectOtherAdult
+	PupilQuery    string   // the pupil search box
+	PupilYear     string   // the pupil search's year group; "" for any
+	PupilIDs      []string // the pupils ticked
+	SubjectPerson string   // a member of staff's person id
+	AdultName     string
+	AdultRole     string
+
+	Categories []string // category codes
+	Indicators []string // CSE indicator codes
+
+	WhatHappened  string
+	ChildsWords   string
+	HappenedDay   string
+	HappenedMonth string
+	HappenedYear  string
+	HappenedTime  string
+	Location      string
+	OthersTold    string
+	ActionsTaken  string
+	Urgent        string // "yes", "no" or ""
+}
+
+// PupilChoice is a pupil the form lists as a checkbox: one already ticked,
+// or one a search found.
+type PupilChoice struct {
+	ID        int64
+	Name      string
+	YearGroup int
+}
+
+// StaffChoice is a person on the staff roster.
+type StaffChoice struct {
+	ID             int64
+	Name, JobTitle string
+}
+
+// CodeLabel is one entry of a reference list: a category or a CSE indicator.
+type CodeLabel struct {
+	Code, Label string
+}
+
+// ConcernFormPage is the concern form with everything it offers.
+type ConcernFormPage struct {
+	Form   ConcernForm
+	Errors Errors
+	// Restored: the form was filled from the person's saved draft.
+	Restored bool
+	// DraftSaved: the person pressed "Save draft".
+	DraftSaved bool
+
+	// Pupils lists the ticked pupils, then those the search found.
+	Pupils []PupilChoice
+	// PupilSearch says what the search found, when there was one.
+	PupilSearch string
+	YearGroups  []int
+	Staff       []StaffChoice
+	Categories  []CodeLabel
+	Indicators  []CodeLabel
+}
+
+// subjectChecked reports whether subject is the chosen radio.
+func (p ConcernFormPage) subjectChecked(subject string) bool { return p.Form.Subject == subject }
+
+func (p ConcernFormPage) pupilChoices() Choices {
+	c := Choices{Name: "pupil", Legend: "Choose the child or children", Hint: "Tick each child the concern is about."}
+	for _, pupil := range p.Pupils {
+		id := strconv.FormatInt(pupil.ID, 10)
+		c.Items = append(c.Items, Choice{Value: id, Label: pupil.Name, Hint: yearLabel(pupil.YearGroup),
+			Checked: slices.Contains(p.Form.PupilIDs, id)})
+	}
+	return c
+}
+
+func (p ConcernFormPage) yearOptions() []Option {
+	opts := []Option{{Value: "", Label: "Any year group", Selected: p.Form.PupilYear == ""}}
+	for _, y := range p.YearGroups {
+		v := strconv.Itoa(y)
+		opts = append(opts, Option{Value: v, Label: yearLabel(y), Selected: p.Form.PupilYear == v})
+	}
+	return opts
+}
+
+func (p ConcernFormPage) staffOptions() []Option {
+	opts := []Option{{Value: "", Label: "Choose a member of staff", Selected: p.Form.SubjectPerson == ""}}
+	for _, s := range p.Staff {
+		v := strconv.FormatInt(s.ID, 10)
+		label := s.Name
+		if s.JobTitle != "" {
+			label += " – " + s.JobTitle
+		}
+		opts = append(opts, Option{Value: v, Label: label, Selected: p.Form.SubjectPerson == v})
+	}
+	return opts
+}
+
+func (p ConcernFormPage) categoryChoices() Choices {
+	c := Choices{Name: "category", Legend: "What kind of concern is it?", Hint: "Select all that apply.",
+		Error: p.Errors.Get("category")}
+	for _, cat := range p.Categories {
+		c.Items = append(c.Items, Choice{Value: cat.Code, Label: cat.Label, Checked: slices.Contains(p.Form.Categories, cat.Code)})
+	}
+	return c
+}
+
+func (p ConcernFormPage) indicatorChoices() Choices {
+	c := Choices{Name: "indicator", Legend: "Signs of child sexual exploitation", Hint: "Tick any you have noticed (policy §5.2).",
+		Small: true, Error: p.Errors.Get("indicator")}
+	for _, ind := range p.Indicators {
+		c.Items = append(c.Items, Choice{Value: ind.Code, Label: ind.Label, Checked: slices.Contains(p.Form.Indicators, ind.Code)})
+	}
+	return c
+}
+
+func (p ConcernFormPage) urgentChoices() Choices {
+	return Choices{
+		Name:   "urgent",
+		Legend: "Is the child in immediate danger or at risk of immediate serious harm?",
+		Hint:   urgentAdvice,
+		Error:  p.Errors.Get("urgent"),
+		Items: []Choice{
+			{Value: "yes", Label: "Yes", Checked: p.Form.Urgent == "yes"},
+			{Value: "no", Label: "No", Checked: p.Form.Urgent == "no"},
+		},
+	}
+}
+
+func yearLabel(y int) string { return "Year " + strconv.Itoa(y) }
+
+// ConcernLogged is the confirmation shown to the member of staff who has
+// just logged a concern.
+type ConcernLogged struct {
+	Reference string // the concern's number
+	Subject   string // whom it is about, as the logger chose
+	Urgent    bool
+	// HandledBy says who will read it, in a sentence: the DSL, or for an
+	// allegation about an adult the case manager.
+	HandledBy string
+	// SpeakTo says whom to tell in person as well (policy §11.1, §11.3).
+	SpeakTo string
+	// AboutChild: the concern is about pupils, so it is in the DSL's queue.
+	AboutChild bool
+}
