@@ -40,7 +40,7 @@ type ConcernInput struct {
 // duplicate=true and files nothing.
 func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernInput) (id int64, duplicate bool, err error) {
 	err = db.asViewer(ctx, v, func(tx pgx.Tx) error {
-		route, err := routeFor(ctx, tx, v.SchoolID, in)
+		route, err := routeFor(ctx, tx, v, in)
 		if err != nil {
 			return err
 		}
@@ -84,7 +84,8 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernI
 
 // routeFor decides the route from the subject, reading a staff subject's
 // roles; a subject or pupil from another school is not found.
-func routeFor(ctx context.Context, tx pgx.Tx, schoolID int64, in ConcernInput) (safeguarding.Route, error) {
+func routeFor(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, in ConcernInput) (safeguarding.Route, error) {
+	schoolID := v.SchoolID
 	var roles safeguarding.Roles
 	switch in.SubjectKind {
 	case safeguarding.SubjectPupils:
@@ -99,6 +100,12 @@ func routeFor(ctx context.Context, tx pgx.Tx, schoolID int64, in ConcernInput) (
 			return "", safeguarding.Errorf(safeguarding.EINVALID, "Choose the child or children the concern is about")
 		}
 	case safeguarding.SubjectStaff:
+		// Row-level security hides a concern from its subject, who therefore
+		// could not file it either; a self-report goes to a person.
+		if in.SubjectPersonID == v.PersonID {
+			return "", safeguarding.Errorf(safeguarding.EINVALID,
+				"You cannot log a concern about yourself here. Speak to the principal, or to the chair of governors if you are the principal")
+		}
 		var names []string
 		err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(r.role), '{}') FROM people p LEFT JOIN person_roles r ON r.school_id = p.school_id AND r.person_id = p.id
 			WHERE p.school_id = $1 AND p.id = $2 GROUP BY p.id`, schoolID, in.SubjectPersonID).Scan(&names)
