@@ -101,15 +101,19 @@ func (b *bench) measure(ctx context.Context) error {
 		return err
 	}
 
-	if rep.fixed, rep.fixedPeakKiB, rep.fixedSeconds, err = b.fixedRate(ctx, srv, m); err != nil {
-		return err
+	if strings.Contains(b.o.Measure, "A") {
+		if rep.fixed, rep.fixedPeakKiB, rep.fixedSeconds, err = b.fixedRate(ctx, srv, m); err != nil {
+			return err
+		}
+		rep.printFixed(os.Stdout)
 	}
-	rep.printFixed(os.Stdout)
-	if rep.capacity, rep.floorEnd, err = b.capacity(ctx, srv, m); err != nil {
-		return err
+	if strings.Contains(b.o.Measure, "B") {
+		if rep.capacity, rep.floorEnd, err = b.capacity(ctx, srv, m); err != nil {
+			return err
+		}
+		rep.printCapacity(os.Stdout)
 	}
-	_, rep.overallPeakKiB, _ = srv.memory()
-	rep.printCapacity(os.Stdout)
+	rep.printPeak(os.Stdout)
 	return rep.write()
 }
 

@@ -28,6 +28,7 @@ import (
 type Options struct {
 	Dir           string        // holds the cluster, the haven binary and the results
 	Only          string        // "", "dataset" or "load"
+	Measure       string        // which measurements: "AB", "A" or "B"
 	Rate          int           // measurement A: requests per second offered
 	Duration      time.Duration // measurement A: how long
 	Workers       int           // measurement B: concurrent workers per route
@@ -45,6 +46,7 @@ func main() {
 	var o Options
 	flag.StringVar(&o.Dir, "dir", ".data/bench", "directory for the private cluster, the server binary and the results")
 	flag.StringVar(&o.Only, "only", "", `run only part: "dataset" (build it if needed) or "load" (both measurements)`)
+	flag.StringVar(&o.Measure, "measure", "AB", `which measurements to run: "AB", "A" (fixed rate) or "B" (capacity)`)
 	flag.IntVar(&o.Rate, "rate", 300, "measurement A: offered requests per second")
 	flag.DurationVar(&o.Duration, "duration", 60*time.Second, "measurement A: duration")
 	flag.IntVar(&o.Workers, "workers", 12, "measurement B: concurrent workers per route")

@@ -25,9 +25,20 @@ type report struct {
 	capacity map[int]*routeStats
 	floorEnd *routeStats
 
-	fixedPeakKiB   int64
-	fixedSeconds   float64
-	overallPeakKiB int64
+	fixedPeakKiB int64
+	fixedSeconds float64
+}
+
+// peakKiB is the server's highest resident memory in any measurement.
+func (r *report) peakKiB() int64 {
+	peak := r.fixedPeakKiB
+	for _, s := range r.capacity {
+		peak = max(peak, s.peakKiB)
+	}
+	if r.floorEnd != nil {
+		peak = max(peak, r.floorEnd.peakKiB)
+	}
+	return peak
 }
 
 // The targets of issue 4, on a 2-core machine with the full dataset.
@@ -153,8 +164,11 @@ func (r *report) printCapacity(w io.Writer) {
 			ms(s.quantile(.5)), ms(s.quantile(.99)), s.errors, mib(s.peakKiB), target)
 	}
 	r.printErrors(w, r.capacity)
-	fmt.Fprintf(w, "\nServer peak memory over both measurements: %s (target < %d MiB: %s).\n", mib(r.overallPeakKiB), targetMemoryMiB,
-		mark(r.overallPeakKiB < targetMemoryMiB*1024))
+}
+
+func (r *report) printPeak(w io.Writer) {
+	fmt.Fprintf(w, "\nServer peak memory (VmHWM) over the measurements: %s (target < %d MiB: %s).\n", mib(r.peakKiB()), targetMemoryMiB,
+		mark(r.peakKiB() < targetMemoryMiB*1024))
 }
 
 func (r *report) printErrors(w io.Writer, stats map[int]*routeStats) {
@@ -193,8 +207,13 @@ func (r *report) write() error {
 	fmt.Fprintf(&buf, "Command: `make bench` (`go run ./cmd/havenbench -rate %d -duration %s -workers %d -capacity %s`)\n\n",
 		r.o.Rate, r.o.Duration, r.o.Workers, r.o.Capacity)
 	fmt.Fprintf(&buf, "## Machine\n\n%s\n## Dataset\n\n%s", r.machine, r.dataset)
-	r.printFixed(&buf)
-	r.printCapacity(&buf)
+	if r.fixed != nil {
+		r.printFixed(&buf)
+	}
+	if r.capacity != nil {
+		r.printCapacity(&buf)
+	}
+	r.printPeak(&buf)
 	if err := os.WriteFile(r.o.Results, buf.Bytes(), 0o644); err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/havenapp/haven/internal/postgres"
@@ -23,7 +22,7 @@ const (
 
 // everydayConcerns is how many ordinary concerns about children the history
 // holds besides its scripted cases.
-const everydayConcerns = 505
+const everydayConcerns = 440
 
 // LoadHistory fills the demo school, already loaded by Load, with two
 // academic years of concerns up to now: the current one and the one before.
@@ -347,11 +346,17 @@ func (tl *timeline) referred(by string, a safeguarding.Agency, other, body strin
 		Agency: a, AgencyOther: other, Reference: ref, ReferredOn: tl.t.In(p.loc).Format(time.DateOnly)}})
 }
 
-// close records an outcome and closes the concern on it.
+// close closes the concern with its outcome.
 func (tl *timeline) close(by, outcome string) *timeline {
+	return tl.add(by, entry(safeguarding.EntryClosed, outcome))
+}
+
+// conclude records the outcome of work with other agencies, then closes
+// the concern on it.
+func (tl *timeline) conclude(by, outcome string) *timeline {
 	tl.add(by, entry(safeguarding.EntryOutcome, outcome))
 	first, _, _ := strings.Cut(outcome, ". ")
-	return tl.wait(2*time.Minute, 40*time.Minute).add(by, entry(safeguarding.EntryClosed, "Closed. "+strings.TrimSuffix(first, ".")+"."))
+	return tl.wait(2*time.Minute, 40*time.Minute).close(by, "Closed. "+strings.TrimSuffix(first, ".")+".")
 }
 
 // happened is the date and, often, the time of day something happened,
@@ -394,173 +399,4 @@ func (p *planner) adultInput(at time.Time, adultName, adultRole string, a accoun
 	return postgres.ConcernInput{SubmissionToken: p.token(), SubjectKind: kind, SubjectAdultName: adultName, SubjectAdultRole: adultRole,
 		Categories: []string{"other"}, WhatHappened: a.what, HappenedOn: on, HappenedTime: clock, Location: a.where,
 		OthersTold: a.told, ActionsTaken: a.done}
-}
-
-// Load writes the history into the demo school through the store, as the
-// people in it: the concerns in the order they were logged, then each
-// concern's chronology in order, several concerns at once.
-func (h History) Load(ctx context.Context, db *postgres.DB) error {
-	schoolID, err := db.SchoolByName(ctx, SchoolName)
-	if err != nil {
-		return err
-	}
-	roster, err := db.DemoRoster(ctx, schoolID)
-	if err != nil {
-		return err
-	}
-	l := &loader{db: db, roster: roster, pupils: map[int][]safeguarding.PupilRef{}, viewers: map[string]safeguarding.Viewer{}}
-	for _, p := range roster.Pupils {
-		l.pupils[p.YearGroup] = append(l.pupils[p.YearGroup], p)
-	}
-	for _, c := range h.concerns {
-		for _, email := range append([]string{c.by}, stepAuthors(c)...) {
-			if err := l.loadViewer(ctx, email); err != nil {
-				return err
-			}
-		}
-	}
-	t0 := time.Now()
-	defer func() { fmt.Printf("TIMING total %s\n", time.Since(t0)) }()
-	ids := make([]int64, len(h.concerns))
-	defer func() { fmt.Printf("TIMING n=%d\n", len(ids)) }()
-	for i, c := range h.concerns {
-		in, err := l.input(c)
-		if err != nil {
-			return err
-		}
-		if ids[i], _, err = db.WithClock(fixed(c.at)).LogConcern(ctx, l.viewers[c.by], in); err != nil {
-			return fmt.Errorf("log demo concern %d of %d: %w", i+1, len(h.concerns), err)
-		}
-	}
-
-	fmt.Printf("TIMING concerns %s\n", time.Since(t0))
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	work, errs := make(chan int), make(chan error, loadWorkers)
-	var wg sync.WaitGroup
-	for range loadWorkers {
-		wg.Go(func() {
-			for i := range work {
-				if err := l.chronology(ctx, ids[i], h.concerns[i]); err != nil {
-					errs <- fmt.Errorf("chronology of demo concern %d: %w", ids[i], err)
-					cancel()
-					return
-				}
-			}
-		})
-	}
-feed:
-	for i := range h.concerns {
-		select {
-		case work <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(work)
-	wg.Wait()
-	close(errs)
-	return <-errs // nil when every worker finished
-}
-
-// loadWorkers is how many chronologies are written at once.
-const loadWorkers = 4
-
-func fixed(t time.Time) func() time.Time { return func() time.Time { return t } }
-
-func stepAuthors(c pastConcern) []string {
-	var out []string
-	for _, s := range c.steps {
-		out = append(out, s.by)
-	}
-	return out
-}
-
-type loader struct {
-	db      *postgres.DB
-	roster  postgres.DemoRoster
-	pupils  map[int][]safeguarding.PupilRef // by year group, in the order added
-	viewers map[string]safeguarding.Viewer  // by e-mail address; read only once loading starts
-}
-
-func (l *loader) loadViewer(ctx context.Context, email string) error {
-	if _, ok := l.viewers[email]; ok {
-		return nil
-	}
-	person, ok := l.roster.People[email]
-	if !ok {
-		return fmt.Errorf("demo history: no one in the demo school has the e-mail address %s", email)
-	}
-	v, err := l.db.Viewer(ctx, person.ID)
-	if err != nil {
-		return fmt.Errorf("demo history: %s: %w", email, err)
-	}
-	l.viewers[email] = v
-	return nil
-}
-
-// names resolves a concern's placeholders and pupils.
-func (l *loader) names(c pastConcern) (*strings.Replacer, []int64, error) {
-	var ids []int64
-	var kv []string
-	for i, pp := range c.pupils {
-		year := l.pupils[pp.year]
-		if len(year) == 0 {
-			return nil, nil, fmt.Errorf("demo history: the demo school has no pupils in year %d", pp.year)
-		}
-		pupil := year[pp.n%len(year)]
-		ids = append(ids, pupil.ID)
-		if i == 0 {
-			kv = append(kv, "{name}", pupil.FirstName)
-		} else {
-			kv = append(kv, "{other}", pupil.Name())
-		}
-	}
-	if c.subject != "" {
-		kv = append(kv, "{subject}", l.roster.People[c.subject].Name)
-	}
-	return strings.NewReplacer(kv...), ids, nil
-}
-
-func (l *loader) input(c pastConcern) (postgres.ConcernInput, error) {
-	r, ids, err := l.names(c)
-	if err != nil {
-		return c.in, err
-	}
-	in := c.in
-	in.PupilIDs = ids
-	if c.subject != "" {
-		in.SubjectPersonID = l.roster.People[c.subject].ID
-	}
-	for _, s := range []*string{&in.WhatHappened, &in.ChildsWords, &in.Location, &in.OthersTold, &in.ActionsTaken} {
-		*s = r.Replace(*s)
-	}
-	return in, nil
-}
-
-// chronology adds a concern's entries in order, each as its author at its time.
-func (l *loader) chronology(ctx context.Context, id int64, c pastConcern) error {
-	r, _, err := l.names(c)
-	if err != nil {
-		return err
-	}
-	for _, s := range c.steps {
-		v, in := l.viewers[s.by], s.in
-		in.Body, in.Details.Reason, in.Details.Judgement = r.Replace(in.Body), r.Replace(in.Details.Reason), r.Replace(in.Details.Judgement)
-		if s.assignee != "" {
-			in.Details.AssigneeID = l.roster.People[s.assignee].ID
-		}
-		if s.corrects {
-			entries, err := l.db.Chronology(ctx, v, id)
-			if err != nil {
-				return err
-			}
-			last := entries[len(entries)-1]
-			in.CorrectsID, in.Details.CorrectsKind = last.ID, string(last.Kind)
-		}
-		if err := l.db.WithClock(fixed(s.at)).AddEntry(ctx, v, id, in); err != nil {
-			return fmt.Errorf("%s by %s: %w", in.Kind, s.by, err)
-		}
-	}
-	return nil
 }

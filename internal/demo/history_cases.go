@@ -13,6 +13,7 @@ var (
 	groomedOnline     = pupilPick{year: 10, n: 30} // CSE online: three concerns in three weeks
 	countyLines       = pupilPick{year: 12, n: 3}  // criminal exploitation; a long chronology, reopened this year
 	exploitedNow      = pupilPick{year: 10, n: 12} // CSE indicators from four staff in the last month
+	drawnToExtremism  = pupilPick{year: 11, n: 20} // referred to Prevent, supported through Channel
 )
 
 // cases are the demo school's scripted histories: children whose CSE
@@ -23,6 +24,7 @@ func (p *planner) cases() {
 	p.caseGroomedOnline()
 	p.caseCountyLines()
 	p.caseExploitedNow()
+	p.caseRadicalised()
 	p.caseAllegations()
 }
 
@@ -137,7 +139,7 @@ func (p *planner) caseExploitedLastYear() {
 		{m: time.June, d: 11, kind: safeguarding.EntryDecision, body: "Keep this concern open until the end of term.", reason: "The child in need plan runs into the summer holiday and school attends the last core group of term."},
 		{m: time.July, d: 9, kind: safeguarding.EntryConversationChild, body: "End-of-year check-in. {name} said: \"I feel like me again.\" {name} wants to keep seeing the mentor next year."},
 	})
-	tl.until(p.on(p.lastYear, time.July, 14)).close(dslEmail,
+	tl.until(p.on(p.lastYear, time.July, 14)).conclude(dslEmail,
 		"Child protection plan ended in June; {name} is supported under a child in need plan. No missing episodes since January and attendance at 95%. Mentor sessions continue in September.")
 	p.concerns = append(p.concerns, found)
 
@@ -206,7 +208,7 @@ func (p *planner) caseGroomedOnline() {
 	tl.wait(3*day, 5*day).add(deputyEmail, entry(safeguarding.EntryAction, "Strategy discussion: police are investigating the account; CSCS will complete a child and family assessment."))
 	tl.wait(10*day, 20*day).add(deputyEmail, entry(safeguarding.EntryConversationChild,
 		"{name} said they feel 'stupid', and we talked about how groomers work and that none of it is {name}'s fault. {name} wants to help a friend who is talking to people online too."))
-	tl.wait(10*day, 20*day).close(deputyEmail, "Police identified the adult, who had contacted other children, and arrested him. {name} is safe, was supported by CSCS under a child in need plan and is seeing the school counsellor.")
+	tl.wait(10*day, 20*day).conclude(deputyEmail, "Police identified the adult, who had contacted other children, and arrested him. {name} is safe, was supported by CSCS under a child in need plan and is seeing the school counsellor.")
 	p.concerns = append(p.concerns, meeting)
 }
 
@@ -243,7 +245,7 @@ func (p *planner) caseCountyLines() {
 		{m: time.June, d: 24, kind: safeguarding.EntryAction, body: "Positive conclusive grounds decision received: {name} is recognised as a victim of modern slavery (criminal exploitation)."},
 		{m: time.July, d: 8, kind: safeguarding.EntryConversationChild, body: "{name} has a place in the college's sixth form and a summer job at the sports centre. {name} said it 'feels like a fresh start'."},
 	})
-	tl.until(p.on(p.lastYear, time.July, 16)).close(deputyEmail,
+	tl.until(p.on(p.lastYear, time.July, 16)).conclude(deputyEmail,
 		"{name} has moved away from the group with the youth worker's help; no missing episodes since Easter. Child in need plan continues over the summer; reopen if the concerns return.")
 	reopen := p.recent(2)
 	if reopen.After(tl.t) {
@@ -319,6 +321,28 @@ func (p *planner) caseExploitedNow() {
 	p.concerns = append(p.concerns, missing)
 }
 
+func (p *planner) caseRadicalised() {
+	c := p.childCase(p.on(p.lastYear, time.February, 10), "staff13@demo.test", drawnToExtremism, []string{"radicalisation", "online_safety"}, nil, account{
+		what:  "In a history lesson on the Second World War {name} said the far right 'had the right idea', and showed two friends videos from an online channel that calls for violence against migrants. {name} has drawn the symbol of a banned group on their planner.",
+		where: "History lesson", done: "Asked {name} to put the phone away and spoke with {name} after the lesson. Kept the planner for the DSL."}, false)
+	tl := p.timeline(&c)
+	tl.wait(30*minute, 2*hour).add(dslEmail, entry(safeguarding.EntryAcknowledged, ""))
+	tl.wait(5*minute, 20*minute).add(dslEmail, moved(safeguarding.StatusInProgress))
+	tl.wait(hour, 3*hour).add(dslEmail, entry(safeguarding.EntryConversationChild,
+		"{name} said they 'just watch stuff' and that nobody listens to people like them. {name} was open about spending hours each night on the channel and its chat group, and agreed to talk again next week."))
+	tl.wait(20*minute, hour).add(dslEmail, told("Met {name}'s father, who was shocked and had not known about the channel. He supports a Prevent referral and will talk with {name} about it.",
+		"Father does not share the views and is supportive; the Prevent officer advised that he be told."))
+	tl.wait(10*minute, 30*minute).add(dslEmail, decided("Refer to Prevent.",
+		"Support for violence, sharing extremist material with others and the symbol of a proscribed group are signs of radicalisation; the Prevent duty applies."))
+	tl.wait(10*minute, hour).referred(dslEmail, prevent, "", "Prevent referral form sent, with the planner and the channel's name; spoke with the Prevent officer the same afternoon.")
+	tl.wait(20*minute, 2*hour).add(dslEmail, entry(safeguarding.EntryFeedback, pick(p, feedbackAfterReferral)))
+	tl.wait(5*day, 10*day).add(dslEmail, entry(safeguarding.EntryAction, "The Prevent officer met {name} and father in school. The case went to the Channel panel, which offered {name} a mentor."))
+	tl.wait(20*day, 30*day).add(dslEmail, entry(safeguarding.EntryConversationChild,
+		"{name} has met the Channel mentor three times and said the sessions are 'alright, actually'. {name} has left the chat group and said: \"I didn't really think about who was making those videos.\""))
+	tl.wait(30*day, 50*day).conclude(dslEmail, "Channel support completed over ten weeks; {name} no longer follows the channel and has joined the debating club. Prevent closed the case.")
+	p.concerns = append(p.concerns, c)
+}
+
 // caseAllegations are concerns about adults: staff, a contractor and a
 // volunteer (the principal and the DSL handle them), the deputy DSL (the
 // principal alone), and the principal (the chair alone).
@@ -342,7 +366,7 @@ func (p *planner) caseAllegations() {
 			tl.wait(10*minute, hour).referred(h, safeguarding.AgencyLADO, "", "Consulted the LADO by phone and sent the allegation form the same day.")
 			tl.wait(20*minute, 2*hour).add(h, entry(safeguarding.EntryFeedback, "Thank you for reporting this. It is being dealt with under the procedure for allegations about adults who work with children. I can't share more, but please come to me if you see anything else."))
 			tl.wait(day, 4*day).add(h, entry(safeguarding.EntryAction, action))
-			tl.wait(10*day, 30*day).close(h, outcome)
+			tl.wait(10*day, 30*day).conclude(h, outcome)
 		}
 	}
 	cases := []allegation{
@@ -380,7 +404,7 @@ func (p *planner) caseAllegations() {
 				tl.wait(10*minute, hour).referred(h, police, "", "Reported to the police by 101 with the firm's details.")
 				tl.wait(10*minute, hour).referred(h, lado, "", "Consulted the LADO about the contractor.")
 				tl.wait(20*minute, 2*hour).add(h, entry(safeguarding.EntryFeedback, "Thank you for acting so quickly. The police and the LADO are involved and the contractor is no longer on site."))
-				tl.wait(7*day, 20*day).close(h, "Police examined the phone and found no images of pupils. The firm has removed the contractor from all school contracts and the LADO closed the case. Contractors now work behind screens during PE.")
+				tl.wait(7*day, 20*day).conclude(h, "Police examined the phone and found no images of pupils. The firm has removed the contractor from all school contracts and the LADO closed the case. Contractors now work behind screens during PE.")
 			}},
 		{at: p.recent(25), by: "staff27@demo.test", adult: "Mrs J. Hartley", role: "volunteer", categories: []string{"other"}, handler: dslEmail,
 			account: account{what: "A pupil told me that the volunteer who hears readers on Thursdays gave the pupil her personal phone number and said to text her 'any time'.",
@@ -417,7 +441,7 @@ func (p *planner) caseAllegations() {
 				tl.wait(10*minute, hour).referred(h, lado, "", "Referral to the LADO by phone and the allegation form.")
 				tl.wait(20*minute, 2*hour).add(h, entry(safeguarding.EntryFeedback, "Thank you for bringing this to me. It is being dealt with under the procedure for allegations about staff. Please do not discuss it with anyone else."))
 				tl.wait(day, 2*day).add(h, entry(safeguarding.EntryAction, "LADO strategy meeting with the police. The vice principal is acting principal while enquiries are made; the student is supported by the school counsellor."))
-				tl.wait(14*day, 28*day).close(h, "Police enquiry concluded; LADO outcome recorded and the disciplinary process completed.")
+				tl.wait(14*day, 28*day).conclude(h, "Police enquiry concluded; LADO outcome recorded and the disciplinary process completed.")
 			}},
 	}
 	for _, a := range cases {

@@ -110,8 +110,13 @@ func (p *planner) childConcern(at time.Time, s *story) {
 	}
 	urgent := p.chance(s.urgent)
 	c.in = p.childInput(at, categories, indicators, a, urgent)
+	// Most concerns are met in school; the statutory response comes first.
 	r := s.responses[0]
-	if !urgent {
+	switch last := s.responses[len(s.responses)-1]; {
+	case urgent:
+	case last.agency == "" && p.chance(0.45):
+		r = last
+	default:
 		r = pick(p, s.responses)
 	}
 	p.triage(&c, s, r)
@@ -148,7 +153,7 @@ func (p *planner) triage(c *pastConcern, s *story, r response) {
 	if c.in.Urgent {
 		tl.wait(3*minute, 25*minute).referred(lead, r.agency, r.other, "Urgent referral by phone. "+r.referral)
 	}
-	if p.chance(0.55) {
+	if p.chance(0.3) {
 		to := lead
 		if p.chance(0.2) {
 			to = otherLead(lead)
@@ -157,14 +162,14 @@ func (p *planner) triage(c *pastConcern, s *story, r response) {
 		lead = to
 	}
 	serious := r.agency != ""
-	if serious || p.chance(0.5) {
+	if serious || p.chance(0.3) {
 		tl.wait(2*minute, 40*minute).add(lead, moved(safeguarding.StatusInProgress))
 	}
-	if len(s.voices) > 0 && p.chance(0.75) {
+	if len(s.voices) > 0 && p.chance(0.65) {
 		tl.wait(20*minute, 3*hour).add(lead, entry(safeguarding.EntryConversationChild, pick(p, s.voices)))
 	}
 	switch {
-	case r.tell && len(s.parents) > 0 && p.chance(0.8):
+	case r.tell && len(s.parents) > 0 && p.chance(0.65):
 		parents := pick(p, s.parents)
 		tl.wait(20*minute, 2*hour).add(lead, told(parents.body, parents.judgement))
 	case !r.tell && s.withhold != "":
@@ -189,7 +194,7 @@ func (p *planner) triage(c *pastConcern, s *story, r response) {
 	if p.chance(0.15) {
 		tl.wait(day, 4*day).add(c.by, entry(safeguarding.EntryFurtherInformation, pick(p, furtherInformation)))
 	}
-	for range p.rng.IntN(3) {
+	for range p.rng.IntN(2) {
 		tl.wait(6*hour, 5*day).add(lead, entry(safeguarding.EntryAction, pick(p, actions)))
 	}
 	if p.chance(0.03) {
@@ -204,16 +209,15 @@ func (p *planner) triage(c *pastConcern, s *story, r response) {
 			"Second referral to the MASH with the further concerns attached, and a request to discuss it with a team manager.")
 	}
 	if serious {
-		tl.wait(5*day, 30*day)
+		tl.wait(7*day, 45*day).conclude(lead, pick(p, r.outcomes))
 	} else {
-		tl.wait(3*day, 15*day)
+		tl.wait(5*day, 21*day).close(lead, pick(p, r.outcomes))
 	}
-	tl.close(lead, pick(p, r.outcomes))
 	if p.chance(0.05) {
 		tl.wait(10*day, 50*day).add(lead, entry(safeguarding.EntryReopened, pick(p, reopenReasons)))
 		tl.wait(5*minute, 2*hour).add(lead, moved(safeguarding.StatusInProgress))
 		tl.wait(2*hour, 3*day).add(lead, entry(safeguarding.EntryAction, pick(p, actions)))
-		tl.wait(3*day, 20*day).close(lead, pick(p, reopenOutcomes))
+		tl.wait(3*day, 20*day).conclude(lead, pick(p, reopenOutcomes))
 	}
 }
 

@@ -72,6 +72,8 @@ func TestLoadHistory(t *testing.T) {
 		}
 		if n := count(t, `SELECT count(*) FROM chronology_entries`); n < 2500 {
 			t.Errorf("%d chronology entries, want at least 2500", n)
+		} else {
+			t.Logf("%d chronology entries", n)
 		}
 	})
 
@@ -109,6 +111,20 @@ func TestLoadHistory(t *testing.T) {
 		}
 	})
 
+	t.Run("InTheOrderTheyHappened", func(t *testing.T) {
+		// Ids follow time, as in a real school, so "newest first" by id is
+		// newest first by date; and each chronology runs forwards.
+		if n := count(t, `SELECT count(*) FROM (SELECT logged_at < lag(logged_at) OVER (ORDER BY id) AS earlier FROM concerns) x WHERE earlier`); n > 0 {
+			t.Errorf("%d concerns were logged before the concern with the id below theirs", n)
+		}
+		if n := count(t, `SELECT count(*) FROM (SELECT at < lag(at) OVER (PARTITION BY concern_id ORDER BY id) AS earlier FROM chronology_entries) x WHERE earlier`); n > 0 {
+			t.Errorf("%d entries are dated before the entry before them", n)
+		}
+		if n := count(t, `SELECT count(*) FROM chronology_entries e JOIN concerns c ON c.id = e.concern_id WHERE e.at < c.logged_at`); n > 0 {
+			t.Errorf("%d entries are dated before their concern was logged", n)
+		}
+	})
+
 	t.Run("OpenAndClosed", func(t *testing.T) {
 		for _, s := range safeguarding.AllStatuses {
 			if n := count(t, `SELECT count(*) FROM concerns WHERE status = $1`, s); n == 0 {
@@ -123,8 +139,9 @@ func TestLoadHistory(t *testing.T) {
 			t.Errorf("%d urgent concerns, want a few", n)
 		}
 		if n := count(t, `SELECT count(*) FROM concerns c WHERE status = 'closed'
+			AND EXISTS (SELECT 1 FROM chronology_entries e WHERE e.concern_id = c.id AND e.kind = 'referral')
 			AND NOT EXISTS (SELECT 1 FROM chronology_entries e WHERE e.concern_id = c.id AND e.kind = 'outcome')`); n > 0 {
-			t.Errorf("%d closed concerns without an outcome", n)
+			t.Errorf("%d closed concerns were referred on but record no outcome of the referral", n)
 		}
 	})
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -247,6 +249,44 @@ func (b *tab) openDetails(summary string) *tab {
 		b.fatalf("clicking %q did not open it", summary)
 	}
 	return b.within(details(summary))
+}
+
+// center scrolls the first element the XPath finds into view and returns
+// the middle of it, in the window's coordinates.
+func (b *tab) center(xpath string) (x, y float64) {
+	b.t.Helper()
+	ctx, cancel := b.quick()
+	defer cancel()
+	nodes, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.Search(xpath), chromedp.NodeVisible))
+	if err != nil {
+		b.fatalf("find %s: %v", xpath, err)
+	}
+	if _, err := chromedp.Call(ctx, dom.ScrollIntoViewIfNeeded, dom.ScrollIntoViewIfNeededParams{NodeID: nodes[0].NodeID}); err != nil {
+		b.fatalf("scroll to %s: %v", xpath, err)
+	}
+	q, err := chromedp.Call(ctx, dom.GetContentQuads, dom.GetContentQuadsParams{NodeID: nodes[0].NodeID})
+	if err != nil || len(q.Quads) == 0 || len(q.Quads[0]) < 8 {
+		b.fatalf("where is %s: %v", xpath, err)
+	}
+	c := q.Quads[0]
+	return (c[0] + c[2] + c[4] + c[6]) / 4, (c[1] + c[3] + c[5] + c[7]) / 4
+}
+
+// scriptsOff makes the tab load pages with JavaScript disabled, as some
+// school networks and old browsers do. axe-core is still let run.
+func (b *tab) scriptsOff() {
+	b.t.Helper()
+	b.setScripts(false)
+	*b.noScript = true
+}
+
+func (b *tab) setScripts(on bool) {
+	b.t.Helper()
+	ctx, cancel := b.quick()
+	defer cancel()
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on}); err != nil {
+		b.fatalf("turn scripts on=%v: %v", on, err)
+	}
 }
 
 // click clicks the first element the XPath finds, without waiting for a

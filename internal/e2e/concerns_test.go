@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/havenapp/haven/internal/postgres"
@@ -416,7 +416,7 @@ func TestConcernFormKeepsValues(t *testing.T) {
 		"Where did it happen? (optional)":        c.Location,
 		"Who else have you told? (optional)":     c.OthersTold,
 		"What have you already done? (optional)": c.ActionsTaken,
-		"Search for a pupil by name":             strings.Fields(child.Name)[1],
+		"Search for a pupil by name":             child.Name,
 	} {
 		if got := b.valueByLabel(label); got != want {
 			t.Errorf("%q holds %q, want %q", label, got, want)
@@ -463,12 +463,7 @@ func TestDoubleClickFilesOneConcern(t *testing.T) {
 			b := newTab(t, a)
 			b.signIn("staff@demo.test")
 			if !script {
-				ctx, cancel := b.quick()
-				_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
-				cancel()
-				if err != nil {
-					t.Fatal(err)
-				}
+				b.scriptsOff()
 			}
 			day, month, year := today()
 			what := fmt.Sprintf("Double-click test %d: bruise on the left forearm, said she fell.", i)
@@ -479,17 +474,12 @@ func TestDoubleClickFilesOneConcern(t *testing.T) {
 			if b.count(x) != 1 {
 				t.Fatal("no single \"Log concern\" button")
 			}
-			ctx, cancel := b.quick()
-			nodes, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.Search(x), chromedp.NodeVisible))
-			cancel()
-			if err != nil {
-				t.Fatal(err)
-			}
-			// Two presses as fast as a double-click sends them: the
-			// second lands while the first submission is on its way.
+			// Two presses as fast as a double-click sends them, at one spot:
+			// the second lands while the first submission is on its way.
+			x0, y0 := b.center(x)
 			b.navigate("double-click \"Log concern\"", chromedp.Steps(
-				chromedp.MouseClickNode(nodes[0]),
-				chromedp.MouseClickNode(nodes[0], chromedp.ClickCount(2)),
+				chromedp.MouseClickXY(x0, y0),
+				chromedp.MouseClickXY(x0, y0, chromedp.ClickCount(2)),
 			))
 			if !loggedPath.MatchString(b.path()) {
 				t.Fatalf("double-click led to %s, want the confirmation page", b.path())
@@ -579,4 +569,70 @@ func TestPrincipalCannotSeeConcernAboutThem(t *testing.T) {
 // strip removes what differs between any two renderings of one page.
 func strip(html string) string {
 	return regexp.MustCompile(`value="[0-9a-f-]{36}"`).ReplaceAllString(html, "")
+}
+
+// TestKeyboardOnlyConcern logs a concern and triages it without the mouse:
+// Tab to each control, type, Space to tick or choose, Enter to submit.
+func TestKeyboardOnlyConcern(t *testing.T) {
+	a := newApp(t)
+	child := a.uniquePupils(t, 1)[0]
+	b := newTab(t, a)
+	b.signIn("staff@demo.test")
+	b.visit("/concerns/new")
+
+	b.within(fieldset(subjectLegend)).tabToLabel("A child or children")
+	b.press(" ")
+	b.tabToLabel("Search for a pupil by name")
+	b.press(child.Name)
+	// Enter in the search field presses the form's first button: "Find pupils".
+	b.pressEnterAndWait()
+	b.within(fieldset(pupilsLegend)).tabToLabel(child.Name)
+	b.press(" ")
+	b.within(fieldset(categoryLegend)).tabToLabel("Neglect")
+	b.press(" ")
+	b.tabToLabel("What happened?")
+	what := "Keyboard test: came in without a coat again, in the snow."
+	b.press(what)
+	day, month, year := today()
+	when := b.within(fieldset(whenLegend))
+	when.tabToLabel("Day")
+	b.press(day)
+	when.tabToLabel("Month")
+	b.press(month)
+	when.tabToLabel("Year")
+	b.press(year)
+	// Tab reaches a group of radios at its first; the arrow keys choose.
+	b.within(fieldset(urgentLegend)).tabToLabel("Yes")
+	b.press(kb.ArrowDown)
+	if !b.within(fieldset(urgentLegend)).isCheckedByLabel("No") {
+		t.Error("the arrow key did not choose \"No\"")
+	}
+	b.tabToButton("Log concern")
+	b.pressEnterAndWait()
+	m := loggedPath.FindStringSubmatch(b.path())
+	if m == nil {
+		t.Fatalf("keyboard-only concern led to %s: %v", b.path(), b.texts("//*[contains(@class,'govuk-error-summary')]//li"))
+	}
+
+	// The DSL acknowledges it and records a decision, by keyboard alone.
+	dsl := newTab(t, a)
+	dsl.signIn("dsl@demo.test")
+	dsl.visit("/concerns/" + m[1])
+	dsl.tabToButton("Acknowledge")
+	dsl.pressEnterAndWait()
+	if got := dsl.banner(); got != "Concern acknowledged" {
+		t.Errorf("after acknowledging by keyboard, the banner says %q", got)
+	}
+	dsl.tabTo(`the section "A decision"`, func(_, text string) bool { return text == "A decision" })
+	dsl.press(kb.Enter) // opens the <details>
+	f := dsl.within(details("A decision"))
+	f.tabToLabel("Decision")
+	dsl.press("Keep in school; speak to the family.")
+	f.tabToLabel("Reason for the decision")
+	dsl.press("No sign of harm beyond the coat; the family asked for help with uniform.")
+	dsl.tabToButton("Add the decision")
+	dsl.pressEnterAndWait()
+	if got := dsl.chronology(); !slices.Contains(got, "Decision") {
+		t.Errorf("chronology after a keyboard-only decision: %q", got)
+	}
 }

@@ -155,10 +155,12 @@ type tab struct {
 
 	// scope, an XPath, narrows where the helpers look (see within).
 	scope string
+	// noScript is set when the tab runs pages without JavaScript.
+	noScript *bool
 	// a11y counts the pages checked by axe-core, and the time it took.
 	a11y *struct {
-		pages int
-		time  time.Duration
+		pages, same int
+		time        time.Duration
 	}
 }
 
@@ -177,10 +179,10 @@ func newTab(t *testing.T, a *app) *tab {
 	}
 	ctx, cancelTimeout := context.WithTimeout(tabCtx, testTimeout)
 	t.Cleanup(cancelTimeout)
-	b := &tab{t: t, app: a, ctx: ctx}
+	b := &tab{t: t, app: a, ctx: ctx, noScript: new(bool)}
 	b.a11y = &struct {
-		pages int
-		time  time.Duration
+		pages, same int
+		time        time.Duration
 	}{}
 	// A new browser context starts with no cookies; clearing them again
 	// costs nothing and makes the fresh start explicit.
@@ -189,8 +191,9 @@ func newTab(t *testing.T, a *app) *tab {
 	}
 	tabs[t] = append(tabs[t], b)
 	t.Cleanup(func() {
-		if b.a11y.pages > 0 {
-			t.Logf("axe-core checked %d pages in %v", b.a11y.pages, b.a11y.time.Round(time.Millisecond))
+		if b.a11y.pages+b.a11y.same > 0 {
+			t.Logf("axe-core checked %d pages in %v (and %d pages already checked)",
+				b.a11y.pages, b.a11y.time.Round(time.Millisecond), b.a11y.same)
 		}
 		if t.Failed() {
 			b.saveFailure(tabCtx)

@@ -60,7 +60,7 @@ func childPageView(f postgres.ChildFile, categories []safeguarding.Category, tod
 	for _, c := range f.Concerns {
 		concerns[c.ID] = c
 		row := web.ChildConcern{Concern: concernLinkTo(c.ID), LoggedAt: longDateTime(c.LoggedAt), LoggedBy: c.LoggedByName,
-			Categories: categoryNames(categories, c.Categories), Status: statusTagFor(c.Status), Urgent: c.Urgent}
+			Categories: strings.Join(concernCategoryLabels(categories, c.Categories), ", "), Status: statusTagFor(c.Status), Urgent: c.Urgent}
 		for _, p := range c.Pupils {
 			if p.ID != f.Pupil.ID {
 				row.AlsoAbout = append(row.AlsoAbout, web.SubjectName{Name: p.Name(), Href: pupilHref(p.ID)})
@@ -84,7 +84,7 @@ func childEntryView(e safeguarding.Entry, c safeguarding.Concern, categories []s
 		BodyLabel: item.BodyLabel, Paragraphs: item.Paragraphs, Facts: item.Facts}
 	switch e.Kind {
 	case safeguarding.EntryConcernLogged:
-		out.Heading = "Concern logged: " + categoryNames(categories, c.Categories)
+		out.Heading = "Concern logged: " + strings.Join(concernCategoryLabels(categories, c.Categories), ", ")
 		out.Paragraphs = paragraphs(c.WhatHappened)
 		if strings.TrimSpace(c.ChildsWords) != "" {
 			out.Facts = append(out.Facts, web.SummaryRow{Key: "The child's own words", Value: c.ChildsWords})
@@ -131,20 +131,6 @@ func statusTagFor(s safeguarding.Status) web.StatusTag {
 		safeguarding.StatusClosed:       "grey",
 	}[s]
 	return web.StatusTag{Label: s.Label(), Colour: colour}
-}
-
-// categoryNames names a concern's categories in the order the form lists them.
-func categoryNames(all []safeguarding.Category, codes []string) string {
-	var names []string
-	for _, c := range all {
-		for _, code := range codes {
-			if c.Code == code {
-				names = append(names, c.Label)
-				break
-			}
-		}
-	}
-	return strings.Join(names, ", ")
 }
 
 // longDate is a date as GOV.UK writes it, "4 June 2026", in the schools'

@@ -3,6 +3,7 @@ package httpserver
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/havenapp/haven/internal/safeguarding"
 	"github.com/havenapp/haven/web"
@@ -33,7 +34,7 @@ func (s *Server) myConcerns(w http.ResponseWriter, r *http.Request) {
 	var view web.MyConcernsPage
 	for _, c := range mine.Concerns {
 		view.Concerns = append(view.Concerns, web.MyConcern{Concern: concernLinkTo(c.ID), Subject: subjectNamesFor(v, c),
-			Categories: categoryNames(categories, c.Categories), LoggedAt: longDateTime(c.LoggedAt),
+			Categories: strings.Join(concernCategoryLabels(categories, c.Categories), ", "), LoggedAt: longDateTime(c.LoggedAt),
 			Status: statusTagFor(c.Status), FeedbackGiven: c.FeedbackGiven})
 	}
 	if mine.Next != 0 {

@@ -98,6 +98,25 @@ func triageListed(body string) []int64 {
 	return ids
 }
 
+var (
+	triageScriptTag = regexp.MustCompile(`(?i)<script\b[^>]*>`)
+	triageStyleAttr = regexp.MustCompile(`(?i)\sstyle\s*=|<style`)
+)
+
+// triageCheckCSP fails if a page holds anything a strict
+// Content-Security-Policy would block: inline script or style.
+func triageCheckCSP(t *testing.T, body string) {
+	t.Helper()
+	for _, tag := range triageScriptTag.FindAllString(body, -1) {
+		if !strings.Contains(tag, "src=") {
+			t.Errorf("inline script: %s", tag)
+		}
+	}
+	if triageStyleAttr.MatchString(body) {
+		t.Error("the page has inline style")
+	}
+}
+
 // triageText is the page's text as a reader sees it, entities decoded.
 func triageText(body string) string { return html.UnescapeString(body) }
 
@@ -146,6 +165,7 @@ func TestTriageJourney(t *testing.T) {
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("queue: status %d", res.StatusCode)
 		}
+		triageCheckCSP(t, res.Body)
 		if got := triageListed(res.Body); !slices.Equal(got, []int64{id, older}) {
 			t.Errorf("queue lists %v, want the urgent concern first: %v", got, []int64{id, older})
 		}
@@ -165,6 +185,7 @@ func TestTriageJourney(t *testing.T) {
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("status %d", res.StatusCode)
 		}
+		triageCheckCSP(t, res.Body)
 		text := triageText(res.Body)
 		for _, want := range []string{
 			"Seen getting into a car outside the gates after school.", "She had a new phone.",
@@ -324,6 +345,18 @@ func TestTriageJourney(t *testing.T) {
 	t.Run("ReopenAndAssign", func(t *testing.T) {
 		triagePost(t, dsl, id, url.Values{"kind": {"reopened"}, "body": {"She has gone missing overnight."}})
 		deputy := app.viewer(t, "deputy@demo.test")
+		res := dsl.post(ref+"/entries", url.Values{"kind": {"assigned"}, "assignee": {""}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `<a href="#assigned-assignee">Choose the DSL or deputy to assign the concern to</a>`) {
+			t.Errorf("assigning to no one: status %d", res.StatusCode)
+		}
+		staffID := strconv.FormatInt(app.viewer(t, "staff05@demo.test").PersonID, 10)
+		res = dsl.post(ref+"/entries", url.Values{"kind": {"assigned"}, "assignee": {staffID}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Choose the DSL or deputy to assign the concern to") {
+			t.Errorf("assigning to a teacher: status %d", res.StatusCode)
+		}
+		if res := dsl.post(ref+"/entries", url.Values{"kind": {"concern_logged"}, "body": {"x"}}); res.StatusCode != http.StatusNotFound {
+			t.Errorf("posting a second concern_logged entry: status %d, want 404", res.StatusCode)
+		}
 		triagePost(t, dsl, id, url.Values{"kind": {"assigned"}, "assignee": {strconv.FormatInt(deputy.PersonID, 10)}})
 		triagePost(t, dsl, id, url.Values{"kind": {"status_changed"}, "to_status": {"in_progress"}})
 		text := triageText(dsl.get(ref).Body)
@@ -332,7 +365,7 @@ func TestTriageJourney(t *testing.T) {
 				t.Errorf("after reopening and assigning the page lacks %q", want)
 			}
 		}
-		res := dsl.get("/queue?assignee=" + strconv.FormatInt(deputy.PersonID, 10))
+		res = dsl.get("/queue?assignee=" + strconv.FormatInt(deputy.PersonID, 10))
 		if got := triageListed(res.Body); !slices.Equal(got, []int64{id}) {
 			t.Errorf("the deputy's concerns: %v, want %v", got, []int64{id})
 		}

@@ -661,3 +661,49 @@ func TestAccessAppRoleCannotRewriteHistory(t *testing.T) {
 		t.Errorf("entries after the attempts: %v", got)
 	}
 }
+
+// Row-level security alone: only those who handle a concern may move it on.
+// The member of staff who logged it may add further information, which
+// touches its last activity, but may not close it, acknowledge it, assign it
+// or mark feedback given (safeguarding.Can: triage and close are the
+// handlers'); the principal reads concerns about children but does not
+// handle them.
+func TestAccessRLSOnlyHandlersMoveAConcernOn(t *testing.T) {
+	ctx := context.Background()
+	w := newAccessWorld(t)
+	cases := []struct {
+		viewer, subject, set string
+		want                 int64 // rows the UPDATE may change
+	}{
+		{"DSL", "pupil", "status = 'closed'", 1},
+		{"principal", "staff", "status = 'closed'", 1},
+		{"chair", "principal", "status = 'closed'", 1},
+		{"principal", "pupil", "status = 'closed'", 0},
+		{"other staff", "pupil", "status = 'closed'", 0},
+		{"deputy", "deputy", "status = 'closed'", 0},
+		{"DSL", "principal", "status = 'closed'", 0},
+		{"referrer", "pupil", "status = 'closed'", 0},
+		{"referrer", "staff", "status = 'closed'", 0},
+		{"referrer", "pupil", "feedback_given = true", 0},
+		{"referrer", "pupil", "acknowledged_at = now()", 0},
+		{"referrer", "principal", "assigned_to = logged_by", 0},
+	}
+	for _, tc := range cases {
+		id := w.logConcern(t, tc.subject)
+		var changed int64
+		err := asViewerTx(t, w.db, w.viewers[tc.viewer], func(tx pgx.Tx) error {
+			tag, err := tx.Exec(ctx, `UPDATE concerns SET `+tc.set+` WHERE id = $1`, id)
+			changed = tag.RowsAffected()
+			return err
+		})
+		var pgErr *pgconn.PgError
+		if err != nil && !(errors.As(err, &pgErr) && pgErr.Code == "42501" && tc.want == 0) {
+			t.Errorf("%s, concern about the %s, SET %s: %v", tc.viewer, tc.subject, tc.set, err)
+			continue
+		}
+		if changed != tc.want {
+			t.Errorf("%s, concern about the %s: row-level security lets UPDATE concerns SET %s change %d rows, want %d",
+				tc.viewer, tc.subject, tc.set, changed, tc.want)
+		}
+	}
+}

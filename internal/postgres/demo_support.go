@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/havenapp/haven/internal/safeguarding"
 )
@@ -59,4 +60,29 @@ func (db *DB) DemoRoster(ctx context.Context, schoolID int64) (DemoRoster, error
 		return r, fmt.Errorf("read pupils: %w", err)
 	}
 	return r, nil
+}
+
+// WithoutCommitWait returns a store on a pool of its own whose commits do
+// not wait for the write-ahead log to reach the disk (synchronous_commit
+// off); everything else, row-level security included, is as db's. It is for
+// bulk loads that are thrown away if interrupted, such as the demo school's
+// past: a crash can lose the last moment's commits, never consistency.
+// Close it when done.
+func (db *DB) WithoutCommitWait(ctx context.Context) (*DB, error) {
+	cfg := db.Pool.Config()
+	afterConnect := cfg.AfterConnect
+	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
+		if afterConnect != nil {
+			if err := afterConnect(ctx, conn); err != nil {
+				return err
+			}
+		}
+		_, err := conn.Exec(ctx, "SET synchronous_commit = off")
+		return err
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return &DB{Pool: pool, now: db.now}, nil
 }

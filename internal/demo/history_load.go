@@ -1,0 +1,183 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/havenapp/haven/internal/postgres"
+	"github.com/havenapp/haven/internal/safeguarding"
+)
+
+// Load writes the history into the demo school through the store's own
+// paths (routing, row-level security, hash-linked chronologies, audit), as
+// the people in it and at the times it happened.
+func (h History) Load(ctx context.Context, db *postgres.DB) error {
+	schoolID, err := db.SchoolByName(ctx, SchoolName)
+	if err != nil {
+		return err
+	}
+	roster, err := db.DemoRoster(ctx, schoolID)
+	if err != nil {
+		return err
+	}
+	// Thousands of small transactions: waiting for the disk at each commit
+	// would double the time, and a load cut short is started again anyway.
+	bulk, err := db.WithoutCommitWait(ctx)
+	if err != nil {
+		return err
+	}
+	defer bulk.Close()
+	db = bulk
+	l := &loader{db: db, roster: roster, pupils: map[int][]safeguarding.PupilRef{}, viewers: map[string]safeguarding.Viewer{}}
+	for _, p := range roster.Pupils {
+		l.pupils[p.YearGroup] = append(l.pupils[p.YearGroup], p)
+	}
+	for _, c := range h.concerns {
+		for _, email := range append([]string{c.by}, stepAuthors(c)...) {
+			if err := l.loadViewer(ctx, email); err != nil {
+				return err
+			}
+		}
+	}
+	// Concerns are logged one at a time in the order they happened, so that
+	// their ids follow time as a real school's would; each concern's
+	// chronology is written, in order, as soon as it is logged, several
+	// concerns at once.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ids := make([]int64, len(h.concerns))
+	work, errs := make(chan int, len(h.concerns)), make(chan error, loadWorkers+1)
+	var wg sync.WaitGroup
+	for range loadWorkers {
+		wg.Go(func() {
+			for i := range work {
+				if err := l.chronology(ctx, ids[i], h.concerns[i]); err != nil {
+					errs <- fmt.Errorf("chronology of demo concern %d: %w", ids[i], err)
+					cancel()
+					return
+				}
+			}
+		})
+	}
+	for i, c := range h.concerns {
+		in, err := l.input(c)
+		if err == nil {
+			ids[i], _, err = db.WithClock(fixed(c.at)).LogConcern(ctx, l.viewers[c.by], in)
+		}
+		if err != nil {
+			errs <- fmt.Errorf("log demo concern %d of %d: %w", i+1, len(h.concerns), err)
+			cancel()
+			break
+		}
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	close(errs)
+	return <-errs // nil when every worker finished
+}
+
+// loadWorkers is how many chronologies are written at once.
+const loadWorkers = 3 // with the loop logging concerns, the pool's four connections
+
+func fixed(t time.Time) func() time.Time { return func() time.Time { return t } }
+
+func stepAuthors(c pastConcern) []string {
+	var out []string
+	for _, s := range c.steps {
+		out = append(out, s.by)
+	}
+	return out
+}
+
+type loader struct {
+	db      *postgres.DB
+	roster  postgres.DemoRoster
+	pupils  map[int][]safeguarding.PupilRef // by year group, in the order added
+	viewers map[string]safeguarding.Viewer  // by e-mail address; read only once loading starts
+}
+
+func (l *loader) loadViewer(ctx context.Context, email string) error {
+	if _, ok := l.viewers[email]; ok {
+		return nil
+	}
+	person, ok := l.roster.People[email]
+	if !ok {
+		return fmt.Errorf("demo history: no one in the demo school has the e-mail address %s", email)
+	}
+	v, err := l.db.Viewer(ctx, person.ID)
+	if err != nil {
+		return fmt.Errorf("demo history: %s: %w", email, err)
+	}
+	l.viewers[email] = v
+	return nil
+}
+
+// names resolves a concern's placeholders and pupils.
+func (l *loader) names(c pastConcern) (*strings.Replacer, []int64, error) {
+	var ids []int64
+	var kv []string
+	for i, pp := range c.pupils {
+		year := l.pupils[pp.year]
+		if len(year) == 0 {
+			return nil, nil, fmt.Errorf("demo history: the demo school has no pupils in year %d", pp.year)
+		}
+		pupil := year[pp.n%len(year)]
+		ids = append(ids, pupil.ID)
+		if i == 0 {
+			kv = append(kv, "{name}", pupil.FirstName)
+		} else {
+			kv = append(kv, "{other}", pupil.Name())
+		}
+	}
+	if c.subject != "" {
+		kv = append(kv, "{subject}", l.roster.People[c.subject].Name)
+	}
+	return strings.NewReplacer(kv...), ids, nil
+}
+
+func (l *loader) input(c pastConcern) (postgres.ConcernInput, error) {
+	r, ids, err := l.names(c)
+	if err != nil {
+		return c.in, err
+	}
+	in := c.in
+	in.PupilIDs = ids
+	if c.subject != "" {
+		in.SubjectPersonID = l.roster.People[c.subject].ID
+	}
+	for _, s := range []*string{&in.WhatHappened, &in.ChildsWords, &in.Location, &in.OthersTold, &in.ActionsTaken} {
+		*s = r.Replace(*s)
+	}
+	return in, nil
+}
+
+// chronology adds a concern's entries in order, each as its author at its time.
+func (l *loader) chronology(ctx context.Context, id int64, c pastConcern) error {
+	r, _, err := l.names(c)
+	if err != nil {
+		return err
+	}
+	for _, s := range c.steps {
+		v, in := l.viewers[s.by], s.in
+		in.Body, in.Details.Reason, in.Details.Judgement = r.Replace(in.Body), r.Replace(in.Details.Reason), r.Replace(in.Details.Judgement)
+		if s.assignee != "" {
+			in.Details.AssigneeID = l.roster.People[s.assignee].ID
+		}
+		if s.corrects {
+			entries, err := l.db.Chronology(ctx, v, id)
+			if err != nil {
+				return err
+			}
+			last := entries[len(entries)-1]
+			in.CorrectsID, in.Details.CorrectsKind = last.ID, string(last.Kind)
+		}
+		if err := l.db.WithClock(fixed(s.at)).AddEntry(ctx, v, id, in); err != nil {
+			return fmt.Errorf("%s by %s: %w", in.Kind, s.by, err)
+		}
+	}
+	return nil
+}
