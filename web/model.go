@@ -130,3 +130,14 @@ type Option struct {
 type SummaryRow struct {
 	Key, Value string
 }
+
+// RetryForm is a form Haven could not save, carried back to the browser.
+type RetryForm struct {
+	Heading, Message string
+	Action           string      // where "Try again" posts
+	Fields           []FormField // every posted field, to post again
+	Typed            []SummaryRow
+}
+
+// FormField is one posted name and value.
+type FormField struct{ Name, Value string }

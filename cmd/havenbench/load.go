@@ -8,7 +8,9 @@ import (
 	mrand "math/rand/v2"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -35,6 +37,13 @@ type routeStats struct {
 	sample    string // the first unexpected answer
 	peakKiB   int64  // measurement B: the server's peak memory during the route
 	seconds   float64
+	cpu       cpuTimes // CPU time spent while measuring
+}
+
+// cpuPerRequest is the server's and PostgreSQL's CPU time per request.
+func (s *routeStats) cpuPerRequest() (haven, postgres time.Duration) {
+	n := time.Duration(max(len(s.latencies), 1))
+	return s.cpu.haven / n, s.cpu.postgres / n
 }
 
 func (s *routeStats) add(r *vegeta.Result, ok bool) {
@@ -75,14 +84,20 @@ func truncate(s string, n int) string {
 }
 
 // measure runs both measurements against a freshly started server.
-func (b *bench) measure(ctx context.Context) error {
-	bin, err := buildServer(ctx, b.o.Dir)
-	if err != nil {
-		return err
-	}
-	srv, err := startServer(ctx, bin, b.connString(), b.o.Dir+"/server.log")
-	if err != nil {
-		return err
+func (b *bench) measure(ctx context.Context) (err error) {
+	var srv *server
+	if b.o.CPUProfile {
+		if srv, err = startInProcess(ctx, b.connString()); err != nil {
+			return err
+		}
+	} else {
+		bin, err := buildServer(ctx, b.o.Dir)
+		if err != nil {
+			return err
+		}
+		if srv, err = startServer(ctx, bin, b.connString(), b.o.Dir+"/server.log"); err != nil {
+			return err
+		}
 	}
 	defer srv.stop()
 	b.log.Info("haven serving", "url", srv.base, "pid", srv.pid())
@@ -102,7 +117,7 @@ func (b *bench) measure(ctx context.Context) error {
 	}
 
 	if strings.Contains(b.o.Measure, "A") {
-		if rep.fixed, rep.fixedPeakKiB, rep.fixedSeconds, err = b.fixedRate(ctx, srv, m); err != nil {
+		if rep.fixed, rep.fixedPeakKiB, rep.fixedSeconds, rep.fixedCPU, err = b.fixedRate(ctx, srv, m); err != nil {
 			return err
 		}
 		rep.printFixed(os.Stdout)
@@ -267,17 +282,18 @@ func newAttacker(workers uint64, maxWorkers uint64) *vegeta.Attacker {
 
 // fixedRate is measurement A: the mix offered at a constant rate whatever
 // the answers' speed (an open model), with per-route latencies.
-func (b *bench) fixedRate(ctx context.Context, srv *server, m *mix) (map[int]*routeStats, int64, float64, error) {
+func (b *bench) fixedRate(ctx context.Context, srv *server, m *mix) (map[int]*routeStats, int64, float64, cpuTimes, error) {
 	b.log.Info("measurement A: fixed rate", "rate", b.o.Rate, "duration", b.o.Duration)
 	stats := map[int]*routeStats{}
 	for _, i := range m.measured() {
 		stats[i] = &routeStats{}
 	}
 	if err := srv.resetPeakMemory(); err != nil {
-		return nil, 0, 0, err
+		return nil, 0, 0, cpuTimes{}, err
 	}
 	atk := newAttacker(64, 2000)
 	started := time.Now()
+	cpu := b.cpuNow(srv)
 	for res := range atk.Attack(m.targeter(m.measured(), true), vegeta.Rate{Freq: b.o.Rate, Per: time.Second}, b.o.Duration, "fixed") {
 		if ctx.Err() != nil {
 			atk.Stop()
@@ -287,10 +303,11 @@ func (b *bench) fixedRate(ctx context.Context, srv *server, m *mix) (map[int]*ro
 		}
 	}
 	if ctx.Err() != nil {
-		return nil, 0, 0, ctx.Err()
+		return nil, 0, 0, cpuTimes{}, ctx.Err()
 	}
+	cpu = b.cpuNow(srv).sub(cpu)
 	_, peak, err := srv.memory()
-	return stats, peak, time.Since(started).Seconds(), err
+	return stats, peak, time.Since(started).Seconds(), cpu, err
 }
 
 // capacity is measurement B: each route alone, as fast as a fixed number of
@@ -331,6 +348,15 @@ func (b *bench) saturate(ctx context.Context, srv *server, m *mix, i int) (*rout
 	atk := newAttacker(w, w)
 	started := time.Now()
 	from, to := started.Add(b.o.Warmup), started.Add(b.o.Warmup+b.o.Capacity)
+	cpu := make(chan cpuTimes, 1)
+	go func() {
+		time.Sleep(time.Until(from))
+		first := b.cpuNow(srv)
+		stopProfile := b.startProfile(m.routes[i].name)
+		time.Sleep(time.Until(to))
+		stopProfile()
+		cpu <- b.cpuNow(srv).sub(first)
+	}()
 	for res := range atk.Attack(m.targeter([]int{i}, false), vegeta.Rate{Freq: 0}, b.o.Warmup+b.o.Capacity, "capacity") {
 		if ctx.Err() != nil {
 			atk.Stop()
@@ -342,7 +368,28 @@ func (b *bench) saturate(ctx context.Context, srv *server, m *mix, i int) (*rout
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
+	s.cpu = <-cpu
 	_, peak, err := srv.memory()
 	s.peakKiB = peak
 	return s, err
+}
+
+// startProfile writes a CPU profile of this process (serving in-process
+// with -cpuprofile) to DIR/cpu-<route>.prof until the returned func runs.
+func (b *bench) startProfile(route string) func() {
+	if !b.o.CPUProfile {
+		return func() {}
+	}
+	name := strings.NewReplacer(" ", "_", "/", "_", "{", "", "}", "", "(", "", ")", "", ",", "").Replace(route)
+	f, err := os.Create(filepath.Join(b.o.Dir, "cpu-"+name+".prof"))
+	if err != nil {
+		b.log.Error("cpu profile", "err", err)
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		b.log.Error("cpu profile", "err", err)
+		return func() {}
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }

@@ -27,6 +27,7 @@ type report struct {
 
 	fixedPeakKiB int64
 	fixedSeconds float64
+	fixedCPU     cpuTimes
 }
 
 // peakKiB is the server's highest resident memory in any measurement.
@@ -114,6 +115,8 @@ func thousands(n int64) string {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Microseconds())/1000) }
 
+func msf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
 func mib(kib int64) string { return fmt.Sprintf("%.0f MiB", float64(kib)/1024) }
 
 func (r *report) printFixed(w io.Writer) {
@@ -122,7 +125,9 @@ func (r *report) printFixed(w io.Writer) {
 		total += len(s.latencies)
 	}
 	fmt.Fprintf(w, "\n### A. Fixed rate: %d requests/s offered for %s (open model)\n\n", r.o.Rate, r.o.Duration)
-	fmt.Fprintf(w, "%d requests in %.1f s (%.0f/s achieved). Server peak memory (VmHWM): %s.\n\n", total, r.fixedSeconds, float64(total)/r.fixedSeconds, mib(r.fixedPeakKiB))
+	fmt.Fprintf(w, "%d requests in %.1f s (%.0f/s achieved). Server peak memory (VmHWM): %s. CPU used: haven %.1f s, PostgreSQL %.1f s, this driver %.1f s (%.0f%% of the machine's %d cores over the run).\n\n",
+		total, r.fixedSeconds, float64(total)/r.fixedSeconds, mib(r.fixedPeakKiB), r.fixedCPU.haven.Seconds(), r.fixedCPU.postgres.Seconds(),
+		r.fixedCPU.driver.Seconds(), (r.fixedCPU.haven+r.fixedCPU.postgres+r.fixedCPU.driver).Seconds()*100/(r.fixedSeconds*float64(runtime.NumCPU())), runtime.NumCPU())
 	fmt.Fprintf(w, "| route | share | requests | p50 ms | p95 ms | p99 ms | max ms | errors | p99 < 50 ms |\n|---|---:|---:|---:|---:|---:|---:|---:|:---:|\n")
 	for i, rt := range r.routes {
 		s := r.fixed[i]
@@ -145,7 +150,9 @@ func (r *report) printCapacity(w io.Writer) {
 	if r.floorEnd != nil {
 		fmt.Fprintf(w, "Floor (GET /home): %.0f/s first, %.0f/s last; ratios are to their mean, %.0f/s.\n\n", r.capacity[floorIdx].rps(), r.floorEnd.rps(), floor)
 	}
-	fmt.Fprintf(w, "| route | requests/s | ratio to floor | p50 ms | p99 ms | errors | peak memory | target |\n|---|---:|---:|---:|---:|---:|---:|:---:|\n")
+	fh, fp := r.capacity[floorIdx].cpuPerRequest()
+	fmt.Fprintf(w, "CPU ms per request is the server's and PostgreSQL's CPU time divided by the requests served; \"by CPU\" is the floor's CPU per request over the route's, the throughput ratio the machine would give if nothing else ran on it.\n\n")
+	fmt.Fprintf(w, "| route | requests/s | ratio to floor | CPU ms/req haven + PostgreSQL | ratio by CPU | p50 ms | p99 ms | errors | peak memory | target |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n")
 	for i, rt := range r.routes {
 		s := r.capacity[i]
 		if s == nil {
@@ -160,8 +167,10 @@ func (r *report) printCapacity(w io.Writer) {
 		case strings.HasPrefix(rt.name, "GET "):
 			target = mark(ratio >= targetFloorRatio && s.errors == 0) + " ≥ 40%"
 		}
-		fmt.Fprintf(w, "| %s | %.0f | %.0f%% | %s | %s | %d | %s | %s |\n", rt.name, s.rps(), ratio*100,
-			ms(s.quantile(.5)), ms(s.quantile(.99)), s.errors, mib(s.peakKiB), target)
+		h, p := s.cpuPerRequest()
+		cpuRatio := float64(fh+fp) / float64(max(h+p, 1))
+		fmt.Fprintf(w, "| %s | %.0f | %.0f%% | %.2f + %.2f | %.0f%% | %s | %s | %d | %s | %s |\n", rt.name, s.rps(), ratio*100,
+			msf(h), msf(p), cpuRatio*100, ms(s.quantile(.5)), ms(s.quantile(.99)), s.errors, mib(s.peakKiB), target)
 	}
 	r.printErrors(w, r.capacity)
 }

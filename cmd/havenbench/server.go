@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -14,6 +15,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/havenapp/haven/internal/httpserver"
+	"github.com/havenapp/haven/internal/postgres"
 )
 
 // server is `haven serve` running as a process of its own, so that its
@@ -23,6 +27,28 @@ type server struct {
 	base string // http://127.0.0.1:port
 	done chan error
 	log  *os.File
+	// inProcess is set instead of cmd when the server runs inside this
+	// program, for CPU profiles (-cpuprofile); its memory is then ours.
+	inProcess *http.Server
+	db        *postgres.DB
+}
+
+// startInProcess serves Haven from this process, wired as `haven serve`
+// wires it, so that runtime/pprof can profile the handlers.
+func startInProcess(ctx context.Context, databaseURL string) (*server, error) {
+	db, err := postgres.Open(ctx, databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	srv := &http.Server{Handler: httpserver.New(httpserver.Config{}, db, logger), ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	return &server{base: "http://" + ln.Addr().String(), inProcess: srv, db: db}, nil
 }
 
 // buildServer compiles cmd/haven into dir, from the module this program is
@@ -85,11 +111,23 @@ func startServer(ctx context.Context, bin, databaseURL, logPath string) (*server
 	return nil, fmt.Errorf("haven was not ready within 60 s; see %s", logPath)
 }
 
-func (s *server) pid() int { return s.cmd.Process.Pid }
+func (s *server) pid() int {
+	if s.inProcess != nil {
+		return os.Getpid()
+	}
+	return s.cmd.Process.Pid
+}
 
 // stop asks the server to shut down gracefully, and kills it if it has not
 // within 20 seconds.
 func (s *server) stop() {
+	if s.inProcess != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		s.inProcess.Shutdown(ctx)
+		s.db.Close()
+		return
+	}
 	defer s.log.Close()
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	select {

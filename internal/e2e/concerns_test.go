@@ -477,6 +477,7 @@ func TestDoubleClickFilesOneConcern(t *testing.T) {
 			// Two presses as fast as a double-click sends them, at one spot:
 			// the second lands while the first submission is on its way.
 			x0, y0 := b.center(x)
+			before := a.postsTo("/concerns")
 			b.navigate("double-click \"Log concern\"", chromedp.Steps(
 				chromedp.MouseClickXY(x0, y0),
 				chromedp.MouseClickXY(x0, y0, chromedp.ClickCount(2)),
@@ -491,6 +492,11 @@ func TestDoubleClickFilesOneConcern(t *testing.T) {
 			if n != 1 {
 				t.Errorf("a double-click filed %d concerns, want 1", n)
 			}
+			// GOV.UK Frontend's button lets one click through; without
+			// JavaScript, Chromium itself sends one submission while the
+			// first is pending. TestResentConcernFilesOne puts the
+			// server's one-time token to the test.
+			t.Logf("%d submission(s) reached the server; %d concern filed", a.postsTo("/concerns")-before, n)
 		})
 	}
 }
@@ -634,5 +640,46 @@ func TestKeyboardOnlyConcern(t *testing.T) {
 	dsl.pressEnterAndWait()
 	if got := dsl.chronology(); !slices.Contains(got, "Decision") {
 		t.Errorf("chronology after a keyboard-only decision: %q", got)
+	}
+}
+
+// TestResentConcernFilesOne loses the answer to a submitted concern, as a
+// dropped connection would, after the server has filed it. The browser
+// sends the form again (Chromium retries a request whose kept-alive
+// connection closed unanswered; otherwise the member of staff reloads),
+// and the server's one-time token keeps it to one concern, showing its
+// confirmation.
+func TestResentConcernFilesOne(t *testing.T) {
+	a := newApp(t)
+	child := a.uniquePupils(t, 1)[0]
+	b := newTab(t, a)
+	b.signIn("staff@demo.test")
+	day, month, year := today()
+	what := "Resend test: said her stepdad shouted and threw a plate."
+	b.visit("/concerns/new")
+	b.fillConcern(concern{Pupil: child.Name, Category: "Domestic abuse", WhatHappened: what, Day: day, Month: month, Year: year})
+
+	before := a.postsTo("/concerns") // "Find pupils" posts the form too
+	a.dropNextPost("/concerns")
+	res, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.Search(b.buttonXPath("Log concern"))))
+	if err != nil {
+		t.Logf("the dropped submission showed an error (%v); reloading sends it again", err)
+		if res, err = chromedp.RunResponse(b.ctx, chromedp.Reload()); err != nil {
+			t.Fatalf("reload: %v", err)
+		}
+	}
+	b.checkA11y()
+	if got := a.postsTo("/concerns") - before; got != 2 {
+		t.Fatalf("the server received %d submissions, want the first and the resent one", got)
+	}
+	if !loggedPath.MatchString(b.path()) || res.Status != 200 {
+		t.Errorf("the resent form led to %s (status %d), want the confirmation", b.path(), res.Status)
+	}
+	var n int
+	if err := a.owner(t).QueryRow(t.Context(), `SELECT count(*) FROM concerns WHERE what_happened = $1`, what).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Errorf("sending the form twice filed %d concerns, want 1", n)
 	}
 }

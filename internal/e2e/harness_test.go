@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -124,11 +126,33 @@ type app struct {
 	URL     string
 	DB      *postgres.DB
 	ConnStr string // the owner's connection string: bypasses row-level security
+
+	mu    sync.Mutex
+	posts map[string]int // POST requests received, by path
+	drop  map[string]int // POSTs to answer with a dropped connection, by path
+}
+
+// dropNextPost makes the server handle the next POST to path in full and
+// then drop the connection without answering, as a network failure would.
+func (a *app) dropNextPost(path string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.drop[path]++
+}
+
+// postsTo is how many POST requests for path the server has received.
+func (a *app) postsTo(path string) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.posts[path]
 }
 
 // newApp serves Haven for one test.
 func newApp(t *testing.T) *app {
 	t.Helper()
+	if browser.err != nil { // fail before building a database for nothing
+		t.Fatal(browser.err)
+	}
 	ctx := context.Background()
 	conn := pgtest.NewDB(t)
 	db, err := postgres.Open(ctx, conn)
@@ -140,9 +164,30 @@ func newApp(t *testing.T) *app {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(httpserver.New(httpserver.Config{}, db, logger))
+	haven := httpserver.New(httpserver.Config{}, db, logger)
+	a := &app{DB: db, ConnStr: conn, posts: map[string]int{}, drop: map[string]int{}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			haven.ServeHTTP(w, r)
+			return
+		}
+		a.mu.Lock()
+		a.posts[r.URL.Path]++
+		drop := a.drop[r.URL.Path] > 0
+		if drop {
+			a.drop[r.URL.Path]--
+		}
+		a.mu.Unlock()
+		if !drop {
+			haven.ServeHTTP(w, r)
+			return
+		}
+		haven.ServeHTTP(httptest.NewRecorder(), r)
+		panic(http.ErrAbortHandler) // closes the connection, unanswered
+	}))
 	t.Cleanup(srv.Close)
-	return &app{URL: srv.URL, DB: db, ConnStr: conn}
+	a.URL = srv.URL
+	return a
 }
 
 // tab is one browser tab in a browser context of its own: its own cookies

@@ -78,8 +78,10 @@ func (s *Server) addEntry(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusUnprocessableEntity, web.ConcernPage(page(r, view.Heading), view))
 }
 
-// entryDraftFrom reads an entry form exactly as typed.
+// entryDraftFrom reads an entry form exactly as typed, cleaned of what no
+// one can type (cleanText).
 func entryDraftFrom(vals url.Values) web.EntryDraft {
+	vals = cleanValues(vals)
 	return web.EntryDraft{
 		Kind:          vals.Get("kind"),
 		Body:          vals.Get("body"),

@@ -23,9 +23,6 @@ import (
 )
 
 const (
-	// maxConcernFormBytes bounds a posted concern form: far more than anyone
-	// types, far less than would hurt.
-	maxConcernFormBytes = 512 << 10
 	// pupilSearchLimit is how many pupils one search lists.
 	pupilSearchLimit = 30
 	// sessionPendingConcern holds a concern form posted after the session
@@ -216,16 +213,18 @@ func (s *Server) concernLogger(w http.ResponseWriter, r *http.Request) (safeguar
 }
 
 func parseConcernPost(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxConcernFormBytes)
+	// readForm has parsed it, within maxFormBytes.
 	if err := r.ParseForm(); err != nil {
-		renderError(w, r, http.StatusNotFound)
+		renderError(w, r, http.StatusRequestEntityTooLarge)
 		return nil, false
 	}
 	return r.PostForm, true
 }
 
-// concernFormFrom reads the posted form exactly as typed.
+// concernFormFrom reads the posted form exactly as typed, cleaned of what
+// no one can type (cleanText).
 func concernFormFrom(vals url.Values) web.ConcernForm {
+	vals = cleanValues(vals)
 	return web.ConcernForm{
 		Token:         vals.Get("token"),
 		Author:        vals.Get("author"),
@@ -532,7 +531,6 @@ func (s *Server) keepPendingConcern(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost || (r.URL.Path != "/concerns" && r.URL.Path != "/concerns/draft") {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxConcernFormBytes)
 	if err := r.ParseForm(); err != nil || r.PostForm.Get("action") == "discard" {
 		return
 	}

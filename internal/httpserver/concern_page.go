@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -137,7 +139,8 @@ func loggedConcernOf(v safeguarding.Viewer, c safeguarding.Concern, categories [
 		out.About = []web.SubjectName{{Name: c.SubjectAdultName}}
 		out.AboutNote = "Adult not on the staff roster"
 		if role := strings.TrimSpace(c.SubjectAdultRole); role != "" {
-			out.AboutNote = strings.ToUpper(role[:1]) + role[1:]
+			first, size := utf8.DecodeRuneInString(role)
+			out.AboutNote = string(unicode.ToUpper(first)) + role[size:]
 		}
 	}
 	return out

@@ -31,7 +31,7 @@ type queueChoice struct {
 }
 
 func queueChoiceFrom(q url.Values) queueChoice {
-	c := queueChoice{Status: postgres.QueueOpen, Category: q.Get("category"), Assignee: q.Get("assignee")}
+	c := queueChoice{Status: postgres.QueueOpen, Category: cleanText(q.Get("category")), Assignee: q.Get("assignee")}
 	for _, o := range queueStatuses {
 		if q.Get("status") == o.Value {
 			c.Status = o.Value

@@ -69,6 +69,8 @@ var errorPages = map[int]web.ErrorInfo{
 		Message: "The request did not come from a Haven page, so it was refused to protect your account. Go back to the page, reload it and try again."},
 	http.StatusInternalServerError: {Status: http.StatusInternalServerError, Heading: "Sorry, there is a problem with the service",
 		Message: "Nothing you entered has been lost if you saw it saved. Try again in a few minutes."},
+	http.StatusRequestEntityTooLarge: {Status: http.StatusRequestEntityTooLarge, Heading: "What you sent could not be read",
+		Message: "The form was too large or could not be read. Go back, shorten what you entered and try again."},
 	http.StatusServiceUnavailable: {Status: http.StatusServiceUnavailable, Heading: "Sorry, the service is unavailable",
 		Message: "Haven cannot reach its database just now. Try again in a minute."},
 }
@@ -92,10 +94,27 @@ func renderError(w http.ResponseWriter, r *http.Request, status int) {
 	buf.WriteTo(w)
 }
 
-// serverError logs err and shows the plain 500 page.
+// serverError logs err and shows a plain page: 503 when the database is
+// unreachable, 500 otherwise. A form that could not be saved comes back
+// whole in a page that can post it again, so a fault never loses what
+// someone typed.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	renderError(w, r, http.StatusInternalServerError)
+	status := http.StatusInternalServerError
+	if isUnavailable(err) {
+		status = http.StatusServiceUnavailable
+	}
+	s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+	if rf, ok := retryFormFor(r, status); ok {
+		var buf bytes.Buffer
+		if err := web.RetryPage(page(r, rf.Heading), rf).Render(r.Context(), &buf); err == nil {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(status)
+			buf.WriteTo(w)
+			return
+		}
+	}
+	renderError(w, r, status)
 }
 
 // fail maps a domain error to its page: ENOTFOUND and EFORBIDDEN are both

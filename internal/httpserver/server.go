@@ -53,12 +53,18 @@ func New(cfg Config, db *postgres.DB, logger *slog.Logger) *Server {
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Path = "/"
 	sm.Cookie.Persist = false
-	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		logger.Error("session store", "err", err)
-		renderError(w, r, http.StatusInternalServerError)
-	}
-
 	s := &Server{cfg: cfg, db: db, log: logger, sessions: sm}
+	// The session store is PostgreSQL: when it cannot be reached, the
+	// request ends as any other database fault, its form kept.
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		s.serverError(w, r, err)
+		// scs saves the session as the handler starts its response; when
+		// that fails, the error page is the response and the handler's is
+		// dropped, not appended to it.
+		if sw, ok := w.(*sealableWriter); ok {
+			sw.sealed = true
+		}
+	}
 	s.router = s.routes()
 	return s
 }
@@ -74,7 +80,7 @@ func (s *Server) routes() chi.Router {
 	r.Handle("/static/*", web.StaticHandler())
 
 	r.Group(func(r chi.Router) {
-		r.Use(noStore, s.sessions.LoadAndSave, s.loadViewer)
+		r.Use(noStore, readForm, sealable, s.sessions.LoadAndSave, s.loadViewer)
 		r.Get("/", s.root)
 		r.Get("/sign-in", s.signInForm)
 		r.Post("/sign-in", s.signIn)

@@ -30,7 +30,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		renderError(w, r, http.StatusNotFound)
 		return
 	}
-	email := strings.TrimSpace(r.PostForm.Get("email"))
+	email := strings.TrimSpace(cleanText(r.PostForm.Get("email")))
 	plain := r.PostForm.Get("password")
 	f := web.SignInForm{Email: email}
 	if email == "" {
