@@ -300,6 +300,10 @@ func validateConcern(f web.ConcernForm, o concernOptions, today time.Time) (post
 	var form Form
 	in := postgres.ConcernInput{SubmissionToken: f.Token}
 
+	// Asked first, so that a child in danger is dealt with before the form is.
+	form.Check(f.Urgent == "yes" || f.Urgent == "no", "urgent", "Select yes if the child is in immediate danger")
+	in.Urgent = f.Urgent == "yes"
+
 	switch f.Subject {
 	case web.SubjectPupils:
 		in.SubjectKind = safeguarding.SubjectPupils
@@ -364,9 +368,6 @@ func validateConcern(f web.ConcernForm, o concernOptions, today time.Time) (post
 	form.Check(MaxChars(in.OthersTold, 5000), "others-told", "Who else you have told must be 5,000 characters or fewer")
 	in.ActionsTaken = strings.TrimSpace(f.ActionsTaken)
 	form.Check(MaxChars(in.ActionsTaken, 5000), "actions-taken", "What you have already done must be 5,000 characters or fewer")
-
-	form.Check(f.Urgent == "yes" || f.Urgent == "no", "urgent", "Select yes if the child is in immediate danger")
-	in.Urgent = f.Urgent == "yes"
 	return in, form
 }
 
