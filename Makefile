@@ -41,5 +41,30 @@ assets:
 bench:
 	go run ./cmd/havenbench
 
+# Fuzzes every decoder of what browsers send (make test runs only the
+# seeds), each target for FUZZTIME (default 15s): a few minutes in all. A
+# crash stops the run and go saves the input under the package's
+# testdata/fuzz/, where make test then replays it. The targets need no
+# database: a DATABASE_URL that is never dialled keeps pgtest from starting
+# a PostgreSQL cluster in every fuzz worker.
+fuzz:
+	@set -e; \
+	targets="internal/httpserver:FuzzConcernForm internal/httpserver:FuzzEntryForm internal/httpserver:FuzzSignInForm \
+		internal/httpserver:FuzzParseClock internal/httpserver:FuzzParseIDs internal/httpserver:FuzzPathID \
+		internal/httpserver:FuzzParseDate internal/httpserver:FuzzQueueChoice internal/httpserver:FuzzQueueCursor \
+		internal/httpserver:FuzzQueuePosition internal/httpserver:FuzzCleanText internal/safeguarding:FuzzEntryProblems"; \
+	targets=$$(echo $$targets); \
+	for f in $$(grep -rl --include='*_test.go' --exclude-dir=node_modules '^func Fuzz' cmd internal web); do \
+		for name in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$$f"); do \
+			case " $$targets " in *" $$(dirname "$$f"):$$name "*) ;; \
+			*) echo "$$f: $$name is not listed in the Makefile's fuzz target"; exit 1;; esac; \
+		done; \
+	done; \
+	for t in $$targets; do \
+		echo "== $${t#*:} ($${t%%:*}, $${FUZZTIME:-15s})"; \
+		DATABASE_URL=postgres://fuzz-needs-no-database.invalid/none \
+			go test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime "$${FUZZTIME:-15s}" "./$${t%%:*}/"; \
+	done
+
 clean:
 	rm -rf bin

@@ -105,6 +105,9 @@ func entryDraftFrom(vals url.Values) web.EntryDraft {
 func validateEntry(d web.EntryDraft, toStatus string, today time.Time) (safeguarding.EntryInput, Form) {
 	kind := safeguarding.EntryKind(d.Kind)
 	in := safeguarding.EntryInput{Kind: kind, Body: strings.TrimSpace(d.Body)}
+	if kind == safeguarding.EntryAcknowledged || kind == safeguarding.EntryAssigned || kind == safeguarding.EntryStatusChanged {
+		in.Body = "" // their forms have no text
+	}
 	var form Form
 	field := func(name string) string { return web.EntryFieldID(d.Kind, name) }
 	switch kind {

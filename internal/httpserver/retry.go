@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -74,10 +76,11 @@ func retryFormFor(r *http.Request, status int) (web.RetryForm, bool) {
 // fieldLabel turns a form field's name ("what-happened") into words.
 func fieldLabel(name string) string {
 	words := strings.NewReplacer("-", " ", "_", " ").Replace(name)
-	if words == "" {
+	first, size := utf8.DecodeRuneInString(words)
+	if size == 0 {
 		return name
 	}
-	return strings.ToUpper(words[:1]) + words[1:]
+	return string(unicode.ToUpper(first)) + words[size:]
 }
 
 // maxFormBytes bounds any posted form: far more than anyone types.

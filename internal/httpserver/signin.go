@@ -2,6 +2,7 @@ package httpserver
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/havenapp/haven/internal/safeguarding"
@@ -30,15 +31,8 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		renderError(w, r, http.StatusNotFound)
 		return
 	}
-	email := strings.TrimSpace(cleanText(r.PostForm.Get("email")))
-	plain := r.PostForm.Get("password")
-	f := web.SignInForm{Email: email}
-	if email == "" {
-		f.Errors = append(f.Errors, web.FieldError{Field: "email", Message: "Enter your e-mail address"})
-	}
-	if plain == "" {
-		f.Errors = append(f.Errors, web.FieldError{Field: "password", Message: "Enter your password"})
-	}
+	f, plain := signInFormFrom(r.PostForm)
+	email := f.Email
 	if f.Errors.Any() {
 		s.render(w, r, http.StatusUnprocessableEntity, web.SignInPage(page(r, "Sign in"), f))
 		return
@@ -69,6 +63,21 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		returnTo = "/home"
 	}
 	http.Redirect(w, r, returnTo, http.StatusSeeOther)
+}
+
+// signInFormFrom reads the sign-in form: the e-mail address trimmed and
+// cleaned of what no one can type (cleanText), the password exactly as
+// typed, and a message for each that is missing.
+func signInFormFrom(vals url.Values) (f web.SignInForm, password string) {
+	f.Email = strings.TrimSpace(cleanText(vals.Get("email")))
+	password = vals.Get("password")
+	if f.Email == "" {
+		f.Errors = append(f.Errors, web.FieldError{Field: "email", Message: "Enter your e-mail address"})
+	}
+	if password == "" {
+		f.Errors = append(f.Errors, web.FieldError{Field: "password", Message: "Enter your password"})
+	}
+	return f, password
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {

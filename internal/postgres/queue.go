@@ -75,7 +75,11 @@ func ParseQueuePosition(token string) (p QueuePosition, ok bool) {
 	if err1 != nil || err2 != nil || err3 != nil || group < 0 || group > 3 || id <= 0 {
 		return p, false
 	}
-	return QueuePosition{Group: int16(group), Key: key, ID: id}, true
+	p = QueuePosition{Group: int16(group), Key: key, ID: id}
+	if p.String() != token { // only the one spelling String makes: "+1", "01", padding and line breaks are edits
+		return QueuePosition{}, false
+	}
+	return p, true
 }
 
 func (p QueuePosition) interval() pgtype.Interval {
