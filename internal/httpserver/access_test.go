@@ -2,7 +2,6 @@ package httpserver_test
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"html"
 	"net/http"
@@ -12,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
@@ -104,8 +101,7 @@ const missingRecordID = 999999999
 // accessApp is the demo school served over HTTP with the matrix's viewers
 // signed in.
 type accessApp struct {
-	*testApp
-	owner   *pgx.Conn
+	*concernFixture
 	clients map[string]*client
 	viewers map[string]safeguarding.Viewer
 	people  map[string]int64 // subject name → person id (0 for the pupil)
@@ -114,16 +110,9 @@ type accessApp struct {
 
 func newAccessApp(t *testing.T) *accessApp {
 	t.Helper()
-	ctx := context.Background()
-	a := &accessApp{testApp: newTestApp(t), clients: map[string]*client{}, viewers: map[string]safeguarding.Viewer{}, people: map[string]int64{}}
-	owner, err := pgx.Connect(ctx, a.ConnStr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { owner.Close(context.Background()) })
-	a.owner = owner
+	a := &accessApp{concernFixture: newConcernFixture(t), clients: map[string]*client{}, viewers: map[string]safeguarding.Viewer{}, people: map[string]int64{}}
 	for name, email := range httpAccessEmails {
-		a.clients[name] = a.signIn(t, email)
+		a.clients[name] = a.app.signIn(t, email)
 		a.viewers[name] = a.viewer(t, email)
 	}
 	for _, s := range httpAccessSubjects {
@@ -131,49 +120,23 @@ func newAccessApp(t *testing.T) *accessApp {
 			a.people[s.name] = a.viewer(t, s.email).PersonID
 		}
 	}
-	if err := owner.QueryRow(ctx, `SELECT min(id) FROM pupils`).Scan(&a.pupilID); err != nil {
+	if err := a.owner.QueryRow(t.Context(), `SELECT min(id) FROM pupils`).Scan(&a.pupilID); err != nil {
 		t.Fatal(err)
 	}
 	return a
-}
-
-func (a *accessApp) viewer(t *testing.T, email string) safeguarding.Viewer {
-	t.Helper()
-	var id int64
-	if err := a.owner.QueryRow(context.Background(), `SELECT id FROM people WHERE email = $1`, email).Scan(&id); err != nil {
-		t.Fatalf("find %s: %v", email, err)
-	}
-	v, err := a.DB.Viewer(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
 }
 
 // logConcern files a concern about the named subject as the referrer,
 // through the store: what is tested here is who sees it, not the form.
 func (a *accessApp) logConcern(t *testing.T, subject string) int64 {
 	t.Helper()
-	in := postgres.ConcernInput{SubmissionToken: accessToken(),
-		Categories: []string{"cse"}, WhatHappened: "Access matrix: a concern about the " + subject + ".", HappenedOn: time.Now()}
+	in := postgres.ConcernInput{Categories: []string{"cse"}, WhatHappened: "Access matrix: a concern about the " + subject + ".", HappenedOn: time.Now()}
 	if subject == "pupil" {
 		in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{a.pupilID}
 	} else {
 		in.SubjectKind, in.SubjectPersonID = safeguarding.SubjectStaff, a.people[subject]
 	}
-	id, _, err := a.DB.LogConcern(context.Background(), a.viewers["referrer"], in)
-	if err != nil {
-		t.Fatalf("log a concern about the %s: %v", subject, err)
-	}
-	return id
-}
-
-// accessToken is a fresh submission token (a random UUID).
-func accessToken() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+	return logConcern(t, a.app.DB, a.viewers["referrer"], in)
 }
 
 // entries counts a concern's chronology entries, as the owner.
@@ -305,10 +268,8 @@ func TestAccessMatrixHTTP(t *testing.T) {
 		// The member of staff who logged it sees what they wrote, never
 		// what the DSL decided; those who read the whole record do.
 		const decision = "Refer to children's social care today"
-		if err := a.DB.AddEntry(ctx, a.viewers["DSL"], concerns["pupil"], safeguarding.EntryInput{Kind: safeguarding.EntryDecision,
-			Body: decision, Details: safeguarding.EntryDetails{Reason: "Several CSE indicators"}}); err != nil {
-			t.Fatal(err)
-		}
+		addEntry(t, a.app.DB, a.viewers["DSL"], concerns["pupil"], safeguarding.EntryInput{Kind: safeguarding.EntryDecision,
+			Body: decision, Details: safeguarding.EntryDetails{Reason: "Several CSE indicators"}})
 		for viewer, want := range map[string]bool{"referrer": false, "DSL": true, "deputy": true, "principal": true} {
 			res := a.clients[viewer].get(fmt.Sprintf("/concerns/%d", concerns["pupil"]))
 			if got := strings.Contains(res.Body, html.EscapeString(decision)); got != want {
@@ -343,7 +304,7 @@ func TestAccessMatrixHTTP(t *testing.T) {
 		name := fmt.Sprintf("%s, concern about the %s, %s entry", viewer, subject, ch.kind)
 		id := a.logConcern(t, subject)
 		if ch.closed {
-			if err := a.DB.AddEntry(ctx, a.viewers[closer], id, safeguarding.EntryInput{Kind: safeguarding.EntryClosed, Body: "Closed for the matrix"}); err != nil {
+			if err := a.app.DB.AddEntry(ctx, a.viewers[closer], id, safeguarding.EntryInput{Kind: safeguarding.EntryClosed, Body: "Closed for the matrix"}); err != nil {
 				t.Fatalf("%s closes the concern about the %s: %v", closer, subject, err)
 			}
 		}
@@ -422,7 +383,6 @@ var pageNoise = regexp.MustCompile(`(?i)(name="(csrf|token|submission_token)[^"]
 // and home page read the same before it is logged and after, however it is
 // worked. Nor can the DSL or a deputy, who do not see it either.
 func TestAccessPrincipalCannotTellConcernAboutThemExists(t *testing.T) {
-	ctx := context.Background()
 	a := newAccessApp(t)
 	// Something on every list, so that the pages are not trivially empty.
 	var others []int64
@@ -430,12 +390,9 @@ func TestAccessPrincipalCannotTellConcernAboutThemExists(t *testing.T) {
 		others = append(others, a.logConcern(t, s))
 	}
 	for _, viewer := range []string{"principal", "DSL", "deputy"} {
-		_, _, err := a.DB.LogConcern(ctx, a.viewers[viewer], postgres.ConcernInput{SubmissionToken: accessToken(),
+		logConcern(t, a.app.DB, a.viewers[viewer], postgres.ConcernInput{
 			SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{a.pupilID}, Categories: []string{"cse"},
 			WhatHappened: "Logged by the " + viewer + ".", HappenedOn: time.Now()})
-		if err != nil {
-			t.Fatal(err)
-		}
 	}
 
 	blind := []string{"principal", "DSL", "deputy"}
@@ -466,9 +423,7 @@ func TestAccessPrincipalCannotTellConcernAboutThemExists(t *testing.T) {
 		{Kind: safeguarding.EntryAcknowledged},
 		{Kind: safeguarding.EntryDecision, Body: "Refer to the LADO", Details: safeguarding.EntryDetails{Reason: "Allegation meets the harm threshold"}},
 	} {
-		if err := a.DB.AddEntry(ctx, chair, id, in); err != nil {
-			t.Fatal(err)
-		}
+		addEntry(t, a.app.DB, chair, id, in)
 	}
 	// The concern is on a list: the chair's.
 	if !linksToConcern(fetchListPages(t, a.clients["chair"], "/queue"), id) {

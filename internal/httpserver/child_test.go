@@ -1,8 +1,6 @@
 package httpserver_test
 
 import (
-	"context"
-	"crypto/rand"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -21,41 +19,20 @@ import (
 // childWorld is the demo school with pupils of its own, whom no demo
 // concern is about, and a way to log concerns at chosen times.
 type childWorld struct {
-	app   *testApp
-	owner *pgx.Conn // bypasses row-level security, to set up and look behind the app
-	now   time.Time // the clock of db
-	db    *postgres.DB
+	*concernFixture
+	now time.Time // the clock of db
+	db  *postgres.DB
 }
 
 func newChildWorld(t *testing.T) *childWorld {
 	t.Helper()
-	app := newTestApp(t)
-	owner, err := pgx.Connect(t.Context(), app.ConnStr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { owner.Close(context.Background()) })
-	w := &childWorld{app: app, owner: owner}
-	w.db = app.DB.WithClock(func() time.Time { return w.now })
+	w := &childWorld{concernFixture: newConcernFixture(t)}
+	w.db = w.app.DB.WithClock(func() time.Time { return w.now })
 	return w
 }
 
-// person is the demo account with that e-mail address.
-func (w *childWorld) person(t *testing.T, email string) safeguarding.Viewer {
-	t.Helper()
-	var id int64
-	if err := w.owner.QueryRow(t.Context(), `SELECT id FROM people WHERE email = $1`, email).Scan(&id); err != nil {
-		t.Fatalf("find %s: %v", email, err)
-	}
-	v, err := w.app.DB.Viewer(t.Context(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-// pupil adds a pupil to school and returns their id.
-func (w *childWorld) pupil(t *testing.T, school int64, first, last string, year int, born time.Time) int64 {
+// addPupil adds a pupil to school and returns their id.
+func (w *childWorld) addPupil(t *testing.T, school int64, first, last string, year int, born time.Time) int64 {
 	t.Helper()
 	if err := w.app.DB.AddPupils(t.Context(), school, []postgres.PupilInput{{FirstName: first, LastName: last, YearGroup: year, DateOfBirth: born}}); err != nil {
 		t.Fatal(err)
@@ -71,43 +48,8 @@ func (w *childWorld) pupil(t *testing.T, school int64, first, last string, year 
 // logConcern files a concern by v about pupils at w.now.
 func (w *childWorld) logConcern(t *testing.T, v safeguarding.Viewer, categories, indicators []string, pupils ...int64) int64 {
 	t.Helper()
-	token := make([]byte, 16)
-	rand.Read(token)
-	token[6], token[8] = token[6]&0x0f|0x40, token[8]&0x3f|0x80
-	id, _, err := w.db.LogConcern(t.Context(), v, postgres.ConcernInput{
-		SubmissionToken: fmt.Sprintf("%x-%x-%x-%x-%x", token[0:4], token[4:6], token[6:8], token[8:10], token[10:]),
-		SubjectKind:     safeguarding.SubjectPupils,
-		PupilIDs:        pupils,
-		Categories:      categories,
-		Indicators:      indicators,
-		WhatHappened:    "Waiting at the gate for a car she would not talk about.",
-		HappenedOn:      time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC),
-	})
-	if err != nil {
-		t.Fatalf("log concern: %v", err)
-	}
-	return id
-}
-
-func (w *childWorld) addEntry(t *testing.T, v safeguarding.Viewer, concernID int64, in safeguarding.EntryInput) {
-	t.Helper()
-	if err := w.db.AddEntry(t.Context(), v, concernID, in); err != nil {
-		t.Fatalf("add %s to concern %d: %v", in.Kind, concernID, err)
-	}
-}
-
-// strictCSPClean fails if a page has what a strict Content-Security-Policy
-// would block: an inline script or a style attribute.
-func strictCSPClean(t *testing.T, body string) {
-	t.Helper()
-	if regexp.MustCompile(`(?i)\sstyle\s*=`).MatchString(body) || strings.Contains(body, "<style") {
-		t.Error("the page has inline style")
-	}
-	for _, tag := range regexp.MustCompile(`(?i)<script\b[^>]*>`).FindAllString(body, -1) {
-		if !strings.Contains(tag, "src=") {
-			t.Errorf("the page has an inline script: %s", tag)
-		}
-	}
+	return logConcern(t, w.db, v, postgres.ConcernInput{PupilIDs: pupils, Categories: categories, Indicators: indicators,
+		WhatHappened: "Waiting at the gate for a car she would not talk about."})
 }
 
 // between is the part of body from the first from to the next to after it.
@@ -138,10 +80,10 @@ func inOrder(t *testing.T, s string, want ...string) {
 func TestChildPage(t *testing.T) {
 	w := newChildWorld(t)
 	ctx := t.Context()
-	staff, colleague := w.person(t, "staff@demo.test"), w.person(t, "staff01@demo.test")
-	dsl := w.person(t, "dsl@demo.test")
-	zeph := w.pupil(t, w.app.SchoolID, "Zephyrine", "Quillfeather", 9, time.Date(2011, 4, 3, 0, 0, 0, 0, time.UTC))
-	bart := w.pupil(t, w.app.SchoolID, "Bartholomew", "Quillfeather", 7, time.Date(2013, 9, 20, 0, 0, 0, 0, time.UTC))
+	staff, colleague := w.viewer(t, "staff@demo.test"), w.viewer(t, "staff01@demo.test")
+	dsl := w.viewer(t, "dsl@demo.test")
+	zeph := w.addPupil(t, w.app.SchoolID, "Zephyrine", "Quillfeather", 9, time.Date(2011, 4, 3, 0, 0, 0, 0, time.UTC))
+	bart := w.addPupil(t, w.app.SchoolID, "Bartholomew", "Quillfeather", 7, time.Date(2013, 9, 20, 0, 0, 0, 0, time.UTC))
 	day := func(d, h int) time.Time { return time.Date(2026, 3, d, h, 0, 0, 0, time.UTC) }
 
 	// Two members of staff, days apart, both see Zephyrine being secretive.
@@ -151,15 +93,15 @@ func TestChildPage(t *testing.T) {
 	second := w.logConcern(t, colleague, []string{"cse", "online_safety"}, []string{"secretive"}, zeph, bart)
 	// The DSL works on both; the first concern's entries interleave with the second's.
 	w.now = day(5, 11)
-	w.addEntry(t, dsl, first, safeguarding.EntryInput{Kind: safeguarding.EntryReferral, Body: "Phoned the MASH.",
+	addEntry(t, w.db, dsl, first, safeguarding.EntryInput{Kind: safeguarding.EntryReferral, Body: "Phoned the MASH.",
 		Details: safeguarding.EntryDetails{Agency: safeguarding.AgencyCSCS, Reference: "MASH-0042", ReferredOn: "2026-03-05"}})
 	w.now = day(6, 12)
-	w.addEntry(t, dsl, second, safeguarding.EntryInput{Kind: safeguarding.EntryReferral,
+	addEntry(t, w.db, dsl, second, safeguarding.EntryInput{Kind: safeguarding.EntryReferral,
 		Details: safeguarding.EntryDetails{Agency: safeguarding.AgencyPolice, Reference: "POL-77", ReferredOn: "2026-03-06"}})
 	w.now = day(7, 13)
-	w.addEntry(t, dsl, second, safeguarding.EntryInput{Kind: safeguarding.EntryClosed, Body: "Police took no further action."})
+	addEntry(t, w.db, dsl, second, safeguarding.EntryInput{Kind: safeguarding.EntryClosed, Body: "Police took no further action."})
 	w.now = day(8, 14)
-	w.addEntry(t, staff, first, safeguarding.EntryInput{Kind: safeguarding.EntryFurtherInformation, Body: "She had a new phone today."})
+	addEntry(t, w.db, staff, first, safeguarding.EntryInput{Kind: safeguarding.EntryFurtherInformation, Body: "She had a new phone today."})
 
 	path := "/pupils/" + strconv.FormatInt(zeph, 10)
 	dslClient := w.app.signIn(t, "dsl@demo.test")
@@ -169,7 +111,7 @@ func TestChildPage(t *testing.T) {
 	}
 
 	t.Run("ThePupil", func(t *testing.T) {
-		strictCSPClean(t, res.Body)
+		checkStrictCSP(t, res.Body)
 		for _, want := range []string{"<h1 class=\"govuk-heading-l\">Zephyrine Quillfeather</h1>", "Year 9", "3 April 2011", "<title>Zephyrine Quillfeather"} {
 			if !strings.Contains(res.Body, want) {
 				t.Errorf("page lacks %q", want)
@@ -282,7 +224,7 @@ func TestChildPage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		theirs := w.pupil(t, other, "Ada", "Hilltop", 8, time.Date(2012, 6, 1, 0, 0, 0, 0, time.UTC))
+		theirs := w.addPupil(t, other, "Ada", "Hilltop", 8, time.Date(2012, 6, 1, 0, 0, 0, 0, time.UTC))
 		res := dslClient.get("/pupils/" + strconv.FormatInt(theirs, 10))
 		if res.StatusCode != http.StatusNotFound || strings.Contains(res.Body, "Hilltop") {
 			t.Errorf("another school's pupil: status %d, want 404 naming no one", res.StatusCode)
@@ -293,8 +235,8 @@ func TestChildPage(t *testing.T) {
 func TestMyConcerns(t *testing.T) {
 	w := newChildWorld(t)
 	ctx := t.Context()
-	staff, colleague, dsl := w.person(t, "staff@demo.test"), w.person(t, "staff01@demo.test"), w.person(t, "dsl@demo.test")
-	pupil := w.pupil(t, w.app.SchoolID, "Marigold", "Featherstonehaugh", 10, time.Date(2010, 1, 9, 0, 0, 0, 0, time.UTC))
+	staff, colleague, dsl := w.viewer(t, "staff@demo.test"), w.viewer(t, "staff01@demo.test"), w.viewer(t, "dsl@demo.test")
+	pupil := w.addPupil(t, w.app.SchoolID, "Marigold", "Featherstonehaugh", 10, time.Date(2010, 1, 9, 0, 0, 0, 0, time.UTC))
 
 	w.now = time.Now()
 	var logged []int64
@@ -324,7 +266,7 @@ func TestMyConcerns(t *testing.T) {
 			if res.StatusCode != http.StatusOK {
 				t.Fatalf("%s: status %d", path, res.StatusCode)
 			}
-			strictCSPClean(t, res.Body)
+			checkStrictCSP(t, res.Body)
 			found := links.FindAllStringSubmatch(res.Body, -1)
 			if len(found) > 25 {
 				t.Errorf("%s lists %d concerns, want at most 25", path, len(found))
@@ -361,7 +303,7 @@ func TestMyConcerns(t *testing.T) {
 		if strings.Contains(row.FindString(c.get("/my-concerns").Body), "Feedback given") {
 			t.Fatal("feedback is shown before any was given")
 		}
-		w.addEntry(t, dsl, newest, safeguarding.EntryInput{Kind: safeguarding.EntryFeedback, Body: "We have spoken to her family."})
+		addEntry(t, w.db, dsl, newest, safeguarding.EntryInput{Kind: safeguarding.EntryFeedback, Body: "We have spoken to her family."})
 		body := c.get("/my-concerns").Body
 		if !strings.Contains(row.FindString(body), "Feedback given") {
 			t.Error("the concern with feedback has no \"Feedback given\" tag")

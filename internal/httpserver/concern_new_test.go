@@ -1,7 +1,6 @@
 package httpserver_test
 
 import (
-	"context"
 	"fmt"
 	"html"
 	"net/http"
@@ -13,8 +12,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/havenapp/haven/internal/safeguarding"
 )
@@ -50,58 +47,6 @@ var policyIndicators = []string{
 }
 
 const urgentMessage = "If the child is in immediate danger, contact children's social care and/or the police now (call 999 in an emergency). Do not wait for the DSL."
-
-// concernFixture is the demo school seen from behind the app's back.
-type concernFixture struct {
-	app   *testApp
-	owner *pgx.Conn // the owner bypasses row-level security
-}
-
-func newConcernFixture(t *testing.T) *concernFixture {
-	t.Helper()
-	app := newTestApp(t)
-	owner, err := pgx.Connect(t.Context(), app.ConnStr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { owner.Close(context.Background()) })
-	return &concernFixture{app: app, owner: owner}
-}
-
-// pupil returns a demo pupil in year group year with a surname long enough
-// to search for part of it.
-func (f *concernFixture) pupil(t *testing.T, year int) safeguarding.PupilRef {
-	t.Helper()
-	var p safeguarding.PupilRef
-	err := f.owner.QueryRow(t.Context(), `SELECT id, first_name, last_name, year_group FROM pupils
-		WHERE school_id = $1 AND year_group = $2 AND length(last_name) >= 5 ORDER BY id LIMIT 1`, f.app.SchoolID, year).Scan(&p.ID, &p.FirstName, &p.LastName, &p.YearGroup)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func (f *concernFixture) viewer(t *testing.T, email string) safeguarding.Viewer {
-	t.Helper()
-	var id int64
-	if err := f.owner.QueryRow(t.Context(), `SELECT id FROM people WHERE email = $1`, email).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	v, err := f.app.DB.Viewer(t.Context(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-func (f *concernFixture) count(t *testing.T, query string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := f.owner.QueryRow(t.Context(), query, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
 
 var hiddenField = regexp.MustCompile(`name="(token|author)" value="([^"]*)"`)
 
@@ -320,14 +265,7 @@ func TestConcernFormOffersEveryIndicator(t *testing.T) {
 			t.Errorf("the form lacks %q", want)
 		}
 	}
-	for _, tag := range regexp.MustCompile(`(?i)<script\b[^>]*>`).FindAllString(res.Body, -1) {
-		if !strings.Contains(tag, "src=") {
-			t.Errorf("inline script, which the Content-Security-Policy blocks: %s", tag)
-		}
-	}
-	if regexp.MustCompile(`(?i)\s(style|on[a-z]+)\s*=`).MatchString(res.Body) {
-		t.Error("the form has a style attribute or an inline event handler")
-	}
+	checkStrictCSP(t, res.Body)
 	if strings.Contains(body, `type="file"`) {
 		t.Error("the form has a file upload")
 	}

@@ -1,8 +1,6 @@
 package httpserver_test
 
 import (
-	"context"
-	"crypto/rand"
 	"fmt"
 	"html"
 	"net/http"
@@ -14,77 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
-
-// triageApp is Haven with the demo school, and the owner's connection to
-// look behind the app's back.
-type triageApp struct {
-	*testApp
-	owner *pgx.Conn
-}
-
-func newTriageApp(t *testing.T) *triageApp {
-	t.Helper()
-	app := newTestApp(t)
-	owner, err := pgx.Connect(t.Context(), app.ConnStr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { owner.Close(context.Background()) })
-	return &triageApp{testApp: app, owner: owner}
-}
-
-func (a *triageApp) viewer(t *testing.T, email string) safeguarding.Viewer {
-	t.Helper()
-	var id int64
-	if err := a.owner.QueryRow(t.Context(), `SELECT id FROM people WHERE email = $1`, email).Scan(&id); err != nil {
-		t.Fatalf("%s: %v", email, err)
-	}
-	v, err := a.DB.Viewer(t.Context(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-// pupil is the demo school's pupil in year group year with the lowest id.
-func (a *triageApp) pupil(t *testing.T, year int) int64 {
-	t.Helper()
-	var id int64
-	if err := a.owner.QueryRow(t.Context(), `SELECT min(id) FROM pupils WHERE school_id = $1 AND year_group = $2`, a.SchoolID, year).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
-// triageLog files a concern by v through the store, at the time db's clock gives.
-func triageLog(t *testing.T, db *postgres.DB, v safeguarding.Viewer, in postgres.ConcernInput) int64 {
-	t.Helper()
-	b := make([]byte, 16)
-	rand.Read(b)
-	in.SubmissionToken = fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
-	if in.SubjectKind == "" {
-		in.SubjectKind = safeguarding.SubjectPupils
-	}
-	if len(in.Categories) == 0 {
-		in.Categories = []string{"neglect"}
-	}
-	if in.WhatHappened == "" {
-		in.WhatHappened = "Came to school hungry again."
-	}
-	if in.HappenedOn.IsZero() {
-		in.HappenedOn = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
-	}
-	id, _, err := db.LogConcern(t.Context(), v, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
 
 var triageConcernLink = regexp.MustCompile(`href="/concerns/(\d+)"`)
 
@@ -98,33 +28,14 @@ func triageListed(body string) []int64 {
 	return ids
 }
 
-var (
-	triageScriptTag = regexp.MustCompile(`(?i)<script\b[^>]*>`)
-	triageStyleAttr = regexp.MustCompile(`(?i)\sstyle\s*=|<style`)
-)
-
-// triageCheckCSP fails if a page holds anything a strict
-// Content-Security-Policy would block: inline script or style.
-func triageCheckCSP(t *testing.T, body string) {
-	t.Helper()
-	for _, tag := range triageScriptTag.FindAllString(body, -1) {
-		if !strings.Contains(tag, "src=") {
-			t.Errorf("inline script: %s", tag)
-		}
-	}
-	if triageStyleAttr.MatchString(body) {
-		t.Error("the page has inline style")
-	}
-}
-
 // triageText is the page's text as a reader sees it, entities decoded.
 func triageText(body string) string { return html.UnescapeString(body) }
 
 // entryID is the id of the newest entry of kind on a concern.
-func (a *triageApp) entryID(t *testing.T, concern int64, kind safeguarding.EntryKind) int64 {
+func (f *concernFixture) entryID(t *testing.T, concern int64, kind safeguarding.EntryKind) int64 {
 	t.Helper()
 	var id int64
-	if err := a.owner.QueryRow(t.Context(), `SELECT coalesce(max(id), 0) FROM chronology_entries WHERE concern_id = $1 AND kind = $2`, concern, kind).Scan(&id); err != nil {
+	if err := f.owner.QueryRow(t.Context(), `SELECT coalesce(max(id), 0) FROM chronology_entries WHERE concern_id = $1 AND kind = $2`, concern, kind).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
 	return id
@@ -145,11 +56,11 @@ func triagePost(t *testing.T, c *client, id int64, form url.Values) {
 // works it to closure, and the member of staff sees the feedback and
 // nothing else the DSL wrote.
 func TestTriageJourney(t *testing.T) {
-	app := newTriageApp(t)
-	staff := app.viewer(t, "staff@demo.test")
-	pupil := app.pupil(t, 9)
-	older := triageLog(t, app.DB, staff, postgres.ConcernInput{PupilIDs: []int64{app.pupil(t, 10)}})
-	id := triageLog(t, app.DB, staff, postgres.ConcernInput{
+	fx := newConcernFixture(t)
+	staff := fx.viewer(t, "staff@demo.test")
+	pupil := fx.pupil(t, 9).ID
+	older := logConcern(t, fx.app.DB, staff, postgres.ConcernInput{PupilIDs: []int64{fx.pupil(t, 10).ID}})
+	id := logConcern(t, fx.app.DB, staff, postgres.ConcernInput{
 		PupilIDs: []int64{pupil}, Categories: []string{"cse"},
 		Indicators:   []string{"secretive", "unexplained_gifts", "older_partner", "vehicles"},
 		WhatHappened: "Seen getting into a car outside the gates after school.\nShe had a new phone.",
@@ -158,14 +69,14 @@ func TestTriageJourney(t *testing.T) {
 		ActionsTaken: "Spoke to the DSL in person.", Urgent: true,
 	})
 	ref := "/concerns/" + strconv.FormatInt(id, 10)
-	dsl := app.signIn(t, "dsl@demo.test")
+	dsl := fx.app.signIn(t, "dsl@demo.test")
 
 	t.Run("TopOfTheQueue", func(t *testing.T) {
 		res := dsl.get("/queue")
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("queue: status %d", res.StatusCode)
 		}
-		triageCheckCSP(t, res.Body)
+		checkStrictCSP(t, res.Body)
 		if got := triageListed(res.Body); !slices.Equal(got, []int64{id, older}) {
 			t.Errorf("queue lists %v, want the urgent concern first: %v", got, []int64{id, older})
 		}
@@ -174,7 +85,7 @@ func TestTriageJourney(t *testing.T) {
 				t.Errorf("queue lacks %q", want)
 			}
 		}
-		log, err := app.DB.AuditLog(t.Context(), app.SchoolID, 1)
+		log, err := fx.app.DB.AuditLog(t.Context(), fx.app.SchoolID, 1)
 		if err != nil || len(log) != 1 || log[0].Action != "view_queue" {
 			t.Errorf("the queue view was not audited: %+v, %v", log, err)
 		}
@@ -185,7 +96,7 @@ func TestTriageJourney(t *testing.T) {
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("status %d", res.StatusCode)
 		}
-		triageCheckCSP(t, res.Body)
+		checkStrictCSP(t, res.Body)
 		text := triageText(res.Body)
 		for _, want := range []string{
 			"Seen getting into a car outside the gates after school.", "She had a new phone.",
@@ -231,7 +142,7 @@ func TestTriageJourney(t *testing.T) {
 				t.Errorf("the refused decision lacks %s", want)
 			}
 		}
-		if n := app.entryID(t, id, safeguarding.EntryDecision); n != 0 {
+		if n := fx.entryID(t, id, safeguarding.EntryDecision); n != 0 {
 			t.Error("a decision without a reason was recorded")
 		}
 	})
@@ -278,7 +189,7 @@ func TestTriageJourney(t *testing.T) {
 	})
 
 	t.Run("StaffSeeTheFeedbackOnly", func(t *testing.T) {
-		c := app.signIn(t, "staff@demo.test")
+		c := fx.app.signIn(t, "staff@demo.test")
 		res := c.get(ref)
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("status %d", res.StatusCode)
@@ -306,7 +217,7 @@ func TestTriageJourney(t *testing.T) {
 	})
 
 	t.Run("ThePrincipalReadsOnly", func(t *testing.T) {
-		c := app.signIn(t, "principal@demo.test")
+		c := fx.app.signIn(t, "principal@demo.test")
 		res := c.get(ref)
 		if res.StatusCode != http.StatusOK || !strings.Contains(triageText(res.Body), "Older adult, gifts and a car") {
 			t.Fatalf("the principal cannot read the concern: status %d", res.StatusCode)
@@ -322,13 +233,13 @@ func TestTriageJourney(t *testing.T) {
 	})
 
 	t.Run("CorrectionNamesTheEntryAndBothStay", func(t *testing.T) {
-		decision := app.entryID(t, id, safeguarding.EntryDecision)
+		decision := fx.entryID(t, id, safeguarding.EntryDecision)
 		res := dsl.post(ref+"/entries", url.Values{"kind": {"correction"}, "body": {"The car was seen twice, not once."}})
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Choose the entry this corrects") {
 			t.Errorf("a correction of nothing: status %d", res.StatusCode)
 		}
 		triagePost(t, dsl, id, url.Values{"kind": {"correction"}, "corrects": {strconv.FormatInt(decision, 10)}, "body": {"The reason should also say: seen twice."}})
-		correction := app.entryID(t, id, safeguarding.EntryCorrection)
+		correction := fx.entryID(t, id, safeguarding.EntryCorrection)
 		body := dsl.get(ref).Body
 		for _, want := range []string{
 			fmt.Sprintf(`id="entry-%d"`, decision), fmt.Sprintf(`id="entry-%d"`, correction),
@@ -344,12 +255,12 @@ func TestTriageJourney(t *testing.T) {
 
 	t.Run("ReopenAndAssign", func(t *testing.T) {
 		triagePost(t, dsl, id, url.Values{"kind": {"reopened"}, "body": {"She has gone missing overnight."}})
-		deputy := app.viewer(t, "deputy@demo.test")
+		deputy := fx.viewer(t, "deputy@demo.test")
 		res := dsl.post(ref+"/entries", url.Values{"kind": {"assigned"}, "assignee": {""}})
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `<a href="#assigned-assignee">Choose the DSL or deputy to assign the concern to</a>`) {
 			t.Errorf("assigning to no one: status %d", res.StatusCode)
 		}
-		staffID := strconv.FormatInt(app.viewer(t, "staff05@demo.test").PersonID, 10)
+		staffID := strconv.FormatInt(fx.viewer(t, "staff05@demo.test").PersonID, 10)
 		res = dsl.post(ref+"/entries", url.Values{"kind": {"assigned"}, "assignee": {staffID}})
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Choose the DSL or deputy to assign the concern to") {
 			t.Errorf("assigning to a teacher: status %d", res.StatusCode)
@@ -375,38 +286,32 @@ func TestTriageJourney(t *testing.T) {
 // TestQueueHTTP checks the queue page's order, filters, pages and who may
 // see it.
 func TestQueueHTTP(t *testing.T) {
-	app := newTriageApp(t)
-	staff := app.viewer(t, "staff@demo.test")
-	dslViewer := app.viewer(t, "dsl@demo.test")
+	fx := newConcernFixture(t)
+	staff := fx.viewer(t, "staff@demo.test")
+	dslViewer := fx.viewer(t, "dsl@demo.test")
 	start := time.Now().Add(-48 * time.Hour).Truncate(time.Minute)
 	clock := start
-	db := app.DB.WithClock(func() time.Time { return clock })
+	db := fx.app.DB.WithClock(func() time.Time { return clock })
 	at := func(d time.Duration) { clock = start.Add(d) }
-	add := func(v safeguarding.Viewer, id int64, in safeguarding.EntryInput) {
-		t.Helper()
-		if err := db.AddEntry(t.Context(), v, id, in); err != nil {
-			t.Fatal(err)
-		}
-	}
-	year8, year11 := app.pupil(t, 8), app.pupil(t, 11)
+	year8, year11 := fx.pupil(t, 8).ID, fx.pupil(t, 11).ID
 
 	at(0)
-	acked := triageLog(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year8}})
+	acked := logConcern(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year8}})
 	at(time.Hour)
-	newOld := triageLog(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year11}, Categories: []string{"online_safety"}})
+	newOld := logConcern(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year11}, Categories: []string{"online_safety"}})
 	at(2 * time.Hour)
-	newYoung := triageLog(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year8}})
-	urgent := triageLog(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year11}, Urgent: true})
-	closed := triageLog(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year8}})
+	newYoung := logConcern(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year8}})
+	urgent := logConcern(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year11}, Urgent: true})
+	closed := logConcern(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year8}})
 	at(3 * time.Hour)
-	add(dslViewer, acked, safeguarding.EntryInput{Kind: safeguarding.EntryAssigned, Details: safeguarding.EntryDetails{AssigneeID: dslViewer.PersonID}})
+	addEntry(t, db, dslViewer, acked, safeguarding.EntryInput{Kind: safeguarding.EntryAssigned, Details: safeguarding.EntryDetails{AssigneeID: dslViewer.PersonID}})
 	at(3*time.Hour + 30*time.Minute)
-	add(dslViewer, closed, safeguarding.EntryInput{Kind: safeguarding.EntryClosed, Body: "No further action."})
+	addEntry(t, db, dslViewer, closed, safeguarding.EntryInput{Kind: safeguarding.EntryClosed, Body: "No further action."})
 	at(4 * time.Hour)
-	activeLater := triageLog(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year11}})
-	add(dslViewer, activeLater, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
+	activeLater := logConcern(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year11}})
+	addEntry(t, db, dslViewer, activeLater, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
 
-	dsl := app.signIn(t, "dsl@demo.test")
+	dsl := fx.app.signIn(t, "dsl@demo.test")
 	t.Run("Order", func(t *testing.T) {
 		res := dsl.get("/queue")
 		want := []int64{urgent, newOld, newYoung, activeLater, acked}
@@ -448,11 +353,11 @@ func TestQueueHTTP(t *testing.T) {
 
 	t.Run("NoQueueForOthers", func(t *testing.T) {
 		for _, email := range []string{"staff@demo.test", "governor@demo.test", "admin@demo.test", "staff07@demo.test"} {
-			if res := app.signIn(t, email).get("/queue"); res.StatusCode != http.StatusNotFound {
+			if res := fx.app.signIn(t, email).get("/queue"); res.StatusCode != http.StatusNotFound {
 				t.Errorf("%s: status %d, want 404", email, res.StatusCode)
 			}
 		}
-		res := app.signIn(t, "chair@demo.test").get("/queue")
+		res := fx.app.signIn(t, "chair@demo.test").get("/queue")
 		if res.StatusCode != http.StatusOK || len(triageListed(res.Body)) != 0 {
 			t.Errorf("the chair: status %d, concerns %v; want an empty queue", res.StatusCode, triageListed(res.Body))
 		}
@@ -461,9 +366,9 @@ func TestQueueHTTP(t *testing.T) {
 	t.Run("EveryConcernOnceAcrossPages", func(t *testing.T) {
 		for i := range 115 {
 			at(5*time.Hour + time.Duration(i/4)*time.Minute)
-			id := triageLog(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year8}, Urgent: i%9 == 0})
+			id := logConcern(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year8}, Urgent: i%9 == 0})
 			if i%3 == 0 {
-				add(dslViewer, id, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
+				addEntry(t, db, dslViewer, id, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
 			}
 		}
 		var seen []int64

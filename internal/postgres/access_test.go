@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"slices"
@@ -115,8 +114,7 @@ const missingConcernID = 999999999
 
 // accessWorld is the demo school with the matrix's viewers and subjects.
 type accessWorld struct {
-	db      *postgres.DB
-	owner   *pgx.Conn
+	*testDB
 	viewers map[string]safeguarding.Viewer
 	people  map[string]int64 // subject name → person id (0 for the pupil)
 	pupilID int64
@@ -124,19 +122,16 @@ type accessWorld struct {
 
 func newAccessWorld(t *testing.T) *accessWorld {
 	t.Helper()
-	db, owner, _ := demoStore(t)
-	w := &accessWorld{db: db, owner: owner, viewers: map[string]safeguarding.Viewer{}, people: map[string]int64{}}
+	w := &accessWorld{testDB: demoStore(t), viewers: map[string]safeguarding.Viewer{}, people: map[string]int64{}}
 	for name, email := range accessViewerEmails {
-		w.viewers[name] = viewerByEmail(t, db, owner, email)
+		w.viewers[name] = w.viewerByEmail(t, email)
 	}
 	for _, s := range accessSubjects {
 		if s.email != "" {
-			w.people[s.name] = viewerByEmail(t, db, owner, s.email).PersonID
+			w.people[s.name] = w.viewerByEmail(t, s.email).PersonID
 		}
 	}
-	if err := owner.QueryRow(context.Background(), `SELECT min(id) FROM pupils`).Scan(&w.pupilID); err != nil {
-		t.Fatal(err)
-	}
+	w.pupilID = w.firstPupil(t)
 	return w
 }
 
@@ -144,17 +139,14 @@ func newAccessWorld(t *testing.T) *accessWorld {
 // and checks the route the store gave it.
 func (w *accessWorld) logConcern(t *testing.T, subject string) int64 {
 	t.Helper()
-	in := postgres.ConcernInput{SubmissionToken: accessToken(t), Categories: []string{"cse"},
+	in := postgres.ConcernInput{Categories: []string{"cse"},
 		WhatHappened: "Access matrix: a concern about the " + subject + ".", HappenedOn: time.Now()}
 	if subject == "pupil" {
 		in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{w.pupilID}
 	} else {
 		in.SubjectKind, in.SubjectPersonID = safeguarding.SubjectStaff, w.people[subject]
 	}
-	id, _, err := w.db.LogConcern(context.Background(), w.viewers["referrer"], in)
-	if err != nil {
-		t.Fatalf("log a concern about the %s: %v", subject, err)
-	}
+	id := logConcern(t, w.db, w.viewers["referrer"], in)
 	for _, s := range accessSubjects {
 		if s.name == subject {
 			if got := w.access(t, id).Route; got != s.route {
@@ -198,33 +190,6 @@ func (w *accessWorld) status(t *testing.T, id int64) string {
 		t.Fatal(err)
 	}
 	return s
-}
-
-// accessToken is a fresh submission token (a random UUID).
-func accessToken(t *testing.T) string {
-	t.Helper()
-	b := make([]byte, 16)
-	rand.Read(b)
-	b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
-}
-
-// asViewerTx runs fn in a transaction on the app's pool whose row-level
-// security sees v, as the store's own transactions do, and rolls it back.
-// It lets a test ask PostgreSQL directly, without the Go check.
-func asViewerTx(t *testing.T, db *postgres.DB, v safeguarding.Viewer, fn func(pgx.Tx) error) error {
-	t.Helper()
-	ctx := context.Background()
-	tx, err := db.Pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `SELECT set_config('haven.school_id', $1, true), set_config('haven.person_id', $2, true)`,
-		strconv.FormatInt(v.SchoolID, 10), strconv.FormatInt(v.PersonID, 10)); err != nil {
-		t.Fatal(err)
-	}
-	return fn(tx)
 }
 
 // rlsIDs runs a query of one bigint column under v's row-level security.
@@ -298,10 +263,8 @@ func TestAccessMatrixDatabase(t *testing.T) {
 	// The DSL records a decision on the pupil concern, so that the whole
 	// record is more than the member of staff may see of it.
 	pupilConcern := concerns["pupil"]
-	if err := w.db.AddEntry(ctx, w.viewers["DSL"], pupilConcern, safeguarding.EntryInput{Kind: safeguarding.EntryDecision,
-		Body: "Refer to children's social care", Details: safeguarding.EntryDetails{Reason: "Several CSE indicators"}}); err != nil {
-		t.Fatal(err)
-	}
+	addEntry(t, w.db, w.viewers["DSL"], pupilConcern, safeguarding.EntryInput{Kind: safeguarding.EntryDecision,
+		Body: "Refer to children's social care", Details: safeguarding.EntryDetails{Reason: "Several CSE indicators"}})
 	pupilEntries := int64(len(w.entries(t, pupilConcern)))
 
 	_, missingView := w.db.Concern(ctx, w.viewers["DSL"], missingConcernID)
@@ -457,15 +420,8 @@ func TestAccessMatrixDatabase(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, role := range []safeguarding.Role{safeguarding.RoleDSL, safeguarding.RolePrincipal, safeguarding.RoleChair, safeguarding.RoleStaff} {
-			pid, err := w.db.CreatePerson(ctx, postgres.PersonInput{SchoolID: other, Email: string(role) + "@another.test",
+			v := w.person(t, postgres.PersonInput{SchoolID: other, Email: string(role) + "@another.test",
 				FullName: "Another " + role.Label(), Roles: []safeguarding.Role{role}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			v, err := w.db.Viewer(ctx, pid)
-			if err != nil {
-				t.Fatal(err)
-			}
 			for _, table := range []string{"concerns", "concern_pupils", "chronology_entries"} {
 				if n := rlsCount(t, w.db, v, `SELECT count(*) FROM `+table); n != 0 {
 					t.Errorf("the %s of another school counts %d rows of %s", role, n, table)
@@ -510,9 +466,7 @@ func TestAccessRLSHidesConcernAboutPrincipal(t *testing.T) {
 		{Kind: safeguarding.EntryDecision, Body: "Refer to the LADO", Details: safeguarding.EntryDetails{Reason: "Allegation meets the harm threshold"}},
 		{Kind: safeguarding.EntryFeedback, Body: "Thank you; this is being dealt with"},
 	} {
-		if err := w.db.AddEntry(ctx, chair, id, in); err != nil {
-			t.Fatal(err)
-		}
+		addEntry(t, w.db, chair, id, in)
 	}
 	// The store never links pupils to a concern about an adult; link one as
 	// the owner all the same, so the policy on concern_pupils is tried too.
@@ -560,13 +514,9 @@ func TestAccessRLSReferrerSeesOwnEntriesAndFeedback(t *testing.T) {
 		{Kind: safeguarding.EntryDecision, Body: "Refer to children's social care", Details: safeguarding.EntryDetails{Reason: "Several CSE indicators"}},
 		{Kind: safeguarding.EntryFeedback, Body: "Thank you; a referral has been made"},
 	} {
-		if err := w.db.AddEntry(ctx, dsl, id, in); err != nil {
-			t.Fatal(err)
-		}
+		addEntry(t, w.db, dsl, id, in)
 	}
-	if err := w.db.AddEntry(ctx, referrer, id, safeguarding.EntryInput{Kind: safeguarding.EntryFurtherInformation, Body: "She was picked up again today."}); err != nil {
-		t.Fatal(err)
-	}
+	addEntry(t, w.db, referrer, id, safeguarding.EntryInput{Kind: safeguarding.EntryFurtherInformation, Body: "She was picked up again today."})
 
 	var kinds []string
 	err := asViewerTx(t, w.db, referrer, func(tx pgx.Tx) error {
@@ -617,9 +567,7 @@ func TestAccessAppRoleCannotRewriteHistory(t *testing.T) {
 	w := newAccessWorld(t)
 	id := w.logConcern(t, "pupil")
 	dsl := w.viewers["DSL"]
-	if err := w.db.AddEntry(ctx, dsl, id, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged}); err != nil {
-		t.Fatal(err)
-	}
+	addEntry(t, w.db, dsl, id, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
 
 	err := asViewerTx(t, w.db, dsl, func(tx pgx.Tx) error {
 		var role string

@@ -94,13 +94,10 @@ func TestDraft(t *testing.T) {
 		if err != nil || len(found) != 1 {
 			t.Fatalf("find pupil: %v %v", found, err)
 		}
-		_, _, err = db.LogConcern(ctx, s.teacher, postgres.ConcernInput{
+		logConcern(t, db, s.teacher, postgres.ConcernInput{
 			SubmissionToken: "0b6f7f0e-8a43-4d1c-9a4e-2f7d3c1b5e60", SubjectKind: safeguarding.SubjectPupils,
 			PupilIDs: []int64{found[0].ID}, Categories: []string{"neglect"}, WhatHappened: "Hungry every morning",
 			HappenedOn: at})
-		if err != nil {
-			t.Fatal(err)
-		}
 		if _, err := db.Draft(ctx, s.teacher); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
 			t.Errorf("draft still there after the concern was logged: %v", err)
 		}

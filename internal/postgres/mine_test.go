@@ -4,18 +4,19 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
 func TestMyConcerns(t *testing.T) {
-	s := newChildSchool(t)
+	s := newSmallSchool(t)
 	ctx := t.Context()
 
 	var mine []int64 // newest first
 	for range 60 {
-		mine = slices.Insert(mine, 0, logChildConcern(t, s.db, s.staff1, []string{"neglect"}, nil, s.pupil))
+		mine = slices.Insert(mine, 0, logConcern(t, s.db, s.staff1, postgres.ConcernInput{PupilIDs: []int64{s.ruby}, Categories: []string{"neglect"}}))
 	}
-	theirs := logChildConcern(t, s.db, s.staff2, []string{"cse"}, nil, s.pupil)
+	theirs := logConcern(t, s.db, s.staff2, postgres.ConcernInput{PupilIDs: []int64{s.ruby}, Categories: []string{"cse"}})
 
 	t.Run("EveryConcernOnceAcrossPages", func(t *testing.T) {
 		var seen []int64
@@ -27,7 +28,7 @@ func TestMyConcerns(t *testing.T) {
 				t.Fatal(err)
 			}
 			pages++
-			seen = append(seen, childConcernIDs(p.Concerns)...)
+			seen = append(seen, concernIDs(p.Concerns)...)
 			if p.Next == 0 {
 				break
 			}
@@ -52,13 +53,13 @@ func TestMyConcerns(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := childConcernIDs(p.Concerns); !slices.Equal(got, []int64{theirs}) || p.Next != 0 {
+		if got := concernIDs(p.Concerns); !slices.Equal(got, []int64{theirs}) || p.Next != 0 {
 			t.Errorf("concerns = %v, next = %d; want [%d] and no next page", got, p.Next, theirs)
 		}
 	})
 
 	t.Run("FeedbackGiven", func(t *testing.T) {
-		addChildEntry(t, s.db, s.dsl, mine[3], safeguarding.EntryInput{Kind: safeguarding.EntryFeedback, Body: "Thank you: we have spoken to the family."})
+		addEntry(t, s.db, s.dsl, mine[3], safeguarding.EntryInput{Kind: safeguarding.EntryFeedback, Body: "Thank you: we have spoken to the family."})
 		p, err := s.db.MyConcerns(ctx, s.staff1, 0, 25)
 		if err != nil {
 			t.Fatal(err)
@@ -77,7 +78,7 @@ func TestMyConcerns(t *testing.T) {
 		err := s.owner.QueryRow(ctx, `INSERT INTO concerns (school_id, route, subject_kind, subject_person_id, logged_by, logged_at,
 				submission_token, categories, what_happened, happened_on, last_activity_at)
 			VALUES ($1, 'adult', 'staff', $2, $2, now(), gen_random_uuid(), '{other}', 'About myself.', current_date, now())
-			RETURNING id`, s.id, s.staff2.PersonID).Scan(&id)
+			RETURNING id`, s.schoolID, s.staff2.PersonID).Scan(&id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,7 +86,7 @@ func TestMyConcerns(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := childConcernIDs(p.Concerns); !slices.Equal(got, []int64{theirs}) {
+		if got := concernIDs(p.Concerns); !slices.Equal(got, []int64{theirs}) {
 			t.Errorf("concerns = %v, want only %d", got, theirs)
 		}
 	})

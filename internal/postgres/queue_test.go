@@ -1,10 +1,7 @@
 package postgres_test
 
 import (
-	"context"
-	"crypto/rand"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,72 +12,22 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/havenapp/haven/internal/postgres"
-	"github.com/havenapp/haven/internal/postgres/pgtest"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
-// queueSchool is a small school on its own database, with a clock the test
-// moves so that every concern and entry has the time the test gives it.
+// queueSchool is the small school with a clock the test moves, so that
+// every concern and entry has the time the test gives it.
 type queueSchool struct {
-	db    *postgres.DB
-	owner *pgx.Conn
-	id    int64
-	now   time.Time
-
-	staff, staff2, dsl, deputy, principal, chair, governor, admin safeguarding.Viewer
-	year8, year10                                                 int64 // a pupil in each
+	*smallSchool
+	db  *postgres.DB // the school's store on the clock below
+	now time.Time
 }
 
 func newQueueSchool(t *testing.T) *queueSchool {
 	t.Helper()
-	ctx := t.Context()
-	conn := pgtest.NewDB(t)
-	db, err := postgres.Open(ctx, conn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	owner, err := pgx.Connect(ctx, conn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { owner.Close(context.Background()) })
-
-	s := &queueSchool{owner: owner, now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	s.db = db.WithClock(func() time.Time { return s.now })
-	if s.id, err = db.CreateSchool(ctx, "Queue Street School"); err != nil {
-		t.Fatal(err)
-	}
-	person := func(email string, roles ...safeguarding.Role) safeguarding.Viewer {
-		t.Helper()
-		id, err := db.CreatePerson(ctx, postgres.PersonInput{SchoolID: s.id, Email: email, FullName: strings.TrimSuffix(email, "@queue.test"), Roles: roles})
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, err := db.Viewer(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	s.staff = person("staff@queue.test", safeguarding.RoleStaff)
-	s.staff2 = person("staff2@queue.test", safeguarding.RoleStaff)
-	s.dsl = person("dsl@queue.test", safeguarding.RoleDSL, safeguarding.RoleStaff)
-	s.deputy = person("deputy@queue.test", safeguarding.RoleDeputyDSL, safeguarding.RoleStaff)
-	s.principal = person("principal@queue.test", safeguarding.RolePrincipal, safeguarding.RoleStaff)
-	s.chair = person("chair@queue.test", safeguarding.RoleChair)
-	s.governor = person("governor@queue.test", safeguarding.RoleGovernor)
-	s.admin = person("admin@queue.test", safeguarding.RoleAdmin)
-	err = db.AddPupils(ctx, s.id, []postgres.PupilInput{
-		{FirstName: "Tom", LastName: "Hughes", YearGroup: 8, DateOfBirth: time.Date(2013, 11, 2, 0, 0, 0, 0, time.UTC)},
-		{FirstName: "Ruby", LastName: "Okafor", YearGroup: 10, DateOfBirth: time.Date(2011, 5, 14, 0, 0, 0, 0, time.UTC)},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := owner.QueryRow(ctx, `SELECT min(id), max(id) FROM pupils WHERE school_id = $1`, s.id).Scan(&s.year8, &s.year10); err != nil {
-		t.Fatal(err)
-	}
+	s := &queueSchool{smallSchool: newSmallSchool(t)}
+	s.at(0)
+	s.db = s.smallSchool.db.WithClock(func() time.Time { return s.now })
 	return s
 }
 
@@ -92,63 +39,35 @@ func (s *queueSchool) at(d time.Duration) {
 // concernAbout logs a concern about a pupil by staff at the current time.
 func (s *queueSchool) concernAbout(t *testing.T, pupil int64, category string, urgent bool) int64 {
 	t.Helper()
-	id, _, err := s.db.LogConcern(t.Context(), s.staff, postgres.ConcernInput{
-		SubmissionToken: queueToken(), SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{pupil},
-		Categories: []string{category}, WhatHappened: "Something the member of staff saw.",
-		HappenedOn: s.now, Urgent: urgent,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
-func (s *queueSchool) add(t *testing.T, v safeguarding.Viewer, id int64, in safeguarding.EntryInput) {
-	t.Helper()
-	if err := s.db.AddEntry(t.Context(), v, id, in); err != nil {
-		t.Fatalf("add %s to concern %d: %v", in.Kind, id, err)
-	}
-}
-
-// queueToken is a fresh submission token (a UUID).
-func queueToken() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
-}
-
-func queueIDs(p postgres.QueuePage) []int64 {
-	var ids []int64
-	for _, c := range p.Concerns {
-		ids = append(ids, c.ID)
-	}
-	return ids
+	return logConcern(t, s.db, s.staff1, postgres.ConcernInput{PupilIDs: []int64{pupil}, Categories: []string{category},
+		WhatHappened: "Something the member of staff saw.", HappenedOn: s.now, Urgent: urgent})
 }
 
 func TestQueue(t *testing.T) {
 	s := newQueueSchool(t)
 	ctx := t.Context()
 
-	// Six open concerns and a closed one, made at known times.
+	// Six open concerns and a closed one, made at known times, about Tom
+	// (year 8) and Ruby (year 10).
 	s.at(0)
-	ackedOld := s.concernAbout(t, s.year8, "neglect", false)
-	urgentAcked := s.concernAbout(t, s.year10, "cse", true)
+	ackedOld := s.concernAbout(t, s.tom, "neglect", false)
+	urgentAcked := s.concernAbout(t, s.ruby, "cse", true)
 	s.at(1 * time.Hour)
-	urgentNew := s.concernAbout(t, s.year10, "cse", true)
-	ackedRecent := s.concernAbout(t, s.year8, "online_safety", false)
+	urgentNew := s.concernAbout(t, s.ruby, "cse", true)
+	ackedRecent := s.concernAbout(t, s.tom, "online_safety", false)
 	s.at(2 * time.Hour)
-	newOlder := s.concernAbout(t, s.year10, "self_harm", false)
-	closed := s.concernAbout(t, s.year8, "neglect", false)
+	newOlder := s.concernAbout(t, s.ruby, "self_harm", false)
+	closed := s.concernAbout(t, s.tom, "neglect", false)
 	s.at(3 * time.Hour)
-	newNewer := s.concernAbout(t, s.year8, "cse", false)
+	newNewer := s.concernAbout(t, s.tom, "cse", false)
 	s.at(4 * time.Hour)
-	s.add(t, s.dsl, urgentAcked, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
+	addEntry(t, s.db, s.dsl, urgentAcked, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
 	s.at(5 * time.Hour)
-	s.add(t, s.dsl, ackedOld, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
+	addEntry(t, s.db, s.dsl, ackedOld, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
 	s.at(5*time.Hour + 30*time.Minute)
-	s.add(t, s.dsl, closed, safeguarding.EntryInput{Kind: safeguarding.EntryClosed, Body: "No further action."})
+	addEntry(t, s.db, s.dsl, closed, safeguarding.EntryInput{Kind: safeguarding.EntryClosed, Body: "No further action."})
 	s.at(6 * time.Hour)
-	s.add(t, s.deputy, ackedRecent, safeguarding.EntryInput{Kind: safeguarding.EntryAssigned, Details: safeguarding.EntryDetails{AssigneeID: s.deputy.PersonID}})
+	addEntry(t, s.db, s.deputy, ackedRecent, safeguarding.EntryInput{Kind: safeguarding.EntryAssigned, Details: safeguarding.EntryDetails{AssigneeID: s.deputy.PersonID}})
 
 	t.Run("OrderUrgentThenUnacknowledgedOldestFirstThenByActivity", func(t *testing.T) {
 		p, err := s.db.Queue(ctx, s.dsl, postgres.QueueFilter{})
@@ -156,7 +75,7 @@ func TestQueue(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []int64{urgentNew, urgentAcked, newOlder, newNewer, ackedRecent, ackedOld}
-		if got := queueIDs(p); !slices.Equal(got, want) {
+		if got := concernIDs(p.Concerns); !slices.Equal(got, want) {
 			t.Errorf("queue order %v, want %v", got, want)
 		}
 		if !p.Next.IsZero() || !p.Prev.IsZero() {
@@ -185,7 +104,7 @@ func TestQueue(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got := queueIDs(p); !slices.Equal(got, tc.want) {
+				if got := concernIDs(p.Concerns); !slices.Equal(got, tc.want) {
 					t.Errorf("got %v, want %v", got, tc.want)
 				}
 			})
@@ -193,7 +112,7 @@ func TestQueue(t *testing.T) {
 	})
 
 	t.Run("WhoHasAQueue", func(t *testing.T) {
-		for _, v := range []safeguarding.Viewer{s.staff, s.governor, s.admin} {
+		for _, v := range []safeguarding.Viewer{s.staff1, s.governor, s.admin} {
 			_, err := s.db.Queue(ctx, v, postgres.QueueFilter{})
 			if safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
 				t.Errorf("%s: err %v, want ENOTFOUND", v.Email, err)
@@ -215,12 +134,9 @@ func TestQueue(t *testing.T) {
 		// A concern about staff2, who later becomes a deputy: its route was
 		// decided when it was logged, so only row-level security keeps it
 		// from their queue.
-		about, _, err := s.db.LogConcern(ctx, s.staff, postgres.ConcernInput{SubmissionToken: queueToken(), SubjectKind: safeguarding.SubjectStaff,
+		about := logConcern(t, s.db, s.staff1, postgres.ConcernInput{SubjectKind: safeguarding.SubjectStaff,
 			SubjectPersonID: s.staff2.PersonID, Categories: []string{"other"}, WhatHappened: "An allegation.", HappenedOn: s.now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.owner.Exec(ctx, `INSERT INTO person_roles (school_id, person_id, role) VALUES ($1, $2, 'deputy_dsl')`, s.id, s.staff2.PersonID); err != nil {
+		if _, err := s.owner.Exec(ctx, `INSERT INTO person_roles (school_id, person_id, role) VALUES ($1, $2, 'deputy_dsl')`, s.schoolID, s.staff2.PersonID); err != nil {
 			t.Fatal(err)
 		}
 		promoted, err := s.db.Viewer(ctx, s.staff2.PersonID)
@@ -231,14 +147,14 @@ func TestQueue(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if slices.Contains(queueIDs(p), about) {
+		if slices.Contains(concernIDs(p.Concerns), about) {
 			t.Error("the subject sees the concern about them in their queue")
 		}
 		if len(p.Concerns) != 7 {
 			t.Errorf("the new deputy sees %d concerns, want the 7 about children", len(p.Concerns))
 		}
 		p, err = s.db.Queue(ctx, s.dsl, postgres.QueueFilter{})
-		if err != nil || !slices.Contains(queueIDs(p), about) {
+		if err != nil || !slices.Contains(concernIDs(p.Concerns), about) {
 			t.Errorf("the DSL does not see the allegation (err %v)", err)
 		}
 	})
@@ -247,7 +163,7 @@ func TestQueue(t *testing.T) {
 		if _, err := s.db.Queue(ctx, s.deputy, postgres.QueueFilter{Category: "neglect"}); err != nil {
 			t.Fatal(err)
 		}
-		log, err := s.db.AuditLog(ctx, s.id, 5)
+		log, err := s.db.AuditLog(ctx, s.schoolID, 5)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -265,17 +181,17 @@ func TestQueuePages(t *testing.T) {
 	var all []int64
 	for i := range 120 {
 		s.at(time.Duration(i/3) * time.Minute)
-		id := s.concernAbout(t, s.year8, "neglect", i%7 == 0)
+		id := s.concernAbout(t, s.tom, "neglect", i%7 == 0)
 		all = append(all, id)
 		if i%2 == 0 {
-			s.add(t, s.dsl, id, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
+			addEntry(t, s.db, s.dsl, id, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
 		}
 	}
 	whole, err := s.db.Queue(ctx, s.dsl, postgres.QueueFilter{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	order := queueIDs(whole)
+	order := concernIDs(whole.Concerns)
 	if len(order) != 120 {
 		t.Fatalf("the whole queue has %d concerns, want 120", len(order))
 	}
@@ -295,7 +211,7 @@ func TestQueuePages(t *testing.T) {
 	}
 	var seen []int64
 	for i, p := range pages {
-		seen = append(seen, queueIDs(p)...)
+		seen = append(seen, concernIDs(p.Concerns)...)
 		if wantPrev := i > 0; p.Prev.IsZero() == wantPrev {
 			t.Errorf("page %d: has previous %v, want %v", i+1, !p.Prev.IsZero(), wantPrev)
 		}
@@ -319,8 +235,8 @@ func TestQueuePages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(queueIDs(p), queueIDs(pages[i])) {
-			t.Errorf("paging back to page %d gives %v, want %v", i+1, queueIDs(p), queueIDs(pages[i]))
+		if !slices.Equal(concernIDs(p.Concerns), concernIDs(pages[i].Concerns)) {
+			t.Errorf("paging back to page %d gives %v, want %v", i+1, concernIDs(p.Concerns), concernIDs(pages[i].Concerns))
 		}
 		if p.Next != pages[i].Next {
 			t.Errorf("page %d reached backwards: next %v, want %v", i+1, p.Next, pages[i].Next)
@@ -362,13 +278,13 @@ func TestQueueAt100000Concerns(t *testing.T) {
 			CASE WHEN g % 3 = 0 THEN $3::bigint END,
 			CASE WHEN g > 99000 AND g % 4 = 0 THEN NULL ELSE now() - (100000 - g) * interval '50 minutes' + interval '1 hour' END,
 			now() - (100000 - g) * interval '50 minutes' + interval '2 hours'
-		FROM generate_series(1, 100000) g`, s.id, s.staff.PersonID, s.deputy.PersonID)
+		FROM generate_series(1, 100000) g`, s.schoolID, s.staff1.PersonID, s.deputy.PersonID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.owner.Exec(ctx, `INSERT INTO concern_pupils (school_id, concern_id, pupil_id)
 		SELECT school_id, id, CASE WHEN id % 2 = 0 THEN $2::bigint ELSE $3::bigint END FROM concerns WHERE school_id = $1 AND route = 'child'`,
-		s.id, s.year8, s.year10); err != nil {
+		s.schoolID, s.tom, s.ruby); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.owner.Exec(ctx, `ANALYZE`); err != nil {
@@ -419,11 +335,7 @@ func explainQueue(t *testing.T, s *queueSchool, v safeguarding.Viewer, f postgre
 	ctx := t.Context()
 	q, args := postgres.QueueQuery(v, f)
 	var lines []string
-	err := pgx.BeginFunc(ctx, s.db.Pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT set_config('haven.school_id', $1, true), set_config('haven.person_id', $2, true)`,
-			strconv.FormatInt(v.SchoolID, 10), strconv.FormatInt(v.PersonID, 10)); err != nil {
-			return err
-		}
+	err := asViewerTx(t, s.db, v, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, "EXPLAIN (ANALYZE, COSTS OFF) "+q, args...)
 		if err != nil {
 			return err
@@ -449,8 +361,8 @@ func explainQueue(t *testing.T, s *queueSchool, v safeguarding.Viewer, f postgre
 func TestChronologyEntriesAreAppendOnly(t *testing.T) {
 	s := newQueueSchool(t)
 	ctx := t.Context()
-	id := s.concernAbout(t, s.year8, "neglect", false)
-	s.add(t, s.dsl, id, safeguarding.EntryInput{Kind: safeguarding.EntryDecision, Body: "Monitor.", Details: safeguarding.EntryDetails{Reason: "First concern."}})
+	id := s.concernAbout(t, s.tom, "neglect", false)
+	addEntry(t, s.db, s.dsl, id, safeguarding.EntryInput{Kind: safeguarding.EntryDecision, Body: "Monitor.", Details: safeguarding.EntryDetails{Reason: "First concern."}})
 	for name, sql := range map[string]string{
 		"Update": `UPDATE chronology_entries SET body = 'x'`,
 		"Delete": `DELETE FROM chronology_entries`,

@@ -1,23 +1,18 @@
 package postgres_test
 
 import (
-	"context"
 	"slices"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/havenapp/haven/internal/postgres"
-	"github.com/havenapp/haven/internal/postgres/pgtest"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
 // rosterSchool is two schools on one database, each with a member of staff
 // and a few pupils, to search within one and never see the other.
 type rosterSchool struct {
-	db           *postgres.DB
-	owner        *pgx.Conn
+	*testDB
 	teacher      safeguarding.Viewer // at Northgate
 	principal    safeguarding.Viewer // at Northgate
 	otherTeacher safeguarding.Viewer // at Southgate
@@ -26,45 +21,25 @@ type rosterSchool struct {
 func newRosterSchool(t *testing.T) *rosterSchool {
 	t.Helper()
 	ctx := t.Context()
-	conn := pgtest.NewDB(t)
-	db, err := postgres.Open(ctx, conn)
+	s := &rosterSchool{testDB: newTestDB(t)}
+	north, err := s.db.CreateSchool(ctx, "Northgate School")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(db.Close)
-	owner, err := pgx.Connect(ctx, conn)
+	south, err := s.db.CreateSchool(ctx, "Southgate School")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { owner.Close(context.Background()) })
-
-	person := func(school int64, email, name string, roles ...safeguarding.Role) safeguarding.Viewer {
+	teacher := func(school int64, email, name string, roles ...safeguarding.Role) safeguarding.Viewer {
 		t.Helper()
-		id, err := db.CreatePerson(ctx, postgres.PersonInput{SchoolID: school, Email: email, FullName: name, JobTitle: "Teacher", Roles: roles})
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, err := db.Viewer(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
+		return s.person(t, postgres.PersonInput{SchoolID: school, Email: email, FullName: name, JobTitle: "Teacher", Roles: roles})
 	}
+	s.teacher = teacher(north, "teacher@northgate.test", "Nia Teacher", safeguarding.RoleStaff)
+	s.principal = teacher(north, "head@northgate.test", "Hal Head", safeguarding.RolePrincipal, safeguarding.RoleStaff)
+	s.otherTeacher = teacher(south, "teacher@southgate.test", "Sol Teacher", safeguarding.RoleStaff)
+
 	born := time.Date(2012, 3, 4, 0, 0, 0, 0, time.UTC)
-	north, err := db.CreateSchool(ctx, "Northgate School")
-	if err != nil {
-		t.Fatal(err)
-	}
-	south, err := db.CreateSchool(ctx, "Southgate School")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &rosterSchool{db: db, owner: owner,
-		teacher:      person(north, "teacher@northgate.test", "Nia Teacher", safeguarding.RoleStaff),
-		principal:    person(north, "head@northgate.test", "Hal Head", safeguarding.RolePrincipal, safeguarding.RoleStaff),
-		otherTeacher: person(south, "teacher@southgate.test", "Sol Teacher", safeguarding.RoleStaff),
-	}
-	err = db.AddPupils(ctx, north, []postgres.PupilInput{
+	err = s.db.AddPupils(ctx, north, []postgres.PupilInput{
 		{FirstName: "Amelia", LastName: "Okafor", YearGroup: 9, DateOfBirth: born},
 		{FirstName: "Oliver", LastName: "Okafor", YearGroup: 7, DateOfBirth: born},
 		{FirstName: "Isla", LastName: "Brookes", YearGroup: 9, DateOfBirth: born},
@@ -74,7 +49,7 @@ func newRosterSchool(t *testing.T) *rosterSchool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = db.AddPupils(ctx, south, []postgres.PupilInput{
+	err = s.db.AddPupils(ctx, south, []postgres.PupilInput{
 		{FirstName: "Amelia", LastName: "Okafor-Smith", YearGroup: 9, DateOfBirth: born},
 	})
 	if err != nil {
