@@ -38,6 +38,13 @@ type routeStats struct {
 	peakKiB   int64  // measurement B: the server's peak memory during the route
 	seconds   float64
 	cpu       cpuTimes // CPU time spent while measuring
+	filed     int64    // concerns filed (POST /concerns): new rows, not resent forms
+	bytesIn   uint64   // response bodies, in all
+}
+
+// meanKiB is the mean size of the answers.
+func (s *routeStats) meanKiB() float64 {
+	return float64(s.bytesIn) / 1024 / float64(max(len(s.latencies), 1))
 }
 
 // cpuPerRequest is the server's and PostgreSQL's CPU time per request.
@@ -52,6 +59,7 @@ func (s *routeStats) add(r *vegeta.Result, ok bool) {
 	}
 	s.codes[int(r.Code)]++
 	s.latencies = append(s.latencies, r.Latency)
+	s.bytesIn += r.BytesIn
 	if !ok {
 		s.errors++
 		if s.sample == "" {
@@ -91,7 +99,7 @@ func (b *bench) measure(ctx context.Context) (err error) {
 			return err
 		}
 	} else {
-		bin, err := buildServer(ctx, b.o.Dir)
+		bin, err := buildServer(ctx, b.o.Dir, b.o.Overlay)
 		if err != nil {
 			return err
 		}
@@ -276,7 +284,7 @@ func (m *mix) measured() []int {
 }
 
 func newAttacker(workers uint64, maxWorkers uint64) *vegeta.Attacker {
-	return vegeta.NewAttacker(vegeta.Redirects(vegeta.NoFollow), vegeta.Timeout(30*time.Second), vegeta.MaxBody(4096),
+	return vegeta.NewAttacker(vegeta.Redirects(vegeta.NoFollow), vegeta.Timeout(30*time.Second),
 		vegeta.KeepAlive(true), vegeta.Workers(workers), vegeta.MaxWorkers(maxWorkers))
 }
 
@@ -344,6 +352,7 @@ func (b *bench) saturate(ctx context.Context, srv *server, m *mix, i int) (*rout
 		return nil, err
 	}
 	s := &routeStats{seconds: b.o.Capacity.Seconds()}
+	lastConcern := b.lastConcernID(ctx)
 	w := uint64(b.o.Workers)
 	atk := newAttacker(w, w)
 	started := time.Now()
@@ -369,6 +378,7 @@ func (b *bench) saturate(ctx context.Context, srv *server, m *mix, i int) (*rout
 		return nil, ctx.Err()
 	}
 	s.cpu = <-cpu
+	s.filed = b.lastConcernID(ctx) - lastConcern
 	_, peak, err := srv.memory()
 	s.peakKiB = peak
 	return s, err
@@ -392,4 +402,12 @@ func (b *bench) startProfile(route string) func() {
 		return func() {}
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }
+}
+
+// lastConcernID is the newest concern's id: the difference over a run is
+// how many concerns the run filed.
+func (b *bench) lastConcernID(ctx context.Context) int64 {
+	var id int64
+	b.owner.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM concerns`).Scan(&id)
+	return id
 }

@@ -40,6 +40,7 @@ type Options struct {
 	Rebuild       bool          // drop and rebuild the dataset even if it is there
 	MaxBuild      time.Duration // give up building the dataset after this long
 	PendingPolicy string        // what to do with routes still pending: "skip" or "fail"
+	Overlay       string        // go build -overlay file for the server: to measure a proposed change
 }
 
 func main() {
@@ -58,6 +59,7 @@ func main() {
 	flag.BoolVar(&o.Rebuild, "rebuild", false, "drop the dataset and build it again")
 	flag.DurationVar(&o.MaxBuild, "max-build", 90*time.Minute, "give up building the dataset after this long")
 	flag.StringVar(&o.PendingPolicy, "pending", "skip", `routes not built yet (a 404): "skip" them or "fail"`)
+	flag.StringVar(&o.Overlay, "overlay", "", "build the server with this go build -overlay file (measure a proposed change without editing the tree)")
 	flag.Parse()
 	if o.Results == "" {
 		o.Results = o.Dir + "/results.md"

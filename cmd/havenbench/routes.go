@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/rand"
 	"fmt"
 	mrand "math/rand/v2"
 	"net/http"
@@ -146,7 +147,7 @@ func concernForm(rng *mrand.Rand, u *user, f *fixtures) url.Values {
 	today := time.Now()
 	cats := []string{"neglect", "emotional_abuse", "online_safety", "self_harm", "child_on_child", "cse", "physical_abuse"}
 	form := url.Values{
-		"token":          {newToken(rng)},
+		"token":          {newToken()},
 		"author":         {strconv.FormatInt(u.personID, 10)},
 		"subject":        {"pupils"},
 		"pupil":          {strconv.FormatInt(pick(rng, f.pupils[u.schoolID]), 10)},
@@ -170,11 +171,12 @@ func concernForm(rng *mrand.Rand, u *user, f *fixtures) url.Values {
 	return form
 }
 
-func newToken(rng *mrand.Rand) string {
+// newToken is a random version 4 UUID from crypto/rand, as the form makes
+// it: a token from the seeded source would repeat in the next run and file
+// nothing (a resent form).
+func newToken() string {
 	var b [16]byte
-	for i := range b {
-		b[i] = byte(rng.Uint32())
-	}
+	rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return uuidString(b)

@@ -53,12 +53,16 @@ func startInProcess(ctx context.Context, databaseURL string) (*server, error) {
 
 // buildServer compiles cmd/haven into dir, from the module this program is
 // run in (make bench runs it from the repository's root).
-func buildServer(ctx context.Context, dir string) (string, error) {
+func buildServer(ctx context.Context, dir, overlay string) (string, error) {
 	bin, err := filepath.Abs(filepath.Join(dir, "haven"))
 	if err != nil {
 		return "", err
 	}
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/haven")
+	args := []string{"build", "-o", bin}
+	if overlay != "" {
+		args = append(args, "-overlay", overlay)
+	}
+	cmd := exec.CommandContext(ctx, "go", append(args, "./cmd/haven")...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build ./cmd/haven: %w\n%s", err, out)
 	}

@@ -83,7 +83,7 @@ func (s *Server) logConcern(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	opts, err := s.concernOptions(r.Context(), v)
+	opts, err := s.validationOptions(r.Context(), v, f.Subject)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -198,7 +198,26 @@ func concernLoggedView(c safeguarding.Concern) web.ConcernLogged {
 		out.HandledBy = "Your concern is about an adult, so it goes to the principal, as case manager, and the DSL. The person it is about cannot see it."
 		out.SpeakTo = "If you have not already done so, speak to the principal or the DSL as well."
 	}
+	out.Alerted = alertedSentence(c.Route, c.Urgent)
 	return out
+}
+
+// alertedSentence says who has been e-mailed about a new concern: its
+// case handlers (jobs.AlertWorker), told plainly whether it is urgent.
+func alertedSentence(r safeguarding.Route, urgent bool) string {
+	who, have := "The DSL and the deputy DSLs", "have"
+	switch r {
+	case safeguarding.RoutePrincipal:
+		who, have = "The chair of governors", "has"
+	case safeguarding.RouteSafeguardingLead:
+		who, have = "The principal", "has"
+	case safeguarding.RouteAdult:
+		who = "The principal, the DSL and the deputy DSLs"
+	}
+	if urgent {
+		return who + " " + have + " been alerted by e-mail that your concern is urgent."
+	}
+	return who + " " + have + " been told by e-mail that you have logged a concern."
 }
 
 // concernLogger is the signed-in person if they may log concerns: people who
@@ -279,6 +298,18 @@ type concernOptions struct {
 }
 
 func (s *Server) concernOptions(ctx context.Context, v safeguarding.Viewer) (concernOptions, error) {
+	o, err := s.validationOptions(ctx, v, web.SubjectStaff)
+	if err != nil {
+		return o, err
+	}
+	o.years, err = s.db.YearGroups(ctx, v)
+	return o, err
+}
+
+// validationOptions is what validating a form about subject needs: the
+// reference lists (cached), and the staff roster only for a concern about
+// a member of staff, so that filing the common concern costs no roster read.
+func (s *Server) validationOptions(ctx context.Context, v safeguarding.Viewer, subject string) (concernOptions, error) {
 	var o concernOptions
 	var err error
 	if o.categories, err = s.db.Categories(ctx); err != nil {
@@ -287,10 +318,9 @@ func (s *Server) concernOptions(ctx context.Context, v safeguarding.Viewer) (con
 	if o.indicators, err = s.db.Indicators(ctx); err != nil {
 		return o, err
 	}
-	if o.staff, err = s.db.StaffRoster(ctx, v); err != nil {
-		return o, err
+	if subject == web.SubjectStaff {
+		o.staff, err = s.db.StaffRoster(ctx, v)
 	}
-	o.years, err = s.db.YearGroups(ctx, v)
 	return o, err
 }
 
