@@ -3,12 +3,13 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
-	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -18,13 +19,21 @@ import (
 // What a person does with a page: find a field by the words of its label,
 // type, tick, choose, press a button with a given text. Every helper fails
 // the test with what it was looking for and where.
+//
+// Elements are found with XPath in the page (document.evaluate) rather than
+// with chromedp's node queries, which mirror the whole DOM in Go after every
+// navigation: on the concern page, with its dozen forms, that was most of a
+// journey's time. Typing and clicking are still real input events.
 
-// findTimeout is how long a helper waits for something that should already
-// be on a loaded page, so a missing label fails in seconds, not at the
+// findTimeout bounds one look at a loaded page, and loadTimeout the wait
+// for a page to load, so that a broken page fails in seconds, not at the
 // test's deadline.
-const findTimeout = 5 * time.Second
+const (
+	findTimeout = 15 * time.Second
+	loadTimeout = time.Minute
+)
 
-// quick returns a context for one lookup on the current page.
+// quick returns a context for one look at the current page.
 func (b *tab) quick() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(b.ctx, findTimeout)
 }
@@ -33,6 +42,18 @@ func (b *tab) quick() (context.Context, context.CancelFunc) {
 func (b *tab) fatalf(format string, args ...any) {
 	b.t.Helper()
 	b.t.Fatalf("%s (on %s)", fmt.Sprintf(format, args...), b.path())
+}
+
+// eval runs a JavaScript expression in the page and decodes its result.
+func eval[T any](b *tab, what, js string) T {
+	b.t.Helper()
+	ctx, cancel := b.quick()
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		b.fatalf("%s: %v", what, err)
+	}
+	return v
 }
 
 // path is the path and query of the tab's current page.
@@ -61,11 +82,26 @@ func xpathString(s string) string {
 	return "concat('" + strings.ReplaceAll(s, "'", `', "'", '`) + "')"
 }
 
-// byID selects the element with this id; ids of Haven's fields are plain,
-// but XPath needs no escaping of CSS's special characters either way.
-func byID(id string) chromedp.Search {
-	return chromedp.Search("//*[@id=" + xpathString(id) + "]")
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	q, _ := json.Marshal(s)
+	return string(q)
 }
+
+// jsNodes is a JavaScript expression for the array of elements the XPath
+// finds, in document order.
+func jsNodes(xpath string) string {
+	return `((r) => Array.from({length: r.snapshotLength}, (_, i) => r.snapshotItem(i)))(document.evaluate(` +
+		jsString(xpath) + `, document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null))`
+}
+
+// jsNode is a JavaScript expression for the first element the XPath finds.
+func jsNode(xpath string) string {
+	return `document.evaluate(` + jsString(xpath) + `, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue`
+}
+
+// byID is the XPath of the element with this id.
+func byID(id string) string { return "//*[@id=" + xpathString(id) + "]" }
 
 // exists reports whether the XPath matches anything on the page now.
 func (b *tab) exists(xpath string) bool { b.t.Helper(); return b.count(xpath) > 0 }
@@ -73,20 +109,13 @@ func (b *tab) exists(xpath string) bool { b.t.Helper(); return b.count(xpath) > 
 // count is how many elements the XPath matches on the page now.
 func (b *tab) count(xpath string) int {
 	b.t.Helper()
-	ctx, cancel := b.quick()
-	defer cancel()
-	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](
-		`document.evaluate(`+jsString(xpath)+`, document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null).snapshotLength`))
-	if err != nil {
-		b.fatalf("evaluate %s: %v", xpath, err)
-	}
-	return n
+	return eval[int](b, "look for "+xpath, jsNodes(xpath)+`.length`)
 }
 
-// jsString quotes s as a JavaScript string literal.
-func jsString(s string) string {
-	q, _ := json.Marshal(s)
-	return string(q)
+// attr is the attribute name of the first element the XPath finds, or "".
+func (b *tab) attr(xpath, name string) string {
+	b.t.Helper()
+	return eval[string](b, "read "+xpath, `((e) => (e && e.getAttribute(`+jsString(name)+`)) || "")(`+jsNode(xpath)+`)`)
 }
 
 // within narrows the helpers to the part of the page the XPath finds, for
@@ -124,18 +153,16 @@ func (b *tab) controlFor(label string) string {
 		if n > 1 {
 			b.fatalf("%d of %s: narrow it with within", n, what)
 		}
-		b.fatalf("no %s; the labels are: %s", what, strings.Join(b.texts(b.scope+"//label"), " | "))
+		b.fatalf("no %s; the labels there are: %s", what, strings.Join(b.texts(b.scope+"//label"), " | "))
 	}
-	ctx, cancel := b.quick()
-	defer cancel()
-	attr, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.Search(x), "for"))
-	if err != nil || !attr.Exists || attr.Value == "" {
-		b.fatalf("label %q is not for any control (%v)", label, err)
+	id := b.attr(x, "for")
+	if id == "" {
+		b.fatalf("label %q is not for any control", label)
 	}
-	if !b.exists("//*[@id=" + xpathString(attr.Value) + "]") {
-		b.fatalf("label %q is for #%s, which is not on the page", label, attr.Value)
+	if !b.exists(byID(id)) {
+		b.fatalf("label %q is for #%s, which is not on the page", label, id)
 	}
-	return attr.Value
+	return id
 }
 
 // fillByLabel types value into the text field labelled label, replacing
@@ -143,27 +170,18 @@ func (b *tab) controlFor(label string) string {
 func (b *tab) fillByLabel(label, value string) {
 	b.t.Helper()
 	id := b.controlFor(label)
-	ctx, cancel := context.WithTimeout(b.ctx, findTimeout+time.Duration(len(value))*5*time.Millisecond)
-	defer cancel()
-	if err := chromedp.Do(ctx,
-		chromedp.Evaluate[chromedp.Void](`document.getElementById(`+jsString(id)+`).value = ""`),
-		chromedp.SendKeys(byID(id), value),
-	); err != nil {
-		b.fatalf("type into %q: %v", label, err)
+	eval[bool](b, "focus "+label, `((e) => { e.scrollIntoView({block: "center"}); e.focus(); e.value = ""; return true })(`+jsNode(byID(id))+`)`)
+	if got, _ := b.focused(); got != id {
+		b.fatalf("the field %q did not take the focus (#%s has it)", label, got)
 	}
+	b.press(value)
 }
 
 // valueByLabel is the current value of the field labelled label.
 func (b *tab) valueByLabel(label string) string {
 	b.t.Helper()
 	id := b.controlFor(label)
-	ctx, cancel := b.quick()
-	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Value(byID(id)))
-	if err != nil {
-		b.fatalf("read %q: %v", label, err)
-	}
-	return v
+	return eval[string](b, "read "+label, jsNode(byID(id))+`.value`)
 }
 
 // checkByLabel ticks the checkbox or chooses the radio labelled label, by
@@ -189,13 +207,7 @@ func (b *tab) isCheckedByLabel(label string) bool {
 
 func (b *tab) checked(id string) bool {
 	b.t.Helper()
-	ctx, cancel := b.quick()
-	defer cancel()
-	on, err := chromedp.Run(ctx, chromedp.JavascriptAttribute[bool](byID(id), "checked", chromedp.NodeReady))
-	if err != nil {
-		b.fatalf("read #%s: %v", id, err)
-	}
-	return on
+	return eval[bool](b, "read #"+id, jsNode(byID(id))+`.checked`)
 }
 
 // selectByLabel chooses the option reading option in the drop-down list
@@ -203,20 +215,12 @@ func (b *tab) checked(id string) bool {
 func (b *tab) selectByLabel(label, option string) {
 	b.t.Helper()
 	id := b.controlFor(label)
-	opt := "//select[@id=" + xpathString(id) + "]/option[normalize-space()=" + xpathString(option) + "]"
+	opt := byID(id) + "/option[normalize-space()=" + xpathString(option) + "]"
 	if !b.exists(opt) {
-		b.fatalf("list %q has no option %q; it has: %s", label, option,
-			strings.Join(b.texts("//select[@id="+xpathString(id)+"]/option"), " | "))
+		b.fatalf("list %q has no option %q; it has: %s", label, option, strings.Join(b.texts(byID(id)+"/option"), " | "))
 	}
-	ctx, cancel := b.quick()
-	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Value(chromedp.Search(opt)))
-	if err != nil {
-		b.fatalf("option %q: %v", option, err)
-	}
-	if err := chromedp.Do(ctx, chromedp.SetValue(byID(id), v)); err != nil {
-		b.fatalf("choose %q in %q: %v", option, label, err)
-	}
+	eval[bool](b, "choose "+option, `((s, o) => { s.focus(); s.value = o.value; s.dispatchEvent(new Event("input", {bubbles: true}));
+		s.dispatchEvent(new Event("change", {bubbles: true})); return true })(`+jsNode(byID(id))+`, `+jsNode(opt)+`)`)
 }
 
 // selectedByLabel is the text of the chosen option of the drop-down list
@@ -224,18 +228,11 @@ func (b *tab) selectByLabel(label, option string) {
 func (b *tab) selectedByLabel(label string) string {
 	b.t.Helper()
 	id := b.controlFor(label)
-	ctx, cancel := b.quick()
-	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](
-		`(s => s.selectedIndex < 0 ? "" : s.options[s.selectedIndex].text.trim())(document.getElementById(`+jsString(id)+`))`))
-	if err != nil {
-		b.fatalf("read %q: %v", label, err)
-	}
-	return s
+	return eval[string](b, "read "+label, `((s) => s.selectedIndex < 0 ? "" : s.options[s.selectedIndex].text.trim())(`+jsNode(byID(id))+`)`)
 }
 
 // openDetails opens the folded section (<details>) whose summary reads
-// summary, by clicking the summary.
+// summary, by clicking the summary, and returns the tab narrowed to it.
 func (b *tab) openDetails(summary string) *tab {
 	b.t.Helper()
 	x := b.scope + details(summary)
@@ -251,53 +248,80 @@ func (b *tab) openDetails(summary string) *tab {
 	return b.within(details(summary))
 }
 
-// center scrolls the first element the XPath finds into view and returns
-// the middle of it, in the window's coordinates.
+// center scrolls the first element the XPath finds to the middle of the
+// window and returns the middle of it, in the window's coordinates: of its
+// first line, for a link that wraps onto two.
 func (b *tab) center(xpath string) (x, y float64) {
 	b.t.Helper()
-	ctx, cancel := b.quick()
-	defer cancel()
-	nodes, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.Search(xpath), chromedp.NodeVisible))
-	if err != nil {
-		b.fatalf("find %s: %v", xpath, err)
+	xy := eval[[]float64](b, "find "+xpath, jsCenter(xpath))
+	if len(xy) != 2 {
+		b.fatalf("nothing at %s", xpath)
 	}
-	if _, err := chromedp.Call(ctx, dom.ScrollIntoViewIfNeeded, dom.ScrollIntoViewIfNeededParams{NodeID: nodes[0].NodeID}); err != nil {
-		b.fatalf("scroll to %s: %v", xpath, err)
-	}
-	q, err := chromedp.Call(ctx, dom.GetContentQuads, dom.GetContentQuadsParams{NodeID: nodes[0].NodeID})
-	if err != nil || len(q.Quads) == 0 || len(q.Quads[0]) < 8 {
-		b.fatalf("where is %s: %v", xpath, err)
-	}
-	c := q.Quads[0]
-	return (c[0] + c[2] + c[4] + c[6]) / 4, (c[1] + c[3] + c[5] + c[7]) / 4
+	return xy[0], xy[1]
 }
 
-// scriptsOff makes the tab load pages with JavaScript disabled, as some
-// school networks and old browsers do. axe-core is still let run.
-func (b *tab) scriptsOff() {
-	b.t.Helper()
-	b.setScripts(false)
-	*b.noScript = true
+// jsCenter scrolls the element to the middle of the window, arms a flag
+// that its next click sets, and returns the middle of its first line box.
+func jsCenter(xpath string) string {
+	return `((e) => { if (!e) return [];
+		e.scrollIntoView({block: "center", inline: "center"});
+		window.e2eClicked = false;
+		e.addEventListener("click", () => { window.e2eClicked = true }, {capture: true, once: true});
+		const r = e.getClientRects()[0] || e.getBoundingClientRect();
+		return [r.left + r.width / 2, r.top + r.height / 2] })(` + jsNode(xpath) + `)`
 }
 
-func (b *tab) setScripts(on bool) {
-	b.t.Helper()
-	ctx, cancel := b.quick()
-	defer cancel()
-	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on}); err != nil {
-		b.fatalf("turn scripts on=%v: %v", on, err)
-	}
+// errMissed is a click that did not reach its element: the page moved
+// under the pointer (the concern form's "Draft saved" line appears above
+// its buttons as the person types).
+var errMissed = errors.New("the click missed: the page moved under the pointer")
+
+// clickAt is a mouse click at the middle of the first element the XPath
+// finds, as an action, so that RunResponse can wait for the page it leads
+// to. It fails with errMissed if the click landed elsewhere (which it can
+// only tell while the page runs scripts).
+func (b *tab) clickAt(xpath string) chromedp.Action[chromedp.Void] {
+	verify := !*b.noScript
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		xy, err := chromedp.Evaluate[[]float64](jsCenter(xpath))(ctx, t)
+		if err != nil {
+			return err
+		}
+		if len(xy) != 2 {
+			return fmt.Errorf("nothing at %s", xpath)
+		}
+		if _, err := chromedp.MouseClickXY(xy[0], xy[1])(ctx, t); err != nil {
+			return err
+		}
+		if !verify {
+			return nil
+		}
+		// false: missed; true: hit; undefined: a new page already.
+		missed, err := chromedp.Evaluate[bool](`window.e2eClicked === false`)(ctx, t)
+		if err == nil && missed {
+			return errMissed
+		}
+		return nil // hit, or the page is already on its way out
+	})
 }
 
 // click clicks the first element the XPath finds, without waiting for a
 // new page.
 func (b *tab) click(xpath, what string) {
 	b.t.Helper()
-	ctx, cancel := b.quick()
-	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.Search(xpath))); err != nil {
-		b.fatalf("click %s: %v", what, err)
+	for range 3 {
+		ctx, cancel := b.quick()
+		err := chromedp.Do(ctx, b.clickAt(xpath))
+		cancel()
+		if errors.Is(err, errMissed) {
+			continue
+		}
+		if err != nil {
+			b.fatalf("click %s: %v", what, err)
+		}
+		return
 	}
+	b.fatalf("click %s: %v, three times", what, errMissed)
 }
 
 // buttonXPath finds a button by its visible text, within the tab's scope.
@@ -315,9 +339,9 @@ func (b *tab) clickButton(text string) *network.Response {
 		if n > 1 {
 			b.fatalf("%d buttons %q: narrow it with within", n, text)
 		}
-		b.fatalf("no button %q; the buttons are: %s", text, strings.Join(b.texts(b.scope+"//button | "+b.scope+"//input[@type='submit']"), " | "))
+		b.fatalf("no button %q; the buttons there are: %s", text, strings.Join(b.texts(b.scope+"//button | "+b.scope+"//input[@type='submit']"), " | "))
 	}
-	return b.navigate(fmt.Sprintf("press %q", text), chromedp.Click(chromedp.Search(x)))
+	return b.navigate(fmt.Sprintf("press %q", text), b.clickAt(x))
 }
 
 // clickLink follows the link reading text and waits for the page it leads
@@ -328,14 +352,16 @@ func (b *tab) clickLink(text string) *network.Response {
 	if !b.exists(x) {
 		b.fatalf("no link %q", text)
 	}
-	return b.navigate(fmt.Sprintf("follow %q", text), chromedp.Click(chromedp.Search(x)))
+	return b.navigate(fmt.Sprintf("follow %q", text), b.clickAt(x))
 }
 
 // visit opens path as a person typing it into the address bar would, and
 // checks the page for accessibility.
 func (b *tab) visit(path string) *network.Response {
 	b.t.Helper()
-	res, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(b.app.URL+path))
+	ctx, cancel := context.WithTimeout(b.ctx, loadTimeout)
+	defer cancel()
+	res, err := chromedp.Run(ctx, chromedp.NavigateResponse(b.app.URL+path))
 	if err != nil {
 		b.t.Fatalf("open %s: %v", path, err)
 	}
@@ -347,10 +373,15 @@ func (b *tab) visit(path string) *network.Response {
 }
 
 // navigate runs an action that leads to a new page, waits for it and checks
-// it for accessibility.
+// it for accessibility. A click that missed is tried again.
 func (b *tab) navigate(what string, action chromedp.Action[chromedp.Void]) *network.Response {
 	b.t.Helper()
-	res, err := chromedp.RunResponse(b.ctx, action)
+	ctx, cancel := context.WithTimeout(b.ctx, loadTimeout)
+	defer cancel()
+	res, err := chromedp.RunResponse(ctx, action)
+	for try := 1; errors.Is(err, errMissed) && try < 3; try++ {
+		res, err = chromedp.RunResponse(ctx, action)
+	}
 	if err != nil {
 		b.fatalf("%s: %v", what, err)
 	}
@@ -361,11 +392,26 @@ func (b *tab) navigate(what string, action chromedp.Action[chromedp.Void]) *netw
 	return res
 }
 
+// waitForPath waits until the tab has loaded a page whose path matches.
+func (b *tab) waitForPath(re *regexp.Regexp) {
+	b.t.Helper()
+	deadline := time.Now().Add(loadTimeout)
+	for {
+		if re.MatchString(b.path()) && eval[string](b, "read the page state", `document.readyState`) == "complete" {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.fatalf("never reached a page like %s", re)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // press sends keys to whatever has the focus, as on a keyboard. kb holds
 // the names of special keys (kb.Tab, kb.Enter).
 func (b *tab) press(keys string) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, findTimeout+time.Duration(len(keys))*5*time.Millisecond)
+	ctx, cancel := context.WithTimeout(b.ctx, findTimeout+time.Duration(len(keys))*10*time.Millisecond)
 	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.KeyEvent(keys)); err != nil {
 		b.fatalf("press %q: %v", keys, err)
@@ -383,13 +429,8 @@ func (b *tab) pressEnterAndWait() *network.Response {
 // its text (or value, for an input).
 func (b *tab) focused() (id, text string) {
 	b.t.Helper()
-	ctx, cancel := b.quick()
-	defer cancel()
-	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
-		`(e => [e.id || "", (e.tagName === "INPUT" ? e.value : e.innerText || "").trim()])(document.activeElement || document.body)`))
-	if err != nil {
-		b.fatalf("read the focused element: %v", err)
-	}
+	got := eval[[]string](b, "read the focused element",
+		`((e) => [e.id || "", (e.tagName === "INPUT" ? e.value : e.innerText || "").trim()])(document.activeElement || document.body)`)
 	return got[0], got[1]
 }
 
@@ -427,30 +468,19 @@ func (b *tab) tabToButton(text string) {
 // when nothing does.
 func (b *tab) text(xpath string) string {
 	b.t.Helper()
-	if !b.exists(xpath) {
+	got := b.texts(xpath)
+	if len(got) == 0 {
 		return ""
 	}
-	ctx, cancel := b.quick()
-	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.Search(xpath), chromedp.NodeReady))
-	if err != nil {
-		b.fatalf("read %s: %v", xpath, err)
-	}
-	return strings.Join(strings.Fields(s), " ")
+	return got[0]
 }
 
-// texts is the visible text of every element the XPath matches.
+// texts is the visible text of every element the XPath matches, each with
+// its white space collapsed.
 func (b *tab) texts(xpath string) []string {
 	b.t.Helper()
-	ctx, cancel := b.quick()
-	defer cancel()
-	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
-		`(r => Array.from({length: r.snapshotLength}, (_, i) => (r.snapshotItem(i).innerText || r.snapshotItem(i).textContent || "").replace(/\s+/g, " ").trim()))(document.evaluate(`+
-			jsString(xpath)+`, document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null))`))
-	if err != nil {
-		b.fatalf("read %s: %v", xpath, err)
-	}
-	return got
+	return eval[[]string](b, "read "+xpath,
+		jsNodes(xpath)+`.map((e) => (e.innerText || e.textContent || "").replace(/\s+/g, " ").trim())`)
 }
 
 // heading is the page's <h1>.
@@ -459,37 +489,36 @@ func (b *tab) heading() string { b.t.Helper(); return b.text("//h1") }
 // title is the document's <title>.
 func (b *tab) title() string {
 	b.t.Helper()
-	ctx, cancel := b.quick()
-	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Title())
-	if err != nil {
-		b.fatalf("read the title: %v", err)
-	}
-	return s
+	return eval[string](b, "read the title", `document.title`)
 }
 
 // bodyText is everything the page shows, and nothing it hides.
 func (b *tab) bodyText() string {
 	b.t.Helper()
-	ctx, cancel := b.quick()
-	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
-	if err != nil {
-		b.fatalf("read the page: %v", err)
-	}
-	return s
+	return eval[string](b, "read the page", `document.body ? document.body.innerText : ""`)
 }
 
 // html is the whole document as the browser holds it now.
 func (b *tab) html() string {
 	b.t.Helper()
+	return eval[string](b, "read the page", `document.documentElement.outerHTML`)
+}
+
+// scriptsOff makes the tab load pages with JavaScript disabled, as some
+// school networks and old browsers do. axe-core is still let run.
+func (b *tab) scriptsOff() {
+	b.t.Helper()
+	b.setScripts(false)
+	*b.noScript = true
+}
+
+func (b *tab) setScripts(on bool) {
+	b.t.Helper()
 	ctx, cancel := b.quick()
 	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.outerHTML`))
-	if err != nil {
-		b.fatalf("read the page: %v", err)
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on}); err != nil {
+		b.fatalf("turn scripts on=%v: %v", on, err)
 	}
-	return s
 }
 
 // signIn signs in as email with the demo password, by the labels of the

@@ -165,7 +165,7 @@ func (a *app) uniquePupils(t *testing.T, n int) []pupil {
 
 // logAsStaff files a concern about a pupil straight through the store, as
 // email, so that a journey starts from a school that already has concerns.
-func (a *app) logAsStaff(t *testing.T, email string, pupilID int64, what string, urgent bool) int64 {
+func (a *app) logAsStaff(t *testing.T, email string, pupilID int64, what string) int64 {
 	t.Helper()
 	v, err := a.DB.SignIn(t.Context(), email, demoPassword, "127.0.0.1")
 	if err != nil {
@@ -174,7 +174,6 @@ func (a *app) logAsStaff(t *testing.T, email string, pupilID int64, what string,
 	id, _, err := a.DB.LogConcern(t.Context(), v, postgres.ConcernInput{
 		SubmissionToken: newToken(), SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{pupilID},
 		Categories: []string{"neglect"}, WhatHappened: what, HappenedOn: time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -1),
-		Urgent: urgent,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -182,6 +181,7 @@ func (a *app) logAsStaff(t *testing.T, email string, pupilID int64, what string,
 	return id
 }
 
+// newToken is a fresh submission token, a random UUID.
 func newToken() string {
 	b := make([]byte, 16)
 	rand.Read(b)
@@ -212,7 +212,7 @@ func (b *tab) chronology() []string {
 
 // The words of the log → triage → refer → feedback → close journey.
 const (
-	cseWhat         = "At 15:20 I saw Jordan get into a silver car outside the side gate. The driver was an adult man I did not recognise. Jordan had a new phone and said it was from a friend."
+	cseWhat         = "At 15:20 I saw her get into a silver car outside the side gate. The driver was an adult man I did not recognise. She had a new phone and said it was from a friend."
 	cseWords        = "He's my boyfriend, he's 24, it's fine, he buys me stuff."
 	cseConversation = "Spoke with the child in the pastoral room. She said she feels safe with him and does not want her mum told. She wants to keep going to college."
 	cseDecision     = "Refer to children's social care today."
@@ -234,7 +234,7 @@ func TestConcernJourney(t *testing.T) {
 	ps := a.uniquePupils(t, 2)
 	child, other := ps[0], ps[1]
 	// The queue is not empty: an older concern waits, unacknowledged.
-	older := a.logAsStaff(t, "staff01@demo.test", other.ID, "Came to college hungry three days this week.", false)
+	older := a.logAsStaff(t, "staff01@demo.test", other.ID, "Came to college hungry three days this week.")
 
 	staff := newTab(t, a)
 	staff.signIn("staff@demo.test")
@@ -270,11 +270,8 @@ func TestConcernJourney(t *testing.T) {
 	if !strings.Contains(dsl.text(first), "Urgent") {
 		t.Errorf("the urgent concern is not flagged urgent in the queue: %q", dsl.text(first))
 	}
-	ctx, cancel := dsl.quick()
-	href, _ := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.Search(first+"/td[1]//a"), "href"))
-	cancel()
-	if href.Value != "/concerns/"+ref {
-		t.Errorf("top row links to %q, want /concerns/%s (the older concern is %d)", href.Value, ref, older)
+	if href := dsl.attr(first+"/td[1]//a", "href"); href != "/concerns/"+ref {
+		t.Errorf("top row links to %q, want /concerns/%s (the older concern is %d)", href, ref, older)
 	}
 	dsl.within(first).clickLink(child.Name)
 	if got := dsl.path(); got != "/concerns/"+ref {
@@ -353,12 +350,15 @@ func TestConcernJourney(t *testing.T) {
 	if got := staff.text(row); !strings.Contains(got, "Feedback given") {
 		t.Errorf("My concerns row %q does not say feedback was given", got)
 	}
-	staff.visit("/concerns/" + ref)
+	staff.navigate("open the concern from My concerns", staff.clickAt(row+"//a"))
+	if got := staff.path(); got != "/concerns/"+ref {
+		t.Fatalf("My concerns' link led to %s", got)
+	}
 	page = staff.bodyText()
 	if !strings.Contains(page, cseFeedback) {
 		t.Error("the member of staff does not see the DSL's feedback")
 	}
-	for _, secret := range []string{cseConversation, cseDecision, cseReason, cseReference, cseOutcome} {
+	for _, secret := range []string{cseConversation, cseDecision, cseReason, cseReference, cseOutcome, cseClosing} {
 		if strings.Contains(page, secret) {
 			t.Errorf("the member of staff sees %q, which the DSL recorded for the safeguarding team only", secret)
 		}
@@ -476,15 +476,26 @@ func TestDoubleClickFilesOneConcern(t *testing.T) {
 			}
 			// Two presses as fast as a double-click sends them, at one spot:
 			// the second lands while the first submission is on its way.
-			x0, y0 := b.center(x)
 			before := a.postsTo("/concerns")
-			b.navigate("double-click \"Log concern\"", chromedp.Steps(
-				chromedp.MouseClickXY(x0, y0),
-				chromedp.MouseClickXY(x0, y0, chromedp.ClickCount(2)),
-			))
-			if !loggedPath.MatchString(b.path()) {
-				t.Fatalf("double-click led to %s, want the confirmation page", b.path())
+			ctx, cancel := context.WithTimeout(b.ctx, loadTimeout)
+			defer cancel()
+			if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				xy, err := chromedp.Evaluate[[]float64](jsCenter(x))(ctx, tg)
+				if err != nil || len(xy) != 2 {
+					return fmt.Errorf("find the button: %v", err)
+				}
+				if _, err := chromedp.MouseClickXY(xy[0], xy[1])(ctx, tg); err != nil {
+					return err
+				}
+				_, err = chromedp.MouseClickXY(xy[0], xy[1], chromedp.ClickCount(2))(ctx, tg)
+				return err
+			})); err != nil {
+				t.Fatal(err)
 			}
+			// The second press may cut the first page load short, so
+			// wait for where the browser ends up rather than for one load.
+			b.waitForPath(loggedPath)
+			b.checkA11y()
 			var n int
 			if err := a.owner(t).QueryRow(t.Context(), `SELECT count(*) FROM concerns WHERE what_happened = $1`, what).Scan(&n); err != nil {
 				t.Fatal(err)
@@ -511,7 +522,7 @@ func TestPrincipalCannotSeeConcernAboutThem(t *testing.T) {
 	child := a.uniquePupils(t, 1)[0]
 	// A concern about the child that the principal may read, so the
 	// child's page has something to show.
-	visible := a.logAsStaff(t, "staff02@demo.test", child.ID, "Visible test concern: often late and tired.", false)
+	visible := a.logAsStaff(t, "staff02@demo.test", child.ID, "Visible test concern: often late and tired.")
 
 	staff := newTab(t, a)
 	staff.signIn("staff@demo.test")
@@ -661,7 +672,7 @@ func TestResentConcernFilesOne(t *testing.T) {
 
 	before := a.postsTo("/concerns") // "Find pupils" posts the form too
 	a.dropNextPost("/concerns")
-	res, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.Search(b.buttonXPath("Log concern"))))
+	res, err := chromedp.RunResponse(b.ctx, b.clickAt(b.buttonXPath("Log concern")))
 	if err != nil {
 		t.Logf("the dropped submission showed an error (%v); reloading sends it again", err)
 		if res, err = chromedp.RunResponse(b.ctx, chromedp.Reload()); err != nil {

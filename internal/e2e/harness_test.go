@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -35,8 +36,9 @@ const chromiumPath = "/usr/bin/chromium"
 const demoPassword = "e2e-demo-password"
 
 // testTimeout bounds each test's browser actions, so a page that never
-// loads fails the test rather than hanging the binary.
-const testTimeout = 90 * time.Second
+// loads fails the test rather than hanging the binary. It is generous: on
+// a busy 2-core machine a whole journey can take a minute or two.
+const testTimeout = 5 * time.Minute
 
 // browser is the one Chromium of this test binary. Each test opens its own
 // tabs in fresh browser contexts of it (see newTab).
@@ -194,19 +196,23 @@ func newApp(t *testing.T) *app {
 // and cache, like a fresh incognito window, so two tabs of one test are two
 // people at two computers.
 type tab struct {
-	t   *testing.T
-	app *app
-	ctx context.Context // carries the test's deadline
+	t    *testing.T
+	app  *app
+	ctx  context.Context // carries the test's deadline
+	name string          // tab1, tab2…: names its failure files
 
 	// scope, an XPath, narrows where the helpers look (see within).
 	scope string
 	// noScript is set when the tab runs pages without JavaScript.
 	noScript *bool
-	// a11y counts the pages checked by axe-core, and the time it took.
-	a11y *struct {
-		pages, same int
-		time        time.Duration
-	}
+	a11y     *a11yStats
+}
+
+// a11yStats counts a tab's pages checked by axe-core, the time it took, and
+// the pages it skipped as already checked.
+type a11yStats struct {
+	pages, same int
+	time        time.Duration
 }
 
 // newTab opens a tab for t on a. When the test fails, the tab's last page
@@ -224,17 +230,26 @@ func newTab(t *testing.T, a *app) *tab {
 	}
 	ctx, cancelTimeout := context.WithTimeout(tabCtx, testTimeout)
 	t.Cleanup(cancelTimeout)
-	b := &tab{t: t, app: a, ctx: ctx, noScript: new(bool)}
-	b.a11y = &struct {
-		pages, same int
-		time        time.Duration
-	}{}
+	b := &tab{t: t, app: a, ctx: ctx, noScript: new(bool), a11y: new(a11yStats)}
 	// A new browser context starts with no cookies; clearing them again
 	// costs nothing and makes the fresh start explicit.
 	if _, err := chromedp.Call(ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
 		t.Fatalf("clear cookies: %v", err)
 	}
-	tabs[t] = append(tabs[t], b)
+	// Each tab is in a window of its own and would lose the focus to the
+	// newest: every tab behaves as the focused one, so that the focus and
+	// the keyboard work in all.
+	if _, err := chromedp.Call(ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
+		t.Fatalf("emulate focus: %v", err)
+	}
+	tabs.Lock()
+	tabs.n[t]++
+	first := tabs.n[t] == 1
+	b.name = fmt.Sprintf("tab%d", tabs.n[t])
+	tabs.Unlock()
+	if first { // what an earlier failed run of this test left
+		os.RemoveAll(b.outputDir())
+	}
 	t.Cleanup(func() {
 		if b.a11y.pages+b.a11y.same > 0 {
 			t.Logf("axe-core checked %d pages in %v (and %d pages already checked)",
@@ -248,36 +263,39 @@ func newTab(t *testing.T, a *app) *tab {
 }
 
 // tabs counts each test's tabs, so that their failure files get distinct
-// names. Tests do not run in parallel.
-var tabs = map[*testing.T][]*tab{}
+// names.
+var tabs = struct {
+	sync.Mutex
+	n map[*testing.T]int
+}{n: map[*testing.T]int{}}
 
 // saveFailure writes the tab's screenshot and HTML for a failed test.
 func (b *tab) saveFailure(tabCtx context.Context) {
 	ctx, cancel := context.WithTimeout(tabCtx, 10*time.Second)
 	defer cancel()
-	dir := filepath.Join(repoRoot(b.t), "testdata-output", safeName(b.t.Name()))
+	dir := b.outputDir()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.t.Logf("save failure output: %v", err)
 		return
 	}
-	name := "tab"
-	for i, other := range tabs[b.t] {
-		if other == b {
-			name = fmt.Sprintf("tab%d", i+1)
-		}
-	}
+	name := b.name
 	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
 		os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
 	} else {
 		b.t.Logf("screenshot: %v", err)
 	}
-	if html, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("html"))); err == nil {
+	if html, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.outerHTML`)); err == nil {
 		os.WriteFile(filepath.Join(dir, name+".html"), []byte(html), 0o644)
 	} else {
 		b.t.Logf("page HTML: %v", err)
 	}
 	loc, _ := chromedp.Run(ctx, chromedp.Location())
 	b.t.Logf("%s was at %s; screenshot and HTML saved in %s", name, loc, dir)
+}
+
+// outputDir is where a failed test leaves its tabs' pages.
+func (b *tab) outputDir() string {
+	return filepath.Join(repoRoot(b.t), "testdata-output", safeName(b.t.Name()))
 }
 
 // repoRoot is the directory holding go.mod, above this package.

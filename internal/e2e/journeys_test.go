@@ -62,12 +62,8 @@ func TestSignInErrors(t *testing.T) {
 		}
 		// GOV.UK Frontend moves the focus to the summary, so a screen
 		// reader announces it at once.
-		ctx, cancel := b.quick()
-		focusInSummary, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
-			`!!(document.activeElement && document.activeElement.closest(".govuk-error-summary"))`))
-		cancel()
-		if err != nil || !focusInSummary {
-			t.Errorf("focus is not on the error summary after a failed submit (%v)", err)
+		if !eval[bool](b, "find the focus", `!!(document.activeElement && document.activeElement.closest(".govuk-error-summary"))`) {
+			t.Error("focus is not on the error summary after a failed submit")
 		}
 		for _, c := range []struct{ message, field string }{
 			{"Enter your e-mail address", "Email address"},
@@ -79,27 +75,16 @@ func TestSignInErrors(t *testing.T) {
 				t.Errorf("error summary lacks the link %q", c.message)
 				continue
 			}
-			ctx, cancel := b.quick()
-			href, _ := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.Search(link), "href"))
-			cancel()
-			if href.Value != "#"+id {
-				t.Errorf("summary link %q goes to %q, want #%s", c.message, href.Value, id)
+			if href := b.attr(link, "href"); href != "#"+id {
+				t.Errorf("summary link %q goes to %q, want #%s", c.message, href, id)
 			}
 			// The message also sits by the field, tied to it for screen readers.
-			ctx, cancel = b.quick()
-			described, _ := chromedp.Run(ctx, chromedp.AttributeValue(byID(id), "aria-describedby"))
-			cancel()
-			if !strings.Contains(b.text("//*[@id="+xpathString(id+"-error")+"]"), c.message) ||
-				!strings.Contains(described.Value, id+"-error") {
-				t.Errorf("field %q lacks its error message %q (aria-describedby %q)", c.field, c.message, described.Value)
+			described := b.attr(byID(id), "aria-describedby")
+			if !strings.Contains(b.text(byID(id+"-error")), c.message) || !strings.Contains(described, id+"-error") {
+				t.Errorf("field %q lacks its error message %q (aria-describedby %q)", c.field, c.message, described)
 			}
 			// Following the summary's link puts the cursor in the field.
-			ctx, cancel = b.quick()
-			err := chromedp.Do(ctx, chromedp.Click(chromedp.Search(link)))
-			cancel()
-			if err != nil {
-				t.Fatal(err)
-			}
+			b.click(link, "the summary's link")
 			if got, _ := b.focused(); got != id {
 				t.Errorf("after following %q the focus is on #%s, want #%s", c.message, got, id)
 			}
