@@ -157,6 +157,8 @@ type ConcernLogged struct {
 	// HandledBy says who will read it, in a sentence: the DSL, or for an
 	// allegation about an adult the case manager.
 	HandledBy string
+	// Alerted says who has been e-mailed about it, in a sentence.
+	Alerted string
 	// SpeakTo says whom to tell in person as well (policy §11.1, §11.3).
 	SpeakTo string
 	// AboutChild: the concern is about pupils, so it is in the DSL's queue.

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/havenapp/haven/internal/mail"
 )
 
 // Config is everything Haven reads from its environment, read once here.
@@ -18,6 +20,9 @@ type Config struct {
 	TLSCert      string // HAVEN_TLS_CERT
 	TLSKey       string // HAVEN_TLS_KEY
 	LogLevel     string // HAVEN_LOG_LEVEL: debug, info, warn, error
+	SMTPURL      string // SMTP_URL: smtp://user:pass@host:587 or smtps://…; empty logs alerts instead of sending them
+	MailFrom     string // HAVEN_MAIL_FROM
+	BaseURL      string // HAVEN_BASE_URL: Haven's address in e-mailed links
 }
 
 // DefaultDemoPassword is printed by `make run`; it is only ever used for the
@@ -34,7 +39,22 @@ func loadConfig() Config {
 		TLSCert:      os.Getenv("HAVEN_TLS_CERT"),
 		TLSKey:       os.Getenv("HAVEN_TLS_KEY"),
 		LogLevel:     envOr("HAVEN_LOG_LEVEL", "info"),
+		SMTPURL:      os.Getenv("SMTP_URL"),
+		MailFrom:     envOr("HAVEN_MAIL_FROM", mail.DefaultFrom),
+		BaseURL:      os.Getenv("HAVEN_BASE_URL"),
 	}
+}
+
+// LinkBase is the start of every link Haven e-mails: HAVEN_BASE_URL, or
+// Haven's own address.
+func (c Config) LinkBase() string {
+	if c.BaseURL != "" {
+		return c.BaseURL
+	}
+	if c.TLS() {
+		return "https://" + c.Addr
+	}
+	return "http://" + c.Addr
 }
 
 func envOr(key, def string) string {

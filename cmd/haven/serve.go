@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/havenapp/haven/internal/httpserver"
+	"github.com/havenapp/haven/internal/jobs"
+	"github.com/havenapp/haven/internal/mail"
 )
 
 func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) error {
@@ -30,6 +32,26 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 				return err
 			}
 		}
+		sender, err := mail.NewSender(cfg.SMTPURL, cfg.MailFrom, logger)
+		if err != nil {
+			return err
+		}
+		worker, err := jobs.NewClient(db.Pool, jobs.Config{Logger: logger,
+			Alerts: &jobs.AlertWorker{Directory: db.DB, Mail: sender, BaseURL: cfg.LinkBase()}})
+		if err != nil {
+			return fmt.Errorf("job queue: %w", err)
+		}
+		if err := worker.Start(context.WithoutCancel(ctx)); err != nil { // stopped below, gracefully
+			return fmt.Errorf("start job queue: %w", err)
+		}
+		// Stopped before the pool closes, on every way out.
+		defer func() {
+			stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := jobs.Stop(stopCtx, worker); err != nil {
+				logger.Warn("stop job queue", "err", err)
+			}
+		}()
 		handler := httpserver.New(httpserver.Config{SecureCookies: secure, TLS: cfg.TLS()}, db.DB, logger)
 		srv := &http.Server{
 			Addr:              cfg.Addr,

@@ -65,7 +65,7 @@ func (h History) Load(ctx context.Context, db *postgres.DB) error {
 	for i, c := range h.concerns {
 		in, err := l.input(c)
 		if err == nil {
-			ids[i], _, err = db.WithClock(fixed(c.at)).LogConcern(ctx, l.viewers[c.by], in)
+			ids[i], _, err = db.WithClock(fixed(c.at)).WithoutAlerts().LogConcern(ctx, l.viewers[c.by], in)
 		}
 		if err != nil {
 			errs <- fmt.Errorf("log demo concern %d of %d: %w", i+1, len(h.concerns), err)

@@ -134,8 +134,8 @@ func TestLogConcern(t *testing.T) {
 		if shows(page.Body, "contact children's social care and/or the police now") {
 			t.Error("a concern that is not urgent tells the member of staff to call the police now")
 		}
-		if strings.Contains(page.Body, "alerted") || strings.Contains(page.Body, "e-mail") {
-			t.Error("the confirmation claims an alert was sent, but none is yet")
+		if !shows(page.Body, "The DSL and the deputy DSLs have been told by e-mail") || strings.Contains(page.Body, "alerted") {
+			t.Error("the confirmation of a concern that is not urgent does not say plainly who has been told by e-mail")
 		}
 
 		staff := fx.viewer(t, "staff@demo.test")

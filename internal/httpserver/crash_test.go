@@ -166,7 +166,7 @@ func TestDatabaseCrash(t *testing.T) {
 	}
 	t.Logf("%d submissions answered with success, %d failed during the crash", ok, failed)
 
-	// Every success is stored with its chronology entry.
+	// Every success is stored with its chronology entry and its alert job.
 	conn, err := pgx.Connect(ctx, app.ConnStr)
 	if err != nil {
 		t.Fatal(err)
@@ -185,6 +185,15 @@ func TestDatabaseCrash(t *testing.T) {
 		}
 		if concerns != 1 || entries != 1 {
 			t.Errorf("%s answered with success but is stored %d time(s) with %d first entries", r.marker, concerns, entries)
+		}
+		var alerts int
+		err = conn.QueryRow(ctx, `SELECT count(*) FROM river_job j JOIN concerns c ON (j.args->>'concern_id')::bigint = c.id
+			WHERE j.kind = 'concern_alert' AND c.what_happened LIKE '%' || $1`, r.marker).Scan(&alerts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if alerts != 1 {
+			t.Errorf("%s answered with success but has %d alert jobs, want 1", r.marker, alerts)
 		}
 	}
 

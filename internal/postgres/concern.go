@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/havenapp/haven/internal/jobs"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
@@ -34,8 +35,8 @@ type ConcernInput struct {
 	Urgent           bool
 }
 
-// LogConcern files a concern with its first chronology entry and its audit
-// line in one transaction, and discards the viewer's draft. If the same
+// LogConcern files a concern with its first chronology entry, its alert job
+// and its audit line in one transaction, and discards the viewer's draft. If the same
 // submission token was filed before, it returns that concern's id and
 // duplicate=true and files nothing.
 func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernInput) (id int64, duplicate bool, err error) {
@@ -76,6 +77,10 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernI
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM concern_drafts WHERE school_id = $1 AND person_id = $2`, v.SchoolID, v.PersonID); err != nil {
 			return fmt.Errorf("discard draft: %w", err)
+		}
+		if err := db.enqueueAlert(ctx, tx, jobs.AlertArgs{SchoolID: v.SchoolID, ConcernID: id, Urgent: in.Urgent, Route: route,
+			SubjectPersonID: in.SubjectPersonID, LoggedBy: v.PersonID}); err != nil {
+			return err
 		}
 		return audit(ctx, tx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "log_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
 	})

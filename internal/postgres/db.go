@@ -13,7 +13,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
+	"github.com/havenapp/haven/internal/jobs"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
@@ -21,6 +23,9 @@ import (
 type DB struct {
 	Pool *pgxpool.Pool
 	now  func() time.Time
+	// jobs enqueues background work in the store's own transactions; nil
+	// files no alerts (see WithoutAlerts).
+	jobs *river.Client[pgx.Tx]
 }
 
 // Open connects to the database at connString. It does not migrate.
@@ -41,7 +46,12 @@ func Open(ctx context.Context, connString string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &DB{Pool: pool, now: time.Now}, nil
+	inserter, err := jobs.NewInserter(pool)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	return &DB{Pool: pool, now: time.Now, jobs: inserter}, nil
 }
 
 // WithClock returns a store that takes "now" from clock: the demo school's

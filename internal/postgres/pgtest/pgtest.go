@@ -295,7 +295,8 @@ func buildTemplate() (string, error) {
 	return name, nil
 }
 
-// migrationsHash hashes the migration files' names and contents.
+// migrationsHash hashes the migration files' names and contents, and the
+// version of River's schema.
 func migrationsHash() (string, error) {
 	h := sha256.New()
 	err := fs.WalkDir(migrations.FS, ".", func(path string, d fs.DirEntry, err error) error {
@@ -313,6 +314,7 @@ func migrationsHash() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("hash migrations: %w", err)
 	}
+	fmt.Fprintf(h, "river\x00%d", postgres.RiverMigrationVersion())
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 

@@ -1,0 +1,85 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/riverqueue/river"
+
+	"github.com/havenapp/haven/internal/mail"
+	"github.com/havenapp/haven/internal/safeguarding"
+)
+
+// AlertArgs is the job that e-mails a new concern's case handlers. It holds
+// ids only: no child's name and no detail ever reach the queue or an e-mail.
+type AlertArgs struct {
+	SchoolID        int64              `json:"school_id"`
+	ConcernID       int64              `json:"concern_id"`
+	Urgent          bool               `json:"urgent"`
+	Route           safeguarding.Route `json:"route"`
+	SubjectPersonID int64              `json:"subject_person_id,omitempty"`
+	// LoggedBy is not alerted: they know.
+	LoggedBy int64 `json:"logged_by"`
+}
+
+// Kind is River's name for the job.
+func (AlertArgs) Kind() string { return "concern_alert" }
+
+// Directory finds who is alerted.
+type Directory interface {
+	// AlertRecipients returns the school's name and the e-mail addresses of
+	// its active people who handle concerns on route, except the people
+	// listed.
+	AlertRecipients(ctx context.Context, schoolID int64, route safeguarding.Route, except ...int64) (school string, emails []string, err error)
+}
+
+// AlertWorker e-mails each case handler of a new concern. A failed send
+// fails the job and River retries it, so a recipient sent to before the
+// failure may be sent to twice: better twice than never.
+type AlertWorker struct {
+	river.WorkerDefaults[AlertArgs]
+	Directory Directory
+	Mail      mail.Sender
+	BaseURL   string // Haven's address as people reach it, e.g. https://haven.example.sch.uk
+}
+
+// Work sends the alert.
+func (w *AlertWorker) Work(ctx context.Context, job *river.Job[AlertArgs]) error {
+	a := job.Args
+	school, to, err := w.Directory.AlertRecipients(ctx, a.SchoolID, a.Route, a.SubjectPersonID, a.LoggedBy)
+	if err != nil {
+		return fmt.Errorf("find alert recipients: %w", err)
+	}
+	for _, addr := range to {
+		m := AlertMessage(a, school, w.BaseURL)
+		m.To = addr
+		if err := w.Mail.Send(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AlertMessage is the e-mail for alert a, without its recipient. It says
+// that a concern was logged and where to read it, and nothing more.
+func AlertMessage(a AlertArgs, school, baseURL string) mail.Message {
+	id := strconv.FormatInt(a.ConcernID, 10)
+	link := strings.TrimRight(baseURL, "/") + "/concerns/" + id
+	m := mail.Message{Subject: "A concern needs your attention", Ref: "concern:" + id}
+	kind := "A concern"
+	if a.Urgent {
+		m.Subject = "Urgent: a concern needs your attention now"
+		kind = "An urgent concern"
+	}
+	m.Body = kind + " has been logged at " + school + " and needs your attention.\n\n" +
+		"Read it in Haven (sign in first):\n" + link + "\n\n" +
+		"For the safety of the people involved, this e-mail holds no names and no details. Do not forward it.\n"
+	if a.Urgent {
+		m.Body = kind + " has been logged at " + school + ": the member of staff who logged it believes a child is in immediate danger or at risk of immediate serious harm.\n\n" +
+			"Read it in Haven now (sign in first):\n" + link + "\n\n" +
+			"For the safety of the people involved, this e-mail holds no names and no details. Do not forward it.\n"
+	}
+	return m
+}

@@ -1,0 +1,417 @@
+package jobs_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/quotedprintable"
+	"net"
+	netmail "net/mail"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/havenapp/haven/internal/demo"
+	"github.com/havenapp/haven/internal/jobs"
+	"github.com/havenapp/haven/internal/mail"
+	"github.com/havenapp/haven/internal/postgres"
+	"github.com/havenapp/haven/internal/postgres/pgtest"
+	"github.com/havenapp/haven/internal/safeguarding"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+const baseURL = "https://haven.test"
+
+func TestAlert(t *testing.T) {
+	s := newSchool(t)
+	staff := s.viewer(t, "staff@demo.test")
+
+	t.Run("UrgentAboutPupil", func(t *testing.T) {
+		pupil, name := s.pupil(t)
+		id, _, err := s.db.LogConcern(t.Context(), staff, concern(t, "pupil-detail-marker", true, func(in *postgres.ConcernInput) {
+			in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{pupil}
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		box := startSMTP(t, "127.0.0.1:0")
+		s.work(t, box.addr, func() bool { return s.jobState(t, id) == "completed" })
+
+		msgs := box.messages()
+		if got, want := recipients(msgs), []string{"deputy@demo.test", "dsl@demo.test"}; !slices.Equal(got, want) {
+			t.Fatalf("alerted %v, want %v", got, want)
+		}
+		for _, m := range msgs {
+			if m.Subject != "Urgent: a concern needs your attention now" {
+				t.Errorf("subject %q", m.Subject)
+			}
+			if want := fmt.Sprintf("%s/concerns/%d", baseURL, id); !strings.Contains(m.Body, want) {
+				t.Errorf("body lacks the link %s:\n%s", want, m.Body)
+			}
+			for _, secret := range append(strings.Fields(name), "pupil-detail-marker") {
+				if strings.Contains(m.Body, secret) || strings.Contains(m.Subject, secret) {
+					t.Errorf("the e-mail gives away %q:\n%s", secret, m.Body)
+				}
+			}
+			if !strings.Contains(m.Body, demo.SchoolName) {
+				t.Errorf("body does not name the school:\n%s", m.Body)
+			}
+		}
+	})
+
+	t.Run("AboutPrincipalOnlyChair", func(t *testing.T) {
+		principal := s.viewer(t, "principal@demo.test")
+		id, _, err := s.db.LogConcern(t.Context(), staff, concern(t, "principal-marker", false, func(in *postgres.ConcernInput) {
+			in.SubjectKind, in.SubjectPersonID = safeguarding.SubjectStaff, principal.PersonID
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		box := startSMTP(t, "127.0.0.1:0")
+		s.work(t, box.addr, func() bool { return s.jobState(t, id) == "completed" })
+		msgs := box.messages()
+		if got := recipients(msgs); !slices.Equal(got, []string{"chair@demo.test"}) {
+			t.Fatalf("alerted %v, want only chair@demo.test", got)
+		}
+		if msgs[0].Subject != "A concern needs your attention" {
+			t.Errorf("subject %q", msgs[0].Subject)
+		}
+	})
+
+	t.Run("SMTPDownRetried", func(t *testing.T) {
+		pupil, _ := s.pupil(t)
+		id, _, err := s.db.LogConcern(t.Context(), staff, concern(t, "retry-marker", false, func(in *postgres.ConcernInput) {
+			in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{pupil}
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A port nobody listens on: the server is down.
+		box := startSMTP(t, "127.0.0.1:0")
+		addr := box.addr
+		box.stop()
+		s.work(t, addr, func() bool { return s.jobState(t, id) == "retryable" })
+		var attempt int
+		var errs []string
+		if err := s.owner.QueryRow(t.Context(), `SELECT attempt, errors::text[] FROM river_job WHERE (args->>'concern_id')::bigint = $1`, id).Scan(&attempt, &errs); err != nil {
+			t.Fatal(err)
+		}
+		if attempt < 1 || len(errs) != attempt || !strings.Contains(errs[0], "send e-mail") || !strings.Contains(errs[0], "connection refused") {
+			t.Fatalf("after failed attempts: attempt %d, errors %q", attempt, errs)
+		}
+
+		// The server comes back and the retry's back-off passes (moved
+		// forward here rather than waited for): River tries again.
+		box = startSMTP(t, addr)
+		if _, err := s.owner.Exec(t.Context(), `UPDATE river_job SET scheduled_at = now() WHERE (args->>'concern_id')::bigint = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+		s.work(t, addr, func() bool { return s.jobState(t, id) == "completed" })
+		if got := recipients(box.messages()); !slices.Equal(got, []string{"deputy@demo.test", "dsl@demo.test"}) {
+			t.Fatalf("after the retry alerted %v", got)
+		}
+	})
+}
+
+// TestAlertJobInConcernTransaction: the job is filed with the concern, once.
+func TestAlertJobInConcernTransaction(t *testing.T) {
+	s := newSchool(t)
+	staff := s.viewer(t, "staff@demo.test")
+	pupil, _ := s.pupil(t)
+	in := concern(t, "once-marker", false, func(in *postgres.ConcernInput) {
+		in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{pupil}
+	})
+	id, _, err := s.db.LogConcern(t.Context(), staff, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := s.alertJobs(t, id); n != 1 {
+		t.Fatalf("%d alert jobs after logging, want 1", n)
+	}
+	again, dup, err := s.db.LogConcern(t.Context(), staff, in)
+	if err != nil || !dup || again != id {
+		t.Fatalf("resent form: id %d duplicate %v err %v", again, dup, err)
+	}
+	if n := s.alertJobs(t, id); n != 1 {
+		t.Fatalf("%d alert jobs after the form was resent, want 1", n)
+	}
+	var keys []string
+	if err := s.owner.QueryRow(t.Context(), `SELECT array_agg(k ORDER BY k) FROM river_job, jsonb_object_keys(args) k WHERE kind = 'concern_alert'`).Scan(&keys); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"concern_id", "logged_by", "route", "school_id", "urgent"}; !slices.Equal(keys, want) {
+		t.Errorf("the job holds %v, want ids only: %v", keys, want)
+	}
+
+	// A concern that is not filed leaves no job behind.
+	bad := concern(t, "bad-marker", false, func(in *postgres.ConcernInput) {
+		in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{-1}
+	})
+	if _, _, err := s.db.LogConcern(t.Context(), staff, bad); err == nil {
+		t.Fatal("a concern about no such pupil was filed")
+	}
+	var total int
+	if err := s.owner.QueryRow(t.Context(), `SELECT count(*) FROM river_job`).Scan(&total); err != nil || total != 1 {
+		t.Fatalf("%d jobs in all, want 1 (err %v)", total, err)
+	}
+}
+
+// TestAlertRecipients is the routing of alerts, one case per route.
+func TestAlertRecipients(t *testing.T) {
+	s := newSchool(t)
+	id := func(email string) int64 { return s.viewer(t, email).PersonID }
+	cases := []struct {
+		name   string
+		route  safeguarding.Route
+		except []int64
+		want   []string
+	}{
+		{"Child", safeguarding.RouteChild, []int64{id("staff@demo.test")}, []string{"deputy@demo.test", "dsl@demo.test"}},
+		{"ChildLoggedByDSL", safeguarding.RouteChild, []int64{id("dsl@demo.test")}, []string{"deputy@demo.test"}},
+		{"Adult", safeguarding.RouteAdult, []int64{id("staff01@demo.test"), id("staff@demo.test")}, []string{"deputy@demo.test", "dsl@demo.test", "principal@demo.test"}},
+		{"Principal", safeguarding.RoutePrincipal, []int64{id("principal@demo.test")}, []string{"chair@demo.test"}},
+		{"SafeguardingLead", safeguarding.RouteSafeguardingLead, []int64{id("dsl@demo.test")}, []string{"principal@demo.test"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			school, got, err := s.db.AlertRecipients(t.Context(), s.schoolID, c.route, c.except...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if school != demo.SchoolName || !slices.Equal(got, c.want) {
+				t.Errorf("got %q %v, want %v", school, got, c.want)
+			}
+		})
+	}
+}
+
+// TestLogSender: without SMTP_URL an alert is one log line that names its
+// recipient and concern and holds nothing else.
+func TestLogSender(t *testing.T) {
+	var out strings.Builder
+	sender, err := mail.NewSender("", mail.DefaultFrom, slog.New(slog.NewTextHandler(&out, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := jobs.AlertMessage(jobs.AlertArgs{ConcernID: 42, Urgent: true}, "Riverside Academy", baseURL)
+	m.To = "dsl@school.test"
+	if err := sender.Send(t.Context(), m); err != nil {
+		t.Fatal(err)
+	}
+	line := out.String()
+	if strings.Count(line, "\n") != 1 || !strings.Contains(line, "dsl@school.test") || !strings.Contains(line, "concern:42") ||
+		strings.Contains(line, "Riverside") || strings.Contains(line, "Urgent") {
+		t.Errorf("log line %q", line)
+	}
+}
+
+// school is the demo school on a fresh database.
+type school struct {
+	db       *postgres.DB
+	owner    *pgx.Conn
+	pool     string
+	schoolID int64
+}
+
+func newSchool(t *testing.T) *school {
+	t.Helper()
+	ctx := t.Context()
+	conn := pgtest.NewDB(t)
+	db, err := postgres.Open(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	if err := demo.Load(ctx, db, "test-demo-password"); err != nil {
+		t.Fatal(err)
+	}
+	owner, err := pgx.Connect(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { owner.Close(context.Background()) })
+	s := &school{db: db, owner: owner, pool: conn}
+	if s.schoolID, err = db.SchoolByName(ctx, demo.SchoolName); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func (s *school) viewer(t *testing.T, email string) safeguarding.Viewer {
+	t.Helper()
+	var id int64
+	if err := s.owner.QueryRow(t.Context(), `SELECT id FROM people WHERE email = $1`, email).Scan(&id); err != nil {
+		t.Fatalf("find %s: %v", email, err)
+	}
+	v, err := s.db.Viewer(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// pupil is a pupil of the demo school and their full name.
+func (s *school) pupil(t *testing.T) (int64, string) {
+	t.Helper()
+	var id int64
+	var name string
+	if err := s.owner.QueryRow(t.Context(), `SELECT id, first_name || ' ' || last_name FROM pupils ORDER BY id LIMIT 1`).Scan(&id, &name); err != nil {
+		t.Fatal(err)
+	}
+	return id, name
+}
+
+func (s *school) jobState(t *testing.T, concernID int64) string {
+	t.Helper()
+	var state string
+	err := s.owner.QueryRow(t.Context(), `SELECT state FROM river_job WHERE kind = 'concern_alert' AND (args->>'concern_id')::bigint = $1`, concernID).Scan(&state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return state
+}
+
+func (s *school) alertJobs(t *testing.T, concernID int64) int {
+	t.Helper()
+	var n int
+	if err := s.owner.QueryRow(t.Context(), `SELECT count(*) FROM river_job WHERE kind = 'concern_alert' AND (args->>'concern_id')::bigint = $1`, concernID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// work runs River's client as the app does, sending through the SMTP
+// server at addr, until done (polled), for at most 30 seconds.
+func (s *school) work(t *testing.T, addr string, done func() bool) {
+	t.Helper()
+	sender, err := mail.NewSMTP("smtp://"+addr, mail.DefaultFrom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	client, err := jobs.NewClient(s.db.Pool, jobs.Config{Logger: logger, FetchPollInterval: 200 * time.Millisecond,
+		Alerts: &jobs.AlertWorker{Directory: s.db, Mail: sender, BaseURL: baseURL}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := jobs.Stop(ctx, client); err != nil {
+			t.Errorf("stop River: %v", err)
+		}
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for !done() {
+		if time.Now().After(deadline) {
+			t.Fatal("the job did not get there within 30s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func concern(t *testing.T, marker string, urgent bool, subject func(*postgres.ConcernInput)) postgres.ConcernInput {
+	t.Helper()
+	in := postgres.ConcernInput{
+		SubmissionToken: fmt.Sprintf("00000000-0000-4000-8000-%012d", time.Now().UnixNano()%1e12),
+		Categories:      []string{"neglect"},
+		WhatHappened:    "Came to school hungry. " + marker,
+		ChildsWords:     "There was nothing in the cupboard.",
+		HappenedOn:      time.Now().AddDate(0, 0, -1).Truncate(24 * time.Hour),
+		Urgent:          urgent,
+	}
+	subject(&in)
+	return in
+}
+
+// mailbox is a real SMTP server on the loopback interface that keeps what
+// it is sent.
+type mailbox struct {
+	addr   string
+	ln     net.Listener
+	server *smtp.Server
+	mu     sync.Mutex
+	msgs   []received
+}
+
+type received struct {
+	To      []string
+	Subject string
+	Body    string
+}
+
+func startSMTP(t *testing.T, addr string) *mailbox {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	box := &mailbox{addr: ln.Addr().String(), ln: ln}
+	box.server = smtp.NewServer(box)
+	box.server.Domain = "localhost"
+	box.server.ReadTimeout, box.server.WriteTimeout = 10*time.Second, 10*time.Second
+	go box.server.Serve(ln)
+	t.Cleanup(box.stop)
+	return box
+}
+
+// stop closes the listener itself too: Close alone misses one that Serve has
+// not yet taken up.
+func (b *mailbox) stop() { b.server.Close(); b.ln.Close() }
+
+func (b *mailbox) messages() []received {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.msgs)
+}
+
+func (b *mailbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{box: b}, nil }
+
+type session struct {
+	box *mailbox
+	to  []string
+}
+
+func (s *session) Reset()                                    { s.to = nil }
+func (s *session) Logout() error                             { return nil }
+func (s *session) Mail(string, *smtp.MailOptions) error      { return nil }
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = append(s.to, to); return nil }
+
+func (s *session) Data(r io.Reader) error {
+	msg, err := netmail.ReadMessage(r)
+	if err != nil {
+		return err
+	}
+	var body io.Reader = msg.Body
+	if strings.EqualFold(msg.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
+		body = quotedprintable.NewReader(body)
+	}
+	b, err := io.ReadAll(body)
+	if err != nil {
+		return err
+	}
+	s.box.mu.Lock()
+	defer s.box.mu.Unlock()
+	s.box.msgs = append(s.box.msgs, received{To: slices.Clone(s.to), Subject: msg.Header.Get("Subject"), Body: string(b)})
+	return nil
+}
+
+// recipients lists, sorted, the one recipient of each message.
+func recipients(msgs []received) []string {
+	var out []string
+	for _, m := range msgs {
+		out = append(out, m.To...)
+	}
+	slices.Sort(out)
+	return out
+}

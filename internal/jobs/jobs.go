@@ -1,0 +1,59 @@
+// Package jobs runs Haven's background work on River, a queue kept in
+// PostgreSQL: a job is inserted in the same transaction as the write that
+// causes it, so a committed concern always has its alert.
+package jobs
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+)
+
+// NewInserter returns a River client that only inserts jobs: the store uses
+// it to enqueue inside its own transactions.
+func NewInserter(pool *pgxpool.Pool) (*river.Client[pgx.Tx], error) {
+	return river.NewClient(riverpgxv5.New(pool), &river.Config{})
+}
+
+// Config is what the working client needs.
+type Config struct {
+	Alerts *AlertWorker
+	Logger *slog.Logger
+	// FetchPollInterval bounds how long a job waits when a notification is
+	// missed; zero keeps River's default. Tests shorten it.
+	FetchPollInterval time.Duration
+}
+
+// NewClient returns a River client that works Haven's jobs once started.
+// The pool's connections run as haven_app, which the migrations grant what
+// River needs; River's periodic reindexing, which only a table's owner may
+// do, is turned off.
+func NewClient(pool *pgxpool.Pool, cfg Config) (*river.Client[pgx.Tx], error) {
+	workers := river.NewWorkers()
+	if err := river.AddWorkerSafely(workers, cfg.Alerts); err != nil {
+		return nil, err
+	}
+	return river.NewClient(riverpgxv5.New(pool), &river.Config{
+		Queues:              map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+		Workers:             workers,
+		Logger:              cfg.Logger,
+		FetchPollInterval:   cfg.FetchPollInterval,
+		ReindexerIndexNames: []string{},
+	})
+}
+
+// Stop waits for running jobs to finish, up to ctx's deadline, and then
+// cancels them; a cancelled job is retried later.
+func Stop(ctx context.Context, c *river.Client[pgx.Tx]) error {
+	if err := c.Stop(ctx); err != nil {
+		cancelCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return c.StopAndCancel(cancelCtx)
+	}
+	return nil
+}

@@ -1,0 +1,126 @@
+// Package mail sends Haven's e-mail: over SMTP when SMTP_URL is set, and
+// otherwise to the log only, so a development server never needs a relay.
+package mail
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// DefaultFrom is the sender when HAVEN_MAIL_FROM is unset.
+const DefaultFrom = "Haven <haven@localhost>"
+
+// Message is one plain-text e-mail to one recipient.
+type Message struct {
+	To      string
+	Subject string
+	Body    string
+	// Ref names what the message is about for the logs, e.g. "concern:42".
+	// It must hold no personal data: the log-only sender writes it out.
+	Ref string
+}
+
+// Sender sends one message.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// NewSender returns an SMTP sender for smtpURL, or the log-only sender when
+// smtpURL is empty.
+func NewSender(smtpURL, from string, logger *slog.Logger) (Sender, error) {
+	if smtpURL == "" {
+		return LogSender{Logger: logger}, nil
+	}
+	return NewSMTP(smtpURL, from)
+}
+
+// LogSender writes one log line per message, naming its recipient and what
+// it is about, and sends nothing. Subject and body are not logged.
+type LogSender struct{ Logger *slog.Logger }
+
+// Send logs m without its content.
+func (s LogSender) Send(ctx context.Context, m Message) error {
+	s.Logger.InfoContext(ctx, "e-mail not sent: SMTP_URL is unset", "to", m.To, "about", m.Ref)
+	return nil
+}
+
+// SMTP sends through an SMTP server.
+type SMTP struct {
+	host string
+	from string
+	opts []gomail.Option
+}
+
+// NewSMTP configures a sender from a URL: smtp://user:pass@host:587 uses
+// STARTTLS (required when there are credentials, so they never cross the
+// network in the clear; opportunistic otherwise), smtps://user:pass@host:465
+// uses TLS from the first byte. from is the From address.
+func NewSMTP(rawURL, from string) (*SMTP, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("SMTP_URL: %w", err)
+	}
+	if u.Hostname() == "" {
+		return nil, fmt.Errorf("SMTP_URL %q names no host", u.Redacted())
+	}
+	s := &SMTP{from: from, host: u.Hostname(), opts: []gomail.Option{gomail.WithTimeout(30 * time.Second)}}
+	port := 587
+	switch u.Scheme {
+	case "smtp":
+		policy := gomail.TLSOpportunistic
+		if u.User != nil {
+			policy = gomail.TLSMandatory
+		}
+		s.opts = append(s.opts, gomail.WithTLSPolicy(policy))
+	case "smtps":
+		port = 465
+		s.opts = append(s.opts, gomail.WithSSL())
+	default:
+		return nil, fmt.Errorf("SMTP_URL %q: the scheme must be smtp or smtps", u.Redacted())
+	}
+	if p := u.Port(); p != "" {
+		if port, err = strconv.Atoi(p); err != nil {
+			return nil, fmt.Errorf("SMTP_URL %q: port: %w", u.Redacted(), err)
+		}
+	}
+	s.opts = append(s.opts, gomail.WithPort(port))
+	if u.User != nil {
+		pass, _ := u.User.Password()
+		s.opts = append(s.opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
+			gomail.WithUsername(u.User.Username()), gomail.WithPassword(pass))
+	}
+	m := gomail.NewMsg()
+	if err := m.From(from); err != nil {
+		return nil, fmt.Errorf("HAVEN_MAIL_FROM %q: %w", from, err)
+	}
+	return s, nil
+}
+
+// Send delivers m, one connection per message.
+func (s *SMTP) Send(ctx context.Context, m Message) error {
+	msg := gomail.NewMsg()
+	if err := msg.From(s.from); err != nil {
+		return fmt.Errorf("from: %w", err)
+	}
+	if err := msg.To(m.To); err != nil {
+		return fmt.Errorf("to: %w", err)
+	}
+	msg.Subject(m.Subject)
+	msg.SetDate()
+	msg.SetMessageID()
+	msg.SetBodyString(gomail.TypeTextPlain, m.Body)
+	c, err := gomail.NewClient(s.host, s.opts...)
+	if err != nil {
+		return fmt.Errorf("smtp client: %w", err)
+	}
+	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
+		return fmt.Errorf("send e-mail (%s): %w", m.Ref, err)
+	}
+	return nil
+}
