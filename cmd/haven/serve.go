@@ -52,7 +52,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 				logger.Warn("stop job queue", "err", err)
 			}
 		}()
-		handler := httpserver.New(httpserver.Config{SecureCookies: secure, TLS: cfg.TLS()}, db.DB, logger)
+		handler := httpserver.New(httpserver.Config{SecureCookies: secure, TLS: cfg.TLS(), EmailAlerts: cfg.SMTPURL != ""}, db.DB, logger)
 		srv := &http.Server{
 			Addr:              cfg.Addr,
 			Handler:           handler,

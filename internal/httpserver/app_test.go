@@ -35,7 +35,8 @@ type testApp struct {
 // newTestApp serves Haven on a fresh database with the demo school.
 func newTestApp(t *testing.T) *testApp {
 	t.Helper()
-	return newTestAppWith(t, httpserver.Config{})
+	// As a school with SMTP set up would run it.
+	return newTestAppWith(t, httpserver.Config{EmailAlerts: true})
 }
 
 func newTestAppWith(t *testing.T, cfg httpserver.Config) *testApp {

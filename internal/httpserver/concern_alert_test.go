@@ -3,7 +3,10 @@ package httpserver_test
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/havenapp/haven/internal/httpserver"
 )
 
 // TestLogConcernAlertConfirmation: the confirmation says who has been
@@ -43,6 +46,21 @@ func TestLogConcernAlertConfirmation(t *testing.T) {
 		}
 		if shows(page.Body, "alerted") {
 			t.Error("a concern that is not urgent says someone was alerted")
+		}
+	})
+
+	t.Run("NoClaimWithoutEmail", func(t *testing.T) {
+		// Without SMTP the alert is only logged: the page must not say anyone was e-mailed.
+		app := newTestAppWith(t, httpserver.Config{})
+		c := app.signIn(t, "staff@demo.test")
+		form := cseConcern(openForm(t, c), pupil)
+		form.Set("urgent", "yes")
+		page := c.get("/concerns/" + strconv.FormatInt(loggedID(t, c.post("/concerns", form)), 10) + "/logged")
+		if strings.Contains(page.Body, "e-mail") {
+			t.Error("the confirmation claims an e-mail was sent, but Haven has no SMTP server")
+		}
+		if !shows(page.Body, "contact children's social care and/or the police now") {
+			t.Error("the urgent advice is missing")
 		}
 	})
 }

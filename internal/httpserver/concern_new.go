@@ -178,10 +178,10 @@ func (s *Server) concernLogged(w http.ResponseWriter, r *http.Request) {
 		renderError(w, r, http.StatusNotFound)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.ConcernLoggedPage(page(r, "Concern logged"), concernLoggedView(c)))
+	s.render(w, r, http.StatusOK, web.ConcernLoggedPage(page(r, "Concern logged"), concernLoggedView(c, s.cfg.EmailAlerts)))
 }
 
-func concernLoggedView(c safeguarding.Concern) web.ConcernLogged {
+func concernLoggedView(c safeguarding.Concern, emailAlerts bool) web.ConcernLogged {
 	out := web.ConcernLogged{Reference: strconv.FormatInt(c.ID, 10), Subject: c.SubjectLabel(), Urgent: c.Urgent,
 		AboutChild: c.Route == safeguarding.RouteChild}
 	switch c.Route {
@@ -198,7 +198,9 @@ func concernLoggedView(c safeguarding.Concern) web.ConcernLogged {
 		out.HandledBy = "Your concern is about an adult, so it goes to the principal, as case manager, and the DSL. The person it is about cannot see it."
 		out.SpeakTo = "If you have not already done so, speak to the principal or the DSL as well."
 	}
-	out.Alerted = alertedSentence(c.Route, c.Urgent)
+	if emailAlerts {
+		out.Alerted = alertedSentence(c.Route, c.Urgent)
+	}
 	return out
 }
 

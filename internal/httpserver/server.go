@@ -22,6 +22,9 @@ type Config struct {
 	SecureCookies bool
 	// TLS is true when the server itself terminates TLS; it adds HSTS.
 	TLS bool
+	// EmailAlerts is true when alerts go out by e-mail (SMTP is set up);
+	// only then does a confirmation page say that anyone was e-mailed.
+	EmailAlerts bool
 }
 
 // Server holds what every handler needs.
