@@ -58,15 +58,10 @@ func (s *Server) newConcernForm(w http.ResponseWriter, r *http.Request) {
 // logConcern files the concern, or re-shows the form: with the pupils a
 // search found ("Find pupils"), or with what needs correcting.
 func (s *Server) logConcern(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.concernLogger(w, r)
+	v, vals, f, ok := s.postedConcern(w, r)
 	if !ok {
 		return
 	}
-	vals, ok := parseConcernPost(w, r)
-	if !ok {
-		return
-	}
-	f := postedConcernForm(vals)
 	switch vals.Get("action") {
 	case "find":
 		s.findPupils(w, r, v, f)
@@ -113,15 +108,10 @@ func (s *Server) logConcern(w http.ResponseWriter, r *http.Request) {
 // saveDraft keeps the form as the person's draft. draft.js calls it as the
 // person types (and gets 204); the "Save draft" button shows the form again.
 func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.concernLogger(w, r)
+	v, _, f, ok := s.postedConcern(w, r)
 	if !ok {
 		return
 	}
-	vals, ok := parseConcernPost(w, r)
-	if !ok {
-		return
-	}
-	f := postedConcernForm(vals)
 	if r.Header.Get("Haven-Autosave") != "" {
 		if err := s.keepDraft(r.Context(), v, f); err != nil {
 			s.serverError(w, r, err)
@@ -231,6 +221,20 @@ func (s *Server) concernLogger(w http.ResponseWriter, r *http.Request) (safeguar
 		return v, false
 	}
 	return v, true
+}
+
+// postedConcern is the person posting a concern form, if they may log
+// concerns, with the form as posted.
+func (s *Server) postedConcern(w http.ResponseWriter, r *http.Request) (safeguarding.Viewer, url.Values, web.ConcernForm, bool) {
+	v, ok := s.concernLogger(w, r)
+	if !ok {
+		return v, nil, web.ConcernForm{}, false
+	}
+	vals, ok := parseConcernPost(w, r)
+	if !ok {
+		return v, nil, web.ConcernForm{}, false
+	}
+	return v, vals, postedConcernForm(vals), true
 }
 
 func parseConcernPost(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
