@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: run build test generate check-generated vet assets bench fuzz clean
+.PHONY: run build test browser-check generate check-generated vet assets bench fuzz clean
 
 # Serve Haven on a private PostgreSQL cluster under .data/ (or on DATABASE_URL),
 # loading the demo school into an empty database.
@@ -25,10 +25,14 @@ check-generated:
 		echo "templ's generated code is stale: run 'make generate' and commit the result"; exit 1; \
 	fi
 
+# The browser tests need Debian's Chromium; say how to get it before anything runs.
+browser-check:
+	@test -x /usr/bin/chromium || { echo "make test needs Chromium at /usr/bin/chromium for the browser tests: run 'apt-get install chromium' (bash .ci/run installs it and PostgreSQL for you)"; exit 1; }
+
 vet:
 	go vet ./...
 
-test: vet check-generated
+test: browser-check vet check-generated
 	go test -race -timeout 14m ./...
 
 # Refresh GOV.UK Frontend and Haven's stylesheet from npm.
