@@ -93,7 +93,7 @@ func (s *Server) routes() chi.Router {
 			r.Use(s.requireSignIn)
 			r.Get("/home", s.home)
 
-			// Logging a concern (concern_new.go).
+			// Logging a concern (concern_new.go, concern_draft.go).
 			r.Get("/concerns/new", s.newConcernForm)
 			r.Post("/concerns", s.logConcern)
 			r.Post("/concerns/draft", s.saveDraft)
