@@ -34,11 +34,19 @@ func TestCheck(t *testing.T) {
 	}{
 		{"short", "Password must be 12 characters or more"},
 		{"Password1234", "This password is in a list of passwords stolen in data breaches. Choose a different one"},
+		{"1qaz2wsx3edc", "This password is in a list of passwords stolen in data breaches. Choose a different one"},
+		{"LeaveMeAlone", "This password is in a list of passwords stolen in data breaches. Choose a different one"},
 		{"a long enough passphrase", ""},
 		{strings.Repeat("x", 257), "Password must be 256 characters or fewer"},
 	} {
 		if got := Check(tc.pw); got != tc.want {
 			t.Errorf("Check(%q) = %q, want %q", tc.pw, got, tc.want)
 		}
+	}
+}
+
+func TestBreachedListIsLoaded(t *testing.T) {
+	if n := len(breached()); n < 300 {
+		t.Errorf("only %d breached passwords of 12 characters or more are loaded", n)
 	}
 }
