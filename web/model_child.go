@@ -7,7 +7,11 @@ type ChildPage struct {
 	OpenReferrals []ChildReferral
 	Indicators    []ChildIndicator // in the policy's order (§5.2)
 	Concerns      []ChildConcern   // newest first
-	Chronology    []ChildEntry     // every entry of every concern above, oldest first
+	Chronology    []ChildEntry     // every entry of every concern above, or the latest of them, oldest first
+	// ShowAllHref, when set, links to the whole chronology, of which
+	// Chronology holds only the latest: ChronologyShown of ChronologyTotal.
+	ShowAllHref                      string
+	ChronologyShown, ChronologyTotal string
 }
 
 // SubjectName is a name on a concern's subject line. Href links a pupil's

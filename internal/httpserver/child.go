@@ -23,7 +23,11 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		renderError(w, r, http.StatusNotFound)
 		return
 	}
-	f, err := s.db.ChildFile(r.Context(), v, id)
+	latest := childChronologyLatest
+	if r.URL.Query().Get("all") == "1" {
+		latest = 0
+	}
+	f, err := s.db.ChildFileLatest(r.Context(), v, id, latest)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -36,6 +40,11 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 	view := childPageView(f, categories, todayInEngland())
 	s.render(w, r, http.StatusOK, web.ChildFilePage(page(r, view.Name), view))
 }
+
+// childChronologyLatest is how many entries of the chronology the child's
+// page shows unless asked for all of them (?all=1): the longest run to
+// over a thousand.
+const childChronologyLatest = 100
 
 // childPageView is the child's page for a file the store has already
 // filtered to what the viewer may see.
@@ -70,6 +79,10 @@ func childPageView(f postgres.ChildFile, categories []safeguarding.Category, tod
 	}
 	for _, e := range f.Chronology {
 		out.Chronology = append(out.Chronology, childEntryView(e, concerns[e.ConcernID], categories))
+	}
+	if f.ChronologyTotal > len(f.Chronology) {
+		out.ShowAllHref = pupilHref(f.Pupil.ID) + "?all=1"
+		out.ChronologyShown, out.ChronologyTotal = strconv.Itoa(len(f.Chronology)), strconv.Itoa(f.ChronologyTotal)
 	}
 	return out
 }

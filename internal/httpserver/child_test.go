@@ -342,3 +342,65 @@ func TestMyConcerns(t *testing.T) {
 		}
 	})
 }
+
+// TestChildPageLatestEntries: a long chronology shows its latest entries
+// with a link to the whole of it, while the open referrals and indicator
+// counts still cover every entry.
+func TestChildPageLatestEntries(t *testing.T) {
+	w := newChildWorld(t)
+	staff, dsl := w.viewer(t, "staff@demo.test"), w.viewer(t, "dsl@demo.test")
+	pupil := w.addPupil(t, w.app.SchoolID, "Ottoline", "Brackenridge", 8, time.Date(2012, 2, 1, 0, 0, 0, 0, time.UTC))
+	w.now = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	concern := w.logConcern(t, staff, []string{"cse"}, []string{"secretive"}, pupil)
+	w.now = w.now.Add(time.Hour)
+	addEntry(t, w.db, dsl, concern, safeguarding.EntryInput{Kind: safeguarding.EntryReferral,
+		Details: safeguarding.EntryDetails{Agency: safeguarding.AgencyCSCS, Reference: "MASH-EARLY", ReferredOn: "2026-03-02"}})
+	const latest = 100 // what the page shows unless asked for all
+	const notes = latest + 5
+	for i := 1; i <= notes; i++ {
+		w.now = w.now.Add(time.Minute)
+		addEntry(t, w.db, staff, concern, safeguarding.EntryInput{Kind: safeguarding.EntryFurtherInformation, Body: fmt.Sprintf("Note %03d", i)})
+	}
+	total := notes + 2 // the concern logged and the referral
+	path := "/pupils/" + strconv.FormatInt(pupil, 10)
+	client := w.app.signIn(t, "dsl@demo.test")
+
+	res := client.get(path)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	chronology := between(t, res.Body, ">Chronology</h2>", "</main>")
+	if got := strings.Count(chronology, "<li>"); got != latest {
+		t.Errorf("the chronology shows %d entries, want the latest %d", got, latest)
+	}
+	link := fmt.Sprintf(`href="%s?all=1">Show all %d entries</a>`, path, total)
+	if !strings.Contains(chronology, link) {
+		t.Errorf("no link %q to the whole chronology", link)
+	}
+	first := fmt.Sprintf(">Note %03d<", notes-latest+1)
+	inOrder(t, chronology, first, fmt.Sprintf(">Note %03d<", notes))
+	for _, gone := range []string{fmt.Sprintf(">Note %03d<", notes-latest), "Waiting at the gate", "Concern logged:"} {
+		if strings.Contains(chronology, gone) {
+			t.Errorf("an entry older than the latest %d is shown: %q", latest, gone)
+		}
+	}
+	if open := between(t, res.Body, ">Open referrals</h2>", "<h2"); !strings.Contains(open, "MASH-EARLY") {
+		t.Errorf("a referral older than the latest entries is not listed as open:\n%s", open)
+	}
+	if !strings.Contains(between(t, res.Body, ">CSE indicators recorded</h2>", "</table>"), "Being secretive") {
+		t.Error("the indicators of the concern are not counted")
+	}
+
+	all := client.get(path + "?all=1")
+	if all.StatusCode != http.StatusOK {
+		t.Fatalf("?all=1: status %d", all.StatusCode)
+	}
+	chronology = between(t, all.Body, ">Chronology</h2>", "</main>")
+	if got := strings.Count(chronology, "<li>"); got != total {
+		t.Errorf("?all=1 shows %d entries, want all %d", got, total)
+	}
+	inOrder(t, chronology, "Concern logged:", "MASH-EARLY", ">Note 001<", fmt.Sprintf(">Note %03d<", notes))
+	if strings.Contains(chronology, "Show all") {
+		t.Error("the whole chronology still offers to show all entries")
+	}
+}

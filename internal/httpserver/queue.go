@@ -104,17 +104,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	years, err := s.db.YearGroups(ctx, v)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	leads, err := s.db.AssignableLeads(ctx, v)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	view := web.Queue{Filter: queueFilterForm(v, choice, categories, years, leads)}
+	view := web.Queue{Filter: queueFilterForm(v, choice, categories, found.YearGroups, found.Leads)}
 	now := time.Now()
 	for _, c := range found.Concerns {
 		view.Rows = append(view.Rows, queueRow(c, categories, now))

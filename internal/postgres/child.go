@@ -18,10 +18,13 @@ type ChildFile struct {
 	Pupil       safeguarding.PupilRef
 	DateOfBirth time.Time
 
-	Concerns      []safeguarding.Concern // newest first
-	Chronology    []safeguarding.Entry   // every entry of every concern above, in time order
-	Indicators    []IndicatorTally       // in policy order (§5.2)
-	OpenReferrals []OpenReferral         // oldest first
+	Concerns   []safeguarding.Concern // newest first
+	Chronology []safeguarding.Entry   // the entries of the concerns above, in time order: all, or the latest asked for
+	// ChronologyTotal is how many entries the concerns above have in all;
+	// more than len(Chronology) when only the latest were read.
+	ChronologyTotal int
+	Indicators      []IndicatorTally // in policy order (§5.2), over every concern
+	OpenReferrals   []OpenReferral   // oldest first, over every entry
 }
 
 // IndicatorTally is one CSE indicator as recorded for one child across
@@ -50,6 +53,13 @@ type OpenReferral struct {
 // Concerns are read through row-level security and each is checked against
 // safeguarding.Can as well, so both must agree before a concern is shown.
 func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int64) (ChildFile, error) {
+	return db.ChildFileLatest(ctx, v, pupilID, 0)
+}
+
+// ChildFileLatest is ChildFile with only the latest entries of the
+// chronology, at most latest of them (0 for all). The indicators and the
+// open referrals are still read over everything.
+func (db *DB) ChildFileLatest(ctx context.Context, v safeguarding.Viewer, pupilID int64, latest int) (ChildFile, error) {
 	var f ChildFile
 	mayView := safeguarding.ConcernAccess{SchoolID: v.SchoolID, Route: safeguarding.RouteChild}
 	if !safeguarding.Can(v, mayView, safeguarding.ActionViewChildFile) {
@@ -70,13 +80,19 @@ func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int6
 		for i, c := range f.Concerns {
 			ids[i] = c.ID
 		}
-		if f.Chronology, err = childChronology(ctx, tx, v.SchoolID, ids); err != nil {
+		if f.Chronology, f.ChronologyTotal, err = childChronology(ctx, tx, v.SchoolID, ids, latest); err != nil {
 			return err
 		}
 		if f.Indicators, err = childIndicators(ctx, tx, v.SchoolID, ids); err != nil {
 			return err
 		}
-		f.OpenReferrals = openReferrals(f.Concerns, f.Chronology)
+		referrals := f.Chronology
+		if len(f.Chronology) < f.ChronologyTotal {
+			if referrals, err = childReferrals(ctx, tx, v.SchoolID, f.Concerns); err != nil {
+				return err
+			}
+		}
+		f.OpenReferrals = openReferrals(f.Concerns, referrals)
 		return audit(ctx, tx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_child_file",
 			Object: "pupil:" + strconv.FormatInt(pupilID, 10)})
 	})
@@ -89,43 +105,115 @@ func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int6
 // childConcerns reads the concerns about a pupil that v may see on the
 // child's page, newest first.
 func childConcerns(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, pupilID int64) ([]safeguarding.Concern, error) {
-	rows, err := tx.Query(ctx, `SELECT `+concernColumns+`
+	// As the queue reads them: names by joins, pupils in one query after.
+	rows, err := tx.Query(ctx, `SELECT `+queueColumns+`
 		FROM concern_pupils cp JOIN concerns c ON c.school_id = cp.school_id AND c.id = cp.concern_id
+		LEFT JOIN people sp ON sp.school_id = c.school_id AND sp.id = c.subject_person_id
+		LEFT JOIN people lb ON lb.school_id = c.school_id AND lb.id = c.logged_by
+		LEFT JOIN people ap ON ap.school_id = c.school_id AND ap.id = c.assigned_to
 		WHERE cp.school_id = $1 AND cp.pupil_id = $2
 		ORDER BY c.logged_at DESC, c.id DESC`, v.SchoolID, pupilID)
 	if err != nil {
 		return nil, fmt.Errorf("read child's concerns: %w", err)
 	}
-	all, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (safeguarding.Concern, error) { return scanConcern(r) })
+	all, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (safeguarding.Concern, error) {
+		var c safeguarding.Concern
+		return c, r.Scan(concernFields(&c)...)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("read child's concerns: %w", err)
 	}
 	var visible []safeguarding.Concern
+	var ids []int64
 	for _, c := range all {
 		if safeguarding.Can(v, c.Access(), safeguarding.ActionViewChildFile) {
 			visible = append(visible, c)
+			ids = append(ids, c.ID)
 		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err = tx.Query(ctx, concernsPupilsSQL, v.SchoolID, ids)
+	if err != nil {
+		return nil, fmt.Errorf("read child's concerns: %w", err)
+	}
+	defer rows.Close()
+	if err := scanConcernsPupils(rows, visible); err != nil {
+		return nil, err
 	}
 	return visible, nil
 }
 
-// childChronology reads every entry of the given concerns in one query,
-// interleaved in the order they were recorded.
-func childChronology(ctx context.Context, tx pgx.Tx, schoolID int64, concernIDs []int64) ([]safeguarding.Entry, error) {
+// childEntryColumns are read by scanEntry from childEntries: the
+// chronology_entries e joined to their authors, people p.
+const (
+	childEntryColumns = `e.school_id, e.id, e.concern_id, e.kind, e.author_id, p.full_name, e.at, e.body, e.details,
+	coalesce(e.corrects_id, 0), e.prev_hash, e.hash`
+	childEntries = `chronology_entries e JOIN people p ON p.school_id = e.school_id AND p.id = e.author_id`
+)
+
+// childChronology reads the entries of the given concerns in one query,
+// interleaved in the order they were recorded: every entry when latest is
+// 0, else the latest of them. total is how many there are in all.
+func childChronology(ctx context.Context, tx pgx.Tx, schoolID int64, concernIDs []int64, latest int) (entries []safeguarding.Entry, total int, err error) {
 	if len(concernIDs) == 0 {
+		return nil, 0, nil
+	}
+	if latest <= 0 {
+		rows, err := tx.Query(ctx, `SELECT `+childEntryColumns+` FROM `+childEntries+`
+			WHERE e.school_id = $1 AND e.concern_id = ANY($2)
+			ORDER BY e.at, e.id`, schoolID, concernIDs)
+		if err != nil {
+			return nil, 0, fmt.Errorf("read child's chronology: %w", err)
+		}
+		if entries, err = pgx.CollectRows(rows, scanEntry); err != nil {
+			return nil, 0, fmt.Errorf("read child's chronology: %w", err)
+		}
+		return entries, len(entries), nil
+	}
+	// The latest are chosen, and all counted, from the narrow columns; only
+	// those chosen are read whole.
+	rows, err := tx.Query(ctx, `WITH latest AS (
+			SELECT e.id, count(*) OVER () AS total FROM chronology_entries e
+			WHERE e.school_id = $1 AND e.concern_id = ANY($2)
+			ORDER BY e.at DESC, e.id DESC LIMIT $3)
+		SELECT `+childEntryColumns+`, latest.total
+		FROM `+childEntries+`
+		JOIN latest ON latest.id = e.id
+		WHERE e.school_id = $1
+		ORDER BY e.at, e.id`, schoolID, concernIDs, latest)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read child's chronology: %w", err)
+	}
+	entries, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (safeguarding.Entry, error) { return scanEntryWith(row, &total) })
+	if err != nil {
+		return nil, 0, fmt.Errorf("read child's chronology: %w", err)
+	}
+	return entries, total, nil
+}
+
+// childReferrals reads the referral entries of those of the given concerns
+// that are still open, in the order they were recorded.
+func childReferrals(ctx context.Context, tx pgx.Tx, schoolID int64, concerns []safeguarding.Concern) ([]safeguarding.Entry, error) {
+	var open []int64
+	for _, c := range concerns {
+		if c.Status.Open() {
+			open = append(open, c.ID)
+		}
+	}
+	if len(open) == 0 {
 		return nil, nil
 	}
-	rows, err := tx.Query(ctx, `SELECT e.school_id, e.id, e.concern_id, e.kind, e.author_id, p.full_name, e.at, e.body, e.details,
-			coalesce(e.corrects_id, 0), e.prev_hash, e.hash
-		FROM chronology_entries e JOIN people p ON p.school_id = e.school_id AND p.id = e.author_id
-		WHERE e.school_id = $1 AND e.concern_id = ANY($2)
-		ORDER BY e.at, e.id`, schoolID, concernIDs)
+	rows, err := tx.Query(ctx, `SELECT `+childEntryColumns+` FROM `+childEntries+`
+		WHERE e.school_id = $1 AND e.concern_id = ANY($2) AND e.kind = $3
+		ORDER BY e.at, e.id`, schoolID, open, safeguarding.EntryReferral)
 	if err != nil {
-		return nil, fmt.Errorf("read child's chronology: %w", err)
+		return nil, fmt.Errorf("read child's referrals: %w", err)
 	}
 	entries, err := pgx.CollectRows(rows, scanEntry)
 	if err != nil {
-		return nil, fmt.Errorf("read child's chronology: %w", err)
+		return nil, fmt.Errorf("read child's referrals: %w", err)
 	}
 	return entries, nil
 }

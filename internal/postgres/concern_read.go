@@ -28,11 +28,7 @@ const concernColumns = `c.school_id, c.id, c.route, c.subject_kind, coalesce(c.s
 func scanConcern(row pgx.Row) (safeguarding.Concern, error) {
 	var c safeguarding.Concern
 	var pupils []byte
-	err := row.Scan(&c.SchoolID, &c.ID, &c.Route, &c.SubjectKind, &c.SubjectPersonID, &c.SubjectPersonName,
-		&c.SubjectAdultName, &c.SubjectAdultRole, &c.LoggedBy, &c.LoggedByName, &c.LoggedAt,
-		&c.Categories, &c.Indicators, &c.WhatHappened, &c.ChildsWords, &c.HappenedOn, &c.HappenedTime, &c.Location,
-		&c.OthersTold, &c.ActionsTaken, &c.Urgent, &c.Status, &c.AssignedTo, &c.AssignedToName,
-		&c.AcknowledgedAt, &c.LastActivityAt, &c.FeedbackGiven, &pupils)
+	err := row.Scan(append(concernFields(&c), &pupils)...)
 	if err != nil {
 		return c, err
 	}
@@ -49,6 +45,16 @@ func scanConcern(row pgx.Row) (safeguarding.Concern, error) {
 		c.Pupils = append(c.Pupils, safeguarding.PupilRef{ID: r.ID, FirstName: r.First, LastName: r.Last, YearGroup: r.Year})
 	}
 	return c, nil
+}
+
+// concernFields are the destinations of every column of concernColumns but
+// the last, the pupils.
+func concernFields(c *safeguarding.Concern) []any {
+	return []any{&c.SchoolID, &c.ID, &c.Route, &c.SubjectKind, &c.SubjectPersonID, &c.SubjectPersonName,
+		&c.SubjectAdultName, &c.SubjectAdultRole, &c.LoggedBy, &c.LoggedByName, &c.LoggedAt,
+		&c.Categories, &c.Indicators, &c.WhatHappened, &c.ChildsWords, &c.HappenedOn, &c.HappenedTime, &c.Location,
+		&c.OthersTold, &c.ActionsTaken, &c.Urgent, &c.Status, &c.AssignedTo, &c.AssignedToName,
+		&c.AcknowledgedAt, &c.LastActivityAt, &c.FeedbackGiven}
 }
 
 // Concern returns a concern v may view, or ENOTFOUND, whether it does not
@@ -106,10 +112,16 @@ func (db *DB) Chronology(ctx context.Context, v safeguarding.Viewer, concernID i
 }
 
 func scanEntry(row pgx.CollectableRow) (safeguarding.Entry, error) {
+	return scanEntryWith(row)
+}
+
+// scanEntryWith is scanEntry for a row that carries more columns after the
+// entry's, scanned into extra.
+func scanEntryWith(row pgx.Row, extra ...any) (safeguarding.Entry, error) {
 	var e safeguarding.Entry
 	var details []byte
-	err := row.Scan(&e.SchoolID, &e.ID, &e.ConcernID, &e.Kind, &e.AuthorID, &e.AuthorName, &e.At, &e.Body, &details,
-		&e.CorrectsID, &e.PrevHash, &e.Hash)
+	err := row.Scan(append([]any{&e.SchoolID, &e.ID, &e.ConcernID, &e.Kind, &e.AuthorID, &e.AuthorName, &e.At, &e.Body, &details,
+		&e.CorrectsID, &e.PrevHash, &e.Hash}, extra...)...)
 	if err != nil {
 		return e, err
 	}

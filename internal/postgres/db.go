@@ -81,14 +81,14 @@ func (db *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 // asViewer runs fn in a transaction whose row-level security sees v: the
 // policies read haven.school_id and haven.person_id, set for this
 // transaction only.
+//
+// The settings travel with BEGIN in one round trip: pgx sends a BeginQuery
+// by the simple protocol, which takes several statements. The ids are
+// written into the text, so only integers formatted here may go in it.
 func (db *DB) asViewer(ctx context.Context, v safeguarding.Viewer, fn func(pgx.Tx) error) error {
-	return db.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT set_config('haven.school_id', $1, true), set_config('haven.person_id', $2, true)`,
-			strconv.FormatInt(v.SchoolID, 10), strconv.FormatInt(v.PersonID, 10)); err != nil {
-			return fmt.Errorf("set viewer: %w", err)
-		}
-		return fn(tx)
-	})
+	begin := "BEGIN; SELECT set_config('haven.school_id', '" + strconv.FormatInt(v.SchoolID, 10) +
+		"', true), set_config('haven.person_id', '" + strconv.FormatInt(v.PersonID, 10) + "', true)"
+	return pgx.BeginTxFunc(ctx, db.Pool, pgx.TxOptions{BeginQuery: begin}, fn)
 }
 
 func isUniqueViolation(err error) bool {

@@ -92,6 +92,11 @@ type QueuePage struct {
 	// Next and Prev are where the following and preceding pages start; zero
 	// when there is none.
 	Next, Prev QueuePosition
+	// YearGroups and Leads are the filter's choices, read in the same
+	// transaction: the school's year groups (as YearGroups) and the DSLs and
+	// deputies a concern may be assigned to (as AssignableLeads).
+	YearGroups []int
+	Leads      []Assignee
 }
 
 // Queue returns a page of the open concerns v may see, in the queue's
@@ -126,6 +131,9 @@ func (db *DB) Queue(ctx context.Context, v safeguarding.Viewer, f QueueFilter) (
 				return err
 			}
 		}
+		if err := queueExtras(ctx, tx, v, &page); err != nil {
+			return err
+		}
 		return audit(ctx, tx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_queue", Object: "queue", Detail: f.describe()})
 	})
 	if err != nil {
@@ -149,8 +157,8 @@ func queuePage(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, routes []s
 	found, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (placed, error) {
 		var p placed
 		var key pgtype.Interval
-		c, err := scanConcern(withTrailing{row, []any{&p.at.Group, &key}})
-		p.concern, p.at.ID = c, c.ID
+		err := row.Scan(append(concernFields(&p.concern), &p.at.Group, &key)...)
+		p.at.ID = p.concern.ID
 		p.at.Key = key.Microseconds + int64(key.Days)*86_400_000_000 + int64(key.Months)*30*86_400_000_000
 		return p, err
 	})
@@ -191,6 +199,78 @@ func queuePage(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, routes []s
 		}
 	}
 	return page, nil
+}
+
+// queueColumns are concernColumns but the pupils, for a list: the three
+// names come from joins (sp, lb, ap) rather than a sub-select per row, and
+// queueExtras reads the page's pupils in one query.
+const queueColumns = `c.school_id, c.id, c.route, c.subject_kind, coalesce(c.subject_person_id, 0), coalesce(sp.full_name, ''),
+	c.subject_adult_name, c.subject_adult_role, c.logged_by, lb.full_name, c.logged_at,
+	c.categories, c.indicators, c.what_happened, c.childs_words, c.happened_on, c.happened_time, c.location,
+	c.others_told, c.actions_taken, c.urgent, c.status, coalesce(c.assigned_to, 0), coalesce(ap.full_name, ''),
+	c.acknowledged_at, c.last_activity_at, c.feedback_given`
+
+// assignableLeadsSQL lists the active DSLs and deputies of a school ($1), by
+// name.
+const assignableLeadsSQL = `SELECT p.id, p.full_name, CASE WHEN bool_or(r.role = 'dsl') THEN 'dsl' ELSE 'deputy_dsl' END FROM people p
+	JOIN person_roles r ON r.school_id = p.school_id AND r.person_id = p.id AND r.role IN ('dsl', 'deputy_dsl')
+	WHERE p.school_id = $1 AND p.active
+	GROUP BY p.id, p.full_name ORDER BY lower(p.full_name), p.id`
+
+// queueExtras reads, in one round trip, the pupils of the page's concerns
+// (ordered as concernColumns orders them), the school's year groups and its
+// assignable leads.
+func queueExtras(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, page *QueuePage) error {
+	ids := make([]int64, len(page.Concerns))
+	for i, c := range page.Concerns {
+		ids[i] = c.ID
+	}
+	b := &pgx.Batch{}
+	b.Queue(concernsPupilsSQL, v.SchoolID, ids).Query(func(rows pgx.Rows) error {
+		return scanConcernsPupils(rows, page.Concerns)
+	})
+	b.Queue(yearGroupsSQL, v.SchoolID).Query(func(rows pgx.Rows) error {
+		var err error
+		if page.YearGroups, err = pgx.CollectRows(rows, pgx.RowTo[int]); err != nil {
+			return fmt.Errorf("read year groups: %w", err)
+		}
+		return nil
+	})
+	b.Queue(assignableLeadsSQL, v.SchoolID).Query(func(rows pgx.Rows) error {
+		var err error
+		if page.Leads, err = pgx.CollectRows(rows, scanAssignee); err != nil {
+			return fmt.Errorf("read safeguarding leads: %w", err)
+		}
+		return nil
+	})
+	return tx.SendBatch(ctx, b).Close()
+}
+
+// concernsPupilsSQL reads the pupils of a school's ($1) concerns ($2) in the
+// order concernColumns gives them; scanConcernsPupils files them.
+const concernsPupilsSQL = `SELECT cp.concern_id, p.id, p.first_name, p.last_name, p.year_group
+	FROM concern_pupils cp JOIN pupils p ON p.school_id = cp.school_id AND p.id = cp.pupil_id
+	WHERE cp.school_id = $1 AND cp.concern_id = ANY($2) ORDER BY p.last_name, p.first_name`
+
+// scanConcernsPupils adds the pupils that rows of concernsPupilsSQL read to
+// their concerns.
+func scanConcernsPupils(rows pgx.Rows, concerns []safeguarding.Concern) error {
+	at := make(map[int64]int, len(concerns))
+	for i, c := range concerns {
+		at[c.ID] = i
+	}
+	var concernID int64
+	var p safeguarding.PupilRef
+	_, err := pgx.ForEachRow(rows, []any{&concernID, &p.ID, &p.FirstName, &p.LastName, &p.YearGroup}, func() error {
+		if i, ok := at[concernID]; ok {
+			concerns[i].Pupils = append(concerns[i].Pupils, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read the concerns' pupils: %w", err)
+	}
+	return nil
 }
 
 // queueQuery builds the queue's SQL. The status condition is written into
@@ -250,8 +330,11 @@ func queueQuery(v safeguarding.Viewer, routes []safeguarding.Route, f QueueFilte
 			LIMIT $3) q
 		ORDER BY q.queue_group ` + order + `, q.queue_key ` + order + `, q.id ` + order + `
 		LIMIT $3)
-	SELECT ` + concernColumns + `, page.queue_group, page.queue_key
+	SELECT ` + queueColumns + `, page.queue_group, page.queue_key
 	FROM page JOIN concerns c ON c.school_id = $1 AND c.id = page.id
+	LEFT JOIN people sp ON sp.school_id = c.school_id AND sp.id = c.subject_person_id
+	LEFT JOIN people lb ON lb.school_id = c.school_id AND lb.id = c.logged_by
+	LEFT JOIN people ap ON ap.school_id = c.school_id AND ap.id = c.assigned_to
 	ORDER BY page.queue_group ` + order + `, page.queue_key ` + order + `, page.id ` + order, args
 }
 
@@ -283,15 +366,6 @@ func (f QueueFilter) describe() string {
 	return strings.Join(parts, " ")
 }
 
-// withTrailing lets scanConcern read a row that carries more columns after
-// concernColumns, scanning those into extra.
-type withTrailing struct {
-	row   pgx.Row
-	extra []any
-}
-
-func (w withTrailing) Scan(dest ...any) error { return w.row.Scan(append(dest, w.extra...)...) }
-
 // Assignee is a DSL or deputy to whom a concern may be assigned.
 type Assignee struct {
 	ID   int64
@@ -303,19 +377,18 @@ type Assignee struct {
 func (db *DB) AssignableLeads(ctx context.Context, v safeguarding.Viewer) ([]Assignee, error) {
 	var leads []Assignee
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT p.id, p.full_name, CASE WHEN bool_or(r.role = 'dsl') THEN 'dsl' ELSE 'deputy_dsl' END FROM people p
-			JOIN person_roles r ON r.school_id = p.school_id AND r.person_id = p.id AND r.role IN ('dsl', 'deputy_dsl')
-			WHERE p.school_id = $1 AND p.active
-			GROUP BY p.id, p.full_name ORDER BY lower(p.full_name), p.id`, v.SchoolID)
+		rows, err := tx.Query(ctx, assignableLeadsSQL, v.SchoolID)
 		if err != nil {
 			return fmt.Errorf("read safeguarding leads: %w", err)
 		}
-		leads, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Assignee, error) {
-			var a Assignee
-			err := row.Scan(&a.ID, &a.Name, &a.Role)
-			return a, err
-		})
+		leads, err = pgx.CollectRows(rows, scanAssignee)
 		return err
 	})
 	return leads, err
+}
+
+func scanAssignee(row pgx.CollectableRow) (Assignee, error) {
+	var a Assignee
+	err := row.Scan(&a.ID, &a.Name, &a.Role)
+	return a, err
 }

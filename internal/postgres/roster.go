@@ -76,11 +76,14 @@ func (db *DB) PupilsByID(ctx context.Context, v safeguarding.Viewer, ids []int64
 	return pupils, err
 }
 
+// yearGroupsSQL lists the year groups of a school ($1) with active pupils.
+const yearGroupsSQL = `SELECT DISTINCT year_group::int FROM pupils WHERE school_id = $1 AND active ORDER BY 1`
+
 // YearGroups lists the year groups that v's school has pupils in, youngest first.
 func (db *DB) YearGroups(ctx context.Context, v safeguarding.Viewer) ([]int, error) {
 	var years []int
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT DISTINCT year_group::int FROM pupils WHERE school_id = $1 AND active ORDER BY 1`, v.SchoolID)
+		rows, err := tx.Query(ctx, yearGroupsSQL, v.SchoolID)
 		if err != nil {
 			return fmt.Errorf("read year groups: %w", err)
 		}
