@@ -315,7 +315,12 @@ var (
 		"logged_by", "logged_at", "submission_token", "categories", "indicators", "what_happened", "childs_words", "happened_on",
 		"happened_time", "location", "others_told", "actions_taken", "urgent", "status", "assigned_to", "acknowledged_at",
 		"last_activity_at", "feedback_given"}
-	entryColumns = []string{"school_id", "id", "concern_id", "kind", "author_id", "at", "body", "details", "corrects_id", "prev_hash", "hash"}
+	// The last three are copies of the concern's route, subject and author
+	// that row-level security reads (migrations/00007): the trigger that
+	// writes them is off while loading.
+	entryColumns = []string{"school_id", "id", "concern_id", "kind", "author_id", "at", "body", "details", "corrects_id", "prev_hash", "hash",
+		"concern_route", "concern_subject_id", "concern_logged_by"}
+	linkColumns = []string{"school_id", "concern_id", "pupil_id", "concern_route", "concern_subject_id", "concern_logged_by"}
 )
 
 // copyHistories generates the schools' histories in one goroutine (ids in
@@ -388,17 +393,21 @@ func copyHistory(ctx context.Context, conn *pgx.Conn, h *schoolHistory) error {
 		return fmt.Errorf("copy concerns: %w", err)
 	}
 	var links [][]any
-	for _, c := range h.concerns {
+	at := make(map[int64]int, len(h.concerns)) // concern id → index
+	for i, c := range h.concerns {
+		at[c.id] = i
 		for _, p := range c.pupils {
-			links = append(links, []any{sid, c.id, p})
+			links = append(links, []any{sid, c.id, p, string(c.route), nullID(c.subjectPerson), c.loggedBy})
 		}
 	}
-	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"concern_pupils"}, []string{"school_id", "concern_id", "pupil_id"}, pgx.CopyFromRows(links)); err != nil {
+	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"concern_pupils"}, linkColumns, pgx.CopyFromRows(links)); err != nil {
 		return fmt.Errorf("copy concern_pupils: %w", err)
 	}
 	_, err = conn.CopyFrom(ctx, pgx.Identifier{"chronology_entries"}, entryColumns, pgx.CopyFromSlice(len(h.entries), func(i int) ([]any, error) {
 		e := &h.entries[i]
-		return []any{sid, e.id, e.concernID, string(e.kind), e.author, e.at, e.body, json.RawMessage(e.details), nullID(e.correctsID), e.prev, e.hash}, nil
+		c := &h.concerns[at[e.concernID]]
+		return []any{sid, e.id, e.concernID, string(e.kind), e.author, e.at, e.body, json.RawMessage(e.details), nullID(e.correctsID), e.prev, e.hash,
+			string(c.route), nullID(c.subjectPerson), c.loggedBy}, nil
 	}))
 	if err != nil {
 		return fmt.Errorf("copy chronology_entries: %w", err)

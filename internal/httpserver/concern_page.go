@@ -42,14 +42,14 @@ func (s *Server) concernPage(w http.ResponseWriter, r *http.Request) {
 // concernView reads what the page needs (the store checks access and
 // audits the view) and returns it with the concern.
 func (s *Server) concernView(ctx context.Context, v safeguarding.Viewer, id int64) (web.ConcernView, safeguarding.Concern, error) {
-	c, err := s.db.Concern(ctx, v, id)
-	if err != nil {
-		return web.ConcernView{}, c, err
+	offersAssign := func(c safeguarding.Concern) bool {
+		return safeguarding.Can(v, c.Access(), safeguarding.ActionTriage) && assignable(c)
 	}
-	entries, err := s.db.Chronology(ctx, v, id)
+	rec, err := s.db.ConcernRecord(ctx, v, id, offersAssign)
 	if err != nil {
-		return web.ConcernView{}, c, err
+		return web.ConcernView{}, rec.Concern, err
 	}
+	c := rec.Concern
 	categories, err := s.db.Categories(ctx)
 	if err != nil {
 		return web.ConcernView{}, c, err
@@ -58,13 +58,7 @@ func (s *Server) concernView(ctx context.Context, v safeguarding.Viewer, id int6
 	if err != nil {
 		return web.ConcernView{}, c, err
 	}
-	var leads []postgres.Assignee
-	if safeguarding.Can(v, c.Access(), safeguarding.ActionTriage) && assignable(c) {
-		if leads, err = s.db.AssignableLeads(ctx, v); err != nil {
-			return web.ConcernView{}, c, err
-		}
-	}
-	return concernViewOf(v, c, entries, categories, indicators, leads), c, nil
+	return concernViewOf(v, c, rec.Entries, categories, indicators, rec.Leads), c, nil
 }
 
 // assignable: concerns that DSLs and deputies handle may be given to one of

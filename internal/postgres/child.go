@@ -108,9 +108,7 @@ func childConcerns(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, pupilI
 	// As the queue reads them: names by joins, pupils in one query after.
 	rows, err := tx.Query(ctx, `SELECT `+queueColumns+`
 		FROM concern_pupils cp JOIN concerns c ON c.school_id = cp.school_id AND c.id = cp.concern_id
-		LEFT JOIN people sp ON sp.school_id = c.school_id AND sp.id = c.subject_person_id
-		LEFT JOIN people lb ON lb.school_id = c.school_id AND lb.id = c.logged_by
-		LEFT JOIN people ap ON ap.school_id = c.school_id AND ap.id = c.assigned_to
+		`+concernNameJoins+`
 		WHERE cp.school_id = $1 AND cp.pupil_id = $2
 		ORDER BY c.logged_at DESC, c.id DESC`, v.SchoolID, pupilID)
 	if err != nil {
@@ -134,12 +132,7 @@ func childConcerns(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, pupilI
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err = tx.Query(ctx, concernsPupilsSQL, v.SchoolID, ids)
-	if err != nil {
-		return nil, fmt.Errorf("read child's concerns: %w", err)
-	}
-	defer rows.Close()
-	if err := scanConcernsPupils(rows, visible); err != nil {
+	if err := addPupils(ctx, tx, v.SchoolID, visible); err != nil {
 		return nil, err
 	}
 	return visible, nil

@@ -89,6 +89,45 @@ func concernByID(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, id int64
 	return c, nil
 }
 
+// ConcernRecord is what a concern's page shows: the concern, the entries
+// of its chronology the viewer may see, and whom it may be assigned to.
+type ConcernRecord struct {
+	Concern safeguarding.Concern
+	Entries []safeguarding.Entry // oldest first, as Chronology
+	Leads   []Assignee           // read only when wantLeads said so
+}
+
+// ConcernRecord reads a concern with its chronology in one transaction and
+// audits the view, as Concern and Chronology do apart. wantLeads is asked,
+// once the concern is read, whether the page offers to assign it; the
+// school's assignable leads are then read too.
+func (db *DB) ConcernRecord(ctx context.Context, v safeguarding.Viewer, id int64, wantLeads func(safeguarding.Concern) bool) (ConcernRecord, error) {
+	var rec ConcernRecord
+	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		var err error
+		if rec.Concern, err = concernByID(ctx, tx, v, id, false); err != nil {
+			return err
+		}
+		if rec.Entries, err = chronology(ctx, tx, v, id); err != nil {
+			return err
+		}
+		if wantLeads != nil && wantLeads(rec.Concern) {
+			rows, err := tx.Query(ctx, assignableLeadsSQL, v.SchoolID)
+			if err != nil {
+				return fmt.Errorf("read safeguarding leads: %w", err)
+			}
+			if rec.Leads, err = pgx.CollectRows(rows, scanAssignee); err != nil {
+				return fmt.Errorf("read safeguarding leads: %w", err)
+			}
+		}
+		return audit(ctx, tx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
+	})
+	if err != nil {
+		return ConcernRecord{}, err
+	}
+	return rec, nil
+}
+
 // Chronology returns the entries of a concern that v may see, oldest first:
 // everything for those who read the whole record, and for the member of
 // staff who logged it only what they wrote and the feedback given to them.
@@ -98,17 +137,28 @@ func (db *DB) Chronology(ctx context.Context, v safeguarding.Viewer, concernID i
 		if _, err := concernByID(ctx, tx, v, concernID, false); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT e.school_id, e.id, e.concern_id, e.kind, e.author_id, p.full_name, e.at, e.body, e.details,
-				coalesce(e.corrects_id, 0), e.prev_hash, e.hash
-			FROM chronology_entries e JOIN people p ON p.school_id = e.school_id AND p.id = e.author_id
-			WHERE e.school_id = $1 AND e.concern_id = $2 ORDER BY e.id`, v.SchoolID, concernID)
-		if err != nil {
-			return fmt.Errorf("read chronology: %w", err)
-		}
-		entries, err = pgx.CollectRows(rows, scanEntry)
+		var err error
+		entries, err = chronology(ctx, tx, v, concernID)
 		return err
 	})
 	return entries, err
+}
+
+// chronology reads the entries of a concern that row-level security lets v
+// see, oldest first. The caller has checked that v may view the concern.
+func chronology(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, concernID int64) ([]safeguarding.Entry, error) {
+	rows, err := tx.Query(ctx, `SELECT e.school_id, e.id, e.concern_id, e.kind, e.author_id, p.full_name, e.at, e.body, e.details,
+			coalesce(e.corrects_id, 0), e.prev_hash, e.hash
+		FROM chronology_entries e JOIN people p ON p.school_id = e.school_id AND p.id = e.author_id
+		WHERE e.school_id = $1 AND e.concern_id = $2 ORDER BY e.id`, v.SchoolID, concernID)
+	if err != nil {
+		return nil, fmt.Errorf("read chronology: %w", err)
+	}
+	entries, err := pgx.CollectRows(rows, scanEntry)
+	if err != nil {
+		return nil, fmt.Errorf("read chronology: %w", err)
+	}
+	return entries, nil
 }
 
 func scanEntry(row pgx.CollectableRow) (safeguarding.Entry, error) {

@@ -32,13 +32,17 @@ func (db *DB) MyConcerns(ctx context.Context, v safeguarding.Viewer, after int64
 		after = math.MaxInt64 // the first page: one query shape keeps the index range scan
 	}
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+concernColumns+` FROM concerns c
+		rows, err := tx.Query(ctx, `SELECT `+queueColumns+` FROM concerns c
+			`+concernNameJoins+`
 			WHERE c.school_id = $1 AND c.logged_by = $2 AND c.id < $3
 			ORDER BY c.id DESC LIMIT $4`, v.SchoolID, v.PersonID, after, limit+1)
 		if err != nil {
 			return fmt.Errorf("read my concerns: %w", err)
 		}
-		concerns, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (safeguarding.Concern, error) { return scanConcern(r) })
+		concerns, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (safeguarding.Concern, error) {
+			var c safeguarding.Concern
+			return c, r.Scan(concernFields(&c)...)
+		})
 		if err != nil {
 			return fmt.Errorf("read my concerns: %w", err)
 		}
@@ -51,7 +55,7 @@ func (db *DB) MyConcerns(ctx context.Context, v safeguarding.Viewer, after int64
 				p.Concerns = append(p.Concerns, c)
 			}
 		}
-		return nil
+		return addPupils(ctx, tx, v.SchoolID, p.Concerns)
 	})
 	if err != nil {
 		return MyConcernsPage{}, err

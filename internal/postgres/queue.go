@@ -210,6 +210,29 @@ const queueColumns = `c.school_id, c.id, c.route, c.subject_kind, coalesce(c.sub
 	c.others_told, c.actions_taken, c.urgent, c.status, coalesce(c.assigned_to, 0), coalesce(ap.full_name, ''),
 	c.acknowledged_at, c.last_activity_at, c.feedback_given`
 
+// concernNameJoins are the joins queueColumns reads the three names from.
+const concernNameJoins = `LEFT JOIN people sp ON sp.school_id = c.school_id AND sp.id = c.subject_person_id
+	LEFT JOIN people lb ON lb.school_id = c.school_id AND lb.id = c.logged_by
+	LEFT JOIN people ap ON ap.school_id = c.school_id AND ap.id = c.assigned_to`
+
+// addPupils reads the pupils of a list of concerns, read with queueColumns,
+// in one query.
+func addPupils(ctx context.Context, tx pgx.Tx, schoolID int64, concerns []safeguarding.Concern) error {
+	if len(concerns) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(concerns))
+	for i, c := range concerns {
+		ids[i] = c.ID
+	}
+	rows, err := tx.Query(ctx, concernsPupilsSQL, schoolID, ids)
+	if err != nil {
+		return fmt.Errorf("read the concerns' pupils: %w", err)
+	}
+	defer rows.Close()
+	return scanConcernsPupils(rows, concerns)
+}
+
 // assignableLeadsSQL lists the active DSLs and deputies of a school ($1), by
 // name.
 const assignableLeadsSQL = `SELECT p.id, p.full_name, CASE WHEN bool_or(r.role = 'dsl') THEN 'dsl' ELSE 'deputy_dsl' END FROM people p
@@ -300,8 +323,11 @@ func queueQuery(v safeguarding.Viewer, routes []safeguarding.Route, f QueueFilte
 		where = append(where, arg(f.Category)+` = ANY(c.categories)`)
 	}
 	if f.YearGroup != 0 {
-		where = append(where, `EXISTS (SELECT 1 FROM concern_pupils cp JOIN pupils p ON p.school_id = cp.school_id AND p.id = cp.pupil_id
-			WHERE cp.school_id = c.school_id AND cp.concern_id = c.id AND p.year_group = `+arg(f.YearGroup)+`)`)
+		// The year group's links are read once and hashed; a sub-select
+		// per concern would probe the links for each of the thousands of
+		// open concerns the walk passes.
+		where = append(where, `c.id IN (SELECT cp.concern_id FROM concern_pupils cp JOIN pupils p ON p.school_id = cp.school_id AND p.id = cp.pupil_id
+			WHERE cp.school_id = $1 AND p.year_group = `+arg(f.YearGroup)+`)`)
 	}
 	switch {
 	case f.Unassigned:
@@ -332,9 +358,7 @@ func queueQuery(v safeguarding.Viewer, routes []safeguarding.Route, f QueueFilte
 		LIMIT $3)
 	SELECT ` + queueColumns + `, page.queue_group, page.queue_key
 	FROM page JOIN concerns c ON c.school_id = $1 AND c.id = page.id
-	LEFT JOIN people sp ON sp.school_id = c.school_id AND sp.id = c.subject_person_id
-	LEFT JOIN people lb ON lb.school_id = c.school_id AND lb.id = c.logged_by
-	LEFT JOIN people ap ON ap.school_id = c.school_id AND ap.id = c.assigned_to
+	` + concernNameJoins + `
 	ORDER BY page.queue_group ` + order + `, page.queue_key ` + order + `, page.id ` + order, args
 }
 
@@ -371,20 +395,6 @@ type Assignee struct {
 	ID   int64
 	Name string
 	Role safeguarding.Role
-}
-
-// AssignableLeads lists the active DSLs and deputies of v's school, by name.
-func (db *DB) AssignableLeads(ctx context.Context, v safeguarding.Viewer) ([]Assignee, error) {
-	var leads []Assignee
-	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, assignableLeadsSQL, v.SchoolID)
-		if err != nil {
-			return fmt.Errorf("read safeguarding leads: %w", err)
-		}
-		leads, err = pgx.CollectRows(rows, scanAssignee)
-		return err
-	})
-	return leads, err
 }
 
 func scanAssignee(row pgx.CollectableRow) (Assignee, error) {

@@ -76,8 +76,15 @@ func (db *DB) PupilsByID(ctx context.Context, v safeguarding.Viewer, ids []int64
 	return pupils, err
 }
 
-// yearGroupsSQL lists the year groups of a school ($1) with active pupils.
-const yearGroupsSQL = `SELECT DISTINCT year_group::int FROM pupils WHERE school_id = $1 AND active ORDER BY 1`
+// yearGroupsSQL lists the year groups of a school ($1) with active pupils,
+// youngest first. It hops from one year group to the next along
+// pupils_active_year_idx, a probe a year group, rather than reading every
+// pupil's entry as DISTINCT would.
+const yearGroupsSQL = `WITH RECURSIVE years (y) AS (
+		SELECT min(year_group) FROM pupils WHERE school_id = $1 AND active
+		UNION ALL
+		SELECT (SELECT min(year_group) FROM pupils WHERE school_id = $1 AND active AND year_group > years.y) FROM years WHERE years.y IS NOT NULL)
+	SELECT y::int FROM years WHERE y IS NOT NULL ORDER BY y`
 
 // YearGroups lists the year groups that v's school has pupils in, youngest first.
 func (db *DB) YearGroups(ctx context.Context, v safeguarding.Viewer) ([]int, error) {
