@@ -40,7 +40,7 @@ type datasetInfo struct {
 }
 
 func openBench(ctx context.Context, o Options, logger *slog.Logger) (*bench, error) {
-	cluster, err := devdb.StartWithOptions(ctx, filepath.Join(o.Dir, "postgres"), logger, devdb.Options{Fast: true})
+	cluster, err := devdb.StartWithOptions(ctx, filepath.Join(o.Dir, "postgres"), logger, devdb.Options{Fast: true, SharedBuffers: "1GB"})
 	if err != nil {
 		return nil, err
 	}

@@ -75,6 +75,10 @@ type Options struct {
 	// and with synchronous_commit off even a crash of the server alone (Kill)
 	// can lose the transactions committed in its last fraction of a second.
 	Fast bool
+	// SharedBuffers, when set, is the server's shared_buffers ("1GB"):
+	// PostgreSQL's default of 128MB suits a small machine, not a benchmark
+	// whose data is gigabytes. Letters and digits only.
+	SharedBuffers string
 }
 
 // Cluster is a running private PostgreSQL server.
@@ -235,6 +239,8 @@ func (c *Cluster) prepare(dir string) error {
 	return nil
 }
 
+var sharedBuffers = regexp.MustCompile(`^[0-9]+[kMG]B$`)
+
 var safeSocketDir = regexp.MustCompile(`^[A-Za-z0-9/._+@-]+$`)
 
 // usableSocketDir reports whether dir can hold the socket: short enough, and
@@ -384,6 +390,9 @@ func (c *Cluster) serverOptions() string {
 	}
 	if c.opts.Fast {
 		opts = append(opts, "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off")
+	}
+	if sharedBuffers.MatchString(c.opts.SharedBuffers) {
+		opts = append(opts, "-c shared_buffers="+c.opts.SharedBuffers)
 	}
 	return strings.Join(opts, " ")
 }

@@ -278,11 +278,12 @@ type concernOptions struct {
 }
 
 func (s *Server) concernOptions(ctx context.Context, v safeguarding.Viewer) (concernOptions, error) {
-	o, err := s.validationOptions(ctx, v, web.SubjectStaff)
+	o, err := s.validationOptions(ctx, v, "") // the reference lists
 	if err != nil {
 		return o, err
 	}
-	o.years, err = s.db.YearGroups(ctx, v)
+	lists, err := s.db.FormLists(ctx, v)
+	o.staff, o.years = lists.Staff, lists.YearGroups
 	return o, err
 }
 

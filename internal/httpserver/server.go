@@ -47,7 +47,7 @@ func SessionCookieName(secure bool) string {
 // New wires the routes. The returned Server is an http.Handler.
 func New(cfg Config, db *postgres.DB, logger *slog.Logger) *Server {
 	sm := scs.New()
-	sm.Store = pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute)
+	sm.Store = newSessionStore(pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute))
 	sm.IdleTimeout = 30 * time.Minute
 	sm.Lifetime = 12 * time.Hour
 	sm.Cookie.Name = SessionCookieName(cfg.SecureCookies)

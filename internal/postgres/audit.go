@@ -39,13 +39,20 @@ type querier interface {
 }
 
 func audit(ctx context.Context, q querier, e AuditEvent) error {
-	_, err := q.Exec(ctx, `INSERT INTO audit_log (school_id, actor_id, action, object, address, detail)
-		VALUES (NULLIF($1, 0), NULLIF($2, 0), $3, $4, $5, $6)`,
-		e.SchoolID, e.ActorID, e.Action, e.Object, e.Address, e.Detail)
+	_, err := q.Exec(ctx, auditSQL, e.SchoolID, e.ActorID, e.Action, e.Object, e.Address, e.Detail)
 	if err != nil {
 		return fmt.Errorf("write audit log: %w", err)
 	}
 	return nil
+}
+
+const auditSQL = `INSERT INTO audit_log (school_id, actor_id, action, object, address, detail)
+	VALUES (NULLIF($1, 0), NULLIF($2, 0), $3, $4, $5, $6)`
+
+// queueAudit adds the recording of e to a batch, to travel with the
+// statements it records.
+func queueAudit(b *pgx.Batch, e AuditEvent) {
+	b.Queue(auditSQL, e.SchoolID, e.ActorID, e.Action, e.Object, e.Address, e.Detail)
 }
 
 // AuditLog returns the most recent events of a school, newest first (for the

@@ -66,35 +66,67 @@ func (db *DB) ChildFileLatest(ctx context.Context, v safeguarding.Viewer, pupilI
 		return f, safeguarding.Errorf(safeguarding.ENOTFOUND, "No such pupil")
 	}
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
-		var err error
+		// Two round trips: the pupil and their concerns, then everything
+		// read by the concerns' ids.
 		f.Pupil.ID = pupilID
-		err = tx.QueryRow(ctx, `SELECT first_name, last_name, year_group, date_of_birth FROM pupils WHERE school_id = $1 AND id = $2`,
-			v.SchoolID, pupilID).Scan(&f.Pupil.FirstName, &f.Pupil.LastName, &f.Pupil.YearGroup, &f.DateOfBirth)
-		if err != nil {
-			return notFound(err, "No such pupil")
-		}
-		if f.Concerns, err = childConcerns(ctx, tx, v, pupilID); err != nil {
+		var all []safeguarding.Concern
+		b := &pgx.Batch{}
+		b.Queue(`SELECT first_name, last_name, year_group, date_of_birth FROM pupils WHERE school_id = $1 AND id = $2`,
+			v.SchoolID, pupilID).QueryRow(func(row pgx.Row) error {
+			return notFound(row.Scan(&f.Pupil.FirstName, &f.Pupil.LastName, &f.Pupil.YearGroup, &f.DateOfBirth), "No such pupil")
+		})
+		b.Queue(childConcernsSQL, v.SchoolID, pupilID).Query(func(rows pgx.Rows) error {
+			var err error
+			all, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (safeguarding.Concern, error) {
+				var c safeguarding.Concern
+				return c, r.Scan(concernFields(&c)...)
+			})
+			if err != nil {
+				return fmt.Errorf("read child's concerns: %w", err)
+			}
+			return nil
+		})
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return err
 		}
-		ids := make([]int64, len(f.Concerns))
-		for i, c := range f.Concerns {
-			ids[i] = c.ID
-		}
-		if f.Chronology, f.ChronologyTotal, err = childChronology(ctx, tx, v.SchoolID, ids, latest); err != nil {
-			return err
-		}
-		if f.Indicators, err = childIndicators(ctx, tx, v.SchoolID, ids); err != nil {
-			return err
-		}
-		referrals := f.Chronology
-		if len(f.Chronology) < f.ChronologyTotal {
-			if referrals, err = childReferrals(ctx, tx, v.SchoolID, f.Concerns); err != nil {
-				return err
+		var ids, open []int64
+		for _, c := range all {
+			if safeguarding.Can(v, c.Access(), safeguarding.ActionViewChildFile) {
+				f.Concerns = append(f.Concerns, c)
+				ids = append(ids, c.ID)
+				if c.Status.Open() {
+					open = append(open, c.ID)
+				}
 			}
 		}
-		f.OpenReferrals = openReferrals(f.Concerns, referrals)
-		return audit(ctx, tx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_child_file",
+
+		b = &pgx.Batch{}
+		var referrals []safeguarding.Entry
+		if len(ids) > 0 {
+			b.Queue(concernsPupilsSQL, v.SchoolID, ids).Query(func(rows pgx.Rows) error {
+				return scanConcernsPupils(rows, f.Concerns)
+			})
+			queueChildChronology(b, v.SchoolID, ids, latest, &f)
+			queueChildIndicators(b, v.SchoolID, ids, &f.Indicators)
+		}
+		if len(open) > 0 {
+			b.Queue(`SELECT `+childEntryColumns+` FROM `+childEntries+`
+				WHERE e.school_id = $1 AND e.concern_id = ANY($2) AND e.kind = $3
+				ORDER BY e.at, e.id`, v.SchoolID, open, safeguarding.EntryReferral).Query(func(rows pgx.Rows) error {
+				var err error
+				if referrals, err = pgx.CollectRows(rows, scanEntry); err != nil {
+					return fmt.Errorf("read child's referrals: %w", err)
+				}
+				return nil
+			})
+		}
+		queueAudit(b, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_child_file",
 			Object: "pupil:" + strconv.FormatInt(pupilID, 10)})
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return err
+		}
+		f.OpenReferrals = openReferrals(f.Concerns, referrals)
+		return nil
 	})
 	if err != nil {
 		return ChildFile{}, err
@@ -102,72 +134,42 @@ func (db *DB) ChildFileLatest(ctx context.Context, v safeguarding.Viewer, pupilI
 	return f, nil
 }
 
-// childConcerns reads the concerns about a pupil that v may see on the
-// child's page, newest first.
-func childConcerns(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, pupilID int64) ([]safeguarding.Concern, error) {
-	// As the queue reads them: names by joins, pupils in one query after.
-	rows, err := tx.Query(ctx, `SELECT `+queueColumns+`
-		FROM concern_pupils cp JOIN concerns c ON c.school_id = cp.school_id AND c.id = cp.concern_id
-		`+concernNameJoins+`
-		WHERE cp.school_id = $1 AND cp.pupil_id = $2
-		ORDER BY c.logged_at DESC, c.id DESC`, v.SchoolID, pupilID)
-	if err != nil {
-		return nil, fmt.Errorf("read child's concerns: %w", err)
-	}
-	all, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (safeguarding.Concern, error) {
-		var c safeguarding.Concern
-		return c, r.Scan(concernFields(&c)...)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read child's concerns: %w", err)
-	}
-	var visible []safeguarding.Concern
-	var ids []int64
-	for _, c := range all {
-		if safeguarding.Can(v, c.Access(), safeguarding.ActionViewChildFile) {
-			visible = append(visible, c)
-			ids = append(ids, c.ID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	if err := addPupils(ctx, tx, v.SchoolID, visible); err != nil {
-		return nil, err
-	}
-	return visible, nil
-}
+// childConcernsSQL reads the concerns about a school's ($1) pupil ($2),
+// newest first, as the queue reads them: names by joins, pupils after, in
+// one query for them all. Row-level security and the caller's check of the
+// Go rule decide which the viewer sees.
+const childConcernsSQL = `SELECT ` + queueColumns + `
+	FROM concern_pupils cp JOIN concerns c ON c.school_id = cp.school_id AND c.id = cp.concern_id
+	` + concernNameJoins + `
+	WHERE cp.school_id = $1 AND cp.pupil_id = $2
+	ORDER BY c.logged_at DESC, c.id DESC`
 
-// childEntryColumns are read by scanEntry from childEntries: the
-// chronology_entries e joined to their authors, people p.
 const (
 	childEntryColumns = `e.school_id, e.id, e.concern_id, e.kind, e.author_id, p.full_name, e.at, e.body, e.details,
 	coalesce(e.corrects_id, 0), e.prev_hash, e.hash`
 	childEntries = `chronology_entries e JOIN people p ON p.school_id = e.school_id AND p.id = e.author_id`
 )
 
-// childChronology reads the entries of the given concerns in one query,
-// interleaved in the order they were recorded: every entry when latest is
-// 0, else the latest of them. total is how many there are in all.
-func childChronology(ctx context.Context, tx pgx.Tx, schoolID int64, concernIDs []int64, latest int) (entries []safeguarding.Entry, total int, err error) {
-	if len(concernIDs) == 0 {
-		return nil, 0, nil
-	}
+// queueChildChronology adds to b the read of the entries of the given
+// concerns into f: all of them in time order, or only the latest (the
+// newest that many, still in time order) with the count of all.
+func queueChildChronology(b *pgx.Batch, schoolID int64, concernIDs []int64, latest int, f *ChildFile) {
 	if latest <= 0 {
-		rows, err := tx.Query(ctx, `SELECT `+childEntryColumns+` FROM `+childEntries+`
+		b.Queue(`SELECT `+childEntryColumns+` FROM `+childEntries+`
 			WHERE e.school_id = $1 AND e.concern_id = ANY($2)
-			ORDER BY e.at, e.id`, schoolID, concernIDs)
-		if err != nil {
-			return nil, 0, fmt.Errorf("read child's chronology: %w", err)
-		}
-		if entries, err = pgx.CollectRows(rows, scanEntry); err != nil {
-			return nil, 0, fmt.Errorf("read child's chronology: %w", err)
-		}
-		return entries, len(entries), nil
+			ORDER BY e.at, e.id`, schoolID, concernIDs).Query(func(rows pgx.Rows) error {
+			var err error
+			if f.Chronology, err = pgx.CollectRows(rows, scanEntry); err != nil {
+				return fmt.Errorf("read child's chronology: %w", err)
+			}
+			f.ChronologyTotal = len(f.Chronology)
+			return nil
+		})
+		return
 	}
-	// The latest are chosen, and all counted, from the narrow columns; only
-	// those chosen are read whole.
-	rows, err := tx.Query(ctx, `WITH latest AS (
+	// The newest entries are picked from the index (chronology_concern_idx
+	// carries the time): only those are read from the table.
+	b.Queue(`WITH latest AS (
 			SELECT e.id, count(*) OVER () AS total FROM chronology_entries e
 			WHERE e.school_id = $1 AND e.concern_id = ANY($2)
 			ORDER BY e.at DESC, e.id DESC LIMIT $3)
@@ -175,61 +177,37 @@ func childChronology(ctx context.Context, tx pgx.Tx, schoolID int64, concernIDs 
 		FROM `+childEntries+`
 		JOIN latest ON latest.id = e.id
 		WHERE e.school_id = $1
-		ORDER BY e.at, e.id`, schoolID, concernIDs, latest)
-	if err != nil {
-		return nil, 0, fmt.Errorf("read child's chronology: %w", err)
-	}
-	entries, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (safeguarding.Entry, error) { return scanEntryWith(row, &total) })
-	if err != nil {
-		return nil, 0, fmt.Errorf("read child's chronology: %w", err)
-	}
-	return entries, total, nil
-}
-
-// childReferrals reads the referral entries of those of the given concerns
-// that are still open, in the order they were recorded.
-func childReferrals(ctx context.Context, tx pgx.Tx, schoolID int64, concerns []safeguarding.Concern) ([]safeguarding.Entry, error) {
-	var open []int64
-	for _, c := range concerns {
-		if c.Status.Open() {
-			open = append(open, c.ID)
+		ORDER BY e.at, e.id`, schoolID, concernIDs, latest).Query(func(rows pgx.Rows) error {
+		var err error
+		f.Chronology, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (safeguarding.Entry, error) {
+			return scanEntryWith(row, &f.ChronologyTotal)
+		})
+		if err != nil {
+			return fmt.Errorf("read child's chronology: %w", err)
 		}
-	}
-	if len(open) == 0 {
-		return nil, nil
-	}
-	rows, err := tx.Query(ctx, `SELECT `+childEntryColumns+` FROM `+childEntries+`
-		WHERE e.school_id = $1 AND e.concern_id = ANY($2) AND e.kind = $3
-		ORDER BY e.at, e.id`, schoolID, open, safeguarding.EntryReferral)
-	if err != nil {
-		return nil, fmt.Errorf("read child's referrals: %w", err)
-	}
-	entries, err := pgx.CollectRows(rows, scanEntry)
-	if err != nil {
-		return nil, fmt.Errorf("read child's referrals: %w", err)
-	}
-	return entries, nil
+		return nil
+	})
 }
 
-// childIndicators tallies the CSE indicators ticked on the given concerns,
-// in the order policy §5.2 lists them.
-func childIndicators(ctx context.Context, tx pgx.Tx, schoolID int64, concernIDs []int64) ([]IndicatorTally, error) {
-	if len(concernIDs) == 0 {
-		return nil, nil
-	}
-	rows, err := tx.Query(ctx, `SELECT i.code, i.label, count(*), count(DISTINCT c.logged_by), min(c.logged_at), max(c.logged_at)
+// queueChildIndicators adds to b the tally of the CSE indicators ticked on
+// the given concerns, in the order policy §5.2 lists them.
+func queueChildIndicators(b *pgx.Batch, schoolID int64, concernIDs []int64, into *[]IndicatorTally) {
+	b.Queue(`SELECT i.code, i.label, count(*), count(DISTINCT c.logged_by), min(c.logged_at), max(c.logged_at)
 		FROM concerns c CROSS JOIN LATERAL unnest(c.indicators) AS ticked(code)
 		JOIN cse_indicators i ON i.code = ticked.code
 		WHERE c.school_id = $1 AND c.id = ANY($2)
 		GROUP BY i.code, i.label, i.position
-		ORDER BY i.position`, schoolID, concernIDs)
-	if err != nil {
-		return nil, fmt.Errorf("tally indicators: %w", err)
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (IndicatorTally, error) {
-		var t IndicatorTally
-		err := r.Scan(&t.Indicator.Code, &t.Indicator.Label, &t.Times, &t.Staff, &t.First, &t.Last)
-		return t, err
+		ORDER BY i.position`, schoolID, concernIDs).Query(func(rows pgx.Rows) error {
+		var err error
+		*into, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (IndicatorTally, error) {
+			var t IndicatorTally
+			err := r.Scan(&t.Indicator.Code, &t.Indicator.Label, &t.Times, &t.Staff, &t.First, &t.Last)
+			return t, err
+		})
+		if err != nil {
+			return fmt.Errorf("tally indicators: %w", err)
+		}
+		return nil
 	})
 }
 

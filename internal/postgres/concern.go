@@ -62,27 +62,30 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernI
 		if err != nil {
 			return fmt.Errorf("insert concern: %w", err)
 		}
-		for _, p := range in.PupilIDs {
-			if _, err := tx.Exec(ctx, `INSERT INTO concern_pupils (school_id, concern_id, pupil_id) VALUES ($1, $2, $3)`, v.SchoolID, id, p); err != nil {
-				return fmt.Errorf("link pupil: %w", err)
-			}
-		}
+		// The rest goes in one round trip. The concern is new and no one
+		// else sees it before this transaction commits, so its first entry
+		// needs no lock and links to no earlier one (the insert policy
+		// checks that there is none).
 		snapshot, err := json.Marshal(in)
 		if err != nil {
 			return err
 		}
-		if err := appendEntry(ctx, tx, safeguarding.Entry{SchoolID: v.SchoolID, ConcernID: id, Kind: safeguarding.EntryConcernLogged,
-			AuthorID: v.PersonID, At: now, Body: string(snapshot)}); err != nil {
+		b := &pgx.Batch{}
+		for _, p := range in.PupilIDs {
+			b.Queue(`INSERT INTO concern_pupils (school_id, concern_id, pupil_id) VALUES ($1, $2, $3)`, v.SchoolID, id, p)
+		}
+		first := safeguarding.Entry{SchoolID: v.SchoolID, ConcernID: id, Kind: safeguarding.EntryConcernLogged,
+			AuthorID: v.PersonID, At: now, Body: string(snapshot), PrevHash: []byte{}}
+		if err := queueEntry(b, first); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM concern_drafts WHERE school_id = $1 AND person_id = $2`, v.SchoolID, v.PersonID); err != nil {
-			return fmt.Errorf("discard draft: %w", err)
+		b.Queue(`DELETE FROM concern_drafts WHERE school_id = $1 AND person_id = $2`, v.SchoolID, v.PersonID)
+		queueAudit(b, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "log_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return fmt.Errorf("file concern: %w", err)
 		}
-		if err := db.enqueueAlert(ctx, tx, jobs.AlertArgs{SchoolID: v.SchoolID, ConcernID: id, Urgent: in.Urgent, Route: route,
-			SubjectPersonID: in.SubjectPersonID, LoggedBy: v.PersonID}); err != nil {
-			return err
-		}
-		return audit(ctx, tx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "log_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
+		return db.enqueueAlert(ctx, tx, jobs.AlertArgs{SchoolID: v.SchoolID, ConcernID: id, Urgent: in.Urgent, Route: route,
+			SubjectPersonID: in.SubjectPersonID, LoggedBy: v.PersonID})
 	})
 	return id, duplicate, err
 }
@@ -155,16 +158,25 @@ func appendEntry(ctx context.Context, tx pgx.Tx, e safeguarding.Entry) error {
 		prev = []byte{}
 	}
 	e.PrevHash = prev
-	e.Hash = safeguarding.ChainHash(prev, e)
+	b := &pgx.Batch{}
+	if err := queueEntry(b, e); err != nil {
+		return err
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("append %s entry: %w", e.Kind, err)
+	}
+	return nil
+}
+
+// queueEntry adds to b the insert of e, linked to e.PrevHash.
+func queueEntry(b *pgx.Batch, e safeguarding.Entry) error {
+	e.Hash = safeguarding.ChainHash(e.PrevHash, e)
 	details, err := json.Marshal(e.Details)
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO chronology_entries (school_id, concern_id, kind, author_id, at, body, details, corrects_id, prev_hash, hash)
+	b.Queue(`INSERT INTO chronology_entries (school_id, concern_id, kind, author_id, at, body, details, corrects_id, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, 0), $9, $10)`,
 		e.SchoolID, e.ConcernID, e.Kind, e.AuthorID, e.At, e.Body, details, e.CorrectsID, e.PrevHash, e.Hash)
-	if err != nil {
-		return fmt.Errorf("append %s entry: %w", e.Kind, err)
-	}
 	return nil
 }

@@ -108,19 +108,24 @@ func (db *DB) ConcernRecord(ctx context.Context, v safeguarding.Viewer, id int64
 		if rec.Concern, err = concernByID(ctx, tx, v, id, false); err != nil {
 			return err
 		}
-		if rec.Entries, err = chronology(ctx, tx, v, id); err != nil {
-			return err
-		}
+		// The chronology, the leads and the audit in one round trip.
+		b := &pgx.Batch{}
+		b.Queue(chronologySQL, v.SchoolID, id).Query(func(rows pgx.Rows) error {
+			if rec.Entries, err = pgx.CollectRows(rows, scanEntry); err != nil {
+				return fmt.Errorf("read chronology: %w", err)
+			}
+			return nil
+		})
 		if wantLeads != nil && wantLeads(rec.Concern) {
-			rows, err := tx.Query(ctx, assignableLeadsSQL, v.SchoolID)
-			if err != nil {
-				return fmt.Errorf("read safeguarding leads: %w", err)
-			}
-			if rec.Leads, err = pgx.CollectRows(rows, scanAssignee); err != nil {
-				return fmt.Errorf("read safeguarding leads: %w", err)
-			}
+			b.Queue(assignableLeadsSQL, v.SchoolID).Query(func(rows pgx.Rows) error {
+				if rec.Leads, err = pgx.CollectRows(rows, scanAssignee); err != nil {
+					return fmt.Errorf("read safeguarding leads: %w", err)
+				}
+				return nil
+			})
 		}
-		return audit(ctx, tx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
+		queueAudit(b, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
+		return tx.SendBatch(ctx, b).Close()
 	})
 	if err != nil {
 		return ConcernRecord{}, err
@@ -144,13 +149,17 @@ func (db *DB) Chronology(ctx context.Context, v safeguarding.Viewer, concernID i
 	return entries, err
 }
 
+// chronologySQL reads the entries of a school's ($1) concern ($2) that
+// row-level security lets the viewer see, oldest first, for scanEntry.
+const chronologySQL = `SELECT e.school_id, e.id, e.concern_id, e.kind, e.author_id, p.full_name, e.at, e.body, e.details,
+		coalesce(e.corrects_id, 0), e.prev_hash, e.hash
+	FROM chronology_entries e JOIN people p ON p.school_id = e.school_id AND p.id = e.author_id
+	WHERE e.school_id = $1 AND e.concern_id = $2 ORDER BY e.id`
+
 // chronology reads the entries of a concern that row-level security lets v
 // see, oldest first. The caller has checked that v may view the concern.
 func chronology(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, concernID int64) ([]safeguarding.Entry, error) {
-	rows, err := tx.Query(ctx, `SELECT e.school_id, e.id, e.concern_id, e.kind, e.author_id, p.full_name, e.at, e.body, e.details,
-			coalesce(e.corrects_id, 0), e.prev_hash, e.hash
-		FROM chronology_entries e JOIN people p ON p.school_id = e.school_id AND p.id = e.author_id
-		WHERE e.school_id = $1 AND e.concern_id = $2 ORDER BY e.id`, v.SchoolID, concernID)
+	rows, err := tx.Query(ctx, chronologySQL, v.SchoolID, concernID)
 	if err != nil {
 		return nil, fmt.Errorf("read chronology: %w", err)
 	}

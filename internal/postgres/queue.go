@@ -131,10 +131,7 @@ func (db *DB) Queue(ctx context.Context, v safeguarding.Viewer, f QueueFilter) (
 				return err
 			}
 		}
-		if err := queueExtras(ctx, tx, v, &page); err != nil {
-			return err
-		}
-		return audit(ctx, tx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_queue", Object: "queue", Detail: f.describe()})
+		return queueExtras(ctx, tx, v, &page, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_queue", Object: "queue", Detail: f.describe()})
 	})
 	if err != nil {
 		return QueuePage{}, err
@@ -242,8 +239,8 @@ const assignableLeadsSQL = `SELECT p.id, p.full_name, CASE WHEN bool_or(r.role =
 
 // queueExtras reads, in one round trip, the pupils of the page's concerns
 // (ordered as concernColumns orders them), the school's year groups and its
-// assignable leads.
-func queueExtras(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, page *QueuePage) error {
+// assignable leads, and records the view.
+func queueExtras(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, page *QueuePage, view AuditEvent) error {
 	ids := make([]int64, len(page.Concerns))
 	for i, c := range page.Concerns {
 		ids[i] = c.ID
@@ -266,6 +263,7 @@ func queueExtras(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, page *Qu
 		}
 		return nil
 	})
+	queueAudit(b, view)
 	return tx.SendBatch(ctx, b).Close()
 }
 

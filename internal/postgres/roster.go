@@ -86,20 +86,6 @@ const yearGroupsSQL = `WITH RECURSIVE years (y) AS (
 		SELECT (SELECT min(year_group) FROM pupils WHERE school_id = $1 AND active AND year_group > years.y) FROM years WHERE years.y IS NOT NULL)
 	SELECT y::int FROM years WHERE y IS NOT NULL ORDER BY y`
 
-// YearGroups lists the year groups that v's school has pupils in, youngest first.
-func (db *DB) YearGroups(ctx context.Context, v safeguarding.Viewer) ([]int, error) {
-	var years []int
-	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, yearGroupsSQL, v.SchoolID)
-		if err != nil {
-			return fmt.Errorf("read year groups: %w", err)
-		}
-		years, err = pgx.CollectRows(rows, pgx.RowTo[int])
-		return err
-	})
-	return years, err
-}
-
 func scanPupilRef(row pgx.CollectableRow) (safeguarding.PupilRef, error) {
 	var p safeguarding.PupilRef
 	err := row.Scan(&p.ID, &p.FirstName, &p.LastName, &p.YearGroup)
@@ -111,22 +97,58 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// FormLists are the school's lists the concern form offers.
+type FormLists struct {
+	Staff      []StaffMember // as StaffRoster
+	YearGroups []int         // as YearGroups
+}
+
+// FormLists reads the staff roster and the year groups in one round trip.
+func (db *DB) FormLists(ctx context.Context, v safeguarding.Viewer) (FormLists, error) {
+	var l FormLists
+	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		b.Queue(staffRosterSQL, v.SchoolID, v.PersonID).Query(func(rows pgx.Rows) error {
+			var err error
+			if l.Staff, err = pgx.CollectRows(rows, scanStaffMember); err != nil {
+				return fmt.Errorf("read staff roster: %w", err)
+			}
+			return nil
+		})
+		b.Queue(yearGroupsSQL, v.SchoolID).Query(func(rows pgx.Rows) error {
+			var err error
+			if l.YearGroups, err = pgx.CollectRows(rows, pgx.RowTo[int]); err != nil {
+				return fmt.Errorf("read year groups: %w", err)
+			}
+			return nil
+		})
+		return tx.SendBatch(ctx, b).Close()
+	})
+	return l, err
+}
+
+// staffRosterSQL lists the active people of a school ($1) but one ($2), by
+// name, for scanStaffMember.
+const staffRosterSQL = `SELECT id, full_name, job_title FROM people
+	WHERE school_id = $1 AND active AND id <> $2 ORDER BY lower(full_name), id`
+
+func scanStaffMember(row pgx.CollectableRow) (StaffMember, error) {
+	var m StaffMember
+	err := row.Scan(&m.ID, &m.Name, &m.JobTitle)
+	return m, err
+}
+
 // StaffRoster lists the active people of v's school, by name, that a
 // concern may be about. v is left out: nobody may see a concern about
 // themselves, so they could not see one they logged about themselves either.
 func (db *DB) StaffRoster(ctx context.Context, v safeguarding.Viewer) ([]StaffMember, error) {
 	var staff []StaffMember
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id, full_name, job_title FROM people
-			WHERE school_id = $1 AND active AND id <> $2 ORDER BY lower(full_name), id`, v.SchoolID, v.PersonID)
+		rows, err := tx.Query(ctx, staffRosterSQL, v.SchoolID, v.PersonID)
 		if err != nil {
 			return fmt.Errorf("read staff roster: %w", err)
 		}
-		staff, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (StaffMember, error) {
-			var m StaffMember
-			err := row.Scan(&m.ID, &m.Name, &m.JobTitle)
-			return m, err
-		})
+		staff, err = pgx.CollectRows(rows, scanStaffMember)
 		return err
 	})
 	return staff, err

@@ -160,14 +160,21 @@ func TestPupilsByID(t *testing.T) {
 	}
 }
 
-func TestYearGroups(t *testing.T) {
+func TestFormLists(t *testing.T) {
 	s := newRosterSchool(t)
-	years, err := s.db.YearGroups(t.Context(), s.teacher)
+	lists, err := s.db.FormLists(t.Context(), s.teacher)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(years, []int{7, 9}) {
-		t.Errorf("YearGroups = %v, want [7 9]", years)
+	if !slices.Equal(lists.YearGroups, []int{7, 9}) {
+		t.Errorf("YearGroups = %v, want [7 9]", lists.YearGroups)
+	}
+	roster, err := s.db.StaffRoster(t.Context(), s.teacher)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lists.Staff) == 0 || !slices.Equal(lists.Staff, roster) {
+		t.Errorf("Staff = %v, want the staff roster %v", lists.Staff, roster)
 	}
 }
 

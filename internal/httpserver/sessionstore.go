@@ -1,0 +1,141 @@
+package httpserver
+
+import (
+	"crypto/sha256"
+	"sync"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+)
+
+const (
+	// touchInterval is how much later a session's stored expiry must move
+	// before an unchanged session is written again.
+	touchInterval = time.Minute
+	// sweepInterval is how often, at most, sessionStore forgets the tokens
+	// whose expiry has passed.
+	sweepInterval = time.Minute
+	// maxRememberedSessions bounds sessionStore's memory; past it, commits
+	// go through to the database unremembered.
+	maxRememberedSessions = 100_000
+)
+
+// sessionStore is the PostgreSQL session store without a write on every
+// page. With an idle timeout, scs commits every session it loads, to move
+// its expiry on; sessionStore skips that commit when the token's data is
+// byte-identical to what this process last committed or found for it and
+// the new expiry is less than touchInterval later than the one this process
+// last wrote. Anything else, and every Find and Delete, goes to the
+// database, so a session ended by another process stays ended. A session
+// holding several values is mostly written anyway, as gob encodes a map in
+// no fixed order; a signed-in session between pages holds one.
+//
+// The trade-off: the stored expiry lags by up to touchInterval, so a session
+// left idle can end up to a minute short of its idle timeout. The absolute
+// lifetime is the deadline inside the data, which a skip never changes.
+type sessionStore struct {
+	db    *pgxstore.PostgresStore
+	now   func() time.Time
+	limit int // most tokens remembered
+
+	mu       sync.Mutex
+	sessions map[string]storedSession // by token
+	swept    time.Time
+}
+
+var _ interface {
+	scs.Store
+	scs.IterableStore
+} = (*sessionStore)(nil)
+
+// storedSession is what this process knows of a session's row: its data's
+// hash, and the expiry it last wrote.
+type storedSession struct {
+	data   [sha256.Size]byte
+	expiry time.Time
+}
+
+func newSessionStore(db *pgxstore.PostgresStore) *sessionStore {
+	return &sessionStore{
+		db:       db,
+		now:      time.Now,
+		limit:    maxRememberedSessions,
+		sessions: make(map[string]storedSession),
+	}
+}
+
+// Find reads the session from the database. The data found replaces the
+// hash remembered for a token this process has written, so that a commit
+// after another process changed the session is skipped only when unchanged
+// from what the row holds.
+func (s *sessionStore) Find(token string) ([]byte, bool, error) {
+	b, found, err := s.db.Find(token)
+	if err != nil {
+		return nil, false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !found {
+		delete(s.sessions, token)
+		return nil, false, nil
+	}
+	if stored, ok := s.sessions[token]; ok {
+		stored.data = sha256.Sum256(b)
+		s.sessions[token] = stored
+	}
+	return b, true, nil
+}
+
+// Commit writes the session unless the write would change nothing but an
+// expiry less than touchInterval later.
+func (s *sessionStore) Commit(token string, b []byte, expiry time.Time) error {
+	data := sha256.Sum256(b)
+	s.mu.Lock()
+	s.sweep()
+	stored, ok := s.sessions[token]
+	s.mu.Unlock()
+	if ok && stored.data == data && !expiry.Before(stored.expiry) && expiry.Sub(stored.expiry) < touchInterval {
+		return nil
+	}
+
+	err := s.db.Commit(token, b, expiry)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		delete(s.sessions, token) // what the row holds is unknown
+		return err
+	}
+	if _, known := s.sessions[token]; known || len(s.sessions) < s.limit {
+		s.sessions[token] = storedSession{data: data, expiry: expiry}
+	}
+	return nil
+}
+
+// Delete forgets the token and deletes its session.
+func (s *sessionStore) Delete(token string) error {
+	s.mu.Lock()
+	delete(s.sessions, token)
+	s.mu.Unlock()
+	return s.db.Delete(token)
+}
+
+// All returns every live session, read from the database.
+func (s *sessionStore) All() (map[string][]byte, error) {
+	return s.db.All()
+}
+
+// sweep forgets the tokens whose expiry has passed, at most once every
+// sweepInterval. The caller holds s.mu.
+func (s *sessionStore) sweep() {
+	now := s.now()
+	if now.Sub(s.swept) < sweepInterval {
+		return
+	}
+	s.swept = now
+	for token, stored := range s.sessions {
+		if !now.Before(stored.expiry) {
+			delete(s.sessions, token)
+		}
+	}
+}
