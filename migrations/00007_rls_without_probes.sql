@@ -50,13 +50,22 @@ CREATE TRIGGER concern_pupils_copy_access BEFORE INSERT OR UPDATE ON concern_pup
 CREATE TRIGGER chronology_entries_copy_access BEFORE INSERT OR UPDATE ON chronology_entries
     FOR EACH ROW EXECUTE FUNCTION haven_copy_concern_access();
 
--- 00004's concerns_select, written on the copies: not about the viewer, and
--- logged by them or on a route they read.
+-- The viewer's id is read once per statement too, as an uncorrelated
+-- sub-select (an InitPlan), rather than from the setting for every row a
+-- list passes.
+DROP POLICY concerns_select ON concerns;
+CREATE POLICY concerns_select ON concerns FOR SELECT USING (
+    school_id = haven_school_id()
+    AND subject_person_id IS DISTINCT FROM (SELECT haven_viewer_id())
+    AND (logged_by = (SELECT haven_viewer_id()) OR route = ANY ((SELECT haven_read_routes())::text[])));
+
+-- concerns_select, written on the copies: not about the viewer, and logged
+-- by them or on a route they read.
 DROP POLICY concern_pupils_select ON concern_pupils;
 CREATE POLICY concern_pupils_select ON concern_pupils FOR SELECT USING (
     school_id = haven_school_id()
-    AND concern_subject_id IS DISTINCT FROM haven_viewer_id()
-    AND (concern_logged_by = haven_viewer_id() OR concern_route = ANY ((SELECT haven_read_routes())::text[])));
+    AND concern_subject_id IS DISTINCT FROM (SELECT haven_viewer_id())
+    AND (concern_logged_by = (SELECT haven_viewer_id()) OR concern_route = ANY ((SELECT haven_read_routes())::text[])));
 
 -- 00004's chronology_select with its EXISTS expanded: the concern is visible
 -- and either its route is read in full or the viewer logged it and the entry
@@ -64,9 +73,9 @@ CREATE POLICY concern_pupils_select ON concern_pupils FOR SELECT USING (
 DROP POLICY chronology_select ON chronology_entries;
 CREATE POLICY chronology_select ON chronology_entries FOR SELECT USING (
     school_id = haven_school_id()
-    AND concern_subject_id IS DISTINCT FROM haven_viewer_id()
+    AND concern_subject_id IS DISTINCT FROM (SELECT haven_viewer_id())
     AND (concern_route = ANY ((SELECT haven_read_routes())::text[])
-         OR (concern_logged_by = haven_viewer_id() AND (author_id = haven_viewer_id() OR kind = 'feedback'))));
+         OR (concern_logged_by = (SELECT haven_viewer_id()) AND (author_id = (SELECT haven_viewer_id()) OR kind = 'feedback'))));
 
 -- Index-only walks: the policy's columns travel in the indexes the lists
 -- read, so a child's links and entries, and the queue's open concerns, are
@@ -168,6 +177,11 @@ DROP POLICY concern_pupils_select ON concern_pupils;
 CREATE POLICY concern_pupils_select ON concern_pupils FOR SELECT USING (
     school_id = haven_school_id()
     AND EXISTS (SELECT 1 FROM concerns c WHERE c.school_id = concern_pupils.school_id AND c.id = concern_pupils.concern_id));
+DROP POLICY concerns_select ON concerns;
+CREATE POLICY concerns_select ON concerns FOR SELECT USING (
+    school_id = haven_school_id()
+    AND subject_person_id IS DISTINCT FROM haven_viewer_id()
+    AND (logged_by = haven_viewer_id() OR route = ANY ((SELECT haven_read_routes())::text[])));
 DROP TRIGGER chronology_entries_copy_access ON chronology_entries;
 DROP TRIGGER concern_pupils_copy_access ON concern_pupils;
 DROP FUNCTION haven_copy_concern_access();

@@ -97,10 +97,14 @@ func childEntryView(e safeguarding.Entry, c safeguarding.Concern, categories []s
 		BodyLabel: item.BodyLabel, Paragraphs: item.Paragraphs, Facts: item.Facts}
 	switch e.Kind {
 	case safeguarding.EntryConcernLogged:
+		// The list of concerns carries no account; the entry holds it.
 		out.Heading = "Concern logged: " + strings.Join(concernCategoryLabels(categories, c.Categories), ", ")
-		out.Paragraphs = paragraphs(c.WhatHappened)
-		if strings.TrimSpace(c.ChildsWords) != "" {
-			out.Facts = append(out.Facts, web.SummaryRow{Key: "The child's own words", Value: c.ChildsWords})
+		out.Paragraphs = nil
+		if in, ok := postgres.SubmittedConcern(e); ok {
+			out.Paragraphs = paragraphs(in.WhatHappened)
+			if strings.TrimSpace(in.ChildsWords) != "" {
+				out.Facts = append(out.Facts, web.SummaryRow{Key: "The child's own words", Value: in.ChildsWords})
+			}
 		}
 		if c.Urgent {
 			out.Facts = append(out.Facts, web.SummaryRow{Key: "Immediate danger", Value: "Yes: marked urgent"})

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -107,7 +108,6 @@ func (db *DB) ChildFileLatest(ctx context.Context, v safeguarding.Viewer, pupilI
 				return scanConcernsPupils(rows, f.Concerns)
 			})
 			queueChildChronology(b, v.SchoolID, ids, latest, &f)
-			queueChildIndicators(b, v.SchoolID, ids, &f.Indicators)
 		}
 		if len(open) > 0 {
 			b.Queue(`SELECT `+childEntryColumns+` FROM `+childEntries+`
@@ -131,7 +131,41 @@ func (db *DB) ChildFileLatest(ctx context.Context, v safeguarding.Viewer, pupilI
 	if err != nil {
 		return ChildFile{}, err
 	}
+	indicators, err := db.Indicators(ctx)
+	if err != nil {
+		return ChildFile{}, err
+	}
+	f.Indicators = tallyIndicators(indicators, f.Concerns)
 	return f, nil
+}
+
+// tallyIndicators counts, for each CSE indicator in policy order (§5.2),
+// the concerns that ticked it, the distinct members of staff who did, and
+// the first and last time; indicators no concern ticked are left out.
+func tallyIndicators(indicators []safeguarding.Indicator, concerns []safeguarding.Concern) []IndicatorTally {
+	var out []IndicatorTally
+	for _, ind := range indicators {
+		t := IndicatorTally{Indicator: ind}
+		staff := map[int64]bool{}
+		for _, c := range concerns {
+			if !slices.Contains(c.Indicators, ind.Code) {
+				continue
+			}
+			t.Times++
+			staff[c.LoggedBy] = true
+			if t.First.IsZero() || c.LoggedAt.Before(t.First) {
+				t.First = c.LoggedAt
+			}
+			if c.LoggedAt.After(t.Last) {
+				t.Last = c.LoggedAt
+			}
+		}
+		if t.Times > 0 {
+			t.Staff = len(staff)
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // childConcernsSQL reads the concerns about a school's ($1) pupil ($2),
@@ -184,28 +218,6 @@ func queueChildChronology(b *pgx.Batch, schoolID int64, concernIDs []int64, late
 		})
 		if err != nil {
 			return fmt.Errorf("read child's chronology: %w", err)
-		}
-		return nil
-	})
-}
-
-// queueChildIndicators adds to b the tally of the CSE indicators ticked on
-// the given concerns, in the order policy §5.2 lists them.
-func queueChildIndicators(b *pgx.Batch, schoolID int64, concernIDs []int64, into *[]IndicatorTally) {
-	b.Queue(`SELECT i.code, i.label, count(*), count(DISTINCT c.logged_by), min(c.logged_at), max(c.logged_at)
-		FROM concerns c CROSS JOIN LATERAL unnest(c.indicators) AS ticked(code)
-		JOIN cse_indicators i ON i.code = ticked.code
-		WHERE c.school_id = $1 AND c.id = ANY($2)
-		GROUP BY i.code, i.label, i.position
-		ORDER BY i.position`, schoolID, concernIDs).Query(func(rows pgx.Rows) error {
-		var err error
-		*into, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (IndicatorTally, error) {
-			var t IndicatorTally
-			err := r.Scan(&t.Indicator.Code, &t.Indicator.Label, &t.Times, &t.Staff, &t.First, &t.Last)
-			return t, err
-		})
-		if err != nil {
-			return fmt.Errorf("tally indicators: %w", err)
 		}
 		return nil
 	})

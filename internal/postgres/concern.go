@@ -92,6 +92,16 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernI
 
 // routeFor decides the route from the subject, reading a staff subject's
 // roles; a subject or pupil from another school is not found.
+// SubmittedConcern is the concern as its logger submitted it, from the
+// first entry of its chronology (EntryConcernLogged), whose body holds it;
+// ok is false for any other entry.
+func SubmittedConcern(e safeguarding.Entry) (in ConcernInput, ok bool) {
+	if e.Kind != safeguarding.EntryConcernLogged {
+		return in, false
+	}
+	return in, json.Unmarshal([]byte(e.Body), &in) == nil
+}
+
 func routeFor(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, in ConcernInput) (safeguarding.Route, error) {
 	schoolID := v.SchoolID
 	var roles safeguarding.Roles

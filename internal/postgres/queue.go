@@ -200,11 +200,15 @@ func queuePage(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, routes []s
 
 // queueColumns are concernColumns but the pupils, for a list: the three
 // names come from joins (sp, lb, ap) rather than a sub-select per row, and
-// queueExtras reads the page's pupils in one query.
+// queueExtras reads the page's pupils in one query. A list shows no account,
+// so the five free-text fields (what happened, the child's words, where,
+// who else knows, what was done) are left empty; the concern's page reads
+// them, and the first entry of its chronology holds them as submitted
+// (SubmittedConcern).
 const queueColumns = `c.school_id, c.id, c.route, c.subject_kind, coalesce(c.subject_person_id, 0), coalesce(sp.full_name, ''),
 	c.subject_adult_name, c.subject_adult_role, c.logged_by, lb.full_name, c.logged_at,
-	c.categories, c.indicators, c.what_happened, c.childs_words, c.happened_on, c.happened_time, c.location,
-	c.others_told, c.actions_taken, c.urgent, c.status, coalesce(c.assigned_to, 0), coalesce(ap.full_name, ''),
+	c.categories, c.indicators, '', '', c.happened_on, c.happened_time, '',
+	'', '', c.urgent, c.status, coalesce(c.assigned_to, 0), coalesce(ap.full_name, ''),
 	c.acknowledged_at, c.last_activity_at, c.feedback_given`
 
 // concernNameJoins are the joins queueColumns reads the three names from.
