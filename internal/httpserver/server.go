@@ -48,6 +48,7 @@ func SessionCookieName(secure bool) string {
 func New(cfg Config, db *postgres.DB, logger *slog.Logger) *Server {
 	sm := scs.New()
 	sm.Store = newSessionStore(pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute))
+	sm.Codec = sessionCodec{}
 	sm.IdleTimeout = 30 * time.Minute
 	sm.Lifetime = 12 * time.Hour
 	sm.Cookie.Name = SessionCookieName(cfg.SecureCookies)

@@ -56,8 +56,9 @@ func mustHash(s string) string {
 
 // hashing bounds how many argon2id computations run at once: each holds
 // 19 MiB, so a burst of sign-ins would otherwise grow the heap by 19 MiB a
-// request while adding no throughput beyond one per core.
-var hashing = make(chan struct{}, runtime.GOMAXPROCS(0))
+// request. Half the cores at most: a computation takes ~50 ms of one core,
+// and a burst of sign-ins must not stall every page behind it.
+var hashing = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
 
 // Verify reports whether plain matches encoded. An empty or malformed
 // encoded hash never matches but costs the same time as a real one.
