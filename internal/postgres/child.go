@@ -104,9 +104,7 @@ func (db *DB) ChildFileLatest(ctx context.Context, v safeguarding.Viewer, pupilI
 		b = &pgx.Batch{}
 		var referrals []safeguarding.Entry
 		if len(ids) > 0 {
-			b.Queue(concernsPupilsSQL, v.SchoolID, ids).Query(func(rows pgx.Rows) error {
-				return scanConcernsPupils(rows, f.Concerns)
-			})
+			queueListDetails(b, v.SchoolID, f.Concerns)
 			queueChildChronology(b, v.SchoolID, ids, latest, &f)
 		}
 		if len(open) > 0 {
@@ -174,7 +172,6 @@ func tallyIndicators(indicators []safeguarding.Indicator, concerns []safeguardin
 // Go rule decide which the viewer sees.
 const childConcernsSQL = `SELECT ` + queueColumns + `
 	FROM concern_pupils cp JOIN concerns c ON c.school_id = cp.school_id AND c.id = cp.concern_id
-	` + concernNameJoins + `
 	WHERE cp.school_id = $1 AND cp.pupil_id = $2
 	ORDER BY c.logged_at DESC, c.id DESC`
 

@@ -33,7 +33,6 @@ func (db *DB) MyConcerns(ctx context.Context, v safeguarding.Viewer, after int64
 	}
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT `+queueColumns+` FROM concerns c
-			`+concernNameJoins+`
 			WHERE c.school_id = $1 AND c.logged_by = $2 AND c.id < $3
 			ORDER BY c.id DESC LIMIT $4`, v.SchoolID, v.PersonID, after, limit+1)
 		if err != nil {
@@ -55,7 +54,7 @@ func (db *DB) MyConcerns(ctx context.Context, v safeguarding.Viewer, after int64
 				p.Concerns = append(p.Concerns, c)
 			}
 		}
-		return addPupils(ctx, tx, v.SchoolID, p.Concerns)
+		return addListDetails(ctx, tx, v.SchoolID, p.Concerns)
 	})
 	if err != nil {
 		return MyConcernsPage{}, err

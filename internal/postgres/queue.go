@@ -198,40 +198,65 @@ func queuePage(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, routes []s
 	return page, nil
 }
 
-// queueColumns are concernColumns but the pupils, for a list: the three
-// names come from joins (sp, lb, ap) rather than a sub-select per row, and
-// queueExtras reads the page's pupils in one query. A list shows no account,
-// so the five free-text fields (what happened, the child's words, where,
-// who else knows, what was done) are left empty; the concern's page reads
-// them, and the first entry of its chronology holds them as submitted
-// (SubmittedConcern).
-const queueColumns = `c.school_id, c.id, c.route, c.subject_kind, coalesce(c.subject_person_id, 0), coalesce(sp.full_name, ''),
-	c.subject_adult_name, c.subject_adult_role, c.logged_by, lb.full_name, c.logged_at,
+// queueColumns are concernColumns for a list, read from concerns c alone:
+// queueListDetails adds the pupils and the three names (subject, logger,
+// assignee) with a query each for the whole list, rather than a sub-select
+// or a join per row. A list shows no account, so the five free-text fields
+// (what happened, the child's words, where, who else knows, what was done)
+// are left empty; the concern's page reads them, and the first entry of its
+// chronology holds them as submitted (SubmittedConcern).
+const queueColumns = `c.school_id, c.id, c.route, c.subject_kind, coalesce(c.subject_person_id, 0), '',
+	c.subject_adult_name, c.subject_adult_role, c.logged_by, '', c.logged_at,
 	c.categories, c.indicators, '', '', c.happened_on, c.happened_time, '',
-	'', '', c.urgent, c.status, coalesce(c.assigned_to, 0), coalesce(ap.full_name, ''),
+	'', '', c.urgent, c.status, coalesce(c.assigned_to, 0), '',
 	c.acknowledged_at, c.last_activity_at, c.feedback_given`
 
-// concernNameJoins are the joins queueColumns reads the three names from.
-const concernNameJoins = `LEFT JOIN people sp ON sp.school_id = c.school_id AND sp.id = c.subject_person_id
-	LEFT JOIN people lb ON lb.school_id = c.school_id AND lb.id = c.logged_by
-	LEFT JOIN people ap ON ap.school_id = c.school_id AND ap.id = c.assigned_to`
-
-// addPupils reads the pupils of a list of concerns, read with queueColumns,
-// in one query.
-func addPupils(ctx context.Context, tx pgx.Tx, schoolID int64, concerns []safeguarding.Concern) error {
+// queueListDetails adds to b the reads of the pupils and the names of the
+// people of concerns read with queueColumns.
+func queueListDetails(b *pgx.Batch, schoolID int64, concerns []safeguarding.Concern) {
 	if len(concerns) == 0 {
-		return nil
+		return
 	}
 	ids := make([]int64, len(concerns))
+	var people []int64
 	for i, c := range concerns {
 		ids[i] = c.ID
+		for _, id := range []int64{c.SubjectPersonID, c.LoggedBy, c.AssignedTo} {
+			if id != 0 && !slices.Contains(people, id) {
+				people = append(people, id)
+			}
+		}
 	}
-	rows, err := tx.Query(ctx, concernsPupilsSQL, schoolID, ids)
-	if err != nil {
-		return fmt.Errorf("read the concerns' pupils: %w", err)
+	b.Queue(concernsPupilsSQL, schoolID, ids).Query(func(rows pgx.Rows) error {
+		return scanConcernsPupils(rows, concerns)
+	})
+	b.Queue(`SELECT id, full_name FROM people WHERE school_id = $1 AND id = ANY($2)`, schoolID, people).Query(func(rows pgx.Rows) error {
+		names := make(map[int64]string, len(people))
+		var id int64
+		var name string
+		if _, err := pgx.ForEachRow(rows, []any{&id, &name}, func() error {
+			names[id] = name
+			return nil
+		}); err != nil {
+			return fmt.Errorf("read the concerns' people: %w", err)
+		}
+		for i := range concerns {
+			c := &concerns[i]
+			c.SubjectPersonName, c.LoggedByName, c.AssignedToName = names[c.SubjectPersonID], names[c.LoggedBy], names[c.AssignedTo]
+		}
+		return nil
+	})
+}
+
+// addListDetails reads the pupils and names of a list of concerns, read
+// with queueColumns, in one round trip.
+func addListDetails(ctx context.Context, tx pgx.Tx, schoolID int64, concerns []safeguarding.Concern) error {
+	b := &pgx.Batch{}
+	queueListDetails(b, schoolID, concerns)
+	if b.Len() == 0 {
+		return nil
 	}
-	defer rows.Close()
-	return scanConcernsPupils(rows, concerns)
+	return tx.SendBatch(ctx, b).Close()
 }
 
 // assignableLeadsSQL lists the active DSLs and deputies of a school ($1), by
@@ -245,14 +270,8 @@ const assignableLeadsSQL = `SELECT p.id, p.full_name, CASE WHEN bool_or(r.role =
 // (ordered as concernColumns orders them), the school's year groups and its
 // assignable leads, and records the view.
 func queueExtras(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, page *QueuePage, view AuditEvent) error {
-	ids := make([]int64, len(page.Concerns))
-	for i, c := range page.Concerns {
-		ids[i] = c.ID
-	}
 	b := &pgx.Batch{}
-	b.Queue(concernsPupilsSQL, v.SchoolID, ids).Query(func(rows pgx.Rows) error {
-		return scanConcernsPupils(rows, page.Concerns)
-	})
+	queueListDetails(b, v.SchoolID, page.Concerns)
 	b.Queue(yearGroupsSQL, v.SchoolID).Query(func(rows pgx.Rows) error {
 		var err error
 		if page.YearGroups, err = pgx.CollectRows(rows, pgx.RowTo[int]); err != nil {
@@ -360,7 +379,6 @@ func queueQuery(v safeguarding.Viewer, routes []safeguarding.Route, f QueueFilte
 		LIMIT $3)
 	SELECT ` + queueColumns + `, page.queue_group, page.queue_key
 	FROM page JOIN concerns c ON c.school_id = $1 AND c.id = page.id
-	` + concernNameJoins + `
 	ORDER BY page.queue_group ` + order + `, page.queue_key ` + order + `, page.id ` + order, args
 }
 
