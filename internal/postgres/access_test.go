@@ -655,3 +655,57 @@ func TestAccessRLSOnlyHandlersMoveAConcernOn(t *testing.T) {
 		}
 	}
 }
+
+// Row-level security reads the route, subject and logger copied onto each
+// pupil link and chronology entry (migrations/00007). A writer cannot
+// choose them: the trigger copies them from the concern whatever is sent,
+// so an entry claiming another route is still hidden as its concern is.
+func TestAccessCopiesFollowTheConcern(t *testing.T) {
+	ctx := context.Background()
+	w := newAccessWorld(t)
+	id := w.logConcern(t, "pupil")
+	dsl := w.viewers["DSL"]
+	addEntry(t, w.db, dsl, id, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
+
+	err := asViewerTx(t, w.db, dsl, func(tx pgx.Tx) error {
+		var prev []byte
+		if err := tx.QueryRow(ctx, `SELECT haven_chain_head($1, $2)`, dsl.SchoolID, id).Scan(&prev); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO chronology_entries (school_id, concern_id, kind, author_id, at, body, details, prev_hash, hash,
+				concern_route, concern_subject_id, concern_logged_by)
+			VALUES ($1, $2, 'note', $3, now(), 'forged copies', '{}', $4, '\x00', 'principal', $3, $3)`,
+			dsl.SchoolID, id, dsl.PersonID, prev)
+		if err != nil {
+			return err
+		}
+		var route string
+		var subject *int64
+		var loggedBy int64
+		if err := tx.QueryRow(ctx, `SELECT concern_route, concern_subject_id, concern_logged_by FROM chronology_entries
+			WHERE school_id = $1 AND concern_id = $2 AND body = 'forged copies'`, dsl.SchoolID, id).Scan(&route, &subject, &loggedBy); err != nil {
+			return err
+		}
+		want := w.access(t, id)
+		if route != string(want.Route) || subject != nil || loggedBy != want.LoggedBy {
+			t.Errorf("stored copies = %s, %v, %d; want the concern's %s, nil, %d", route, subject, loggedBy, want.Route, want.LoggedBy)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Every stored link and entry carries its concern's values.
+	var mismatched int
+	if err := w.owner.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM concern_pupils cp JOIN concerns c ON c.school_id = cp.school_id AND c.id = cp.concern_id
+			 WHERE (cp.concern_route, cp.concern_subject_id, cp.concern_logged_by) IS DISTINCT FROM (c.route, c.subject_person_id, c.logged_by))
+			+ (SELECT count(*) FROM chronology_entries e JOIN concerns c ON c.school_id = e.school_id AND c.id = e.concern_id
+			 WHERE (e.concern_route, e.concern_subject_id, e.concern_logged_by) IS DISTINCT FROM (c.route, c.subject_person_id, c.logged_by))`).Scan(&mismatched); err != nil {
+		t.Fatal(err)
+	}
+	if mismatched != 0 {
+		t.Errorf("%d links or entries carry values other than their concern's", mismatched)
+	}
+}
