@@ -315,12 +315,13 @@ var (
 		"logged_by", "logged_at", "submission_token", "categories", "indicators", "what_happened", "childs_words", "happened_on",
 		"happened_time", "location", "others_told", "actions_taken", "urgent", "status", "assigned_to", "acknowledged_at",
 		"last_activity_at", "feedback_given"}
-	// The last three are copies of the concern's route, subject and author
-	// that row-level security reads (migrations/00007): the trigger that
-	// writes them is off while loading.
+	// The last columns are copies that row-level security and the queue's
+	// year filter read (migrations/00007, 00008): the concern's route,
+	// subject and author, and the pupil's year group. The triggers that
+	// write them are off while loading.
 	entryColumns = []string{"school_id", "id", "concern_id", "kind", "author_id", "at", "body", "details", "corrects_id", "prev_hash", "hash",
 		"concern_route", "concern_subject_id", "concern_logged_by"}
-	linkColumns = []string{"school_id", "concern_id", "pupil_id", "concern_route", "concern_subject_id", "concern_logged_by"}
+	linkColumns = []string{"school_id", "concern_id", "pupil_id", "concern_route", "concern_subject_id", "concern_logged_by", "pupil_year_group"}
 )
 
 // copyHistories generates the schools' histories in one goroutine (ids in
@@ -394,10 +395,14 @@ func copyHistory(ctx context.Context, conn *pgx.Conn, h *schoolHistory) error {
 	}
 	var links [][]any
 	at := make(map[int64]int, len(h.concerns)) // concern id → index
+	year := make(map[int64]int16, len(h.school.pupils))
+	for _, p := range h.school.pupils {
+		year[p.id] = p.year
+	}
 	for i, c := range h.concerns {
 		at[c.id] = i
 		for _, p := range c.pupils {
-			links = append(links, []any{sid, c.id, p, string(c.route), nullID(c.subjectPerson), c.loggedBy})
+			links = append(links, []any{sid, c.id, p, string(c.route), nullID(c.subjectPerson), c.loggedBy, year[p]})
 		}
 	}
 	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"concern_pupils"}, linkColumns, pgx.CopyFromRows(links)); err != nil {

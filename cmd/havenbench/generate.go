@@ -15,7 +15,7 @@ import (
 // The dataset's shape. Bump datasetVersion whenever the generator changes,
 // so that an older dataset is rebuilt rather than measured.
 const (
-	datasetVersion    = 2
+	datasetVersion    = 3
 	benchPassword     = "haven-bench-password"
 	schoolCount       = 50
 	pupilsPerSchool   = 2000     // 100,000 pupils

@@ -111,6 +111,33 @@ func TestQueue(t *testing.T) {
 		}
 	})
 
+	// The filter reads the year group copied onto each link (migration
+	// 00008); the copy follows the pupil when they move up a year.
+	t.Run("YearGroupFollowsThePupil", func(t *testing.T) {
+		move := func(year int) {
+			t.Helper()
+			if _, err := s.owner.Exec(ctx, `UPDATE pupils SET year_group = $3 WHERE school_id = $1 AND id = $2`, s.schoolID, s.tom, year); err != nil {
+				t.Fatal(err)
+			}
+		}
+		filter := func(year int) []int64 {
+			t.Helper()
+			p, err := s.db.Queue(ctx, s.dsl, postgres.QueueFilter{YearGroup: year})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return concernIDs(p.Concerns)
+		}
+		move(9)
+		defer move(8)
+		if got, want := filter(9), []int64{newNewer, ackedRecent, ackedOld}; !slices.Equal(got, want) {
+			t.Errorf("year 9 after Tom moved up: %v, want %v", got, want)
+		}
+		if got := filter(8); len(got) != 0 {
+			t.Errorf("year 8 after Tom moved up: %v, want none", got)
+		}
+	})
+
 	t.Run("WhoHasAQueue", func(t *testing.T) {
 		for _, v := range []safeguarding.Viewer{s.staff1, s.governor, s.admin} {
 			_, err := s.db.Queue(ctx, v, postgres.QueueFilter{})
