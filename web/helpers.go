@@ -160,21 +160,6 @@ func dateInputClass(width string, err bool) string {
 	return c
 }
 
-// tagColours are GOV.UK Frontend's tag modifiers; any other colour gets the
-// default tag rather than an invented class.
-var tagColours = map[string]bool{
-	"grey": true, "green": true, "turquoise": true, "blue": true,
-	"light-blue": true, "purple": true, "pink": true, "red": true,
-	"orange": true, "yellow": true,
-}
-
-func tagClass(colour string) string {
-	if tagColours[colour] {
-		return "govuk-tag govuk-tag--" + colour
-	}
-	return "govuk-tag"
-}
-
 // Error page wording for the statuses Haven uses, in GOV.UK's plain style.
 // Callers may override either part through ErrorInfo.
 

@@ -265,3 +265,19 @@ func TestStaticHandler(t *testing.T) {
 		}
 	}
 }
+
+// Every GOV.UK Frontend tag colour gets its modifier class; anything else,
+// the default tag. The text is escaped.
+func TestTagColours(t *testing.T) {
+	for _, colour := range []string{"grey", "green", "turquoise", "blue", "light-blue", "purple", "pink", "red", "orange", "yellow"} {
+		want := `<strong class="govuk-tag govuk-tag--` + colour + `">a &lt; b</strong>`
+		if got := render(t, Tag("a < b", colour)); got != want {
+			t.Errorf("Tag(%q) = %s, want %s", colour, got, want)
+		}
+	}
+	for _, colour := range []string{"", "Red", "not-a-colour", `red" onclick="x`} {
+		if got, want := render(t, Tag("Open", colour)), `<strong class="govuk-tag">Open</strong>`; got != want {
+			t.Errorf("Tag(%q) = %s, want %s", colour, got, want)
+		}
+	}
+}
