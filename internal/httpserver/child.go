@@ -90,7 +90,7 @@ func childPageView(f postgres.ChildFile, categories []safeguarding.Category, tod
 // childEntryView is one line of the child's chronology, worded as the
 // concern page words it (chronologyItem). The first entry of a concern holds
 // the form as submitted; here it is shown as the concern's categories and
-// account, not as the stored snapshot.
+// the account and child's words read from it, not as the raw snapshot.
 func childEntryView(e safeguarding.Entry, c safeguarding.Concern, categories []safeguarding.Category) web.ChildEntry {
 	item := chronologyItem(e, 0)
 	out := web.ChildEntry{Heading: item.Heading, At: item.At, Author: item.Author, Concern: concernLinkTo(e.ConcernID),

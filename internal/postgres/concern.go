@@ -90,8 +90,6 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernI
 	return id, duplicate, err
 }
 
-// routeFor decides the route from the subject, reading a staff subject's
-// roles; a subject or pupil from another school is not found.
 // SubmittedConcern is the concern as its logger submitted it, from the
 // first entry of its chronology (EntryConcernLogged), whose body holds it;
 // ok is false for any other entry.
@@ -102,6 +100,8 @@ func SubmittedConcern(e safeguarding.Entry) (in ConcernInput, ok bool) {
 	return in, json.Unmarshal([]byte(e.Body), &in) == nil
 }
 
+// routeFor decides the route from the subject, reading a staff subject's
+// roles; a subject or pupil from another school is not found.
 func routeFor(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, in ConcernInput) (safeguarding.Route, error) {
 	schoolID := v.SchoolID
 	var roles safeguarding.Roles

@@ -93,8 +93,8 @@ type QueuePage struct {
 	// when there is none.
 	Next, Prev QueuePosition
 	// YearGroups and Leads are the filter's choices, read in the same
-	// transaction: the school's year groups (as YearGroups) and the DSLs and
-	// deputies a concern may be assigned to (as AssignableLeads).
+	// transaction: the school's year groups (yearGroupsSQL) and the DSLs
+	// and deputies a concern may be assigned to (assignableLeadsSQL).
 	YearGroups []int
 	Leads      []Assignee
 }
@@ -266,9 +266,9 @@ const assignableLeadsSQL = `SELECT p.id, p.full_name, CASE WHEN bool_or(r.role =
 	WHERE p.school_id = $1 AND p.active
 	GROUP BY p.id, p.full_name ORDER BY lower(p.full_name), p.id`
 
-// queueExtras reads, in one round trip, the pupils of the page's concerns
-// (ordered as concernColumns orders them), the school's year groups and its
-// assignable leads, and records the view.
+// queueExtras reads, in one round trip, the pupils and names of the page's
+// concerns (queueListDetails), the school's year groups and its assignable
+// leads, and records the view.
 func queueExtras(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, page *QueuePage, view AuditEvent) error {
 	b := &pgx.Batch{}
 	queueListDetails(b, v.SchoolID, page.Concerns)
