@@ -709,3 +709,73 @@ func TestAccessCopiesFollowTheConcern(t *testing.T) {
 		t.Errorf("%d links or entries carry values other than their concern's", mismatched)
 	}
 }
+
+// The viewer's roles are read once, when the transaction takes its viewer
+// (haven_set_viewer, migration 00009), and are theirs only: ids set again
+// without it leave the viewer with no roles, and a role granted or taken
+// away shows in the next transaction.
+func TestAccessRolesAreTheViewers(t *testing.T) {
+	ctx := context.Background()
+	w := newAccessWorld(t)
+	id := w.logConcern(t, "pupil")
+	dsl, referrer, staff := w.viewers["DSL"], w.viewers["referrer"], w.viewers["other staff"]
+	const seen = `SELECT id FROM concerns WHERE id = $1`
+
+	if got := rlsIDs(t, w.db, dsl, seen, id); len(got) != 1 {
+		t.Fatalf("the DSL sees %v of concern %d", got, id)
+	}
+	var roles, routes []string
+	err := asViewerTx(t, w.db, dsl, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT haven_roles(), haven_read_routes()`).Scan(&roles, &routes)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(roles, "dsl") || !slices.Equal(routes, []string{"child", "adult"}) {
+		t.Errorf("the DSL's roles = %v, routes read = %v; want dsl among them, and child and adult", roles, routes)
+	}
+
+	// A transaction that takes another viewer's id without haven_set_viewer
+	// does not keep the DSL's roles for them.
+	err = asViewerTx(t, w.db, dsl, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT set_config('haven.person_id', $1, true)`, strconv.FormatInt(staff.PersonID, 10)); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM concerns WHERE id = $1`, id).Scan(&n); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT haven_roles(), haven_read_routes()`).Scan(&roles, &routes); err != nil {
+			return err
+		}
+		if n != 0 || len(roles) != 0 || len(routes) != 0 {
+			t.Errorf("after a bare set_config: %d rows of the concern, roles %v, routes %v; want none", n, roles, routes)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A role granted shows in the next transaction, and so does one taken.
+	if got := rlsIDs(t, w.db, staff, seen, id); len(got) != 0 {
+		t.Fatalf("staff who did not log it see concern %d", id)
+	}
+	grant := `INSERT INTO person_roles (school_id, person_id, role) VALUES ($1, $2, 'deputy_dsl')`
+	if _, err := w.owner.Exec(ctx, grant, staff.SchoolID, staff.PersonID); err != nil {
+		t.Fatal(err)
+	}
+	if got := rlsIDs(t, w.db, staff, seen, id); len(got) != 1 {
+		t.Errorf("a new deputy does not see concern %d", id)
+	}
+	if _, err := w.owner.Exec(ctx, `DELETE FROM person_roles WHERE school_id = $1 AND person_id = $2 AND role = 'deputy_dsl'`,
+		staff.SchoolID, staff.PersonID); err != nil {
+		t.Fatal(err)
+	}
+	if got := rlsIDs(t, w.db, staff, seen, id); len(got) != 0 {
+		t.Errorf("a former deputy still sees concern %d", id)
+	}
+	if got := rlsIDs(t, w.db, referrer, seen, id); len(got) != 1 {
+		t.Errorf("the referrer does not see the concern they logged")
+	}
+}

@@ -84,16 +84,16 @@ func (db *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, db.Pool, fn)
 }
 
-// asViewer runs fn in a transaction whose row-level security sees v: the
-// policies read haven.school_id and haven.person_id, set for this
-// transaction only.
+// asViewer runs fn in a transaction whose row-level security sees v:
+// haven_set_viewer sets the viewer's ids for this transaction only, with
+// the roles it reads for them, and the policies read those settings.
 //
-// The settings travel with BEGIN in one round trip: pgx sends a BeginQuery
-// by the simple protocol, which takes several statements. The ids are
-// written into the text, so only integers formatted here may go in it.
+// The call travels with BEGIN in one round trip: pgx sends a BeginQuery by
+// the simple protocol, which takes several statements. The ids are written
+// into the text, so only integers formatted here may go in it.
 func (db *DB) asViewer(ctx context.Context, v safeguarding.Viewer, fn func(pgx.Tx) error) error {
-	begin := "BEGIN; SELECT set_config('haven.school_id', '" + strconv.FormatInt(v.SchoolID, 10) +
-		"', true), set_config('haven.person_id', '" + strconv.FormatInt(v.PersonID, 10) + "', true)"
+	begin := "BEGIN; SELECT haven_set_viewer(" + strconv.FormatInt(v.SchoolID, 10) + ", " +
+		strconv.FormatInt(v.PersonID, 10) + ")"
 	return pgx.BeginTxFunc(ctx, db.Pool, pgx.TxOptions{BeginQuery: begin}, fn)
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"strconv"
 	"testing"
 	"time"
 
@@ -199,8 +198,7 @@ func asViewerTx(t *testing.T, db *postgres.DB, v safeguarding.Viewer, fn func(pg
 		t.Fatal(err)
 	}
 	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `SELECT set_config('haven.school_id', $1, true), set_config('haven.person_id', $2, true)`,
-		strconv.FormatInt(v.SchoolID, 10), strconv.FormatInt(v.PersonID, 10)); err != nil {
+	if _, err := tx.Exec(ctx, `SELECT haven_set_viewer($1, $2)`, v.SchoolID, v.PersonID); err != nil {
 		t.Fatal(err)
 	}
 	return fn(tx)
