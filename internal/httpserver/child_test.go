@@ -341,6 +341,18 @@ func TestMyConcerns(t *testing.T) {
 			t.Error("the staff home page does not link to My concerns")
 		}
 	})
+
+	// Everyone who has a queue reaches it from their home page, and nobody
+	// else is offered it.
+	t.Run("QueueLinkedFromHome", func(t *testing.T) {
+		for email, want := range map[string]bool{"dsl@demo.test": true, "deputy@demo.test": true, "principal@demo.test": true,
+			"chair@demo.test": true, "staff@demo.test": false, "governor@demo.test": false, "admin@demo.test": false} {
+			body := w.app.signIn(t, email).get("/home").Body
+			if got := strings.Contains(body, `<a href="/queue" class="govuk-link">`); got != want {
+				t.Errorf("%s: the home page links to the queue: %v, want %v", email, got, want)
+			}
+		}
+	})
 }
 
 // TestChildPageLatestEntries: a long chronology shows its latest entries

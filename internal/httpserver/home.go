@@ -21,20 +21,20 @@ func homeFor(v safeguarding.Viewer) web.Home {
 	switch v.Roles.Primary() {
 	case safeguarding.RoleDSL, safeguarding.RoleDeputyDSL:
 		return web.Home{Heading: "Safeguarding", Lead: "Concerns that need you, and the children you are following.", Sections: []web.HomeSection{
-			{Title: "Concerns queue", Body: "New and open concerns, urgent first.", NotBuiltYet: true},
+			{Title: "Concerns queue", Body: "New and open concerns, urgent first.", Href: "/queue", LinkText: "Open the concerns queue"},
 			logConcern,
 			{Title: "Training records", Body: "Who is in date with safeguarding training.", NotBuiltYet: true},
 		}}
 	case safeguarding.RolePrincipal:
 		return web.Home{Heading: "Principal", Lead: "Allegations about staff that you case-manage, and safeguarding oversight.", Sections: []web.HomeSection{
-			{Title: "Allegations about staff", Body: "Concerns about adults in the school, for you as case manager.", NotBuiltYet: true},
-			{Title: "Concerns about children", Body: "Read-only view of concerns about pupils.", NotBuiltYet: true},
+			{Title: "Concerns", Body: "Allegations about adults in the school, which you case-manage, and a read-only view of concerns about pupils.",
+				Href: "/queue", LinkText: "Open the concerns"},
 			{Title: "Governors' oversight report", Body: "The annual safeguarding report for governors.", NotBuiltYet: true},
 			logConcern,
 		}}
 	case safeguarding.RoleChair:
 		return web.Home{Heading: "Chair of governors", Lead: "Allegations about the principal, and safeguarding oversight.", Sections: []web.HomeSection{
-			{Title: "Allegations about the principal", Body: "Concerns for you as case manager.", NotBuiltYet: true},
+			{Title: "Allegations about the principal", Body: "Concerns for you as case manager.", Href: "/queue", LinkText: "Open the allegations"},
 			{Title: "Governors' oversight report", Body: "The annual safeguarding report for governors.", NotBuiltYet: true},
 		}}
 	case safeguarding.RoleGovernor:
