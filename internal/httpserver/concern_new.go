@@ -37,22 +37,22 @@ func (s *Server) newConcernForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// The lists the form offers come with the draft, in one transaction.
+	lists, err := s.db.FormLists(r.Context(), v)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	var p web.ConcernFormPage
-	d, err := s.db.Draft(r.Context(), v)
-	switch safeguarding.ErrorCode(err) {
-	case "":
+	if d := lists.Draft; d != nil {
 		if err := json.Unmarshal(d.Form, &p.Form); err != nil {
 			s.log.Warn("unreadable concern draft", "person", v.PersonID, "err", err)
 			p.Form = web.ConcernForm{}
 		} else {
 			p.Restored = true
 		}
-	case safeguarding.ENOTFOUND:
-	default:
-		s.serverError(w, r, err)
-		return
 	}
-	s.renderConcernForm(w, r, v, http.StatusOK, p)
+	s.renderConcernFormWith(w, r, v, http.StatusOK, p, &lists)
 }
 
 // logConcern files the concern, or re-shows the form: with the pupils a
@@ -277,14 +277,21 @@ type concernOptions struct {
 	years      []int
 }
 
-func (s *Server) concernOptions(ctx context.Context, v safeguarding.Viewer) (concernOptions, error) {
+// concernOptions reads the school's lists unless the caller has them.
+func (s *Server) concernOptions(ctx context.Context, v safeguarding.Viewer, lists *postgres.FormLists) (concernOptions, error) {
 	o, err := s.validationOptions(ctx, v, "") // the reference lists
 	if err != nil {
 		return o, err
 	}
-	lists, err := s.db.FormLists(ctx, v)
+	if lists == nil {
+		read, err := s.db.FormLists(ctx, v)
+		if err != nil {
+			return o, err
+		}
+		lists = &read
+	}
 	o.staff, o.years = lists.Staff, lists.YearGroups
-	return o, err
+	return o, nil
 }
 
 // validationOptions is what validating a form about subject needs: the
@@ -451,13 +458,19 @@ func todayInEngland() time.Time {
 // renderConcernForm shows the form with everything it offers: the pupils
 // ticked, then those the search finds, the roster and the reference lists.
 func (s *Server) renderConcernForm(w http.ResponseWriter, r *http.Request, v safeguarding.Viewer, status int, p web.ConcernFormPage) {
+	s.renderConcernFormWith(w, r, v, status, p, nil)
+}
+
+// renderConcernFormWith is renderConcernForm with the school's lists
+// already read, or nil to read them.
+func (s *Server) renderConcernFormWith(w http.ResponseWriter, r *http.Request, v safeguarding.Viewer, status int, p web.ConcernFormPage, lists *postgres.FormLists) {
 	ctx := r.Context()
 	if !validToken(p.Form.Token) {
 		p.Form.Token = newSubmissionToken()
 	}
 	p.Form.Author = strconv.FormatInt(v.PersonID, 10)
 
-	opts, err := s.concernOptions(ctx, v)
+	opts, err := s.concernOptions(ctx, v, lists)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

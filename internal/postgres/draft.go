@@ -40,15 +40,21 @@ func (db *DB) SaveDraft(ctx context.Context, v safeguarding.Viewer, form []byte)
 func (db *DB) Draft(ctx context.Context, v safeguarding.Viewer) (Draft, error) {
 	var d Draft
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
-		var form []byte
-		err := tx.QueryRow(ctx, `SELECT form, saved_at FROM concern_drafts WHERE school_id = $1 AND person_id = $2`,
-			v.SchoolID, v.PersonID).Scan(&form, &d.SavedAt)
-		if err != nil {
-			return notFound(err, "No draft")
-		}
-		d.Form = form
-		return nil
+		var err error
+		d, err = scanDraft(tx.QueryRow(ctx, draftSQL, v.SchoolID, v.PersonID))
+		return notFound(err, "No draft")
 	})
+	return d, err
+}
+
+// draftSQL reads the draft of a school's ($1) person ($2), for scanDraft.
+const draftSQL = `SELECT form, saved_at FROM concern_drafts WHERE school_id = $1 AND person_id = $2`
+
+func scanDraft(row pgx.Row) (Draft, error) {
+	var d Draft
+	var form []byte
+	err := row.Scan(&form, &d.SavedAt)
+	d.Form = form
 	return d, err
 }
 

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -97,13 +98,16 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// FormLists are the school's lists the concern form offers.
+// FormLists are the school's lists the concern form offers, and the
+// viewer's draft.
 type FormLists struct {
 	Staff      []StaffMember // as StaffRoster
 	YearGroups []int         // as YearGroups
+	Draft      *Draft        // v's draft (as Draft); nil when they have none
 }
 
-// FormLists reads the staff roster and the year groups in one round trip.
+// FormLists reads the staff roster, the year groups and v's draft in one
+// round trip.
 func (db *DB) FormLists(ctx context.Context, v safeguarding.Viewer) (FormLists, error) {
 	var l FormLists
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
@@ -120,6 +124,17 @@ func (db *DB) FormLists(ctx context.Context, v safeguarding.Viewer) (FormLists, 
 			if l.YearGroups, err = pgx.CollectRows(rows, pgx.RowTo[int]); err != nil {
 				return fmt.Errorf("read year groups: %w", err)
 			}
+			return nil
+		})
+		b.Queue(draftSQL, v.SchoolID, v.PersonID).QueryRow(func(row pgx.Row) error {
+			d, err := scanDraft(row)
+			switch {
+			case errors.Is(err, pgx.ErrNoRows):
+				return nil
+			case err != nil:
+				return fmt.Errorf("read draft: %w", err)
+			}
+			l.Draft = &d
 			return nil
 		})
 		return tx.SendBatch(ctx, b).Close()

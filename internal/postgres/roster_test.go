@@ -176,6 +176,27 @@ func TestFormLists(t *testing.T) {
 	if len(lists.Staff) == 0 || !slices.Equal(lists.Staff, roster) {
 		t.Errorf("Staff = %v, want the staff roster %v", lists.Staff, roster)
 	}
+	if lists.Draft != nil {
+		t.Errorf("Draft = %s with no draft kept", lists.Draft.Form)
+	}
+
+	// The draft comes with the lists, and only to the person who wrote it.
+	if err := s.db.SaveDraft(t.Context(), s.teacher, []byte(`{"what":"kept"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if lists, err = s.db.FormLists(t.Context(), s.teacher); err != nil {
+		t.Fatal(err)
+	}
+	if lists.Draft == nil || string(lists.Draft.Form) != `{"what": "kept"}` || lists.Draft.SavedAt.IsZero() {
+		t.Errorf("Draft = %+v, want the one kept", lists.Draft)
+	}
+	other, err := s.db.FormLists(t.Context(), s.principal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other.Draft != nil {
+		t.Errorf("another person's lists carry the draft %s", other.Draft.Form)
+	}
 }
 
 func TestStaffRoster(t *testing.T) {
