@@ -346,9 +346,13 @@ func queueQuery(v safeguarding.Viewer, routes []safeguarding.Route, f QueueFilte
 	if f.YearGroup != 0 {
 		// The year group's links are read once, from one index range, and
 		// hashed; a sub-select per concern would probe the links for each
-		// of the thousands of open concerns the walk passes.
-		where = append(where, `c.id IN (SELECT cp.concern_id FROM concern_pupils cp
-			WHERE cp.school_id = $1 AND cp.pupil_year_group = `+arg(f.YearGroup)+`)`)
+		// of the thousands of open concerns the walk passes. "IS TRUE"
+		// keeps the IN a filter of the walk (a hashed SubPlan): as a top-level
+		// condition PostgreSQL turns it into a hash join, whose rows it must
+		// then sort, so the walk read every open concern of the route
+		// instead of stopping when the page is full.
+		where = append(where, `(c.id IN (SELECT cp.concern_id FROM concern_pupils cp
+			WHERE cp.school_id = $1 AND cp.pupil_year_group = `+arg(f.YearGroup)+`)) IS TRUE`)
 	}
 	switch {
 	case f.Unassigned:
