@@ -120,7 +120,7 @@ func (db *DB) ChildFileLatest(ctx context.Context, v safeguarding.Viewer, pupilI
 		}
 		queueAudit(b, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_child_file",
 			Object: "pupil:" + strconv.FormatInt(pupilID, 10)})
-		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		if err := sendLast(ctx, tx, b); err != nil {
 			return err
 		}
 		f.OpenReferrals = openReferrals(f.Concerns, referrals)

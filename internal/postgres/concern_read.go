@@ -125,7 +125,7 @@ func (db *DB) ConcernRecord(ctx context.Context, v safeguarding.Viewer, id int64
 			})
 		}
 		queueAudit(b, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
-		return tx.SendBatch(ctx, b).Close()
+		return sendLast(ctx, tx, b)
 	})
 	if err != nil {
 		return ConcernRecord{}, err

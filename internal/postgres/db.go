@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -86,15 +85,36 @@ func (db *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 
 // asViewer runs fn in a transaction whose row-level security sees v:
 // haven_set_viewer sets the viewer's ids for this transaction only, with
-// the roles it reads for them, and the policies read those settings.
+// the roles it reads for them, and the policies read those settings. The
+// transaction commits when fn returns nil, and rolls back otherwise.
 //
-// The call travels with BEGIN in one round trip: pgx sends a BeginQuery by
-// the simple protocol, which takes several statements. The ids are written
-// into the text, so only integers formatted here may go in it.
-func (db *DB) asViewer(ctx context.Context, v safeguarding.Viewer, fn func(pgx.Tx) error) error {
-	begin := "BEGIN; SELECT haven_set_viewer(" + strconv.FormatInt(v.SchoolID, 10) + ", " +
-		strconv.FormatInt(v.PersonID, 10) + ")"
-	return pgx.BeginTxFunc(ctx, db.Pool, pgx.TxOptions{BeginQuery: begin}, fn)
+// BEGIN and the viewer travel with fn's first statement, in one round trip
+// (viewerTx), and fn may send COMMIT with its last (sendLast).
+func (db *DB) asViewer(ctx context.Context, v safeguarding.Viewer, fn func(pgx.Tx) error) (err error) {
+	c, err := db.Pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	// A connection still in a transaction (a panic, a cancelled context) is
+	// closed rather than returned to the pool, which ends the transaction.
+	defer c.Release()
+	tx := &viewerTx{conn: c, v: v}
+	if err := fn(tx); err != nil {
+		if c.Conn().PgConn().TxStatus() != 'I' && !c.Conn().IsClosed() {
+			tx.Rollback(ctx)
+		}
+		return err
+	}
+	switch c.Conn().PgConn().TxStatus() {
+	case 'I': // nothing sent, or sendLast committed
+		return nil
+	case 'T':
+		_, err := c.Exec(ctx, "COMMIT")
+		return err
+	default: // a failed transaction that fn did not report
+		tx.Rollback(ctx)
+		return errors.New("the transaction failed")
+	}
 }
 
 func isUniqueViolation(err error) bool {

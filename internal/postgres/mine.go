@@ -54,7 +54,9 @@ func (db *DB) MyConcerns(ctx context.Context, v safeguarding.Viewer, after int64
 				p.Concerns = append(p.Concerns, c)
 			}
 		}
-		return addListDetails(ctx, tx, v.SchoolID, p.Concerns)
+		b := &pgx.Batch{}
+		queueListDetails(b, v.SchoolID, p.Concerns)
+		return sendLast(ctx, tx, b)
 	})
 	if err != nil {
 		return MyConcernsPage{}, err

@@ -248,17 +248,6 @@ func queueListDetails(b *pgx.Batch, schoolID int64, concerns []safeguarding.Conc
 	})
 }
 
-// addListDetails reads the pupils and names of a list of concerns, read
-// with queueColumns, in one round trip.
-func addListDetails(ctx context.Context, tx pgx.Tx, schoolID int64, concerns []safeguarding.Concern) error {
-	b := &pgx.Batch{}
-	queueListDetails(b, schoolID, concerns)
-	if b.Len() == 0 {
-		return nil
-	}
-	return tx.SendBatch(ctx, b).Close()
-}
-
 // assignableLeadsSQL lists the active DSLs and deputies of a school ($1), by
 // name.
 const assignableLeadsSQL = `SELECT p.id, p.full_name, CASE WHEN bool_or(r.role = 'dsl') THEN 'dsl' ELSE 'deputy_dsl' END FROM people p
@@ -268,7 +257,7 @@ const assignableLeadsSQL = `SELECT p.id, p.full_name, CASE WHEN bool_or(r.role =
 
 // queueExtras reads, in one round trip, the pupils and names of the page's
 // concerns (queueListDetails), the school's year groups and its assignable
-// leads, and records the view.
+// leads, and records the view; it ends the transaction.
 func queueExtras(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, page *QueuePage, view AuditEvent) error {
 	b := &pgx.Batch{}
 	queueListDetails(b, v.SchoolID, page.Concerns)
@@ -287,7 +276,7 @@ func queueExtras(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, page *Qu
 		return nil
 	})
 	queueAudit(b, view)
-	return tx.SendBatch(ctx, b).Close()
+	return sendLast(ctx, tx, b)
 }
 
 // concernsPupilsSQL reads the pupils of a school's ($1) concerns ($2) in the

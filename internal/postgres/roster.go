@@ -137,7 +137,7 @@ func (db *DB) FormLists(ctx context.Context, v safeguarding.Viewer) (FormLists, 
 			l.Draft = &d
 			return nil
 		})
-		return tx.SendBatch(ctx, b).Close()
+		return sendLast(ctx, tx, b)
 	})
 	return l, err
 }
