@@ -90,7 +90,7 @@ func (db *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 //
 // BEGIN and the viewer travel with fn's first statement, in one round trip
 // (viewerTx), and fn may send COMMIT with its last (sendLast).
-func (db *DB) asViewer(ctx context.Context, v safeguarding.Viewer, fn func(pgx.Tx) error) (err error) {
+func (db *DB) asViewer(ctx context.Context, v safeguarding.Viewer, fn func(pgx.Tx) error) error {
 	c, err := db.Pool.Acquire(ctx)
 	if err != nil {
 		return err
