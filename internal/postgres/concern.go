@@ -46,7 +46,22 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernI
 			return err
 		}
 		now := db.now().UTC().Truncate(time.Microsecond)
-		err = tx.QueryRow(ctx, `INSERT INTO concerns (school_id, route, subject_kind, subject_person_id, subject_adult_name, subject_adult_role,
+		// The pupils' check and the concern in one round trip: if the check
+		// fails, the transaction rolls the concern back.
+		b := &pgx.Batch{}
+		if in.SubjectKind == safeguarding.SubjectPupils {
+			b.Queue(`SELECT count(*) FROM pupils WHERE school_id = $1 AND id = ANY($2)`, v.SchoolID, in.PupilIDs).QueryRow(func(row pgx.Row) error {
+				var n int
+				if err := row.Scan(&n); err != nil {
+					return fmt.Errorf("check pupils: %w", err)
+				}
+				if n != len(in.PupilIDs) {
+					return errNoSuchPupil
+				}
+				return nil
+			})
+		}
+		b.Queue(`INSERT INTO concerns (school_id, route, subject_kind, subject_person_id, subject_adult_name, subject_adult_role,
 				logged_by, logged_at, submission_token, categories, indicators, what_happened, childs_words, happened_on, happened_time,
 				location, others_told, actions_taken, urgent, last_activity_at)
 			VALUES ($1, $2, $3, NULLIF($4, 0), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $8)
@@ -54,23 +69,36 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernI
 			RETURNING id`,
 			v.SchoolID, route, in.SubjectKind, in.SubjectPersonID, in.SubjectAdultName, in.SubjectAdultRole,
 			v.PersonID, now, in.SubmissionToken, in.Categories, nonNil(in.Indicators), in.WhatHappened, in.ChildsWords, in.HappenedOn, in.HappenedTime,
-			in.Location, in.OthersTold, in.ActionsTaken, in.Urgent).Scan(&id)
-		if errors.Is(err, pgx.ErrNoRows) {
-			duplicate = true
+			in.Location, in.OthersTold, in.ActionsTaken, in.Urgent).QueryRow(func(row pgx.Row) error {
+			err := row.Scan(&id)
+			if errors.Is(err, pgx.ErrNoRows) {
+				duplicate = true
+				return nil
+			}
+			return err
+		})
+		switch err := tx.SendBatch(ctx, b).Close(); {
+		case errors.Is(err, errNoSuchPupil):
+			return err
+		case err != nil:
+			return fmt.Errorf("insert concern: %w", err)
+		case duplicate:
 			return tx.QueryRow(ctx, `SELECT id FROM concerns WHERE school_id = $1 AND submission_token = $2`, v.SchoolID, in.SubmissionToken).Scan(&id)
 		}
+		// The alert job, then the rest with COMMIT in one round trip. The
+		// concern is new and no one else sees it before this transaction
+		// commits, so its first entry needs no lock and links to no earlier
+		// one (the insert policy checks that there is none).
+		err = db.enqueueAlert(ctx, tx, jobs.AlertArgs{SchoolID: v.SchoolID, ConcernID: id, Urgent: in.Urgent, Route: route,
+			SubjectPersonID: in.SubjectPersonID, LoggedBy: v.PersonID})
 		if err != nil {
-			return fmt.Errorf("insert concern: %w", err)
+			return err
 		}
-		// The rest goes in one round trip. The concern is new and no one
-		// else sees it before this transaction commits, so its first entry
-		// needs no lock and links to no earlier one (the insert policy
-		// checks that there is none).
 		snapshot, err := json.Marshal(in)
 		if err != nil {
 			return err
 		}
-		b := &pgx.Batch{}
+		b = &pgx.Batch{}
 		for _, p := range in.PupilIDs {
 			b.Queue(`INSERT INTO concern_pupils (school_id, concern_id, pupil_id) VALUES ($1, $2, $3)`, v.SchoolID, id, p)
 		}
@@ -81,14 +109,19 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernI
 		}
 		b.Queue(`DELETE FROM concern_drafts WHERE school_id = $1 AND person_id = $2`, v.SchoolID, v.PersonID)
 		queueAudit(b, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "log_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
-		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		// A resubmission after an answer lost on the way finds the concern
+		// by its token, so the batch may carry the COMMIT (sendLast).
+		if err := sendLast(ctx, tx, b); err != nil {
 			return fmt.Errorf("file concern: %w", err)
 		}
-		return db.enqueueAlert(ctx, tx, jobs.AlertArgs{SchoolID: v.SchoolID, ConcernID: id, Urgent: in.Urgent, Route: route,
-			SubjectPersonID: in.SubjectPersonID, LoggedBy: v.PersonID})
+		return nil
 	})
 	return id, duplicate, err
 }
+
+// errNoSuchPupil answers a concern about a pupil who is not on the school's
+// roll: one of another school, or none.
+var errNoSuchPupil = safeguarding.Errorf(safeguarding.EINVALID, "Choose the child or children the concern is about")
 
 // SubmittedConcern is the concern as its logger submitted it, from the
 // first entry of its chronology (EntryConcernLogged), whose body holds it;
@@ -101,21 +134,15 @@ func SubmittedConcern(e safeguarding.Entry) (in ConcernInput, ok bool) {
 }
 
 // routeFor decides the route from the subject, reading a staff subject's
-// roles; a subject or pupil from another school is not found.
+// roles; a subject from another school is not found. LogConcern checks the
+// pupils with the concern's insert.
 func routeFor(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, in ConcernInput) (safeguarding.Route, error) {
 	schoolID := v.SchoolID
 	var roles safeguarding.Roles
 	switch in.SubjectKind {
 	case safeguarding.SubjectPupils:
 		if len(in.PupilIDs) == 0 {
-			return "", safeguarding.Errorf(safeguarding.EINVALID, "Choose the child or children the concern is about")
-		}
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM pupils WHERE school_id = $1 AND id = ANY($2)`, schoolID, in.PupilIDs).Scan(&n); err != nil {
-			return "", fmt.Errorf("check pupils: %w", err)
-		}
-		if n != len(in.PupilIDs) {
-			return "", safeguarding.Errorf(safeguarding.EINVALID, "Choose the child or children the concern is about")
+			return "", errNoSuchPupil
 		}
 	case safeguarding.SubjectStaff:
 		// Row-level security hides a concern from its subject, who therefore

@@ -129,10 +129,11 @@ func (t *viewerTx) Prepare(ctx context.Context, name, sql string) (*pgconn.State
 func (t *viewerTx) Conn() *pgx.Conn { return t.conn.Conn() }
 
 // sendLast sends b as the last statements of tx, with its COMMIT when tx is
-// a viewer's transaction: a read and its audit row in one round trip. Only
-// for reads: the transaction commits on the server even if a callback of b
-// then fails in Go, which for a read means at most an audit row for a page
-// that was not shown.
+// a viewer's transaction: a read and its audit row in one round trip. The
+// transaction commits on the server even if a callback of b then fails in
+// Go, so it is for reads, where that means at most an audit row for a page
+// that was not shown, and for writes whose retry finds what was committed
+// (a concern's submission token).
 func sendLast(ctx context.Context, tx pgx.Tx, b *pgx.Batch) error {
 	if _, ok := tx.(*viewerTx); ok {
 		b.Queue("COMMIT")

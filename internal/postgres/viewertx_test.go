@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/havenapp/haven/internal/postgres"
+	"github.com/havenapp/haven/internal/safeguarding"
 )
 
 // The viewer's transaction sends BEGIN and the viewer with its first
@@ -120,5 +121,68 @@ func TestViewerTransaction(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// Filing a concern checks its pupils with the concern's insert and sends
+// COMMIT with its last batch; it is still whole or nothing: a refused pupil
+// leaves no concern, link, entry, job or audit line, and keeps the draft.
+func TestLogConcernWholeOrNothing(t *testing.T) {
+	s := newSmallSchool(t)
+	ctx := t.Context()
+	other, err := s.db.CreateSchool(ctx, "Hilltop School")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.AddPupils(ctx, other, []postgres.PupilInput{{FirstName: "Ada", LastName: "Elsewhere", YearGroup: 9,
+		DateOfBirth: time.Date(2011, 1, 5, 0, 0, 0, 0, time.UTC)}}); err != nil {
+		t.Fatal(err)
+	}
+	var elsewhere int64
+	if err := s.owner.QueryRow(ctx, `SELECT id FROM pupils WHERE school_id = $1`, other).Scan(&elsewhere); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.SaveDraft(ctx, s.staff1, []byte(`{"what":"half written"}`)); err != nil {
+		t.Fatal(err)
+	}
+	counts := func() (n [5]int) {
+		t.Helper()
+		err := s.owner.QueryRow(ctx, `SELECT (SELECT count(*) FROM concerns), (SELECT count(*) FROM concern_pupils),
+			(SELECT count(*) FROM chronology_entries), (SELECT count(*) FROM river_job),
+			(SELECT count(*) FROM audit_log WHERE action = 'log_concern')`).Scan(&n[0], &n[1], &n[2], &n[3], &n[4])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	in := postgres.ConcernInput{SubmissionToken: newToken(), SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{s.ruby, elsewhere},
+		Categories: []string{"neglect"}, WhatHappened: "Came in hungry.", HappenedOn: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)}
+
+	before := counts()
+	_, _, err = s.db.LogConcern(ctx, s.staff1, in)
+	if safeguarding.ErrorCode(err) != safeguarding.EINVALID {
+		t.Fatalf("a pupil of another school: err = %v, want EINVALID", err)
+	}
+	if after := counts(); after != before {
+		t.Errorf("a refused concern left rows behind: concerns, links, entries, jobs, audit %v → %v", before, after)
+	}
+	if _, err := s.db.Draft(ctx, s.staff1); err != nil {
+		t.Errorf("the draft is gone after a refused concern: %v", err)
+	}
+
+	in.PupilIDs = []int64{s.ruby}
+	id, duplicate, err := s.db.LogConcern(ctx, s.staff1, in)
+	if err != nil || duplicate {
+		t.Fatalf("LogConcern = %d, %v, %v", id, duplicate, err)
+	}
+	if got, want := counts(), [5]int{before[0] + 1, before[1] + 1, before[2] + 1, before[3] + 1, before[4] + 1}; got != want {
+		t.Errorf("after filing: concerns, links, entries, jobs, audit = %v, want %v", got, want)
+	}
+	if _, err := s.db.Draft(ctx, s.staff1); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
+		t.Errorf("the draft survived the concern it was for: %v", err)
+	}
+	again, duplicate, err := s.db.LogConcern(ctx, s.staff1, in)
+	if err != nil || !duplicate || again != id {
+		t.Errorf("the same form again = %d, %v, %v; want %d as a duplicate", again, duplicate, err, id)
 	}
 }
