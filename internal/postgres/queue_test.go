@@ -328,8 +328,9 @@ func TestQueueAt100000Concerns(t *testing.T) {
 		"InProgress":         {s.deputy, postgres.QueueFilter{Status: "in_progress"}, "concerns_queue_open_idx"},
 		"OpenPrincipal":      {s.principal, postgres.QueueFilter{}, "concerns_queue_open_idx"},
 		"OpenChair":          {s.chair, postgres.QueueFilter{}, "concerns_queue_open_idx"},
-		"OpenFiltered":       {s.dsl, postgres.QueueFilter{Category: "cse", YearGroup: 8, Unassigned: true}, "concerns_queue_open_idx"},
+		"OpenFiltered":       {s.dsl, postgres.QueueFilter{Category: "cse", YearGroup: 8, Unassigned: true}, "concerns_queue_assignee_idx"},
 		"OpenYearGroup":      {s.dsl, postgres.QueueFilter{YearGroup: 8}, "concerns_queue_open_idx"},
+		"OpenAssignedTo":     {s.dsl, postgres.QueueFilter{AssignedTo: s.deputy.PersonID}, "concerns_queue_assignee_idx"},
 		"AllDeepPage":        {s.dsl, postgres.QueueFilter{Status: postgres.QueueAll, After: deep}, "concerns_queue_idx"},
 		"ClosedPreviousPage": {s.dsl, postgres.QueueFilter{Status: "closed", Before: deep}, "concerns_queue_idx"},
 		"AllMatchingNothing": {s.dsl, postgres.QueueFilter{Status: postgres.QueueAll, Category: "neglect", AssignedTo: s.deputy.PersonID}, "concerns_queue_idx"}, // walks the whole index
