@@ -2,15 +2,18 @@ package httpserver_test
 
 import (
 	"context"
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/crypto/argon2"
 
 	"github.com/havenapp/haven/internal/demo"
 	"github.com/havenapp/haven/internal/httpserver"
+	"github.com/havenapp/haven/internal/password"
 	"github.com/havenapp/haven/internal/postgres/pgtest"
 )
 
@@ -169,6 +172,34 @@ func TestLockout(t *testing.T) {
 		t.Fatal(err)
 	}
 	app.signIn(t, "staff@demo.test")
+}
+
+// A password hashed with older parameters (one lane, before fix 21 of
+// docs/benchmarks.md) still signs in, and is then stored hashed with the
+// current ones; the new hash verifies and the old one is gone.
+func TestOlderPasswordHashUpgradedAtSignIn(t *testing.T) {
+	app := newTestApp(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, app.ConnStr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	salt := []byte("saltsaltsaltsalt")
+	key := argon2.IDKey([]byte(demoPassword), salt, 2, 19456, 1, 32)
+	old := "$argon2id$v=19$m=19456,t=2,p=1$" + base64.RawStdEncoding.EncodeToString(salt) + "$" + base64.RawStdEncoding.EncodeToString(key)
+	if _, err := conn.Exec(ctx, `UPDATE people SET password_hash = $1 WHERE email = 'staff@demo.test'`, old); err != nil {
+		t.Fatal(err)
+	}
+	app.signIn(t, "staff@demo.test")
+	var now string
+	if err := conn.QueryRow(ctx, `SELECT password_hash FROM people WHERE email = 'staff@demo.test'`).Scan(&now); err != nil {
+		t.Fatal(err)
+	}
+	if now == old || password.NeedsRehash(now) || !password.Verify(demoPassword, now) {
+		t.Fatalf("after sign-in the stored hash is %q, want a current hash of the password", now)
+	}
+	app.signIn(t, "staff@demo.test") // and signs in with it
 }
 
 func TestSessionCookieFlags(t *testing.T) {

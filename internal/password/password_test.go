@@ -3,6 +3,8 @@ package password
 import (
 	"strings"
 	"testing"
+
+	"golang.org/x/crypto/argon2"
 )
 
 func TestHashAndVerify(t *testing.T) {
@@ -10,7 +12,7 @@ func TestHashAndVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=4$") {
 		t.Errorf("hash %q does not carry the required parameters", h)
 	}
 	if !Verify("correct horse battery staple", h) {
@@ -25,6 +27,25 @@ func TestHashAndVerify(t *testing.T) {
 	h2, _ := Hash("correct horse battery staple")
 	if h == h2 {
 		t.Error("two hashes of one password share a salt")
+	}
+	if NeedsRehash(h) {
+		t.Error("a current hash is to be hashed again")
+	}
+}
+
+// A hash made with one lane (Haven's parameters before fix 21) still
+// verifies, and is marked for hashing again.
+func TestOlderHashesVerifyAndNeedRehash(t *testing.T) {
+	const old = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$" // key below
+	key := b64.EncodeToString(argon2.IDKey([]byte("correct horse battery staple"), []byte("saltsaltsaltsalt"), 2, 19456, 1, 32))
+	if !Verify("correct horse battery staple", old+key) {
+		t.Error("a one-lane hash no longer verifies")
+	}
+	if Verify("correct horse battery stapLe", old+key) {
+		t.Error("a wrong password matched a one-lane hash")
+	}
+	if !NeedsRehash(old+key) || !NeedsRehash("") {
+		t.Error("a one-lane or empty hash is not marked for hashing again")
 	}
 }
 

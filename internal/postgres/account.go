@@ -66,9 +66,24 @@ func (db *DB) SignIn(ctx context.Context, email, plain, address string) (safegua
 		return safeguarding.Viewer{}, ErrBadCredentials
 	}
 
+	// A hash made with older parameters is replaced, now that the password
+	// is known to be right.
+	var rehash string
+	if password.NeedsRehash(hash) {
+		if rehash, err = password.Hash(plain); err != nil {
+			return safeguarding.Viewer{}, err
+		}
+	}
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM sign_in_failures WHERE email = $1`, email); err != nil {
 			return err
+		}
+		if rehash != "" {
+			// Only if unchanged since read: a password set meanwhile wins.
+			if _, err := tx.Exec(ctx, `UPDATE people SET password_hash = $2 WHERE id = $1 AND password_hash = $3`,
+				v.PersonID, rehash, hash); err != nil {
+				return err
+			}
 		}
 		return audit(ctx, tx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "sign_in", Object: "person", Address: address})
 	})
