@@ -100,7 +100,7 @@ func childEntryView(e safeguarding.Entry, c safeguarding.Concern, categories []s
 		// The list of concerns carries no account; the entry holds it.
 		out.Heading = "Concern logged: " + strings.Join(concernCategoryLabels(categories, c.Categories), ", ")
 		out.Paragraphs = nil
-		if in, ok := postgres.SubmittedConcern(e); ok {
+		if in, ok := postgres.SubmittedConcernAccount(e); ok {
 			out.Paragraphs = paragraphs(in.WhatHappened)
 			if strings.TrimSpace(in.ChildsWords) != "" {
 				out.Facts = append(out.Facts, web.SummaryRow{Key: "The child's own words", Value: in.ChildsWords})
@@ -140,13 +140,19 @@ func concernLinkTo(id int64) web.ConcernLink {
 
 // statusTagFor colours a status: new concerns stand out, closed ones recede.
 func statusTagFor(s safeguarding.Status) web.StatusTag {
-	colour := map[safeguarding.Status]string{
-		safeguarding.StatusNew:          "blue",
-		safeguarding.StatusAcknowledged: "light-blue",
-		safeguarding.StatusInProgress:   "purple",
-		safeguarding.StatusReopened:     "orange",
-		safeguarding.StatusClosed:       "grey",
-	}[s]
+	var colour string
+	switch s {
+	case safeguarding.StatusNew:
+		colour = "blue"
+	case safeguarding.StatusAcknowledged:
+		colour = "light-blue"
+	case safeguarding.StatusInProgress:
+		colour = "purple"
+	case safeguarding.StatusReopened:
+		colour = "orange"
+	case safeguarding.StatusClosed:
+		colour = "grey"
+	}
 	return web.StatusTag{Label: s.Label(), Colour: colour}
 }
 

@@ -123,14 +123,23 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernI
 // roll: one of another school, or none.
 var errNoSuchPupil = safeguarding.Errorf(safeguarding.EINVALID, "Choose the child or children the concern is about")
 
-// SubmittedConcern is the concern as its logger submitted it, from the
-// first entry of its chronology (EntryConcernLogged), whose body holds it;
-// ok is false for any other entry.
-func SubmittedConcern(e safeguarding.Entry) (in ConcernInput, ok bool) {
+// SubmittedAccount is what the member of staff wrote when logging a
+// concern, as the first entry of its chronology (EntryConcernLogged) holds
+// it in the snapshot of the form as submitted.
+type SubmittedAccount struct {
+	WhatHappened string
+	ChildsWords  string
+}
+
+// SubmittedConcernAccount reads the account from a concern's first entry;
+// ok is false for any other entry. It decodes only these two fields of the
+// snapshot: the child's page shows them for every concern in a chronology
+// that may run to hundreds.
+func SubmittedConcernAccount(e safeguarding.Entry) (a SubmittedAccount, ok bool) {
 	if e.Kind != safeguarding.EntryConcernLogged {
-		return in, false
+		return a, false
 	}
-	return in, json.Unmarshal([]byte(e.Body), &in) == nil
+	return a, json.Unmarshal([]byte(e.Body), &a) == nil
 }
 
 // routeFor decides the route from the subject, reading a staff subject's

@@ -184,6 +184,9 @@ func scanEntryWith(row pgx.Row, extra ...any) (safeguarding.Entry, error) {
 	if err != nil {
 		return e, err
 	}
+	if string(details) == "{}" { // most entries: nothing to decode
+		return e, nil
+	}
 	if err := json.Unmarshal(details, &e.Details); err != nil {
 		return e, fmt.Errorf("decode entry details: %w", err)
 	}
