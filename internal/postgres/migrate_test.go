@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"crypto/rand"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,6 +51,17 @@ func TestMigrationsApplyToAnEmptyDatabase(t *testing.T) {
 		var exists bool
 		if err := db.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, table).Scan(&exists); err != nil || !exists {
 			t.Errorf("table %s missing after migration (%v)", table, err)
+		}
+	}
+	// The tables concerns add to are vacuumed as they fill (00011), so that
+	// new concerns are soon read index-only.
+	for _, table := range []string{"concerns", "concern_pupils", "chronology_entries"} {
+		var opts []string
+		if err := db.QueryRow(ctx, `SELECT coalesce(reloptions, '{}') FROM pg_class WHERE oid = $1::regclass`, table).Scan(&opts); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(opts, "autovacuum_vacuum_insert_scale_factor=0") {
+			t.Errorf("table %s is vacuumed only after inserts of a fifth of its rows: options %v", table, opts)
 		}
 	}
 }
