@@ -127,7 +127,19 @@ func TestChildFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got := concernIDs(f.Concerns); !slices.Equal(got, []int64{elsewhere, second}) {
-			t.Errorf("concerns = %v, want %v", got, []int64{elsewhere, second})
+			t.Fatalf("concerns = %v, want %v", got, []int64{elsewhere, second})
+		}
+		// Each concern names the other pupils it is about, not Tom himself.
+		var others [][]int64
+		for _, c := range f.Concerns {
+			var ids []int64
+			for _, p := range c.Pupils {
+				ids = append(ids, p.ID)
+			}
+			others = append(others, ids)
+		}
+		if !slices.Equal(others[0], nil) || !slices.Equal(others[1], []int64{s.ruby}) {
+			t.Errorf("other pupils of the concerns = %v, want [[] [%d]]", others, s.ruby)
 		}
 	})
 

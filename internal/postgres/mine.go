@@ -55,7 +55,7 @@ func (db *DB) MyConcerns(ctx context.Context, v safeguarding.Viewer, after int64
 			}
 		}
 		b := &pgx.Batch{}
-		queueListDetails(b, v.SchoolID, p.Concerns)
+		queueListDetails(b, v.SchoolID, p.Concerns, 0)
 		return sendLast(ctx, tx, b)
 	})
 	if err != nil {

@@ -212,8 +212,10 @@ const queueColumns = `c.school_id, c.id, c.route, c.subject_kind, coalesce(c.sub
 	c.acknowledged_at, c.last_activity_at, c.feedback_given`
 
 // queueListDetails adds to b the reads of the pupils and the names of the
-// people of concerns read with queueColumns.
-func queueListDetails(b *pgx.Batch, schoolID int64, concerns []safeguarding.Concern) {
+// people of concerns read with queueColumns. A list of one pupil's concerns
+// (the child's page) names that pupil as exceptPupil, and gets only the
+// other pupils each concern is about; 0 leaves nobody out.
+func queueListDetails(b *pgx.Batch, schoolID int64, concerns []safeguarding.Concern, exceptPupil int64) {
 	if len(concerns) == 0 {
 		return
 	}
@@ -227,7 +229,7 @@ func queueListDetails(b *pgx.Batch, schoolID int64, concerns []safeguarding.Conc
 			}
 		}
 	}
-	b.Queue(concernsPupilsSQL, schoolID, ids).Query(func(rows pgx.Rows) error {
+	b.Queue(concernsPupilsSQL, schoolID, ids, exceptPupil).Query(func(rows pgx.Rows) error {
 		return scanConcernsPupils(rows, concerns)
 	})
 	b.Queue(`SELECT id, full_name FROM people WHERE school_id = $1 AND id = ANY($2)`, schoolID, people).Query(func(rows pgx.Rows) error {
@@ -260,7 +262,7 @@ const assignableLeadsSQL = `SELECT p.id, p.full_name, CASE WHEN bool_or(r.role =
 // leads, and records the view; it ends the transaction.
 func queueExtras(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, page *QueuePage, view AuditEvent) error {
 	b := &pgx.Batch{}
-	queueListDetails(b, v.SchoolID, page.Concerns)
+	queueListDetails(b, v.SchoolID, page.Concerns, 0)
 	b.Queue(yearGroupsSQL, v.SchoolID).Query(func(rows pgx.Rows) error {
 		var err error
 		if page.YearGroups, err = pgx.CollectRows(rows, pgx.RowTo[int]); err != nil {
@@ -279,11 +281,12 @@ func queueExtras(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, page *Qu
 	return sendLast(ctx, tx, b)
 }
 
-// concernsPupilsSQL reads the pupils of a school's ($1) concerns ($2) in the
-// order concernColumns gives them; scanConcernsPupils files them.
+// concernsPupilsSQL reads the pupils of a school's ($1) concerns ($2) but
+// one ($3, or 0), in the order concernColumns gives them;
+// scanConcernsPupils files them.
 const concernsPupilsSQL = `SELECT cp.concern_id, p.id, p.first_name, p.last_name, p.year_group
 	FROM concern_pupils cp JOIN pupils p ON p.school_id = cp.school_id AND p.id = cp.pupil_id
-	WHERE cp.school_id = $1 AND cp.concern_id = ANY($2) ORDER BY p.last_name, p.first_name`
+	WHERE cp.school_id = $1 AND cp.concern_id = ANY($2) AND cp.pupil_id <> $3 ORDER BY p.last_name, p.first_name`
 
 // scanConcernsPupils adds the pupils that rows of concernsPupilsSQL read to
 // their concerns.
