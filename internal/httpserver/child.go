@@ -65,7 +65,9 @@ func childPageView(f postgres.ChildFile, categories []safeguarding.Category, tod
 		out.Indicators = append(out.Indicators, web.ChildIndicator{Label: i.Indicator.Label, Times: strconv.Itoa(i.Times),
 			Staff: strconv.Itoa(i.Staff), First: longDate(i.First), Last: longDate(i.Last)})
 	}
-	concerns := map[int64]safeguarding.Concern{}
+	concerns := make(map[int64]safeguarding.Concern, len(f.Concerns))
+	out.Concerns = make([]web.ChildConcern, 0, len(f.Concerns))
+	out.Chronology = make([]web.ChildEntry, 0, len(f.Chronology))
 	for _, c := range f.Concerns {
 		concerns[c.ID] = c
 		row := web.ChildConcern{Concern: concernLinkTo(c.ID), LoggedAt: longDateTime(c.LoggedAt), LoggedBy: c.LoggedByName,

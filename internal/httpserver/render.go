@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/a-h/templ"
 
@@ -12,11 +13,27 @@ import (
 	"github.com/havenapp/haven/web"
 )
 
+// renderBuffers are the buffers pages are rendered into, kept between
+// requests: a page of 40-120 KiB otherwise grows a new buffer by doubling,
+// copying and clearing it at each step (5% of the server's CPU on the
+// longest child's page, docs/benchmarks.md fix 27).
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxKeptBuffer is the largest buffer kept for the next page: a rare huge
+// page (a chronology shown in full) is not held on to.
+const maxKeptBuffer = 1 << 20
+
 // render writes a component with the given status. It renders into a
 // buffer first so that a failure mid-page becomes a clean 500, not half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= maxKeptBuffer {
+			renderBuffers.Put(buf)
+		}
+	}()
+	if err := c.Render(r.Context(), buf); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
