@@ -163,9 +163,7 @@ func statusTagFor(s safeguarding.Status) web.StatusTag {
 func longDate(t time.Time) string { return t.In(england()).Format("2 January 2006") }
 
 // longDateTime is a moment in the schools' time zone: "4 June 2026 at 2:30pm".
-func longDateTime(t time.Time) string {
-	return longDate(t) + " at " + strings.ToLower(t.In(england()).Format("3:04PM"))
-}
+func longDateTime(t time.Time) string { return t.In(england()).Format("2 January 2006 at 3:04pm") }
 
 // isoDate shows a stored YYYY-MM-DD date as a long date, or as stored if it
 // is not one.

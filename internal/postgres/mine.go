@@ -38,7 +38,7 @@ func (db *DB) MyConcerns(ctx context.Context, v safeguarding.Viewer, after int64
 		if err != nil {
 			return fmt.Errorf("read my concerns: %w", err)
 		}
-		concerns, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (safeguarding.Concern, error) {
+		concerns, err := pgx.AppendRows(make([]safeguarding.Concern, 0, limit+1), rows, func(r pgx.CollectableRow) (safeguarding.Concern, error) {
 			var c safeguarding.Concern
 			return c, r.Scan(concernFields(&c)...)
 		})
@@ -49,6 +49,7 @@ func (db *DB) MyConcerns(ctx context.Context, v safeguarding.Viewer, after int64
 			concerns = concerns[:limit]
 			p.Next = concerns[limit-1].ID
 		}
+		p.Concerns = make([]safeguarding.Concern, 0, len(concerns))
 		for _, c := range concerns {
 			if safeguarding.Can(v, c.Access(), safeguarding.ActionList) {
 				p.Concerns = append(p.Concerns, c)
