@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -346,4 +347,34 @@ func adminExec(ctx context.Context, sql string) error {
 	defer conn.Close(ctx)
 	_, err = conn.Exec(ctx, sql)
 	return err
+}
+
+// Pages are rendered into buffers kept between requests (render.go): each
+// page must be sent whole, with its length, and carry nothing of the page
+// rendered before it, for another person, in the same buffer.
+func TestPagesCarryNothingOfEarlierPages(t *testing.T) {
+	app := newTestApp(t)
+	dsl := app.signIn(t, "dsl@demo.test")
+	governor := app.signIn(t, "governor@demo.test")
+	for range 3 {
+		form := dsl.get("/concerns/new") // a large page
+		home := governor.get("/home")    // a small one, likely in the same buffer
+		for _, res := range []response{form, home} {
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("status %d", res.StatusCode)
+			}
+			if got := res.Header.Get("Content-Length"); got != strconv.Itoa(len(res.Body)) {
+				t.Errorf("Content-Length %q for a body of %d bytes", got, len(res.Body))
+			}
+			if n := strings.Count(strings.ToLower(res.Body), "<!doctype html>"); n != 1 {
+				t.Errorf("%d documents in one response", n)
+			}
+		}
+		if !strings.Contains(form.Body, `name="what-happened"`) {
+			t.Fatal("the concern form lacks its account field")
+		}
+		if strings.Contains(home.Body, "what-happened") {
+			t.Error("the governor's home page carries part of the DSL's concern form")
+		}
+	}
 }
