@@ -339,8 +339,9 @@ func (b *bench) capacity(ctx context.Context, srv *server, m *mix) (map[int]*rou
 	floor := slices.IndexFunc(m.routes, func(r route) bool { return r.name == floorRoute })
 	order := []int{floor}
 	var writes []int
+	only := routeNames(b.o.Routes)
 	for _, i := range m.measured() {
-		if i != floor && (b.o.Routes == "" || slices.Contains(strings.Split(b.o.Routes, ","), m.routes[i].name)) {
+		if i != floor && (b.o.Routes == "" || slices.Contains(only, m.routes[i].name)) {
 			if strings.HasPrefix(m.routes[i].name, "POST ") {
 				writes = append(writes, i)
 			} else {
@@ -430,4 +431,18 @@ func (b *bench) lastConcernID(ctx context.Context) int64 {
 	var id int64
 	b.owner.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM concerns`).Scan(&id)
 	return id
+}
+
+// routeNames splits -routes into names. A comma followed by a space belongs
+// to a name ("GET /concerns/{id} (own, staff)"); any other separates two.
+func routeNames(list string) []string {
+	var names []string
+	for _, part := range strings.Split(list, ",") {
+		if n := len(names); n > 0 && strings.HasPrefix(part, " ") {
+			names[n-1] += "," + part
+			continue
+		}
+		names = append(names, part)
+	}
+	return names
 }
