@@ -166,18 +166,7 @@ func TestChildFile(t *testing.T) {
 	})
 
 	t.Run("ErrNotFoundInAnotherSchool", func(t *testing.T) {
-		otherSchool, err := s.db.CreateSchool(ctx, "Hilltop School")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.db.AddPupils(ctx, otherSchool, []postgres.PupilInput{{FirstName: "Ada", LastName: "Hill", YearGroup: 7,
-			DateOfBirth: time.Date(2013, 1, 1, 0, 0, 0, 0, time.UTC)}}); err != nil {
-			t.Fatal(err)
-		}
-		var theirs int64
-		if err := s.owner.QueryRow(ctx, `SELECT id FROM pupils WHERE school_id = $1`, otherSchool).Scan(&theirs); err != nil {
-			t.Fatal(err)
-		}
+		theirs := s.pupilOfAnotherSchool(t)
 		if _, err := s.db.ChildFile(ctx, s.dsl, theirs); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
 			t.Errorf("err = %v, want ENOTFOUND", err)
 		}

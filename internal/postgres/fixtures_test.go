@@ -138,6 +138,26 @@ func newSmallSchool(t *testing.T) *smallSchool {
 	return s
 }
 
+// pupilOfAnotherSchool adds a school beside s with one pupil, and returns
+// that pupil's id: someone none of s's people may see or name.
+func (s *smallSchool) pupilOfAnotherSchool(t *testing.T) int64 {
+	t.Helper()
+	ctx := t.Context()
+	other, err := s.db.CreateSchool(ctx, "Hilltop School")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.AddPupils(ctx, other, []postgres.PupilInput{{FirstName: "Ada", LastName: "Hill", YearGroup: 7,
+		DateOfBirth: time.Date(2013, 1, 1, 0, 0, 0, 0, time.UTC)}}); err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	if err := s.owner.QueryRow(ctx, `SELECT id FROM pupils WHERE school_id = $1`, other).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
 // newToken is a fresh one-time form token (a random UUID).
 func newToken() string {
 	b := make([]byte, 16)

@@ -130,18 +130,7 @@ func TestViewerTransaction(t *testing.T) {
 func TestLogConcernWholeOrNothing(t *testing.T) {
 	s := newSmallSchool(t)
 	ctx := t.Context()
-	other, err := s.db.CreateSchool(ctx, "Hilltop School")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.db.AddPupils(ctx, other, []postgres.PupilInput{{FirstName: "Ada", LastName: "Elsewhere", YearGroup: 9,
-		DateOfBirth: time.Date(2011, 1, 5, 0, 0, 0, 0, time.UTC)}}); err != nil {
-		t.Fatal(err)
-	}
-	var elsewhere int64
-	if err := s.owner.QueryRow(ctx, `SELECT id FROM pupils WHERE school_id = $1`, other).Scan(&elsewhere); err != nil {
-		t.Fatal(err)
-	}
+	elsewhere := s.pupilOfAnotherSchool(t)
 	if err := s.db.SaveDraft(ctx, s.staff1, []byte(`{"what":"half written"}`)); err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +148,7 @@ func TestLogConcernWholeOrNothing(t *testing.T) {
 		Categories: []string{"neglect"}, WhatHappened: "Came in hungry.", HappenedOn: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)}
 
 	before := counts()
-	_, _, err = s.db.LogConcern(ctx, s.staff1, in)
+	_, _, err := s.db.LogConcern(ctx, s.staff1, in)
 	if safeguarding.ErrorCode(err) != safeguarding.EINVALID {
 		t.Fatalf("a pupil of another school: err = %v, want EINVALID", err)
 	}
