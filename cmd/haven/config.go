@@ -23,6 +23,7 @@ type Config struct {
 	SMTPURL      string // SMTP_URL: smtp://user:pass@host:587 or smtps://…; empty logs alerts instead of sending them
 	MailFrom     string // HAVEN_MAIL_FROM
 	BaseURL      string // HAVEN_BASE_URL: Haven's address in e-mailed links
+	BenchFloor   string // HAVEN_BENCH_FLOOR: true serves the load benchmark's floor route
 }
 
 // DefaultDemoPassword is printed by `make run`; it is only ever used for the
@@ -42,6 +43,7 @@ func loadConfig() Config {
 		SMTPURL:      os.Getenv("SMTP_URL"),
 		MailFrom:     envOr("HAVEN_MAIL_FROM", mail.DefaultFrom),
 		BaseURL:      os.Getenv("HAVEN_BASE_URL"),
+		BenchFloor:   envOr("HAVEN_BENCH_FLOOR", "false"),
 	}
 }
 
@@ -90,6 +92,18 @@ func (c Config) SecureCookies() (bool, error) {
 		return ip == nil || !ip.IsLoopback(), nil
 	}
 	return false, fmt.Errorf("HAVEN_COOKIE_SECURE must be auto, true or false, not %q", c.CookieSecure)
+}
+
+// ServeBenchFloor reports whether to serve GET /bench/floor, the route
+// `make bench` measures every page against.
+func (c Config) ServeBenchFloor() (bool, error) {
+	switch c.BenchFloor {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return false, fmt.Errorf("HAVEN_BENCH_FLOOR must be true or false, not %q", c.BenchFloor)
 }
 
 // PostgresDir is where the private cluster lives.

@@ -27,6 +27,10 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 	if err != nil {
 		return err
 	}
+	benchFloor, err := cfg.ServeBenchFloor()
+	if err != nil {
+		return err
+	}
 	tuneGarbageCollector(logger)
 	return withDatabase(ctx, cfg, logger, func(ctx context.Context, db *database) error {
 		if *demo {
@@ -54,7 +58,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 				logger.Warn("stop job queue", "err", err)
 			}
 		}()
-		handler := httpserver.New(httpserver.Config{SecureCookies: secure, TLS: cfg.TLS(), EmailAlerts: cfg.SMTPURL != ""}, db.DB, logger)
+		handler := httpserver.New(httpserver.Config{SecureCookies: secure, TLS: cfg.TLS(), EmailAlerts: cfg.SMTPURL != "", BenchFloor: benchFloor}, db.DB, logger)
 		srv := &http.Server{
 			Addr:              cfg.Addr,
 			Handler:           handler,

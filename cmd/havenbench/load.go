@@ -40,6 +40,25 @@ type routeStats struct {
 	cpu       cpuTimes // CPU time spent while measuring
 	filed     int64    // concerns filed (POST /concerns): new rows, not resent forms
 	bytesIn   uint64   // response bodies, in all
+
+	// beside is measurement B's floor just before and just after this
+	// route: the route's ratio is to their mean, so that the machine's
+	// drift over B (its speed moved by a third within one run) is not
+	// counted as the route's cost.
+	beside [2]*routeStats
+}
+
+// besideFloor is the floor's requests a second and CPU time per request
+// beside s (the mean of the measurements before and after it); ok is false
+// when s was not measured between two floors.
+func (s *routeStats) besideFloor() (rps float64, haven, postgres time.Duration, ok bool) {
+	a, b := s.beside[0], s.beside[1]
+	if a == nil || b == nil {
+		return 0, 0, 0, false
+	}
+	ah, ap := a.cpuPerRequest()
+	bh, bp := b.cpuPerRequest()
+	return (a.rps() + b.rps()) / 2, (ah + bh) / 2, (ap + bp) / 2, true
 }
 
 // meanKiB is the mean size of the answers.
@@ -327,8 +346,11 @@ func (b *bench) fixedRate(ctx context.Context, srv *server, m *mix) (map[int]*ro
 }
 
 // capacity is measurement B: each route alone, as fast as a fixed number of
-// workers can go (a closed loop), after a warm-up; the floor route first and
-// again last, to show how steady the machine was.
+// workers can go (a closed loop), after a warm-up. The floor route goes
+// first, then again after every route for a third of the time (the last
+// time for all of it): each route is judged against the floor measured just
+// before and just after it (routeStats.beside). It returns the routes'
+// figures, the floor's first measurement among them, and its last.
 //
 // The pages go before the routes that write (POST). Saturating "POST
 // /concerns" files about 10,000 concerns in 15 seconds, which then head
@@ -337,47 +359,61 @@ func (b *bench) fixedRate(ctx context.Context, srv *server, m *mix) (map[int]*ro
 // rather than for its own work (docs/benchmarks.md, 04:20 UTC run).
 func (b *bench) capacity(ctx context.Context, srv *server, m *mix) (map[int]*routeStats, *routeStats, error) {
 	floor := slices.IndexFunc(m.routes, func(r route) bool { return r.name == floorRoute })
-	order := []int{floor}
-	var writes []int
+	var pages, writes []int
 	only := routeNames(b.o.Routes)
 	for _, i := range m.measured() {
 		if i != floor && (b.o.Routes == "" || slices.Contains(only, m.routes[i].name)) {
 			if strings.HasPrefix(m.routes[i].name, "POST ") {
 				writes = append(writes, i)
 			} else {
-				order = append(order, i)
+				pages = append(pages, i)
 			}
 		}
 	}
-	order = append(order, writes...)
-	stats := map[int]*routeStats{}
-	var floorEnd *routeStats
-	for n, i := range append(order, floor) {
-		b.log.Info("measurement B: capacity", "route", m.routes[i].name, "workers", b.o.Workers, "seconds", b.o.Capacity.Seconds())
-		s, err := b.saturate(ctx, srv, m, i)
+	measure := func(i int, d time.Duration) (*routeStats, error) {
+		b.log.Info("measurement B: capacity", "route", m.routes[i].name, "workers", b.o.Workers, "seconds", d.Seconds())
+		return b.saturate(ctx, srv, m, i, d)
+	}
+	prev, err := measure(floor, b.o.Capacity)
+	if err != nil {
+		return nil, nil, err
+	}
+	stats := map[int]*routeStats{floor: prev}
+	order := append(pages, writes...)
+	for n, i := range order {
+		s, err := measure(i, b.o.Capacity)
 		if err != nil {
 			return nil, nil, err
 		}
-		if n == len(order) {
-			floorEnd = s
-		} else {
-			stats[i] = s
+		d := b.o.Capacity / 3
+		if n == len(order)-1 {
+			d = b.o.Capacity
 		}
+		next, err := measure(floor, d)
+		if err != nil {
+			return nil, nil, err
+		}
+		s.beside = [2]*routeStats{prev, next}
+		stats[i], prev = s, next
 	}
-	return stats, floorEnd, nil
+	if len(order) == 0 {
+		return stats, nil, nil
+	}
+	return stats, prev, nil
 }
 
-func (b *bench) saturate(ctx context.Context, srv *server, m *mix, i int) (*routeStats, error) {
+// saturate measures route i alone for d after the warm-up.
+func (b *bench) saturate(ctx context.Context, srv *server, m *mix, i int, d time.Duration) (*routeStats, error) {
 	time.Sleep(time.Second) // let the previous route's stragglers and autovacuum settle
 	if err := srv.resetPeakMemory(); err != nil {
 		return nil, err
 	}
-	s := &routeStats{seconds: b.o.Capacity.Seconds()}
+	s := &routeStats{seconds: d.Seconds()}
 	lastConcern := b.lastConcernID(ctx)
 	w := uint64(b.o.Workers)
 	atk := newAttacker(w, w, -1)
 	started := time.Now()
-	from, to := started.Add(b.o.Warmup), started.Add(b.o.Warmup+b.o.Capacity)
+	from, to := started.Add(b.o.Warmup), started.Add(b.o.Warmup+d)
 	cpu := make(chan cpuTimes, 1)
 	go func() {
 		time.Sleep(time.Until(from))
@@ -387,7 +423,7 @@ func (b *bench) saturate(ctx context.Context, srv *server, m *mix, i int) (*rout
 		stopProfile()
 		cpu <- b.cpuNow(srv).sub(first)
 	}()
-	for res := range atk.Attack(m.targeter([]int{i}, false), vegeta.Rate{Freq: 0}, b.o.Warmup+b.o.Capacity, "capacity") {
+	for res := range atk.Attack(m.targeter([]int{i}, false), vegeta.Rate{Freq: 0}, b.o.Warmup+d, "capacity") {
 		if ctx.Err() != nil {
 			atk.Stop()
 		}

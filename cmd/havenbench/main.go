@@ -5,7 +5,8 @@
 //
 //	A  latency at a fixed offered rate (open model, vegeta) in a realistic mix;
 //	B  each route's capacity at saturation (closed loop), as a ratio to the
-//	   "floor" route GET /home, which passes the same middleware and session.
+//	   "floor" route GET /bench/floor, which passes the same middleware and
+//	   session as every page and does one trivial query.
 //
 // Both report the server's peak resident memory (VmHWM). Every request goes
 // to 127.0.0.1, and every loop is bounded in count and time.

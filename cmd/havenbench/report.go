@@ -35,6 +35,11 @@ func (r *report) peakKiB() int64 {
 	peak := r.fixedPeakKiB
 	for _, s := range r.capacity {
 		peak = max(peak, s.peakKiB)
+		for _, f := range s.beside {
+			if f != nil {
+				peak = max(peak, f.peakKiB)
+			}
+		}
 	}
 	if r.floorEnd != nil {
 		peak = max(peak, r.floorEnd.peakKiB)
@@ -152,21 +157,31 @@ func (r *report) printFixed(w io.Writer) {
 
 func (r *report) printCapacity(w io.Writer) {
 	floorIdx := slices.IndexFunc(r.routes, func(rt route) bool { return rt.name == floorRoute })
-	floor := r.capacity[floorIdx].rps()
-	if r.floorEnd != nil {
-		floor = (floor + r.floorEnd.rps()) / 2
-	}
+	first := r.capacity[floorIdx]
 	fmt.Fprintf(w, "\n### B. Capacity: each route alone, %d workers in a closed loop, %s measured after %s warm-up\n\n", r.o.Workers, r.o.Capacity, r.o.Warmup)
 	if r.floorEnd != nil {
-		fmt.Fprintf(w, "Floor (GET /home): %.0f/s first, %.0f/s last; ratios are to their mean, %.0f/s.\n\n", r.capacity[floorIdx].rps(), r.floorEnd.rps(), floor)
+		lo, hi := first.rps(), first.rps()
+		for _, s := range r.capacity {
+			for _, f := range s.beside {
+				if f != nil {
+					lo, hi = min(lo, f.rps()), max(hi, f.rps())
+				}
+			}
+		}
+		fmt.Fprintf(w, "The floor, %s: %.0f/s first, %.0f/s last, %.0f–%.0f/s over the run. It is measured again after every route, for %s (the last time for %s), and each route's ratios are to the floor measured just before and just after it (\"floor beside\").\n\n",
+			strings.TrimSuffix(floorRoute, " (floor)"), first.rps(), r.floorEnd.rps(), lo, hi, r.o.Capacity/3, r.o.Capacity)
 	}
-	fh, fp := r.capacity[floorIdx].cpuPerRequest()
 	fmt.Fprintf(w, "CPU ms per request is the server's and PostgreSQL's CPU time divided by the requests served; \"by CPU\" is the floor's CPU per request over the route's, the throughput ratio the machine would give if nothing else ran on it.\n\n")
-	fmt.Fprintf(w, "| route | requests/s | ratio to floor | CPU ms/req haven + PostgreSQL | ratio by CPU | p50 ms | p99 ms | errors | page KiB | peak memory | target |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n")
+	fmt.Fprintf(w, "| route | requests/s | floor beside /s | ratio to floor | CPU ms/req haven + PostgreSQL | ratio by CPU | p50 ms | p99 ms | errors | page KiB | peak memory | target |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n")
 	for i, rt := range r.routes {
 		s := r.capacity[i]
 		if s == nil {
 			continue
+		}
+		floor, fh, fp, ok := s.besideFloor()
+		if !ok { // the floor itself, or a route measured without one beside it
+			floor = first.rps()
+			fh, fp = first.cpuPerRequest()
 		}
 		ratio := s.rps() / floor
 		target := "—"
@@ -182,7 +197,7 @@ func (r *report) printCapacity(w io.Writer) {
 		}
 		h, p := s.cpuPerRequest()
 		cpuRatio := float64(fh+fp) / float64(max(h+p, 1))
-		fmt.Fprintf(w, "| %s | %.0f | %.0f%% | %.2f + %.2f | %.0f%% | %s | %s | %d | %.0f | %s | %s |\n", rt.name, s.rps(), ratio*100,
+		fmt.Fprintf(w, "| %s | %.0f | %.0f | %.0f%% | %.2f + %.2f | %.0f%% | %s | %s | %d | %.0f | %s | %s |\n", rt.name, s.rps(), floor, ratio*100,
 			msf(h), msf(p), cpuRatio*100, ms(s.quantile(.5)), ms(s.quantile(.99)), s.errors, s.meanKiB(), mib(s.peakKiB), target)
 	}
 	r.printErrors(w, r.capacity)

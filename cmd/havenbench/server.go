@@ -46,7 +46,7 @@ func startInProcess(ctx context.Context, databaseURL string) (*server, error) {
 		return nil, err
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv := &http.Server{Handler: httpserver.New(httpserver.Config{}, db, logger), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: httpserver.New(httpserver.Config{BenchFloor: true}, db, logger), ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	return &server{base: "http://" + ln.Addr().String(), inProcess: srv, db: db}, nil
 }
@@ -82,7 +82,7 @@ func startServer(ctx context.Context, bin, databaseURL, logPath string) (*server
 	}
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+databaseURL, "HAVEN_ADDR="+addr, "HAVEN_LOG_LEVEL=warn", "HAVEN_COOKIE_SECURE=false")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+databaseURL, "HAVEN_ADDR="+addr, "HAVEN_LOG_LEVEL=warn", "HAVEN_COOKIE_SECURE=false", "HAVEN_BENCH_FLOOR=true")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // a Ctrl-C reaches us, and we stop it
 	if err := cmd.Start(); err != nil {

@@ -13,6 +13,18 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, web.HomePage(page(r, "Home"), homeFor(v)))
 }
 
+// benchFloor is the load benchmark's floor route (issue 4,
+// docs/benchmarks.md): the home page, behind the same middleware and session
+// as every page, after one trivial query. Each page's throughput is measured
+// as a ratio to it. It is served only when Config.BenchFloor is set.
+func (s *Server) benchFloor(w http.ResponseWriter, r *http.Request) {
+	if err := s.db.Ping(r.Context()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.home(w, r)
+}
+
 // homeFor is each role's landing page: what that person comes to Haven to do.
 func homeFor(v safeguarding.Viewer) web.Home {
 	logConcern := web.HomeSection{Title: "Log a concern",

@@ -25,6 +25,9 @@ type Config struct {
 	// EmailAlerts is true when alerts go out by e-mail (SMTP is set up);
 	// only then does a confirmation page say that anyone was e-mailed.
 	EmailAlerts bool
+	// BenchFloor serves GET /bench/floor, the load benchmark's floor route
+	// (benchFloor). Only `make bench` sets it.
+	BenchFloor bool
 }
 
 // Server holds what every handler needs.
@@ -93,6 +96,9 @@ func (s *Server) routes() chi.Router {
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireSignIn)
 			r.Get("/home", s.home)
+			if s.cfg.BenchFloor {
+				r.Get("/bench/floor", s.benchFloor)
+			}
 
 			// Logging a concern (concern_new.go, concern_draft.go).
 			r.Get("/concerns/new", s.newConcernForm)

@@ -320,6 +320,26 @@ func TestHealthAndReadiness(t *testing.T) {
 	}
 }
 
+// The load benchmark's floor route is served only when configured, and only
+// to a signed-in person, as every page is.
+func TestBenchFloor(t *testing.T) {
+	if res := newTestApp(t).signIn(t, "dsl@demo.test").get("/bench/floor"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("/bench/floor without BenchFloor: %d, want 404", res.StatusCode)
+	}
+	app := newTestAppWith(t, httpserver.Config{BenchFloor: true})
+	if res := app.newClient(t).get("/bench/floor"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/sign-in" {
+		t.Errorf("signed-out /bench/floor: %d to %q, want 303 to /sign-in", res.StatusCode, res.Header.Get("Location"))
+	}
+	c := app.signIn(t, "dsl@demo.test")
+	res := c.get("/bench/floor")
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "Open the concerns queue") {
+		t.Errorf("signed-in /bench/floor: %d, want 200 with the DSL's home page", res.StatusCode)
+	}
+	if res.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("/bench/floor Cache-Control %q: it must pass the pages' middleware", res.Header.Get("Cache-Control"))
+	}
+}
+
 func mustURL(t *testing.T, s string) *url.URL {
 	t.Helper()
 	u, err := url.Parse(s)
