@@ -22,6 +22,10 @@ type cpuTimes struct {
 	haven, postgres, driver time.Duration
 }
 
+func (a cpuTimes) add(b cpuTimes) cpuTimes {
+	return cpuTimes{a.haven + b.haven, a.postgres + b.postgres, a.driver + b.driver}
+}
+
 func (a cpuTimes) sub(b cpuTimes) cpuTimes {
 	return cpuTimes{a.haven - b.haven, a.postgres - b.postgres, a.driver - b.driver}
 }

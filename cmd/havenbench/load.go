@@ -41,24 +41,41 @@ type routeStats struct {
 	filed     int64    // concerns filed (POST /concerns): new rows, not resent forms
 	bytesIn   uint64   // response bodies, in all
 
-	// beside is measurement B's floor just before and just after this
-	// route: the route's ratio is to their mean, so that the machine's
+	// beside is measurement B's floor, measured in turn with this route
+	// (bench.capacity): the route's ratio is to it, so that the machine's
 	// drift over B (its speed moved by a third within one run) is not
 	// counted as the route's cost.
-	beside [2]*routeStats
+	beside *routeStats
 }
 
 // besideFloor is the floor's requests a second and CPU time per request
-// beside s (the mean of the measurements before and after it); ok is false
-// when s was not measured between two floors.
+// measured in turn with s; ok is false when there was none.
 func (s *routeStats) besideFloor() (rps float64, haven, postgres time.Duration, ok bool) {
-	a, b := s.beside[0], s.beside[1]
-	if a == nil || b == nil {
+	if s.beside == nil {
 		return 0, 0, 0, false
 	}
-	ah, ap := a.cpuPerRequest()
-	bh, bp := b.cpuPerRequest()
-	return (a.rps() + b.rps()) / 2, (ah + bh) / 2, (ap + bp) / 2, true
+	h, p := s.beside.cpuPerRequest()
+	return s.beside.rps(), h, p, true
+}
+
+// merge adds the figures of another measurement of the same route.
+func (s *routeStats) merge(o *routeStats) {
+	s.latencies = append(s.latencies, o.latencies...)
+	s.errors += o.errors
+	if s.codes == nil {
+		s.codes = map[int]int{}
+	}
+	for c, n := range o.codes {
+		s.codes[c] += n
+	}
+	if s.sample == "" {
+		s.sample = o.sample
+	}
+	s.peakKiB = max(s.peakKiB, o.peakKiB)
+	s.seconds += o.seconds
+	s.cpu = s.cpu.add(o.cpu)
+	s.filed += o.filed
+	s.bytesIn += o.bytesIn
 }
 
 // meanKiB is the mean size of the answers.
@@ -346,11 +363,12 @@ func (b *bench) fixedRate(ctx context.Context, srv *server, m *mix) (map[int]*ro
 }
 
 // capacity is measurement B: each route alone, as fast as a fixed number of
-// workers can go (a closed loop), after a warm-up. The floor route goes
-// first, then again after every route for a third of the time (the last
-// time for all of it): each route is judged against the floor measured just
-// before and just after it (routeStats.beside). It returns the routes'
-// figures, the floor's first measurement among them, and its last.
+// workers can go (a closed loop). The floor route goes first. Then each
+// route takes turns with the floor, in o.Rounds slices of o.Capacity/o.Rounds
+// each, and is judged against the floor of its own turns
+// (routeStats.beside). A warm-up of o.Warmup comes before a route's first
+// slice, and one of a second before each other slice. It returns the routes'
+// figures, the floor's first measurement among them, and its last turns.
 //
 // The pages go before the routes that write (POST). Saturating "POST
 // /concerns" files about 10,000 concerns in 15 seconds, which then head
@@ -370,40 +388,43 @@ func (b *bench) capacity(ctx context.Context, srv *server, m *mix) (map[int]*rou
 			}
 		}
 	}
-	measure := func(i int, d time.Duration) (*routeStats, error) {
+	measure := func(i int, warm, d time.Duration) (*routeStats, error) {
 		b.log.Info("measurement B: capacity", "route", m.routes[i].name, "workers", b.o.Workers, "seconds", d.Seconds())
-		return b.saturate(ctx, srv, m, i, d)
+		return b.saturate(ctx, srv, m, i, warm, d)
 	}
-	prev, err := measure(floor, b.o.Capacity)
+	first, err := measure(floor, b.o.Warmup, b.o.Capacity)
 	if err != nil {
 		return nil, nil, err
 	}
-	stats := map[int]*routeStats{floor: prev}
-	order := append(pages, writes...)
-	for n, i := range order {
-		s, err := measure(i, b.o.Capacity)
-		if err != nil {
-			return nil, nil, err
+	stats := map[int]*routeStats{floor: first}
+	rounds := max(b.o.Rounds, 1)
+	slice := b.o.Capacity / time.Duration(rounds)
+	var last *routeStats
+	for _, i := range append(pages, writes...) {
+		s, f := &routeStats{}, &routeStats{}
+		for k := range rounds {
+			warm := time.Second
+			if k == 0 {
+				warm = b.o.Warmup
+			}
+			rs, err := measure(i, warm, slice)
+			if err != nil {
+				return nil, nil, err
+			}
+			s.merge(rs)
+			fs, err := measure(floor, time.Second, slice)
+			if err != nil {
+				return nil, nil, err
+			}
+			f.merge(fs)
 		}
-		d := b.o.Capacity / 3
-		if n == len(order)-1 {
-			d = b.o.Capacity
-		}
-		next, err := measure(floor, d)
-		if err != nil {
-			return nil, nil, err
-		}
-		s.beside = [2]*routeStats{prev, next}
-		stats[i], prev = s, next
+		s.beside, stats[i], last = f, s, f
 	}
-	if len(order) == 0 {
-		return stats, nil, nil
-	}
-	return stats, prev, nil
+	return stats, last, nil
 }
 
-// saturate measures route i alone for d after the warm-up.
-func (b *bench) saturate(ctx context.Context, srv *server, m *mix, i int, d time.Duration) (*routeStats, error) {
+// saturate measures route i alone for d after a warm-up of warm.
+func (b *bench) saturate(ctx context.Context, srv *server, m *mix, i int, warm, d time.Duration) (*routeStats, error) {
 	time.Sleep(time.Second) // let the previous route's stragglers and autovacuum settle
 	if err := srv.resetPeakMemory(); err != nil {
 		return nil, err
@@ -413,7 +434,7 @@ func (b *bench) saturate(ctx context.Context, srv *server, m *mix, i int, d time
 	w := uint64(b.o.Workers)
 	atk := newAttacker(w, w, -1)
 	started := time.Now()
-	from, to := started.Add(b.o.Warmup), started.Add(b.o.Warmup+d)
+	from, to := started.Add(warm), started.Add(warm+d)
 	cpu := make(chan cpuTimes, 1)
 	go func() {
 		time.Sleep(time.Until(from))
@@ -423,7 +444,7 @@ func (b *bench) saturate(ctx context.Context, srv *server, m *mix, i int, d time
 		stopProfile()
 		cpu <- b.cpuNow(srv).sub(first)
 	}()
-	for res := range atk.Attack(m.targeter([]int{i}, false), vegeta.Rate{Freq: 0}, b.o.Warmup+d, "capacity") {
+	for res := range atk.Attack(m.targeter([]int{i}, false), vegeta.Rate{Freq: 0}, warm+d, "capacity") {
 		if ctx.Err() != nil {
 			atk.Stop()
 		}

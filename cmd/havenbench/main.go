@@ -35,6 +35,7 @@ type Options struct {
 	Workers       int           // measurement B: concurrent workers per route
 	Capacity      time.Duration // measurement B: measured time per route
 	Warmup        time.Duration // measurement B: unmeasured time before each route
+	Rounds        int           // measurement B: turns a route takes with the floor
 	Routes        string        // measurement B: comma-separated route names (empty: all)
 	Results       string        // markdown file the tables are written to (besides stdout)
 	CPUProfile    bool          // run the server in this process with a CPU profile for measurement B
@@ -54,6 +55,7 @@ func main() {
 	flag.IntVar(&o.Workers, "workers", 12, "measurement B: concurrent workers per route")
 	flag.DurationVar(&o.Capacity, "capacity", 15*time.Second, "measurement B: measured time per route")
 	flag.DurationVar(&o.Warmup, "warmup", 3*time.Second, "measurement B: warm-up per route")
+	flag.IntVar(&o.Rounds, "rounds", 3, "measurement B: turns each route takes with the floor, sharing -capacity between them")
 	flag.StringVar(&o.Routes, "routes", "", "measurement B: only these routes (comma-separated names as in the tables)")
 	flag.StringVar(&o.Results, "results", "", "also write the result tables to this markdown file (default DIR/results.md)")
 	flag.BoolVar(&o.CPUProfile, "cpuprofile", false, "write a CPU profile of the server per route of measurement B to DIR/cpu-<route>.prof")

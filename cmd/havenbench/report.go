@@ -35,10 +35,8 @@ func (r *report) peakKiB() int64 {
 	peak := r.fixedPeakKiB
 	for _, s := range r.capacity {
 		peak = max(peak, s.peakKiB)
-		for _, f := range s.beside {
-			if f != nil {
-				peak = max(peak, f.peakKiB)
-			}
+		if s.beside != nil {
+			peak = max(peak, s.beside.peakKiB)
 		}
 	}
 	if r.floorEnd != nil {
@@ -162,14 +160,13 @@ func (r *report) printCapacity(w io.Writer) {
 	if r.floorEnd != nil {
 		lo, hi := first.rps(), first.rps()
 		for _, s := range r.capacity {
-			for _, f := range s.beside {
-				if f != nil {
-					lo, hi = min(lo, f.rps()), max(hi, f.rps())
-				}
+			if s.beside != nil {
+				lo, hi = min(lo, s.beside.rps()), max(hi, s.beside.rps())
 			}
 		}
-		fmt.Fprintf(w, "The floor, %s: %.0f/s first, %.0f/s last, %.0f–%.0f/s over the run. It is measured again after every route, for %s (the last time for %s), and each route's ratios are to the floor measured just before and just after it (\"floor beside\").\n\n",
-			strings.TrimSuffix(floorRoute, " (floor)"), first.rps(), r.floorEnd.rps(), lo, hi, r.o.Capacity/3, r.o.Capacity)
+		slice := r.o.Capacity / time.Duration(max(r.o.Rounds, 1))
+		fmt.Fprintf(w, "The floor, %s: %.0f/s first, %.0f/s in the last route's turns, %.0f–%.0f/s over the run. Each route takes %d turns of %s with the floor, and its ratios are to the floor of its own turns (\"floor beside\").\n\n",
+			strings.TrimSuffix(floorRoute, " (floor)"), first.rps(), r.floorEnd.rps(), lo, hi, max(r.o.Rounds, 1), slice)
 	}
 	fmt.Fprintf(w, "CPU ms per request is the server's and PostgreSQL's CPU time divided by the requests served; \"by CPU\" is the floor's CPU per request over the route's, the throughput ratio the machine would give if nothing else ran on it.\n\n")
 	fmt.Fprintf(w, "| route | requests/s | floor beside /s | ratio to floor | CPU ms/req haven + PostgreSQL | ratio by CPU | p50 ms | p99 ms | errors | page KiB | peak memory | target |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n")
