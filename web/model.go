@@ -86,7 +86,8 @@ type Input struct {
 	// "one-half", "one-third", "one-quarter"); "" leaves it full width.
 	Width          string
 	Error          string
-	LabelIsHeading bool // the label is the page's <h1>
+	LabelIsHeading bool   // the label is the page's <h1>
+	LabelName      string // a person's name the label ends with, shown isolated (<bdi>)
 }
 
 // Choices configures Checkboxes and Radios. Item ids are Name for the first

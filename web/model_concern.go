@@ -6,7 +6,7 @@ package web
 type ConcernView struct {
 	Reference     string // the concern's number
 	EntriesAction string // where every form on the page posts
-	Heading       string // "Concern about Tom Hughes"
+	Subject       string // whom it is about: "Tom Hughes", "Ann Lee (visitor)"
 	Status        StatusTag
 	Urgent        bool
 	Banner        string // what the last form did, after it succeeded
@@ -24,6 +24,14 @@ type ConcernView struct {
 	FurtherInformation bool            // the member of staff who logged it may add to it
 	Triage             *TriageControls // nil for anyone who does not handle the concern
 }
+
+// concernHeadingPrefix starts a concern page's heading; the subject follows,
+// isolated (<bdi>) on the page so that right-to-left names, or direction
+// controls typed into a name, cannot reorder the heading's own words.
+const concernHeadingPrefix = "Concern about "
+
+// Heading is the page's heading as plain text, for its title.
+func (v ConcernView) Heading() string { return concernHeadingPrefix + v.Subject }
 
 // LoggedConcern is what the member of staff wrote, as they wrote it.
 type LoggedConcern struct {

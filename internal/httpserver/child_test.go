@@ -112,7 +112,7 @@ func TestChildPage(t *testing.T) {
 
 	t.Run("ThePupil", func(t *testing.T) {
 		checkStrictCSP(t, res.Body)
-		for _, want := range []string{"<h1 class=\"govuk-heading-l\">Zephyrine Quillfeather</h1>", "Year 9", "3 April 2011", "<title>Zephyrine Quillfeather"} {
+		for _, want := range []string{"<h1 class=\"govuk-heading-l\"><bdi>Zephyrine Quillfeather</bdi></h1>", "Year 9", "3 April 2011", "<title>Zephyrine Quillfeather"} {
 			if !strings.Contains(res.Body, want) {
 				t.Errorf("page lacks %q", want)
 			}
@@ -134,7 +134,7 @@ func TestChildPage(t *testing.T) {
 				t.Errorf("concern list lacks %q", want)
 			}
 		}
-		if !strings.Contains(concerns, fmt.Sprintf(`<a href="/pupils/%d" class="govuk-link">Bartholomew Quillfeather</a>`, bart)) {
+		if !strings.Contains(concerns, fmt.Sprintf(`<a href="/pupils/%d" class="govuk-link"><bdi>Bartholomew Quillfeather</bdi></a>`, bart)) {
 			t.Error("the other pupil of the second concern is not linked to their page")
 		}
 	})
@@ -323,7 +323,7 @@ func TestMyConcerns(t *testing.T) {
 		}
 		w.logConcern(t, dsl, []string{"neglect"}, nil, pupil)
 		body = w.app.signIn(t, "dsl@demo.test").get("/my-concerns").Body
-		if !strings.Contains(body, fmt.Sprintf(`<a href="/pupils/%d" class="govuk-link">Marigold Featherstonehaugh</a>`, pupil)) {
+		if !strings.Contains(body, fmt.Sprintf(`<a href="/pupils/%d" class="govuk-link"><bdi>Marigold Featherstonehaugh</bdi></a>`, pupil)) {
 			t.Error("the DSL's own concern does not link the pupil to their page")
 		}
 	})

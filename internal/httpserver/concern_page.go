@@ -36,7 +36,7 @@ func (s *Server) concernPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view.Banner = s.sessions.PopString(r.Context(), concernBannerKey(id))
-	s.render(w, r, http.StatusOK, web.ConcernPage(page(r, view.Heading), view))
+	s.render(w, r, http.StatusOK, web.ConcernPage(page(r, view.Heading()), view))
 }
 
 // concernView reads what the page needs (the store checks access and
@@ -76,7 +76,7 @@ func concernViewOf(v safeguarding.Viewer, c safeguarding.Concern, entries []safe
 	view := web.ConcernView{
 		Reference:     ref,
 		EntriesAction: "/concerns/" + ref + "/entries",
-		Heading:       "Concern about " + c.SubjectLabel(),
+		Subject:       c.SubjectLabel(),
 		Status:        statusTagFor(c.Status),
 		Urgent:        c.Urgent,
 		Logged:        loggedConcernOf(v, c, categories, indicators),

@@ -439,7 +439,7 @@ func FuzzParseDate(f *testing.F) {
 // entryFuzzPage is the concern page as a case handler sees it when the form
 // for kind is on it: a concern that is open, or closed for reopening.
 func entryFuzzPage(kind string, errs web.Errors, typed web.EntryDraft) templ.Component {
-	v := web.ConcernView{Reference: "1", EntriesAction: "/concerns/1/entries", Heading: "Concern about Ann Example",
+	v := web.ConcernView{Reference: "1", EntriesAction: "/concerns/1/entries", Subject: "Ann Example",
 		Errors: errs, Typed: typed, FullRecord: true, FurtherInformation: kind == string(safeguarding.EntryFurtherInformation),
 		Triage: &web.TriageControls{Open: kind != string(safeguarding.EntryReopened), CanAcknowledge: true, CanStart: true,
 			Assignees:    []web.Option{{Value: "", Label: "Choose a DSL or deputy"}, {Value: "7", Label: "Dana Lead"}},
@@ -448,7 +448,7 @@ func entryFuzzPage(kind string, errs web.Errors, typed web.EntryDraft) templ.Com
 	for _, a := range safeguarding.Agencies {
 		v.Triage.Agencies = append(v.Triage.Agencies, web.Choice{Value: string(a), Label: a.Label()})
 	}
-	return web.ConcernPage(web.Page{Title: v.Heading, SignedIn: true}, v)
+	return web.ConcernPage(web.Page{Title: v.Heading(), SignedIn: true}, v)
 }
 
 // anEntry is a valid form for each kind of entry the page posts.

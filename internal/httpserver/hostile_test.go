@@ -455,3 +455,60 @@ func TestHostileInput(t *testing.T) {
 		}
 	})
 }
+
+// Names come from the roster and from what staff type, and may be written
+// right to left or carry a direction control. Shown inline, a name must not
+// reorder the page's own words around it ("by …, 3 March"; "Concern about
+// … (visitor)"): every name is shown inside <bdi>, which isolates it.
+func TestNamesAreIsolated(t *testing.T) {
+	f := newConcernFixture(t)
+	ctx := t.Context()
+	const rlo = "\u202e" // RIGHT-TO-LEFT OVERRIDE: reverses what follows it
+	pupil := f.pupil(t, 9)
+	pupilName := "Zara " + rlo + "Nasser"
+	staffName := "Sam " + rlo + "Teacher"
+	adultName := "Ann " + rlo + "Visitor"
+	if _, err := f.owner.Exec(ctx, `UPDATE pupils SET first_name = 'Zara', last_name = $2 WHERE id = $1`, pupil.ID, rlo+"Nasser"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.owner.Exec(ctx, `UPDATE people SET full_name = $1 WHERE email = 'staff@demo.test'`, staffName); err != nil {
+		t.Fatal(err)
+	}
+	staffV := f.viewer(t, "staff@demo.test")
+	aboutPupil := logConcern(t, f.app.DB, staffV, postgres.ConcernInput{PupilIDs: []int64{pupil.ID}})
+	aboutAdult := logConcern(t, f.app.DB, staffV, postgres.ConcernInput{SubjectKind: safeguarding.SubjectOtherAdult,
+		SubjectAdultName: adultName, SubjectAdultRole: "visitor", Categories: []string{"physical_abuse"}})
+
+	staff, dsl := f.app.signIn(t, "staff@demo.test"), f.app.signIn(t, "dsl@demo.test")
+	title := regexp.MustCompile(`(?s)<title>.*?</title>`)
+	for _, tc := range []struct {
+		who   *client
+		path  string
+		names []string // each must be on the page, and only inside <bdi>
+	}{
+		{dsl, "/queue", []string{pupilName, staffName, adultName}},
+		{dsl, "/concerns/" + strconv.FormatInt(aboutPupil, 10), []string{pupilName, staffName}},
+		{dsl, "/concerns/" + strconv.FormatInt(aboutAdult, 10), []string{adultName, staffName}},
+		{dsl, "/pupils/" + strconv.FormatInt(pupil.ID, 10), []string{pupilName, staffName}},
+		{staff, "/my-concerns", []string{pupilName, adultName, staffName}},
+		{staff, "/concerns/" + strconv.FormatInt(aboutPupil, 10), []string{pupilName, staffName}},
+	} {
+		res := tc.who.get(tc.path)
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("%s: status %d", tc.path, res.StatusCode)
+			continue
+		}
+		body := title.ReplaceAllString(res.Body, "") // a title holds text only
+		for _, name := range tc.names {
+			parts := strings.Split(body, name)
+			if len(parts) == 1 {
+				t.Errorf("%s: %q is not on the page", tc.path, name)
+			}
+			for _, before := range parts[:len(parts)-1] {
+				if !strings.HasSuffix(before, "<bdi>") {
+					t.Errorf("%s: %q shown without <bdi>, after %q", tc.path, name, before[max(0, len(before)-60):])
+				}
+			}
+		}
+	}
+}
