@@ -397,12 +397,11 @@ func (b *bench) capacity(ctx context.Context, srv *server, m *mix) (map[int]*rou
 		return nil, nil, err
 	}
 	stats := map[int]*routeStats{floor: first}
-	rounds := max(b.o.Rounds, 1)
-	slice := b.o.Capacity / time.Duration(rounds)
+	slice := b.o.Capacity / time.Duration(b.o.Rounds)
 	var last *routeStats
 	for _, i := range append(pages, writes...) {
 		s, f := &routeStats{}, &routeStats{}
-		for k := range rounds {
+		for k := range b.o.Rounds {
 			warm := time.Second
 			if k == 0 {
 				warm = b.o.Warmup

@@ -67,6 +67,7 @@ func main() {
 	if o.Results == "" {
 		o.Results = o.Dir + "/results.md"
 	}
+	o.Rounds = max(o.Rounds, 1)
 
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

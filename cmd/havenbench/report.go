@@ -35,12 +35,9 @@ func (r *report) peakKiB() int64 {
 	peak := r.fixedPeakKiB
 	for _, s := range r.capacity {
 		peak = max(peak, s.peakKiB)
-		if s.beside != nil {
+		if s.beside != nil { // the floor's turns, the last of them floorEnd
 			peak = max(peak, s.beside.peakKiB)
 		}
-	}
-	if r.floorEnd != nil {
-		peak = max(peak, r.floorEnd.peakKiB)
 	}
 	return peak
 }
@@ -164,9 +161,9 @@ func (r *report) printCapacity(w io.Writer) {
 				lo, hi = min(lo, s.beside.rps()), max(hi, s.beside.rps())
 			}
 		}
-		slice := r.o.Capacity / time.Duration(max(r.o.Rounds, 1))
+		slice := r.o.Capacity / time.Duration(r.o.Rounds)
 		fmt.Fprintf(w, "The floor, %s: %.0f/s first, %.0f/s in the last route's turns, %.0f–%.0f/s over the run. Each route takes %d turns of %s with the floor, and its ratios are to the floor of its own turns (\"floor beside\").\n\n",
-			strings.TrimSuffix(floorRoute, " (floor)"), first.rps(), r.floorEnd.rps(), lo, hi, max(r.o.Rounds, 1), slice)
+			strings.TrimSuffix(floorRoute, " (floor)"), first.rps(), r.floorEnd.rps(), lo, hi, r.o.Rounds, slice)
 	}
 	fmt.Fprintf(w, "CPU ms per request is the server's and PostgreSQL's CPU time divided by the requests served; \"by CPU\" is the floor's CPU per request over the route's, the throughput ratio the machine would give if nothing else ran on it.\n\n")
 	fmt.Fprintf(w, "| route | requests/s | floor beside /s | ratio to floor | CPU ms/req haven + PostgreSQL | ratio by CPU | p50 ms | p99 ms | errors | page KiB | peak memory | target |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n")
@@ -176,7 +173,7 @@ func (r *report) printCapacity(w io.Writer) {
 			continue
 		}
 		floor, fh, fp, ok := s.besideFloor()
-		if !ok { // the floor itself, or a route measured without one beside it
+		if !ok { // the floor itself
 			floor = first.rps()
 			fh, fp = first.cpuPerRequest()
 		}
