@@ -76,11 +76,8 @@ func navFor(rs safeguarding.Roles) []web.NavLink {
 	return nav
 }
 
-// canLogConcerns: anyone who works with children logs concerns; governors
-// and administrators see no concern, so they are not offered the form.
-func canLogConcerns(rs safeguarding.Roles) bool {
-	return rs.Has(safeguarding.RoleStaff, safeguarding.RoleDSL, safeguarding.RoleDeputyDSL, safeguarding.RolePrincipal)
-}
+// canLogConcerns: who may log a concern is the domain's rule.
+func canLogConcerns(rs safeguarding.Roles) bool { return safeguarding.MayLog(rs) }
 
 // errorPages holds the wording of each error page.
 var errorPages = map[int]web.ErrorInfo{

@@ -143,9 +143,14 @@ func SubmittedConcernAccount(e safeguarding.Entry) (a SubmittedAccount, ok bool)
 }
 
 // routeFor decides the route from the subject, reading a staff subject's
-// roles; a subject from another school is not found. LogConcern checks the
+// roles, once it is clear that v may log a concern at all; a subject from
+// another school is not found. Row-level security checks both again
+// (concerns_insert in migrations/rules/access.sql). LogConcern checks the
 // pupils with the concern's insert.
 func routeFor(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, in ConcernInput) (safeguarding.Route, error) {
+	if !safeguarding.MayLog(v.Roles) {
+		return "", safeguarding.Errorf(safeguarding.EFORBIDDEN, "You cannot log concerns")
+	}
 	schoolID := v.SchoolID
 	var roles safeguarding.Roles
 	switch in.SubjectKind {

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -194,21 +195,15 @@ func scanEntryWith(row pgx.Row, extra ...any) (safeguarding.Entry, error) {
 }
 
 // AddEntry appends an entry to a concern's chronology and moves the concern
-// on as the entry says (acknowledged, assigned, closed, reopened, feedback
-// given). It returns ENOTFOUND if v may not add to the concern, and EINVALID
-// if the entry is incomplete or the concern's status does not allow it.
+// on as the entry says (safeguarding.ApplyEntry). It returns ENOTFOUND if v
+// may not add to the concern, and EINVALID if the concern's status does not
+// allow the entry or it names something it may not (an entry of another
+// concern, someone who may not be assigned). The entry's fields were checked
+// where they were typed (in.Problems).
 func (db *DB) AddEntry(ctx context.Context, v safeguarding.Viewer, concernID int64, in safeguarding.EntryInput) error {
-	if p := in.Problems(); len(p) > 0 {
-		for _, msg := range p {
-			return safeguarding.Errorf(safeguarding.EINVALID, "%s", msg)
-		}
-	}
 	return db.asViewer(ctx, v, func(tx pgx.Tx) error {
 		c, err := concernByID(ctx, tx, v, concernID, true)
 		if err != nil {
-			return err
-		}
-		if err := safeguarding.CheckEntry(v, c, in); err != nil {
 			return err
 		}
 		if in.CorrectsID != 0 {
@@ -218,47 +213,38 @@ func (db *DB) AddEntry(ctx context.Context, v safeguarding.Viewer, concernID int
 				return safeguarding.Errorf(safeguarding.EINVALID, "Choose an entry of this concern to correct")
 			}
 		}
-		if in.Kind == safeguarding.EntryAssigned {
-			var name string
-			err := tx.QueryRow(ctx, `SELECT p.full_name FROM people p JOIN person_roles r ON r.school_id = p.school_id AND r.person_id = p.id
-				WHERE p.school_id = $1 AND p.id = $2 AND p.active AND r.role IN ('dsl', 'deputy_dsl') LIMIT 1`, v.SchoolID, in.Details.AssigneeID).Scan(&name)
-			if err != nil {
-				return safeguarding.Errorf(safeguarding.EINVALID, "Choose the DSL or deputy to assign the concern to")
+		var assignee safeguarding.Person
+		if in.Kind == safeguarding.EntryAssigned && in.Details.AssigneeID != 0 {
+			if assignee, err = personByID(ctx, tx, v.SchoolID, in.Details.AssigneeID); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("read assignee: %w", err)
 			}
-			in.Details.AssigneeName = name
 		}
-		if in.Kind == safeguarding.EntryStatusChanged {
-			in.Details.FromStatus = c.Status
+		e, after, err := safeguarding.ApplyEntry(v, c, in, assignee, db.now().UTC().Truncate(time.Microsecond))
+		if err != nil {
+			return err
 		}
-		now := db.now().UTC().Truncate(time.Microsecond)
-		e := safeguarding.Entry{SchoolID: v.SchoolID, ConcernID: concernID, Kind: in.Kind, AuthorID: v.PersonID, At: now,
-			Body: in.Body, Details: in.Details, CorrectsID: in.CorrectsID}
 		if err := appendEntry(ctx, tx, e); err != nil {
 			return err
 		}
-		status, assignee, ackAt, feedback := c.Status, c.AssignedTo, c.AcknowledgedAt, c.FeedbackGiven
-		switch in.Kind {
-		case safeguarding.EntryAcknowledged:
-			status, ackAt = safeguarding.StatusAcknowledged, &now
-		case safeguarding.EntryAssigned:
-			assignee = in.Details.AssigneeID
-		case safeguarding.EntryStatusChanged:
-			status = in.Details.ToStatus
-		case safeguarding.EntryClosed:
-			status = safeguarding.StatusClosed
-		case safeguarding.EntryReopened:
-			status = safeguarding.StatusReopened
-		case safeguarding.EntryFeedback:
-			feedback = true
-		}
-		if ackAt == nil && in.Kind != safeguarding.EntryFurtherInformation {
-			ackAt = &now // a case handler who records anything has seen the concern
-		}
 		if _, err := tx.Exec(ctx, `UPDATE concerns SET status = $3, assigned_to = NULLIF($4, 0), acknowledged_at = $5, feedback_given = $6, last_activity_at = $7
-			WHERE school_id = $1 AND id = $2`, v.SchoolID, concernID, status, assignee, ackAt, feedback, now); err != nil {
+			WHERE school_id = $1 AND id = $2`, v.SchoolID, concernID, after.Status, after.AssignedTo, after.AcknowledgedAt, after.FeedbackGiven, after.LastActivityAt); err != nil {
 			return fmt.Errorf("update concern: %w", err)
 		}
 		return audit(ctx, tx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "add_entry",
 			Object: "concern:" + strconv.FormatInt(concernID, 10), Detail: string(in.Kind)})
 	})
+}
+
+// personByID reads a person of the school with their roles: the rules about
+// who may be given a concern need both.
+func personByID(ctx context.Context, tx pgx.Tx, schoolID, id int64) (safeguarding.Person, error) {
+	p := safeguarding.Person{SchoolID: schoolID, ID: id}
+	var roles []string
+	err := tx.QueryRow(ctx, `SELECT p.full_name, p.active, coalesce(array_agg(r.role) FILTER (WHERE r.role IS NOT NULL), '{}')
+		FROM people p LEFT JOIN person_roles r ON r.school_id = p.school_id AND r.person_id = p.id
+		WHERE p.school_id = $1 AND p.id = $2 GROUP BY p.school_id, p.id`, schoolID, id).Scan(&p.Name, &p.Active, &roles)
+	for _, r := range roles {
+		p.Roles = append(p.Roles, safeguarding.Role(r))
+	}
+	return p, err
 }

@@ -1,9 +1,13 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -72,7 +76,44 @@ func MigrateDB(ctx context.Context, db *sql.DB) error {
 	if _, err := provider.Up(ctx); err != nil {
 		return fmt.Errorf("apply migrations: %w", err)
 	}
-	return nil
+	return applyRules(ctx, db, migrations.AccessRules)
+}
+
+// applyRules applies the rules file name whole, in one transaction, unless
+// the database already holds this very copy of it (by its SHA-256): the
+// file drops everything it defines and defines it again, so a changed rule
+// replaces the old one entirely.
+func applyRules(ctx context.Context, db *sql.DB, name string) error {
+	text, err := fs.ReadFile(migrations.FS, name)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	sum := sha256.Sum256(text)
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// One migrator at a time: a second waits here, then finds the copy applied.
+	if _, err := tx.ExecContext(ctx, `LOCK TABLE haven_rules_applied IN EXCLUSIVE MODE`); err != nil {
+		return fmt.Errorf("lock %s: %w", name, err)
+	}
+	var applied []byte
+	err = tx.QueryRowContext(ctx, `SELECT sha256 FROM haven_rules_applied WHERE name = $1`, name).Scan(&applied)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("read applied rules: %w", err)
+	}
+	if bytes.Equal(applied, sum[:]) {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, string(text)); err != nil {
+		return fmt.Errorf("apply %s: %w", name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO haven_rules_applied (name, sha256) VALUES ($1, $2)
+		ON CONFLICT (name) DO UPDATE SET sha256 = excluded.sha256, applied_at = now()`, name, sum[:]); err != nil {
+		return fmt.Errorf("record %s: %w", name, err)
+	}
+	return tx.Commit()
 }
 
 var _ = stdlib.GetDefaultDriver // registers the "pgx" database/sql driver

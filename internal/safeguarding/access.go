@@ -35,9 +35,20 @@ type ConcernAccess struct {
 
 // Can is Haven's access rule: whether viewer v may do a to concern c.
 //
-// It is the only place the rule lives in Go. PostgreSQL's row-level security
-// (migrations/00002_concerns.sql, haven_handles and haven_reads) enforces the
-// same rule again, and the access matrix test holds the two to each other.
+// This file is the only place the rule lives in Go: who may do what to a
+// concern (Can), who handles each route (Handles), whose concern goes where
+// (RouteFor), who may log a concern (MayLog) and who may be given one
+// (MayBeAssigned). PostgreSQL's row-level security enforces the same rule
+// again from its one home, migrations/rules/access.sql, and
+// internal/postgres/rule_test.go runs every combination of roles, routes
+// and actions through both.
+//
+// A concern's route is not fixed when it is logged: it follows its subject.
+// When a member of staff gains or loses a role (becomes a deputy DSL, stops
+// being the principal), the routes of the concerns about them are worked
+// out again from their roles as they now are (haven_reroute_subject in
+// access.sql), so what each viewer may see follows this rule, not the role
+// the subject had when the concern was logged.
 func Can(v Viewer, c ConcernAccess, a Action) bool {
 	if v.SchoolID != c.SchoolID || v.PersonID == 0 {
 		return false
@@ -77,6 +88,22 @@ func Handles(rs Roles, r Route) bool {
 		return rs.Has(RolePrincipal)
 	}
 	return false
+}
+
+// MayLog reports whether a person with roles rs may log a concern: anyone
+// who works with children. Governors and administrators see no concern, and
+// may not file one either.
+func MayLog(rs Roles) bool {
+	return rs.Has(RoleStaff, RoleDSL, RoleDeputyDSL, RolePrincipal)
+}
+
+// MayBeAssigned reports whether concern c may be given to person p: an
+// active DSL or deputy, on a route they handle, who is not its subject.
+// Concerns about the principal or a safeguarding lead are handled by one
+// person (the chair, the principal) and are never assigned.
+func MayBeAssigned(p Person, c ConcernAccess) bool {
+	return p.Active && p.ID != 0 && p.SchoolID == c.SchoolID && p.ID != c.SubjectPersonID &&
+		p.Roles.IsSafeguardingLead() && Handles(p.Roles, c.Route)
 }
 
 // readsOnly: the principal may read concerns about children.

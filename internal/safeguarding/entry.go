@@ -127,3 +127,44 @@ func CheckEntry(v Viewer, c Concern, in EntryInput) error {
 	}
 	return nil
 }
+
+// ApplyEntry is what recording in does to concern c when v records it at
+// now: the entry to append to the chronology, and the concern as it stands
+// afterwards (status, assignee, acknowledgement, feedback, last activity).
+// assignee is the person in.Details.AssigneeID names, as the store read
+// them; it is ignored unless the entry assigns the concern.
+//
+// It returns what CheckEntry returns, and EINVALID when the concern would
+// be given to someone who may not have it (MayBeAssigned). The entry's
+// fields are checked before (in.Problems), once, where they were typed.
+func ApplyEntry(v Viewer, c Concern, in EntryInput, assignee Person, now time.Time) (Entry, Concern, error) {
+	if err := CheckEntry(v, c, in); err != nil {
+		return Entry{}, c, err
+	}
+	switch in.Kind {
+	case EntryAcknowledged:
+		c.Status, c.AcknowledgedAt = StatusAcknowledged, &now
+	case EntryAssigned:
+		if assignee.ID != in.Details.AssigneeID || !MayBeAssigned(assignee, c.Access()) {
+			return Entry{}, c, Errorf(EINVALID, "Choose the DSL or deputy to assign the concern to")
+		}
+		in.Details.AssigneeName = assignee.Name
+		c.AssignedTo, c.AssignedToName = assignee.ID, assignee.Name
+	case EntryStatusChanged:
+		in.Details.FromStatus = c.Status
+		c.Status = in.Details.ToStatus
+	case EntryClosed:
+		c.Status = StatusClosed
+	case EntryReopened:
+		c.Status = StatusReopened
+	case EntryFeedback:
+		c.FeedbackGiven = true
+	}
+	if c.AcknowledgedAt == nil && in.Kind != EntryFurtherInformation {
+		c.AcknowledgedAt = &now // a case handler who records anything has seen the concern
+	}
+	c.LastActivityAt = now
+	e := Entry{SchoolID: c.SchoolID, ConcernID: c.ID, Kind: in.Kind, AuthorID: v.PersonID, AuthorName: v.Name, At: now,
+		Body: in.Body, Details: in.Details, CorrectsID: in.CorrectsID}
+	return e, c, nil
+}

@@ -86,6 +86,16 @@ func (rs Roles) Label() string {
 // IsSafeguardingLead reports whether the person is the DSL or a deputy.
 func (rs Roles) IsSafeguardingLead() bool { return rs.Has(RoleDSL, RoleDeputyDSL) }
 
+// Person is someone who works in a school, as the rules about them need
+// them: who they are, what roles they hold and whether they still work there.
+type Person struct {
+	SchoolID int64
+	ID       int64
+	Name     string
+	Roles    Roles
+	Active   bool
+}
+
 // Viewer is the signed-in person on whose behalf a request runs.
 type Viewer struct {
 	SchoolID   int64
