@@ -174,7 +174,7 @@ func tallyIndicators(indicators []safeguarding.Indicator, concerns []safeguardin
 // Go rule decide which the viewer sees.
 const childConcernsSQL = `SELECT ` + queueColumns + `
 	FROM concern_pupils cp JOIN concerns c ON c.school_id = cp.school_id AND c.id = cp.concern_id
-	WHERE cp.school_id = $1 AND cp.pupil_id = $2
+	WHERE cp.school_id = $1 AND cp.pupil_id = $2 AND haven_on_child_file(c.route)
 	ORDER BY c.logged_at DESC, c.id DESC`
 
 const (

@@ -43,6 +43,7 @@ DROP FUNCTION IF EXISTS haven_reads_as(text[], text, bigint);
 DROP FUNCTION IF EXISTS haven_handles_as(text[], text);
 DROP FUNCTION IF EXISTS haven_reads_as(text[], text);
 DROP FUNCTION IF EXISTS haven_may_log(text[]);
+DROP FUNCTION IF EXISTS haven_on_child_file(text);
 DROP FUNCTION IF EXISTS haven_may_be_assigned(bigint, bigint, text, bigint);
 DROP FUNCTION IF EXISTS haven_route_of(bigint, text, bigint);
 DROP FUNCTION IF EXISTS haven_route_for(text, text[]);
@@ -143,6 +144,13 @@ $$;
 -- safeguarding.Can's case handler: handles the route and is not the subject.
 CREATE FUNCTION haven_handles(route text, subject_person_id bigint) RETURNS boolean LANGUAGE sql STABLE AS $$
     SELECT subject_person_id IS DISTINCT FROM haven_viewer_id() AND haven_handles_as(haven_roles(), route)
+$$;
+
+-- safeguarding.Can, view child file: a concern shows on its pupils' files
+-- to those who read its route in full, and only if it is about children.
+-- The child's page reads its concerns through it, on top of concerns_select.
+CREATE FUNCTION haven_on_child_file(route text) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT route = 'child' AND route = ANY (haven_read_routes())
 $$;
 
 -- safeguarding.MayBeAssigned: an active DSL or deputy of the school, on a

@@ -1,0 +1,515 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/havenapp/haven/internal/postgres"
+	"github.com/havenapp/haven/internal/postgres/pgtest"
+	"github.com/havenapp/haven/internal/safeguarding"
+	"github.com/havenapp/haven/migrations"
+)
+
+// The access rule exists twice on purpose: in Go (internal/safeguarding
+// access.go) and in PostgreSQL (migrations/rules/access.sql). These tests
+// run every combination of a viewer's roles, every route and every action
+// through both, on a real database and with row-level security alone (no
+// Go check in the way), and compare the answers, so that a change to one
+// copy of the rule without the other fails here.
+
+// ruleWorld is a school made for the comparison: a viewer for every set of
+// roles, the subjects a concern can have, and concerns in every relation to
+// every viewer (about them, logged by them, neither). It is written as the
+// owner, so that the fixture does not depend on the rule it tests.
+type ruleWorld struct {
+	owner, app *pgx.Conn
+	school     int64
+	pupil      int64
+	logger     int64                         // a member of staff who logs the concerns no viewer logged
+	subjects   map[string]safeguarding.Person // staff subjects by the role they hold
+	viewers    []safeguarding.Viewer          // one for each set of roles, the empty set included
+	concerns   []ruleConcern // the shared ones first, then each viewer's own
+}
+
+// ruleConcern is one concern of the world, as the Go rule reads it.
+type ruleConcern struct {
+	id     int64
+	access safeguarding.ConcernAccess
+	about  string // what it is about, for messages
+	viewer int64  // the viewer it was made for (about them or logged by them); 0 for everyone's
+}
+
+func newRuleWorld(t *testing.T) *ruleWorld {
+	t.Helper()
+	ctx := t.Context()
+	connString := pgtest.NewDB(t)
+	w := &ruleWorld{subjects: map[string]safeguarding.Person{}}
+	var err error
+	if w.owner, err = pgx.Connect(ctx, connString); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.owner.Close(context.Background()) })
+	if w.app, err = pgx.Connect(ctx, connString); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.app.Close(context.Background()) })
+	if _, err := w.app.Exec(ctx, `SET ROLE haven_app`); err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(w.owner.QueryRow(ctx, `INSERT INTO schools (name) VALUES ('Rule School') RETURNING id`).Scan(&w.school))
+	must(w.owner.QueryRow(ctx, `INSERT INTO pupils (school_id, first_name, last_name, year_group, date_of_birth)
+		VALUES ($1, 'Pat', 'Pupil', 9, '2012-01-01') RETURNING id`, w.school).Scan(&w.pupil))
+	person := func(email string, roles safeguarding.Roles) safeguarding.Person {
+		t.Helper()
+		p := safeguarding.Person{SchoolID: w.school, Name: email, Roles: roles, Active: true}
+		must(w.owner.QueryRow(ctx, `INSERT INTO people (school_id, email, full_name) VALUES ($1, $2, $2) RETURNING id`,
+			w.school, email).Scan(&p.ID))
+		for _, r := range roles {
+			_, err := w.owner.Exec(ctx, `INSERT INTO person_roles (school_id, person_id, role) VALUES ($1, $2, $3)`, w.school, p.ID, r)
+			must(err)
+		}
+		return p
+	}
+	w.logger = person("logger@rule.test", safeguarding.Roles{safeguarding.RoleStaff}).ID
+	for _, r := range []safeguarding.Role{safeguarding.RoleStaff, safeguarding.RolePrincipal, safeguarding.RoleDSL, safeguarding.RoleDeputyDSL} {
+		w.subjects[string(r)] = person("subject-"+string(r)+"@rule.test", safeguarding.Roles{r})
+	}
+	for mask := range 1 << len(safeguarding.AllRoles) {
+		var roles safeguarding.Roles
+		for i, r := range safeguarding.AllRoles {
+			if mask&(1<<i) != 0 {
+				roles = append(roles, r)
+			}
+		}
+		p := person(fmt.Sprintf("viewer%03d@rule.test", mask), roles)
+		w.viewers = append(w.viewers, safeguarding.Viewer{SchoolID: w.school, PersonID: p.ID, Roles: roles})
+	}
+
+	// The concerns: every kind of subject logged by someone else, the same
+	// logged by each viewer, and one about each viewer.
+	for kind, subject := range map[string]safeguarding.Person{"a pupil": {}, "another adult": {}, "a member of staff": w.subjects["staff"],
+		"the principal": w.subjects["principal"], "the DSL": w.subjects["dsl"], "a deputy": w.subjects["deputy_dsl"]} {
+		w.addConcern(t, kind, subject, w.logger)
+	}
+	for _, v := range w.viewers {
+		for kind, subject := range map[string]safeguarding.Person{"a pupil": {}, "another adult": {},
+			"the principal": w.subjects["principal"], "the DSL": w.subjects["dsl"]} {
+			w.addConcern(t, kind+", logged by the viewer", subject, v.PersonID)
+			w.concerns[len(w.concerns)-1].viewer = v.PersonID
+		}
+		self := safeguarding.Person{SchoolID: w.school, ID: v.PersonID, Roles: v.Roles}
+		w.addConcern(t, "the viewer", self, w.logger)
+		w.concerns[len(w.concerns)-1].viewer = v.PersonID
+	}
+	return w
+}
+
+// addConcern writes a concern about subject (a pupil when subject.ID is 0
+// and about is "a pupil", another adult when it is 0 otherwise), routed by
+// the Go rule, with the owner's rights.
+func (w *ruleWorld) addConcern(t *testing.T, about string, subject safeguarding.Person, loggedBy int64) {
+	t.Helper()
+	ctx := t.Context()
+	kind := safeguarding.SubjectOtherAdult
+	switch {
+	case about == "a pupil" || strings.HasPrefix(about, "a pupil,"):
+		kind = safeguarding.SubjectPupils
+	case subject.ID != 0:
+		kind = safeguarding.SubjectStaff
+	}
+	c := ruleConcern{about: about, access: safeguarding.ConcernAccess{SchoolID: w.school,
+		Route: safeguarding.RouteFor(kind, subject.Roles), SubjectPersonID: subject.ID, LoggedBy: loggedBy}}
+	err := w.owner.QueryRow(ctx, `INSERT INTO concerns (school_id, route, subject_kind, subject_person_id, subject_adult_name,
+			logged_by, logged_at, submission_token, categories, what_happened, happened_on, last_activity_at)
+		VALUES ($1, $2, $3, NULLIF($4, 0), CASE WHEN $3 = 'other_adult' THEN 'A visitor' ELSE '' END,
+			$5, now(), gen_random_uuid(), '{other}', 'What happened.', current_date, now()) RETURNING id`,
+		w.school, c.access.Route, kind, subject.ID, loggedBy).Scan(&c.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kind == safeguarding.SubjectPupils {
+		if _, err := w.owner.Exec(ctx, `INSERT INTO concern_pupils (school_id, concern_id, pupil_id) VALUES ($1, $2, $3)`, w.school, c.id, w.pupil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.concerns = append(w.concerns, c)
+}
+
+// asViewer runs fn in a transaction on the app's connection whose row-level
+// security sees v, and rolls it back.
+func (w *ruleWorld) asViewer(t *testing.T, v safeguarding.Viewer, fn func(tx pgx.Tx)) {
+	t.Helper()
+	ctx := t.Context()
+	tx, err := w.app.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SELECT haven_set_viewer($1, $2)`, v.SchoolID, v.PersonID); err != nil {
+		t.Fatal(err)
+	}
+	fn(tx)
+}
+
+// attempt runs statements in a savepoint and undoes them, reporting whether
+// PostgreSQL let every one of them through and touch a row. A refusal by
+// row-level security or by the rule's triggers is false; any other error
+// fails the test.
+func attempt(t *testing.T, tx pgx.Tx, stmts ...func(pgx.Tx) (pgconn.CommandTag, error)) bool {
+	t.Helper()
+	ctx := t.Context()
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.Rollback(ctx)
+	for _, stmt := range stmts {
+		tag, err := stmt(sp)
+		var pgErr *pgconn.PgError
+		switch {
+		case errors.As(err, &pgErr) && pgErr.Code == "42501": // insufficient_privilege: a policy or a guard said no
+			return false
+		case err != nil:
+			t.Fatalf("unexpected error: %v", err)
+		case tag.RowsAffected() == 0:
+			return false
+		}
+	}
+	return true
+}
+
+func addEntryStmt(v safeguarding.Viewer, c ruleConcern, kind safeguarding.EntryKind) func(pgx.Tx) (pgconn.CommandTag, error) {
+	return func(tx pgx.Tx) (pgconn.CommandTag, error) {
+		return tx.Exec(context.Background(), `INSERT INTO chronology_entries (school_id, concern_id, kind, author_id, at, body, prev_hash, hash)
+			VALUES ($1, $2, $3, $4, now(), 'An entry.', '', '')`, v.SchoolID, c.id, kind, v.PersonID)
+	}
+}
+
+func updateStmt(v safeguarding.Viewer, c ruleConcern, set string) func(pgx.Tx) (pgconn.CommandTag, error) {
+	return func(tx pgx.Tx) (pgconn.CommandTag, error) {
+		return tx.Exec(context.Background(), `UPDATE concerns SET `+set+` WHERE school_id = $1 AND id = $2`, v.SchoolID, c.id)
+	}
+}
+
+// sqlCan is what PostgreSQL lets v do to c, action by action.
+func (w *ruleWorld) sqlCan(t *testing.T, tx pgx.Tx, v safeguarding.Viewer, c ruleConcern, a safeguarding.Action) bool {
+	t.Helper()
+	ctx := t.Context()
+	switch a {
+	case safeguarding.ActionList, safeguarding.ActionView:
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM concerns WHERE school_id = $1 AND id = $2`, v.SchoolID, c.id).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n == 1
+	case safeguarding.ActionAddEntry:
+		return attempt(t, tx, addEntryStmt(v, c, safeguarding.EntryFurtherInformation))
+	case safeguarding.ActionTriage:
+		return attempt(t, tx, addEntryStmt(v, c, safeguarding.EntryAcknowledged), updateStmt(v, c, `status = 'acknowledged', acknowledged_at = now()`))
+	case safeguarding.ActionClose:
+		return attempt(t, tx, addEntryStmt(v, c, safeguarding.EntryClosed), updateStmt(v, c, `status = 'closed'`))
+	case safeguarding.ActionReopen:
+		return attempt(t, tx, addEntryStmt(v, c, safeguarding.EntryReopened), updateStmt(v, c, `status = 'reopened'`))
+	case safeguarding.ActionViewChildFile:
+		// What the child's page reads: the pupil's links the viewer sees,
+		// of concerns that show on a child's file.
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM concern_pupils cp JOIN concerns c ON c.school_id = cp.school_id AND c.id = cp.concern_id
+			WHERE cp.school_id = $1 AND cp.concern_id = $2 AND haven_on_child_file(c.route)`, v.SchoolID, c.id).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n == 1
+	}
+	t.Fatalf("no SQL probe for action %q", a)
+	return false
+}
+
+func TestRuleSQLMatchesGo(t *testing.T) {
+	w := newRuleWorld(t)
+
+	t.Run("EveryActionOnEveryConcern", func(t *testing.T) {
+		mismatches := 0
+		for _, v := range w.viewers {
+			w.asViewer(t, v, func(tx pgx.Tx) {
+				for _, c := range w.concerns {
+					if c.viewer != 0 && c.viewer != v.PersonID {
+						continue // another viewer's: the shared ones stand for it
+					}
+					for _, a := range safeguarding.AllActions {
+						goSays, sqlSays := safeguarding.Can(v, c.access, a), w.sqlCan(t, tx, v, c, a)
+						if goSays != sqlSays {
+							mismatches++
+							if mismatches <= 20 {
+								t.Errorf("viewer with roles %v, concern about %s (route %s), %s: Go says %v, PostgreSQL says %v",
+									v.Roles, c.about, c.access.Route, a, goSays, sqlSays)
+							}
+						}
+					}
+				}
+			})
+		}
+		if mismatches > 20 {
+			t.Errorf("… %d mismatches in all", mismatches)
+		}
+	})
+
+	t.Run("WhoMayLogAndWhere", func(t *testing.T) {
+		// Every viewer tries to log a concern about each kind of subject on
+		// every route: PostgreSQL accepts exactly what Go's rule accepts, the
+		// route RouteFor gives, from someone MayLog admits, not about themself.
+		subjects := map[string]safeguarding.Person{"a pupil": {}, "another adult": {}}
+		for role, p := range w.subjects {
+			subjects[role] = p
+		}
+		routes := []safeguarding.Route{safeguarding.RouteChild, safeguarding.RouteAdult, safeguarding.RoutePrincipal, safeguarding.RouteSafeguardingLead}
+		for _, v := range w.viewers {
+			self := safeguarding.Person{SchoolID: w.school, ID: v.PersonID, Roles: v.Roles}
+			w.asViewer(t, v, func(tx pgx.Tx) {
+				try := func(about string, subject safeguarding.Person) {
+					kind := safeguarding.SubjectStaff
+					switch about {
+					case "a pupil":
+						kind = safeguarding.SubjectPupils
+					case "another adult":
+						kind = safeguarding.SubjectOtherAdult
+					}
+					for _, r := range routes {
+						goSays := safeguarding.MayLog(v.Roles) && subject.ID != v.PersonID && r == safeguarding.RouteFor(kind, subject.Roles)
+						sqlSays := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+							return tx.Exec(context.Background(), `INSERT INTO concerns (school_id, route, subject_kind, subject_person_id, subject_adult_name,
+									logged_by, logged_at, submission_token, categories, what_happened, happened_on, last_activity_at)
+								VALUES ($1, $2, $3, NULLIF($4, 0), CASE WHEN $3 = 'other_adult' THEN 'A visitor' ELSE '' END,
+									$5, now(), gen_random_uuid(), '{other}', 'What happened.', current_date, now())`,
+								w.school, r, kind, subject.ID, v.PersonID)
+						})
+						if goSays != sqlSays {
+							t.Errorf("viewer with roles %v logs a concern about %s on route %s: Go says %v, PostgreSQL says %v",
+								v.Roles, about, r, goSays, sqlSays)
+						}
+					}
+				}
+				for about, subject := range subjects {
+					try(about, subject)
+				}
+				try("themself", self)
+			})
+		}
+	})
+
+	t.Run("RouteForEverySubject", func(t *testing.T) {
+		kinds := []safeguarding.SubjectKind{safeguarding.SubjectPupils, safeguarding.SubjectStaff, safeguarding.SubjectOtherAdult}
+		for _, v := range w.viewers {
+			for _, kind := range kinds {
+				var sqlRoute string
+				if err := w.owner.QueryRow(t.Context(), `SELECT haven_route_of($1, $2, $3)`, w.school, kind, v.PersonID).Scan(&sqlRoute); err != nil {
+					t.Fatal(err)
+				}
+				if goRoute := safeguarding.RouteFor(kind, v.Roles); string(goRoute) != sqlRoute {
+					t.Errorf("a subject of kind %s with roles %v: Go routes to %s, PostgreSQL to %s", kind, v.Roles, goRoute, sqlRoute)
+				}
+			}
+		}
+	})
+
+	t.Run("WhoMayBeAssigned", func(t *testing.T) {
+		// A case handler of each route gives each concern about someone
+		// else to every viewer in turn (every set of roles), and to the
+		// concern's own subject.
+		handlers := map[safeguarding.Route]safeguarding.Viewer{}
+		for _, v := range w.viewers {
+			for _, r := range []safeguarding.Route{safeguarding.RouteChild, safeguarding.RouteAdult, safeguarding.RoutePrincipal, safeguarding.RouteSafeguardingLead} {
+				if _, ok := handlers[r]; !ok && len(v.Roles) == 1 && safeguarding.Handles(v.Roles, r) {
+					handlers[r] = v
+				}
+			}
+		}
+		for _, c := range w.concerns[:6] { // logged by someone else, about each kind of subject
+			h, ok := handlers[c.access.Route]
+			if !ok {
+				t.Fatalf("no handler for route %s", c.access.Route)
+			}
+			candidates := append([]safeguarding.Viewer{}, w.viewers...)
+			if c.access.SubjectPersonID != 0 {
+				subject := w.subjectByID(c.access.SubjectPersonID)
+				candidates = append(candidates, safeguarding.Viewer{SchoolID: w.school, PersonID: subject.ID, Roles: subject.Roles})
+			}
+			w.asViewer(t, h, func(tx pgx.Tx) {
+				for _, cand := range candidates {
+					p := safeguarding.Person{SchoolID: w.school, ID: cand.PersonID, Roles: cand.Roles, Active: true}
+					goSays := safeguarding.MayBeAssigned(p, c.access)
+					sqlSays := attempt(t, tx, updateStmt(h, c, fmt.Sprintf("assigned_to = %d", cand.PersonID)))
+					if goSays != sqlSays {
+						t.Errorf("concern about %s (route %s) given to someone with roles %v: Go says %v, PostgreSQL says %v",
+							c.about, c.access.Route, cand.Roles, goSays, sqlSays)
+					}
+				}
+			})
+		}
+	})
+}
+
+func (w *ruleWorld) subjectByID(id int64) safeguarding.Person {
+	for _, p := range w.subjects {
+		if p.ID == id {
+			return p
+		}
+	}
+	return safeguarding.Person{}
+}
+
+func TestRouteFollowsSubject(t *testing.T) {
+	w := newRuleWorld(t)
+	ctx := t.Context()
+	viewerWith := func(roles ...safeguarding.Role) safeguarding.Viewer {
+		for _, v := range w.viewers {
+			if len(v.Roles) == len(roles) && v.Roles.Has(roles...) {
+				return v
+			}
+		}
+		t.Fatalf("no viewer with roles %v", roles)
+		return safeguarding.Viewer{}
+	}
+	dsl, principal, chair := viewerWith(safeguarding.RoleDSL), viewerWith(safeguarding.RolePrincipal), viewerWith(safeguarding.RoleChair)
+	// sees reports whether v sees the concern and its entry, through
+	// row-level security alone.
+	sees := func(v safeguarding.Viewer, id int64) (concern, entries bool) {
+		w.asViewer(t, v, func(tx pgx.Tx) {
+			var n, e int
+			if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM concerns WHERE id = $1), (SELECT count(*) FROM chronology_entries WHERE concern_id = $1)`, id).Scan(&n, &e); err != nil {
+				t.Fatal(err)
+			}
+			concern, entries = n == 1, e > 0
+		})
+		return concern, entries
+	}
+	concernAbout := func(subject safeguarding.Person) int64 {
+		for _, c := range w.concerns {
+			if c.viewer == 0 && c.access.SubjectPersonID == subject.ID {
+				if _, err := w.owner.Exec(ctx, `INSERT INTO chronology_entries (school_id, concern_id, kind, author_id, at, body, prev_hash, hash)
+					VALUES ($1, $2, 'concern_logged', $3, now(), '{}', '', '')`, w.school, c.id, c.access.LoggedBy); err != nil {
+					t.Fatal(err)
+				}
+				return c.id
+			}
+		}
+		t.Fatal("no concern about the subject")
+		return 0
+	}
+	check := func(what string, id int64, v safeguarding.Viewer, want bool) {
+		t.Helper()
+		concern, entries := sees(v, id)
+		if concern != want || entries != want {
+			t.Errorf("%s: viewer with roles %v sees the concern %v and its entries %v, want %v", what, v.Roles, concern, entries, want)
+		}
+	}
+	role := func(sql string, p safeguarding.Person, r safeguarding.Role) {
+		if _, err := w.owner.Exec(ctx, sql, w.school, p.ID, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const grant = `INSERT INTO person_roles (school_id, person_id, role) VALUES ($1, $2, $3)`
+	const revoke = `DELETE FROM person_roles WHERE school_id = $1 AND person_id = $2 AND role = $3`
+
+	t.Run("StaffBecomesDeputy", func(t *testing.T) {
+		staff := w.subjects["staff"]
+		id := concernAbout(staff)
+		check("about a member of staff", id, dsl, true)
+		check("about a member of staff", id, principal, true)
+		role(grant, staff, safeguarding.RoleDeputyDSL)
+		check("about a member of staff who became a deputy", id, dsl, false)
+		check("about a member of staff who became a deputy", id, principal, true)
+		check("about a member of staff who became a deputy", id, chair, false)
+	})
+
+	t.Run("PrincipalLeaves", func(t *testing.T) {
+		head := w.subjects["principal"]
+		id := concernAbout(head)
+		check("about the principal", id, chair, true)
+		check("about the principal", id, dsl, false)
+		check("about the principal", id, principal, false)
+		role(revoke, head, safeguarding.RolePrincipal)
+		check("about a principal who left the role", id, chair, false)
+		check("about a principal who left the role", id, dsl, true)
+		check("about a principal who left the role", id, principal, true)
+		role(grant, head, safeguarding.RolePrincipal)
+		check("about the principal again", id, chair, true)
+		check("about the principal again", id, dsl, false)
+	})
+}
+
+// The rules file is the whole of row-level security: every policy and
+// every function of the rule in the database is one it defines, and
+// applying it again changes nothing.
+func TestRulesFileIsWhole(t *testing.T) {
+	ctx := t.Context()
+	connString := pgtest.NewDB(t)
+	owner, err := pgx.Connect(ctx, connString)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close(context.Background())
+	text, err := fs.ReadFile(migrations.FS, migrations.AccessRules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := string(text)
+	rows, err := owner.Query(ctx, `SELECT 'POLICY ' || policyname || ' ON ' || tablename FROM pg_policies WHERE schemaname = current_schema()
+		UNION ALL SELECT 'FUNCTION ' || proname || '(' FROM pg_proc WHERE pronamespace = current_schema()::regnamespace AND proname LIKE 'haven\_%'
+			AND proname NOT IN ('haven_copy_pupil_year', 'haven_pupil_year_changed')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defined, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(defined) < 20 {
+		t.Fatalf("only %d policies and functions found: %v", len(defined), defined)
+	}
+	for _, d := range defined {
+		if !strings.Contains(rules, "CREATE "+d) {
+			t.Errorf("%s is in the database but not defined by %s", d, migrations.AccessRules)
+		}
+	}
+	var before string
+	if err := owner.QueryRow(ctx, `SELECT sha256::text || applied_at FROM haven_rules_applied`).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	if err := postgres.Migrate(ctx, connString); err != nil {
+		t.Fatal(err)
+	}
+	var after string
+	if err := owner.QueryRow(ctx, `SELECT sha256::text || applied_at FROM haven_rules_applied`).Scan(&after); err != nil {
+		t.Fatal(err)
+	}
+	if before != after {
+		t.Error("an unchanged rules file was applied again")
+	}
+	// A changed file is applied whole over the old one.
+	if _, err := owner.Exec(ctx, `UPDATE haven_rules_applied SET sha256 = '\x00'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := postgres.Migrate(ctx, connString); err != nil {
+		t.Fatalf("applying the rules over themselves: %v", err)
+	}
+	var n int
+	if err := owner.QueryRow(ctx, `SELECT count(*) FROM pg_policies WHERE schemaname = current_schema()`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if want := strings.Count(rules, "CREATE POLICY"); n != want {
+		t.Errorf("%d policies after applying the rules again, want %d", n, want)
+	}
+}
