@@ -152,7 +152,7 @@ func (b *bench) measure(ctx context.Context) (err error) {
 	}
 	m := &mix{base: srv.base, f: f, queueNext: map[int64][]string{}, skipped: map[int]string{}}
 	m.routes = m.makeRoutes()
-	if err := m.probe(ctx, b.o.PendingPolicy); err != nil {
+	if err := m.probe(ctx); err != nil {
 		return err
 	}
 	rep := &report{o: b.o, started: time.Now(), routes: m.routes, skipped: m.skipped}
@@ -176,23 +176,15 @@ func (b *bench) measure(ctx context.Context) (err error) {
 	return rep.write()
 }
 
-// probe asks each route once and leaves out those not built yet (404 while
-// their handler is still in pending.go) or not answering as they should.
-func (m *mix) probe(ctx context.Context, policy string) error {
-	pending, _ := os.ReadFile("internal/httpserver/pending.go")
+// probe asks each route once and leaves out those not answering as they
+// should, saying why.
+func (m *mix) probe(ctx context.Context) error {
 	if err := m.discoverQueue(ctx); err != nil {
 		return err
 	}
 	client := noRedirects()
 	rng := mrand.New(mrand.NewPCG(1, 2))
 	for i, r := range m.routes {
-		if r.handler != "" && strings.Contains(string(pending), "func (s *Server) "+r.handler+"(") {
-			if policy == "fail" {
-				return fmt.Errorf("%s is not built yet (its handler %s is still in internal/httpserver/pending.go)", r.name, r.handler)
-			}
-			m.skipped[i] = "not built yet (" + r.handler + " is in pending.go)"
-			continue
-		}
 		if strings.Contains(r.name, "(next page)") && len(m.queueNext) == 0 {
 			m.skipped[i] = "the queue shows no link to a next page"
 			continue
@@ -247,7 +239,7 @@ func (m *mix) discoverQueue(ctx context.Context) error {
 		}
 		res := do(ctx, client, vegeta.Target{Method: http.MethodGet, URL: m.base + "/queue", Header: m.headers(u, "")})
 		if res.Code != http.StatusOK {
-			return nil // not built yet: probe says so
+			return nil // probe leaves the queue out and says why
 		}
 		page := string(res.Body)
 		if first {
@@ -358,7 +350,7 @@ func (b *bench) fixedRate(ctx context.Context, srv *server, m *mix) (map[int]*ro
 		return nil, 0, 0, cpuTimes{}, ctx.Err()
 	}
 	cpu = b.cpuNow(srv).sub(cpu)
-	_, peak, err := srv.memory()
+	peak, err := srv.peakMemory()
 	return stats, peak, time.Since(started).Seconds(), cpu, err
 }
 
@@ -456,8 +448,8 @@ func (b *bench) saturate(ctx context.Context, srv *server, m *mix, i int, warm, 
 	}
 	s.cpu = <-cpu
 	s.filed = b.lastConcernID(ctx) - lastConcern
-	_, peak, err := srv.memory()
-	s.peakKiB = peak
+	var err error
+	s.peakKiB, err = srv.peakMemory()
 	return s, err
 }
 
