@@ -95,12 +95,11 @@ func (b *bench) openOwner(ctx context.Context) error {
 // the planner sees what a new migration left (an index, a column).
 //
 // Each run files thousands of concerns, with their entries, alert jobs and
-// audit rows. Left in place, they lengthened the next run's queue: over a day
-// of runs one school's open concerns grew from about 1,000 to 13,000. The
-// pages they touched also dropped out of the visibility map, so the next
-// run's index-only walks visited the table: a filtered queue page made 2,000
-// heap fetches instead of none. The build writes its rows with ids 1..n, and
-// the marker records n, so whatever has a higher id came from a run.
+// audit rows. Left in place, they would lengthen every later run's queue,
+// and the table pages they touched would drop out of the visibility map, so
+// that the next run's index-only walks visit the table. The build writes its
+// rows with ids 1..n, and the marker records n, so whatever has a higher id
+// came from a run.
 func (b *bench) restore(ctx context.Context, info datasetInfo) error {
 	started := time.Now()
 	concerns, entries := info.Rows["concerns"], info.Rows["chronology_entries"]

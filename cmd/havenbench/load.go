@@ -42,9 +42,8 @@ type routeStats struct {
 	bytesIn   uint64   // response bodies, in all
 
 	// beside is measurement B's floor, measured in turn with this route
-	// (bench.capacity): the route's ratio is to it, so that the machine's
-	// drift over B (its speed moved by a third within one run) is not
-	// counted as the route's cost.
+	// (bench.capacity): the route's ratio is to it, so that a change in the
+	// machine's speed during B is not counted as the route's cost.
 	beside *routeStats
 }
 
@@ -320,8 +319,8 @@ func newAttacker(workers, maxWorkers uint64, maxBody int64) *vegeta.Attacker {
 
 // fixedRateMaxBody is how much of an answer measurement A keeps: enough for
 // the sample of an unexpected one. Its table reports no page sizes, and
-// keeping every page (40 KiB each, 300 a second) would make the driver, on
-// the same cores as the server, spend its time collecting garbage.
+// keeping every page at a fixed rate would make the driver, on the same
+// cores as the server, spend its time collecting garbage.
 const fixedRateMaxBody = 1024
 
 // fixedRate is measurement A: the mix offered at a constant rate whatever
@@ -363,10 +362,10 @@ func (b *bench) fixedRate(ctx context.Context, srv *server, m *mix) (map[int]*ro
 // figures, the floor's first measurement among them, and its last turns.
 //
 // The pages go before the routes that write (POST). Saturating "POST
-// /concerns" files about 10,000 concerns in 15 seconds, which then head
-// every queue and every logger's list, on table pages that no vacuum has
-// yet marked all-visible: measured after it, each page paid for that burst
-// rather than for its own work (docs/benchmarks.md, 04:20 UTC run).
+// /concerns" files thousands of concerns, which then head every queue and
+// every logger's list on table pages that no vacuum has yet marked
+// all-visible: a page measured after it would pay for that burst rather
+// than for its own work.
 func (b *bench) capacity(ctx context.Context, srv *server, m *mix) (map[int]*routeStats, *routeStats, error) {
 	floor := slices.IndexFunc(m.routes, func(r route) bool { return r.name == floorRoute })
 	var pages, writes []int
