@@ -12,10 +12,11 @@ import (
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
-// The dataset's shape. Bump datasetVersion whenever the generator changes,
-// so that an older dataset is rebuilt rather than measured.
+// The dataset's shape. Bump datasetVersion whenever the generator or the
+// build's checks change, so that an older dataset is rebuilt (and checked)
+// rather than measured.
 const (
-	datasetVersion    = 3
+	datasetVersion    = 4
 	benchPassword     = "haven-bench-password"
 	schoolCount       = 50
 	pupilsPerSchool   = 2000     // 100,000 pupils
