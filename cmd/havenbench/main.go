@@ -3,10 +3,12 @@
 // starts `haven serve` on it as a separate process, signs in virtual users
 // through the real HTTP routes and measures:
 //
-//	A  latency at a fixed offered rate (open model, vegeta) in a realistic mix;
+//	A  latency at a fixed offered rate (open model, vegeta) in a realistic
+//	   mix, each route's p99 judged against the p99 of the "floor" route
+//	   GET /bench/floor, which passes the same middleware and session as
+//	   every page and does one trivial query;
 //	B  each route's capacity at saturation (closed loop), as a ratio to the
-//	   "floor" route GET /bench/floor, which passes the same middleware and
-//	   session as every page and does one trivial query.
+//	   floor's, measured in turns with it.
 //
 // Both report the server's peak resident memory (VmHWM). Every request goes
 // to 127.0.0.1, and every loop is bounded in count and time.

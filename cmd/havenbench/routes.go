@@ -23,9 +23,9 @@ type route struct {
 	ok     func(r *vegeta.Result) bool
 }
 
-// floorRoute is the issue's floor: the same middleware and session as every
-// page, and one trivial query (GET /bench/floor: the home page after a
-// SELECT 1). Every page's throughput in B is a ratio to it.
+// floorRoute is the floor: the same middleware and session as every page,
+// and one trivial query (GET /bench/floor: the home page after a SELECT 1).
+// Every route's p99 in A, and its throughput in B, is judged against it.
 const floorRoute = "GET /bench/floor (floor)"
 
 var loggedPattern = regexp.MustCompile(`^/concerns/\d+/logged$`)
