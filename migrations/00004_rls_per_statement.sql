@@ -1,11 +1,11 @@
 -- +goose Up
 
--- Row-level security at scale (docs/benchmarks.md). The policies of 00002
+-- Row-level security at scale. The policies of 00002
 -- asked haven_reads(route, subject) of every row, and haven_reads asks
 -- haven_has_role, a SQL function with a sub-select that PostgreSQL cannot
 -- inline: it ran once per row, and the chronology's policy ran the concerns'
--- policy again for each entry. A child's page with 800 entries spent most of
--- its time there.
+-- policy again for each entry. A child's page with a long chronology spent
+-- most of its time there.
 --
 -- What the viewer may read depends on the viewer alone, so it is now asked
 -- once per statement: haven_read_routes() in an uncorrelated scalar

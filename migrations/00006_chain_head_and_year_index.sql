@@ -1,6 +1,6 @@
 -- +goose Up
 
--- The chronology and the roster at scale (docs/benchmarks.md).
+-- The chronology and the roster at scale.
 
 -- The hash a new entry links to: read twice for every entry written (by
 -- the store, and by the insert policy of 00005). The same query as 00002's,

@@ -1,12 +1,11 @@
 -- +goose Up
 
--- Row-level security without a probe per row (docs/benchmarks.md).
+-- Row-level security without a probe per row.
 --
 -- A pupil link or a chronology entry is visible when its concern is. The
 -- policies of 00002 and 00004 asked that with EXISTS (SELECT … FROM concerns)
--- for every row, which PostgreSQL runs as a sub-plan per row: about 7 µs
--- each, so 20–30 ms for the queue's year-group filter (3,000 links) and for
--- a child's page with 800 entries.
+-- for every row, which PostgreSQL runs as a sub-plan per row: the queue's
+-- year-group filter and a child's long chronology paid it thousands of times.
 --
 -- What decides a concern's visibility (its route, its subject and who logged
 -- it) is fixed when the concern is logged: haven_app may update only where a

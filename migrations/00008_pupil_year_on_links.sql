@@ -1,10 +1,9 @@
 -- +goose Up
 
--- The queue's year-group filter (docs/benchmarks.md). It built the set of
--- concerns about a year group's pupils from every link of every pupil in
--- that year, about 2,700 in a school of 2,000 pupils and 20,000 concerns,
--- one index descent per pupil. Each link now carries its pupil's year
--- group, so the set is one range of one index.
+-- The queue's year-group filter. It built the set of concerns about a year
+-- group's pupils from every link of every pupil in that year, one index
+-- descent per pupil. Each link now carries its pupil's year group, so the
+-- set is one range of one index.
 --
 -- The copy follows the pupil: written when the link is, and rewritten when
 -- the pupil's year group changes (moving up a year, a correction).

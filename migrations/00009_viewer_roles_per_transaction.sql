@@ -1,12 +1,12 @@
 -- +goose Up
 
--- The viewer's roles, read once a transaction (docs/benchmarks.md).
+-- The viewer's roles, read once a transaction.
 --
 -- haven_roles() read person_roles in a SQL function, and PostgreSQL plans
--- such a function's query again each time a statement calls it: about
--- 0.1 ms for every statement that checked access (through
--- haven_read_routes), and 0.6 ms for a concern's first entry, whose insert
--- policy asks haven_chain_head, which asks haven_handles. The roles are now
+-- such a function's query again each time a statement calls it: once in
+-- every statement that checked access (through haven_read_routes), and
+-- again and again for a concern's first entry, whose insert policy asks
+-- haven_chain_head, which asks haven_handles. The roles are now
 -- read when the transaction takes its viewer, by haven_set_viewer, and kept
 -- in the transaction's settings beside the viewer's ids; the rule reads them
 -- from there.

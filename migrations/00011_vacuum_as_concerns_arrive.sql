@@ -1,7 +1,7 @@
 -- +goose Up
 
 -- Vacuum the tables that concerns add to as they fill, not once they have
--- grown by a fifth (docs/benchmarks.md).
+-- grown by a fifth.
 --
 -- The queue, the child's page and My concerns read index-only: row-level
 -- security's columns travel in the indexes (00007). An index-only read

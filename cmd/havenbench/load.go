@@ -42,9 +42,8 @@ type routeStats struct {
 	bytesIn   uint64   // response bodies, in all
 
 	// beside is measurement B's floor, measured in turn with this route
-	// (bench.capacity): the route's ratio is to it, so that the machine's
-	// drift over B (its speed moved by a third within one run) is not
-	// counted as the route's cost.
+	// (bench.capacity): the route's ratio is to it, so that a change in the
+	// machine's speed during B is not counted as the route's cost.
 	beside *routeStats
 }
 
@@ -152,7 +151,7 @@ func (b *bench) measure(ctx context.Context) (err error) {
 	}
 	m := &mix{base: srv.base, f: f, queueNext: map[int64][]string{}, skipped: map[int]string{}}
 	m.routes = m.makeRoutes()
-	if err := m.probe(ctx, b.o.PendingPolicy); err != nil {
+	if err := m.probe(ctx); err != nil {
 		return err
 	}
 	rep := &report{o: b.o, started: time.Now(), routes: m.routes, skipped: m.skipped}
@@ -176,23 +175,15 @@ func (b *bench) measure(ctx context.Context) (err error) {
 	return rep.write()
 }
 
-// probe asks each route once and leaves out those not built yet (404 while
-// their handler is still in pending.go) or not answering as they should.
-func (m *mix) probe(ctx context.Context, policy string) error {
-	pending, _ := os.ReadFile("internal/httpserver/pending.go")
+// probe asks each route once and leaves out those not answering as they
+// should, saying why.
+func (m *mix) probe(ctx context.Context) error {
 	if err := m.discoverQueue(ctx); err != nil {
 		return err
 	}
 	client := noRedirects()
 	rng := mrand.New(mrand.NewPCG(1, 2))
 	for i, r := range m.routes {
-		if r.handler != "" && strings.Contains(string(pending), "func (s *Server) "+r.handler+"(") {
-			if policy == "fail" {
-				return fmt.Errorf("%s is not built yet (its handler %s is still in internal/httpserver/pending.go)", r.name, r.handler)
-			}
-			m.skipped[i] = "not built yet (" + r.handler + " is in pending.go)"
-			continue
-		}
 		if strings.Contains(r.name, "(next page)") && len(m.queueNext) == 0 {
 			m.skipped[i] = "the queue shows no link to a next page"
 			continue
@@ -247,7 +238,7 @@ func (m *mix) discoverQueue(ctx context.Context) error {
 		}
 		res := do(ctx, client, vegeta.Target{Method: http.MethodGet, URL: m.base + "/queue", Header: m.headers(u, "")})
 		if res.Code != http.StatusOK {
-			return nil // not built yet: probe says so
+			return nil // probe leaves the queue out and says why
 		}
 		page := string(res.Body)
 		if first {
@@ -328,8 +319,8 @@ func newAttacker(workers, maxWorkers uint64, maxBody int64) *vegeta.Attacker {
 
 // fixedRateMaxBody is how much of an answer measurement A keeps: enough for
 // the sample of an unexpected one. Its table reports no page sizes, and
-// keeping every page (40 KiB each, 300 a second) would make the driver, on
-// the same cores as the server, spend its time collecting garbage.
+// keeping every page at a fixed rate would make the driver, on the same
+// cores as the server, spend its time collecting garbage.
 const fixedRateMaxBody = 1024
 
 // fixedRate is measurement A: the mix offered at a constant rate whatever
@@ -358,7 +349,7 @@ func (b *bench) fixedRate(ctx context.Context, srv *server, m *mix) (map[int]*ro
 		return nil, 0, 0, cpuTimes{}, ctx.Err()
 	}
 	cpu = b.cpuNow(srv).sub(cpu)
-	_, peak, err := srv.memory()
+	peak, err := srv.peakMemory()
 	return stats, peak, time.Since(started).Seconds(), cpu, err
 }
 
@@ -371,10 +362,10 @@ func (b *bench) fixedRate(ctx context.Context, srv *server, m *mix) (map[int]*ro
 // figures, the floor's first measurement among them, and its last turns.
 //
 // The pages go before the routes that write (POST). Saturating "POST
-// /concerns" files about 10,000 concerns in 15 seconds, which then head
-// every queue and every logger's list, on table pages that no vacuum has
-// yet marked all-visible: measured after it, each page paid for that burst
-// rather than for its own work (docs/benchmarks.md, 04:20 UTC run).
+// /concerns" files thousands of concerns, which then head every queue and
+// every logger's list on table pages that no vacuum has yet marked
+// all-visible: a page measured after it would pay for that burst rather
+// than for its own work.
 func (b *bench) capacity(ctx context.Context, srv *server, m *mix) (map[int]*routeStats, *routeStats, error) {
 	floor := slices.IndexFunc(m.routes, func(r route) bool { return r.name == floorRoute })
 	var pages, writes []int
@@ -456,8 +447,8 @@ func (b *bench) saturate(ctx context.Context, srv *server, m *mix, i int, warm, 
 	}
 	s.cpu = <-cpu
 	s.filed = b.lastConcernID(ctx) - lastConcern
-	_, peak, err := srv.memory()
-	s.peakKiB = peak
+	var err error
+	s.peakKiB, err = srv.peakMemory()
 	return s, err
 }
 

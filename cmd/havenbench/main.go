@@ -3,10 +3,12 @@
 // starts `haven serve` on it as a separate process, signs in virtual users
 // through the real HTTP routes and measures:
 //
-//	A  latency at a fixed offered rate (open model, vegeta) in a realistic mix;
+//	A  latency at a fixed offered rate (open model, vegeta) in a realistic
+//	   mix, each route's p99 judged against the p99 of the "floor" route
+//	   GET /bench/floor, which passes the same middleware and session as
+//	   every page and does one trivial query;
 //	B  each route's capacity at saturation (closed loop), as a ratio to the
-//	   "floor" route GET /bench/floor, which passes the same middleware and
-//	   session as every page and does one trivial query.
+//	   floor's, measured in turns with it.
 //
 // Both report the server's peak resident memory (VmHWM). Every request goes
 // to 127.0.0.1, and every loop is bounded in count and time.
@@ -27,22 +29,21 @@ import (
 
 // Options is every knob of a run, read once from the flags.
 type Options struct {
-	Dir           string        // holds the cluster, the haven binary and the results
-	Only          string        // "", "dataset" or "load"
-	Measure       string        // which measurements: "AB", "A" or "B"
-	Rate          int           // measurement A: requests per second offered
-	Duration      time.Duration // measurement A: how long
-	Workers       int           // measurement B: concurrent workers per route
-	Capacity      time.Duration // measurement B: measured time per route
-	Warmup        time.Duration // measurement B: unmeasured time before each route
-	Rounds        int           // measurement B: turns a route takes with the floor
-	Routes        string        // measurement B: comma-separated route names (empty: all)
-	Results       string        // markdown file the tables are written to (besides stdout)
-	CPUProfile    bool          // run the server in this process with a CPU profile for measurement B
-	Rebuild       bool          // drop and rebuild the dataset even if it is there
-	MaxBuild      time.Duration // give up building the dataset after this long
-	PendingPolicy string        // what to do with routes still pending: "skip" or "fail"
-	Overlay       string        // go build -overlay file for the server: to measure a proposed change
+	Dir        string        // holds the cluster, the haven binary and the results
+	Only       string        // "", "dataset" or "load"
+	Measure    string        // which measurements: "AB", "A" or "B"
+	Rate       int           // measurement A: requests per second offered
+	Duration   time.Duration // measurement A: how long
+	Workers    int           // measurement B: concurrent workers per route
+	Capacity   time.Duration // measurement B: measured time per route
+	Warmup     time.Duration // measurement B: unmeasured time before each route
+	Rounds     int           // measurement B: turns a route takes with the floor
+	Routes     string        // measurement B: comma-separated route names (empty: all)
+	Results    string        // markdown file the tables are written to (besides stdout)
+	CPUProfile bool          // run the server in this process with a CPU profile for measurement B
+	Rebuild    bool          // drop and rebuild the dataset even if it is there
+	MaxBuild   time.Duration // give up building the dataset after this long
+	Overlay    string        // go build -overlay file for the server: to measure a proposed change
 }
 
 func main() {
@@ -61,7 +62,6 @@ func main() {
 	flag.BoolVar(&o.CPUProfile, "cpuprofile", false, "write a CPU profile of the server per route of measurement B to DIR/cpu-<route>.prof")
 	flag.BoolVar(&o.Rebuild, "rebuild", false, "drop the dataset and build it again")
 	flag.DurationVar(&o.MaxBuild, "max-build", 90*time.Minute, "give up building the dataset after this long")
-	flag.StringVar(&o.PendingPolicy, "pending", "skip", `routes not built yet (a 404): "skip" them or "fail"`)
 	flag.StringVar(&o.Overlay, "overlay", "", "build the server with this go build -overlay file (measure a proposed change without editing the tree)")
 	flag.Parse()
 	if o.Results == "" {

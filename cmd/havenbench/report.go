@@ -42,12 +42,12 @@ func (r *report) peakKiB() int64 {
 	return peak
 }
 
-// The targets of issue 4, on a 2-core machine with the full dataset.
+// The target (DESIGN.md, "Performance stance"): in measurement A, no
+// route's p99 above targetP99Ratio times the floor's p99 in the same run.
+// Sign-in is judged apart: its cost is the password hash, by design.
 const (
-	targetP99        = 50 * time.Millisecond
-	targetLogPerSec  = 500
-	targetFloorRatio = 0.40
-	targetMemoryMiB  = 300
+	targetP99Ratio = 2.5
+	signInRoute    = "POST /sign-in"
 )
 
 // describe records the machine and the dataset.
@@ -138,16 +138,47 @@ func (r *report) printFixed(w io.Writer) {
 	fmt.Fprintf(w, "%d requests in %.1f s (%.0f/s achieved). Server peak memory (VmHWM): %s. CPU used: haven %.1f s, PostgreSQL %.1f s, this driver %.1f s (%.0f%% of the machine's %d cores over the run).\n\n",
 		total, r.fixedSeconds, float64(total)/r.fixedSeconds, mib(r.fixedPeakKiB), r.fixedCPU.haven.Seconds(), r.fixedCPU.postgres.Seconds(),
 		r.fixedCPU.driver.Seconds(), (r.fixedCPU.haven+r.fixedCPU.postgres+r.fixedCPU.driver).Seconds()*100/(r.fixedSeconds*float64(runtime.NumCPU())), runtime.NumCPU())
-	fmt.Fprintf(w, "| route | share | requests | p50 ms | p95 ms | p99 ms | max ms | errors | p99 < 50 ms |\n|---|---:|---:|---:|---:|---:|---:|---:|:---:|\n")
+	floor := r.fixed[slices.IndexFunc(r.routes, func(rt route) bool { return rt.name == floorRoute })]
+	fmt.Fprintf(w, "| route | share | requests | p50 ms | p95 ms | p99 ms | max ms | errors | p99 ÷ floor's | within %.1f× |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n", targetP99Ratio)
+	var missed []string
 	for i, rt := range r.routes {
 		s := r.fixed[i]
 		if s == nil {
 			continue
 		}
-		fmt.Fprintf(w, "| %s | %.1f%% | %d | %s | %s | %s | %s | %d | %s |\n", rt.name, float64(len(s.latencies))*100/float64(max(total, 1)),
-			len(s.latencies), ms(s.quantile(.50)), ms(s.quantile(.95)), ms(s.quantile(.99)), ms(s.quantile(1)), s.errors, mark(s.quantile(.99) < targetP99 && s.errors == 0))
+		ratio, verdict := "—", "—"
+		if floor != nil && rt.name != floorRoute {
+			x, ok := withinTarget(s, floor)
+			ratio = fmt.Sprintf("%.2f×", x)
+			switch {
+			case rt.name == signInRoute:
+				verdict = "apart"
+			case ok:
+				verdict = "yes"
+			default:
+				verdict = "**no**"
+				missed = append(missed, rt.name)
+			}
+		}
+		fmt.Fprintf(w, "| %s | %.1f%% | %d | %s | %s | %s | %s | %d | %s | %s |\n", rt.name, float64(len(s.latencies))*100/float64(max(total, 1)),
+			len(s.latencies), ms(s.quantile(.50)), ms(s.quantile(.95)), ms(s.quantile(.99)), ms(s.quantile(1)), s.errors, ratio, verdict)
+	}
+	switch {
+	case floor == nil:
+		fmt.Fprintf(w, "\nThe floor was not measured, so no route is judged.\n")
+	case len(missed) == 0:
+		fmt.Fprintf(w, "\nTarget met: no route's p99 above %.1f× the floor's (%s ms), without errors; sign-in is judged apart.\n", targetP99Ratio, ms(floor.quantile(.99)))
+	default:
+		fmt.Fprintf(w, "\n**Target missed** by %s: p99 above %.1f× the floor's (%s ms), or errors.\n", strings.Join(missed, ", "), targetP99Ratio, ms(floor.quantile(.99)))
 	}
 	r.printErrors(w, r.fixed)
+}
+
+// withinTarget is s's p99 as a multiple of the floor's, and whether it is
+// within the target with no unexpected answers.
+func withinTarget(s, floor *routeStats) (float64, bool) {
+	x := float64(s.quantile(.99)) / float64(max(floor.quantile(.99), time.Microsecond))
+	return x, x <= targetP99Ratio && s.errors == 0
 }
 
 func (r *report) printCapacity(w io.Writer) {
@@ -166,7 +197,8 @@ func (r *report) printCapacity(w io.Writer) {
 			strings.TrimSuffix(floorRoute, " (floor)"), first.rps(), r.floorEnd.rps(), lo, hi, r.o.Rounds, slice)
 	}
 	fmt.Fprintf(w, "CPU ms per request is the server's and PostgreSQL's CPU time divided by the requests served; \"by CPU\" is the floor's CPU per request over the route's, the throughput ratio the machine would give if nothing else ran on it.\n\n")
-	fmt.Fprintf(w, "| route | requests/s | floor beside /s | ratio to floor | CPU ms/req haven + PostgreSQL | ratio by CPU | p50 ms | p99 ms | errors | page KiB | peak memory | target |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n")
+	fmt.Fprintf(w, "| route | requests/s | floor beside /s | ratio to floor | CPU ms/req haven + PostgreSQL | ratio by CPU | p50 ms | p99 ms | errors | page KiB | peak memory |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	var unfiled []string
 	for i, rt := range r.routes {
 		s := r.capacity[i]
 		if s == nil {
@@ -178,28 +210,23 @@ func (r *report) printCapacity(w io.Writer) {
 			fh, fp = first.cpuPerRequest()
 		}
 		ratio := s.rps() / floor
-		target := "—"
-		switch {
-		case rt.name == "POST /concerns":
-			target = mark(s.rps() >= targetLogPerSec && s.errors == 0) + " ≥ 500/s"
-			if s.filed < int64(len(s.latencies)) {
-				target += fmt.Sprintf(" (only %d of %d filed a new concern)", s.filed, len(s.latencies))
-			}
-		case rt.name == floorRoute:
-		case strings.HasPrefix(rt.name, "GET "):
-			target = mark(ratio >= targetFloorRatio && s.errors == 0) + " ≥ 40%"
+		if rt.name == "POST /concerns" && s.filed < int64(len(s.latencies)) {
+			// A resent form files nothing: the route would be measured doing less than it should.
+			unfiled = append(unfiled, fmt.Sprintf("- %s: only %d of %d requests filed a new concern\n", rt.name, s.filed, len(s.latencies)))
 		}
 		h, p := s.cpuPerRequest()
 		cpuRatio := float64(fh+fp) / float64(max(h+p, 1))
-		fmt.Fprintf(w, "| %s | %.0f | %.0f | %.0f%% | %.2f + %.2f | %.0f%% | %s | %s | %d | %.0f | %s | %s |\n", rt.name, s.rps(), floor, ratio*100,
-			msf(h), msf(p), cpuRatio*100, ms(s.quantile(.5)), ms(s.quantile(.99)), s.errors, s.meanKiB(), mib(s.peakKiB), target)
+		fmt.Fprintf(w, "| %s | %.0f | %.0f | %.0f%% | %.2f + %.2f | %.0f%% | %s | %s | %d | %.0f | %s |\n", rt.name, s.rps(), floor, ratio*100,
+			msf(h), msf(p), cpuRatio*100, ms(s.quantile(.5)), ms(s.quantile(.99)), s.errors, s.meanKiB(), mib(s.peakKiB))
+	}
+	if len(unfiled) > 0 {
+		fmt.Fprintf(w, "\n%s", strings.Join(unfiled, ""))
 	}
 	r.printErrors(w, r.capacity)
 }
 
 func (r *report) printPeak(w io.Writer) {
-	fmt.Fprintf(w, "\nServer peak memory (VmHWM) over the measurements: %s (target < %d MiB: %s).\n", mib(r.peakKiB()), targetMemoryMiB,
-		mark(r.peakKiB() < targetMemoryMiB*1024))
+	fmt.Fprintf(w, "\nServer peak memory (VmHWM) over the measurements: %s.\n", mib(r.peakKiB()))
 }
 
 func (r *report) printErrors(w io.Writer, stats map[int]*routeStats) {
@@ -222,13 +249,6 @@ func (r *report) printErrors(w io.Writer, stats map[int]*routeStats) {
 			fmt.Fprintf(w, "- %s: not measured, %s\n", rt.name, why)
 		}
 	}
-}
-
-func mark(ok bool) string {
-	if ok {
-		return "yes"
-	}
-	return "**no**"
 }
 
 // write puts the whole report in the results file.

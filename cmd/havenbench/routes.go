@@ -17,16 +17,15 @@ import (
 // route is one kind of request of the mix: what it asks, who asks it, and
 // what a correct answer is.
 type route struct {
-	name    string // as in the tables
-	handler string // the handler's name in internal/httpserver/pending.go while it is not built
-	weight  int    // share of measurement A's mix, per mille
-	target  func(rng *mrand.Rand) vegeta.Target
-	ok      func(r *vegeta.Result) bool
+	name   string // as in the tables
+	weight int    // share of measurement A's mix, per mille
+	target func(rng *mrand.Rand) vegeta.Target
+	ok     func(r *vegeta.Result) bool
 }
 
-// floorRoute is the issue's floor: the same middleware and session as every
-// page, and one trivial query (GET /bench/floor: the home page after a
-// SELECT 1). Every page's throughput in B is a ratio to it.
+// floorRoute is the floor: the same middleware and session as every page,
+// and one trivial query (GET /bench/floor: the home page after a SELECT 1).
+// Every route's p99 in A, and its throughput in B, is judged against it.
 const floorRoute = "GET /bench/floor (floor)"
 
 var loggedPattern = regexp.MustCompile(`^/concerns/\d+/logged$`)
@@ -64,24 +63,24 @@ func (m *mix) makeRoutes() []route {
 		{name: "POST /sign-in", weight: 10, ok: redirectTo(regexp.MustCompile(`^/home$`)), target: func(rng *mrand.Rand) vegeta.Target {
 			return post(nil, "/sign-in", url.Values{"email": {pick(rng, f.signIns)}, "password": {benchPassword}})
 		}},
-		{name: "GET /concerns/new", handler: "newConcernForm", weight: 50, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
+		{name: "GET /concerns/new", weight: 50, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
 			return get(pick(rng, f.staff), "/concerns/new")
 		}},
-		{name: "POST /concerns", handler: "logConcern", weight: 60, ok: redirectTo(loggedPattern), target: func(rng *mrand.Rand) vegeta.Target {
+		{name: "POST /concerns", weight: 60, ok: redirectTo(loggedPattern), target: func(rng *mrand.Rand) vegeta.Target {
 			u := pick(rng, f.staff)
 			return post(u, "/concerns", concernForm(rng, u, f))
 		}},
-		{name: "GET /queue", handler: "queue", weight: 150, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
+		{name: "GET /queue", weight: 150, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
 			return get(pick(rng, f.dsls), "/queue")
 		}},
-		{name: "GET /queue (filtered)", handler: "queue", weight: 90, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
+		{name: "GET /queue (filtered)", weight: 90, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
 			return get(pick(rng, f.dsls), "/queue?"+pick(rng, m.queueFilters))
 		}},
-		{name: "GET /queue (next page)", handler: "queue", weight: 50, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
+		{name: "GET /queue (next page)", weight: 50, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
 			u := pick(rng, f.dsls)
 			return get(u, pick(rng, m.queueNext[u.schoolID]))
 		}},
-		{name: "GET /concerns/{id}", handler: "concernPage", weight: 170, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
+		{name: "GET /concerns/{id}", weight: 170, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
 			if rng.IntN(10) == 0 && len(f.principals) > 0 {
 				u := pick(rng, f.principals)
 				return get(u, fmt.Sprintf("/concerns/%d", pick(rng, f.adultCases[u.schoolID])))
@@ -89,19 +88,19 @@ func (m *mix) makeRoutes() []route {
 			u := pick(rng, f.dsls)
 			return get(u, fmt.Sprintf("/concerns/%d", pick(rng, f.concerns[u.schoolID])))
 		}},
-		{name: "GET /concerns/{id} (own, staff)", handler: "concernPage", weight: 40, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
+		{name: "GET /concerns/{id} (own, staff)", weight: 40, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
 			u := pick(rng, f.staff)
 			return get(u, fmt.Sprintf("/concerns/%d", pick(rng, f.mine[u.personID])))
 		}},
-		{name: "GET /pupils/{id} (long chronology)", handler: "childPage", weight: 40, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
+		{name: "GET /pupils/{id} (long chronology)", weight: 40, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
 			u := pick(rng, f.dsls)
 			return get(u, fmt.Sprintf("/pupils/%d", pick(rng, f.longChildren[u.schoolID])))
 		}},
-		{name: "GET /pupils/{id} (typical)", handler: "childPage", weight: 70, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
+		{name: "GET /pupils/{id} (typical)", weight: 70, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
 			u := pick(rng, append(f.dsls, f.principals...))
 			return get(u, fmt.Sprintf("/pupils/%d", pick(rng, f.children[u.schoolID])))
 		}},
-		{name: "GET /my-concerns", handler: "myConcerns", weight: 150, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
+		{name: "GET /my-concerns", weight: 150, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
 			u := pick(rng, f.staff)
 			if rng.IntN(5) == 0 && len(f.myAfter[u.personID]) > 0 {
 				return get(u, fmt.Sprintf("/my-concerns?after=%d", pick(rng, f.myAfter[u.personID])))

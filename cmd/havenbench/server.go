@@ -148,31 +148,23 @@ func (s *server) resetPeakMemory() error {
 	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", s.pid()), []byte("5"), 0)
 }
 
-// memory reads the server's resident memory now and at its peak, in KiB.
-func (s *server) memory() (rss, peak int64, err error) {
+// peakMemory reads the server's peak resident memory (VmHWM), in KiB.
+func (s *server) peakMemory() (int64, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", s.pid()))
 	if err != nil {
-		return 0, 0, err
+		return 0, err
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), ":")
-		if !ok {
-			continue
-		}
-		n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-		switch k {
-		case "VmRSS":
-			rss = n
-		case "VmHWM":
-			peak = n
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 		}
 	}
-	if peak == 0 {
-		return 0, 0, errors.New("no VmHWM in /proc status")
+	if err := sc.Err(); err != nil {
+		return 0, err
 	}
-	return rss, peak, sc.Err()
+	return 0, errors.New("no VmHWM in /proc status")
 }
 
 func freePort() (int, error) {

@@ -16,7 +16,6 @@ import (
 // user is a signed-in virtual user: a person of the dataset with the
 // session cookie the real sign-in gave them.
 type user struct {
-	email    string
 	role     string // the staffRoom key: dsl, deputy, principal, staff
 	schoolID int64
 	personID int64
@@ -94,7 +93,7 @@ func (b *bench) prepare(ctx context.Context, base string) (*fixtures, error) {
 			accounts = append(accounts, struct{ key, email string }{"principal", benchEmail("principal", 1, s)})
 		}
 		for _, a := range accounts {
-			u := &user{email: a.email, role: a.key}
+			u := &user{role: a.key}
 			if err := b.owner.QueryRow(ctx, `SELECT school_id, id FROM people WHERE email = $1`, a.email).Scan(&u.schoolID, &u.personID); err != nil {
 				return nil, fmt.Errorf("find %s: %w", a.email, err)
 			}

@@ -4,8 +4,7 @@
 //
 // The 19 MiB are split into 4 lanes (RFC 9106's recommended p=4), which
 // Go's argon2 computes in parallel: the same work for an attacker per
-// guess, but a sign-in waits about half as long on a machine with two
-// cores or more (docs/benchmarks.md, fix 21).
+// guess, but a sign-in waits less on a machine with two cores or more.
 package password
 
 import (
@@ -63,8 +62,8 @@ func mustHash(s string) string {
 
 // hashing bounds how many argon2id computations run at once: each holds
 // 19 MiB, so a burst of sign-ins would otherwise grow the heap by 19 MiB a
-// request. Half the cores at most: a computation takes 30-50 ms of CPU,
-// and a burst of sign-ins must not stall every page behind it.
+// request. Half the cores at most: a computation is slow by design, and a
+// burst of sign-ins must not stall every page behind it.
 var hashing = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
 
 // Verify reports whether plain matches encoded. An empty or malformed

@@ -33,7 +33,7 @@ func TestHashAndVerify(t *testing.T) {
 	}
 }
 
-// A hash made with one lane (Haven's parameters before fix 21) still
+// A hash made with one lane (Haven's parameters before it used four) still
 // verifies, and is marked for hashing again.
 func TestOlderHashesVerifyAndNeedRehash(t *testing.T) {
 	const old = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$" // key below
