@@ -167,10 +167,13 @@ func DecodeConcernAccount(b []byte) (ConcernAccount, error) {
 	if err != nil {
 		return ConcernAccount{}, err
 	}
-	if version == 1 {
+	switch version {
+	case 1:
 		return ConcernAccount{WhatHappened: s.WhatHappened1, ChildsWords: s.ChildsWords1}, nil
+	case 2:
+		return ConcernAccount{WhatHappened: s.WhatHappened2, ChildsWords: s.ChildsWords2}, nil
 	}
-	return ConcernAccount{WhatHappened: s.WhatHappened2, ChildsWords: s.ChildsWords2}, nil
+	return ConcernAccount{}, fmt.Errorf("concern snapshot: version %d has no account reader", version)
 }
 
 // snapshotVersion is the version a snapshot's "version" key says, 1 if it
