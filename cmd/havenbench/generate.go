@@ -330,11 +330,12 @@ func (g *generator) chronology(rng *mrand.Rand, s *school, c *concernRow, h *sch
 		body    string
 		details safeguarding.EntryDetails
 	}
-	snapshot, _ := json.Marshal(postgres.ConcernInput{
+	// The first entry holds the concern as LogConcern stores it.
+	snapshot := postgres.ConcernInput{
 		SubmissionToken: uuidString(c.token), SubjectKind: c.subjectKind, PupilIDs: c.pupils, SubjectPersonID: c.subjectPerson,
 		SubjectAdultName: c.adultName, SubjectAdultRole: c.adultRole, Categories: c.categories, Indicators: c.indicators,
 		WhatHappened: c.what, ChildsWords: c.childsWords, HappenedOn: c.happenedOn, HappenedTime: c.happenedTime,
-		Location: c.location, OthersTold: c.othersTold, ActionsTaken: c.actionsTaken, Urgent: c.urgent})
+		Location: c.location, OthersTold: c.othersTold, ActionsTaken: c.actionsTaken, Urgent: c.urgent}.Snapshot().Encode()
 	steps := []step{{kind: safeguarding.EntryConcernLogged, author: c.loggedBy, body: string(snapshot)}}
 	add := func(kind safeguarding.EntryKind, author int64, body string, d safeguarding.EntryDetails) {
 		steps = append(steps, step{kind, author, body, d})

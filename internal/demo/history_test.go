@@ -266,6 +266,43 @@ func TestLoadHistory(t *testing.T) {
 		}
 		t.Logf("%d entries verified", checked)
 	})
+
+	t.Run("SnapshotsInTheRecordsFormat", func(t *testing.T) {
+		// Each concern's first entry holds it in the current snapshot
+		// version, and says what the concern's row says.
+		rows, err := owner.Query(ctx, `SELECT e.body, c.submission_token::text, c.what_happened, c.childs_words, c.happened_on::text, c.urgent
+			FROM chronology_entries e JOIN concerns c ON c.school_id = e.school_id AND c.id = e.concern_id
+			WHERE e.kind = 'concern_logged'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type logged struct {
+			Body, Token, What, Words, On string
+			Urgent                       bool
+		}
+		all, err := pgx.CollectRows(rows, pgx.RowToStructByPos[logged])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range all {
+			var head struct{ Version int }
+			s, err := safeguarding.DecodeConcernSnapshot([]byte(l.Body))
+			if err == nil {
+				err = json.Unmarshal([]byte(l.Body), &head)
+			}
+			switch {
+			case err != nil:
+				t.Errorf("concern %s: %v", l.Token, err)
+			case head.Version != safeguarding.ConcernSnapshotVersion:
+				t.Errorf("concern %s: snapshot version %d, want %d", l.Token, head.Version, safeguarding.ConcernSnapshotVersion)
+			case s.SubmissionToken != l.Token || s.WhatHappened != l.What || s.ChildsWords != l.Words || s.HappenedOn != l.On || s.Urgent != l.Urgent:
+				t.Errorf("concern %s: snapshot %+v does not match its row %+v", l.Token, s, l)
+			}
+		}
+		if len(all) == 0 || len(all) != count(t, `SELECT count(*) FROM concerns`) {
+			t.Errorf("%d snapshots, want one per concern", len(all))
+		}
+	})
 }
 
 func contains(xs []string, x string) bool {

@@ -35,6 +35,16 @@ type ConcernInput struct {
 	Urgent           bool
 }
 
+// Snapshot is the concern as its first chronology entry keeps it, in the
+// record's own format: a rename here changes nothing stored.
+func (in ConcernInput) Snapshot() safeguarding.ConcernSnapshot {
+	return safeguarding.ConcernSnapshot{SubmissionToken: in.SubmissionToken, SubjectKind: in.SubjectKind, PupilIDs: in.PupilIDs,
+		SubjectPersonID: in.SubjectPersonID, SubjectAdultName: in.SubjectAdultName, SubjectAdultRole: in.SubjectAdultRole,
+		Categories: in.Categories, Indicators: in.Indicators, WhatHappened: in.WhatHappened, ChildsWords: in.ChildsWords,
+		HappenedOn: safeguarding.SnapshotDate(in.HappenedOn), HappenedTime: in.HappenedTime, Location: in.Location,
+		OthersTold: in.OthersTold, ActionsTaken: in.ActionsTaken, Urgent: in.Urgent}
+}
+
 // LogConcern files a concern with its first chronology entry, its alert job
 // and its audit line in one transaction, and discards the viewer's draft. If the same
 // submission token was filed before, it returns that concern's id and
@@ -94,16 +104,12 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernI
 		if err != nil {
 			return err
 		}
-		snapshot, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
 		b = &pgx.Batch{}
 		for _, p := range in.PupilIDs {
 			b.Queue(`INSERT INTO concern_pupils (school_id, concern_id, pupil_id) VALUES ($1, $2, $3)`, v.SchoolID, id, p)
 		}
 		first := safeguarding.Entry{SchoolID: v.SchoolID, ConcernID: id, Kind: safeguarding.EntryConcernLogged,
-			AuthorID: v.PersonID, At: now, Body: string(snapshot), PrevHash: []byte{}}
+			AuthorID: v.PersonID, At: now, Body: string(in.Snapshot().Encode()), PrevHash: []byte{}}
 		if err := queueEntry(b, first); err != nil {
 			return err
 		}
@@ -123,23 +129,17 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernI
 // roll: one of another school, or none.
 var errNoSuchPupil = safeguarding.Errorf(safeguarding.EINVALID, "Choose the child or children the concern is about")
 
-// SubmittedAccount is what the member of staff wrote when logging a
-// concern, as the first entry of its chronology (EntryConcernLogged) holds
-// it in the snapshot of the form as submitted.
-type SubmittedAccount struct {
-	WhatHappened string
-	ChildsWords  string
-}
-
-// SubmittedConcernAccount reads the account from a concern's first entry;
-// ok is false for any other entry. It decodes only these two fields of the
-// snapshot: the child's page shows them for every concern in a chronology
-// that may run to hundreds.
-func SubmittedConcernAccount(e safeguarding.Entry) (a SubmittedAccount, ok bool) {
+// SubmittedConcernAccount reads what the member of staff wrote, and the
+// child's words, from a concern's first entry, whose snapshot may be of any
+// version; ok is false for any other entry. It decodes only the account:
+// the child's page shows it for every concern in a chronology that may run
+// to hundreds.
+func SubmittedConcernAccount(e safeguarding.Entry) (a safeguarding.ConcernAccount, ok bool) {
 	if e.Kind != safeguarding.EntryConcernLogged {
 		return a, false
 	}
-	return a, json.Unmarshal([]byte(e.Body), &a) == nil
+	a, err := safeguarding.DecodeConcernAccount([]byte(e.Body))
+	return a, err == nil
 }
 
 // routeFor decides the route from the subject, reading a staff subject's

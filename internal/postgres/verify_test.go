@@ -2,6 +2,8 @@ package postgres_test
 
 import (
 	"context"
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -58,4 +60,139 @@ func TestVerifyChronology(t *testing.T) {
 			}
 		})
 	}
+}
+
+// concernInputV1 is postgres.ConcernInput as it was while LogConcern stored
+// json.Marshal(in) as a concern's first entry (snapshot version 1), frozen
+// here so that the test keeps writing version 1 however the input changes.
+type concernInputV1 struct {
+	SubmissionToken  string
+	SubjectKind      safeguarding.SubjectKind
+	PupilIDs         []int64
+	SubjectPersonID  int64
+	SubjectAdultName string
+	SubjectAdultRole string
+	Categories       []string
+	Indicators       []string
+	WhatHappened     string
+	ChildsWords      string
+	HappenedOn       time.Time
+	HappenedTime     string
+	Location         string
+	OthersTold       string
+	ActionsTaken     string
+	Urgent           bool
+}
+
+// asLoggedBeforeVersion2 rewrites concern id's first entry, its only one so
+// far, as LogConcern wrote it before snapshots had a version: in's fields
+// under their Go names, hashed as they were then.
+func asLoggedBeforeVersion2(t *testing.T, s *smallSchool, id int64, in postgres.ConcernInput) string {
+	t.Helper()
+	ctx := t.Context()
+	v1, err := json.Marshal(concernInputV1{SubmissionToken: in.SubmissionToken, SubjectKind: in.SubjectKind, PupilIDs: in.PupilIDs,
+		SubjectPersonID: in.SubjectPersonID, SubjectAdultName: in.SubjectAdultName, SubjectAdultRole: in.SubjectAdultRole,
+		Categories: in.Categories, Indicators: in.Indicators, WhatHappened: in.WhatHappened, ChildsWords: in.ChildsWords,
+		HappenedOn: in.HappenedOn, HappenedTime: in.HappenedTime, Location: in.Location, OthersTold: in.OthersTold,
+		ActionsTaken: in.ActionsTaken, Urgent: in.Urgent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e safeguarding.Entry
+	var details []byte
+	err = s.owner.QueryRow(ctx, `SELECT school_id, id, concern_id, kind, author_id, at, details, coalesce(corrects_id, 0), prev_hash
+		FROM chronology_entries WHERE school_id = $1 AND concern_id = $2`, s.schoolID, id).
+		Scan(&e.SchoolID, &e.ID, &e.ConcernID, &e.Kind, &e.AuthorID, &e.At, &details, &e.CorrectsID, &e.PrevHash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(details, &e.Details); err != nil {
+		t.Fatal(err)
+	}
+	e.Body = string(v1)
+	if _, err := s.owner.Exec(ctx, `UPDATE chronology_entries SET body = $1, hash = $2 WHERE id = $3`,
+		e.Body, safeguarding.ChainHash(e.PrevHash, e), e.ID); err != nil {
+		t.Fatal(err)
+	}
+	return e.Body
+}
+
+// TestVerifyAcrossSnapshotVersions: a concern logged before snapshots had a
+// version (its first entry holds version 1) and one logged since (version
+// 2) both verify, with entries added after the change linked to either, and
+// both are read back as the concern that was logged.
+func TestVerifyAcrossSnapshotVersions(t *testing.T) {
+	ctx := t.Context()
+	s := newSmallSchool(t)
+	before := postgres.ConcernInput{SubmissionToken: newToken(), SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{s.ruby},
+		Categories: []string{"cse"}, Indicators: []string{"secretive", "vehicles"},
+		WhatHappened: "Ruby was collected at the gate by a man in a grey car.", ChildsWords: "  He said I'm \"his girl\" & not to tell.\n",
+		HappenedOn: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), HappenedTime: "15:40", Location: "Front gate"}
+	since := postgres.ConcernInput{SubmissionToken: newToken(), SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{s.ruby, s.tom},
+		Categories: []string{"online_safety"}, WhatHappened: "Both were sent <messages> by an adult they met online.",
+		ChildsWords: "He knows where we live.", HappenedOn: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC), Urgent: true}
+	beforeID := logConcern(t, s.db, s.staff1, before)
+	v1 := asLoggedBeforeVersion2(t, s, beforeID, before)
+	if !strings.HasPrefix(v1, `{"SubmissionToken":"`) || !strings.Contains(v1, `"HappenedOn":"2026-03-02T00:00:00Z"`) {
+		t.Fatalf("not version 1 as it was stored: %s", v1)
+	}
+	sinceID := logConcern(t, s.db, s.staff2, since)
+	for _, id := range []int64{beforeID, sinceID} {
+		addEntry(t, s.db, s.dsl, id, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
+		addEntry(t, s.db, s.dsl, id, safeguarding.EntryInput{Kind: safeguarding.EntryAction, Body: "Spoke to her form tutor."})
+	}
+
+	t.Run("OKVerifies", func(t *testing.T) {
+		checked, breaks, err := postgres.VerifyChronology(ctx, s.connString)
+		if err != nil || checked != 6 || len(breaks) != 0 {
+			t.Fatalf("checked %d entries, breaks %v, %v; want 6 and none", checked, breaks, err)
+		}
+	})
+
+	t.Run("OKReadsEitherVersion", func(t *testing.T) {
+		for _, c := range []struct {
+			id      int64
+			in      postgres.ConcernInput
+			version string
+		}{{beforeID, before, "1"}, {sinceID, since, "2"}} {
+			entries, err := s.db.Chronology(ctx, s.dsl, c.id)
+			if err != nil || len(entries) != 3 {
+				t.Fatalf("concern %d: %d entries, %v", c.id, len(entries), err)
+			}
+			snap, err := safeguarding.DecodeConcernSnapshot([]byte(entries[0].Body))
+			if err != nil || !reflect.DeepEqual(snap, c.in.Snapshot()) {
+				t.Errorf("version %s: snapshot %+v, %v; want %+v", c.version, snap, err, c.in.Snapshot())
+			}
+			want := safeguarding.ConcernAccount{WhatHappened: c.in.WhatHappened, ChildsWords: c.in.ChildsWords}
+			if a, ok := postgres.SubmittedConcernAccount(entries[0]); !ok || a != want {
+				t.Errorf("version %s: account %+v, %v; want %+v", c.version, a, ok, want)
+			}
+		}
+		// The child's file reads the account from both first entries.
+		f, err := s.db.ChildFile(ctx, s.dsl, s.ruby)
+		if err != nil {
+			t.Fatal(err)
+		}
+		accounts := map[string]bool{}
+		for _, e := range f.Chronology {
+			if a, ok := postgres.SubmittedConcernAccount(e); ok {
+				accounts[a.WhatHappened+"|"+a.ChildsWords] = true
+			}
+		}
+		for _, in := range []postgres.ConcernInput{before, since} {
+			if !accounts[in.WhatHappened+"|"+in.ChildsWords] {
+				t.Errorf("the child's file does not read the account %q", in.WhatHappened)
+			}
+		}
+	})
+
+	t.Run("ErrChangedVersion1Content", func(t *testing.T) {
+		if _, err := s.owner.Exec(ctx, `UPDATE chronology_entries SET body = replace(body, 'grey car', 'red car') WHERE concern_id = $1 AND kind = 'concern_logged'`, beforeID); err != nil {
+			t.Fatal(err)
+		}
+		_, breaks, err := postgres.VerifyChronology(ctx, s.connString)
+		if err != nil || len(breaks) != 1 || breaks[0].ConcernID != beforeID || !strings.Contains(breaks[0].Problem, "changed") {
+			t.Errorf("breaks %v, %v; want the version 1 entry changed", breaks, err)
+		}
+	})
 }
