@@ -32,10 +32,10 @@ type ruleWorld struct {
 	owner, app *pgx.Conn
 	school     int64
 	pupil      int64
-	logger     int64                         // a member of staff who logs the concerns no viewer logged
+	logger     int64                          // a member of staff who logs the concerns no viewer logged
 	subjects   map[string]safeguarding.Person // staff subjects by the role they hold
 	viewers    []safeguarding.Viewer          // one for each set of roles, the empty set included
-	concerns   []ruleConcern // the shared ones first, then each viewer's own
+	concerns   []ruleConcern                  // the shared ones first, then each viewer's own
 }
 
 // ruleConcern is one concern of the world, as the Go rule reads it.
