@@ -5,14 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/havenapp/haven/internal/safeguarding"
 )
-
-// mayLog are the roles that may log a concern: every member of staff and the
-// leads; a governor, the chair or an administrator alone may not.
-var mayLog = []string{string(safeguarding.RoleStaff), string(safeguarding.RoleDSL),
-	string(safeguarding.RoleDeputyDSL), string(safeguarding.RolePrincipal)}
 
 // A ruleCheck finds the rows of the dataset that break one of the app's
 // rules. Its query returns how many there are and one of them (an id), or
@@ -27,9 +20,9 @@ type ruleCheck struct {
 // ruleChecks are what the app's triggers and rules would have written or
 // refused, had the loader not written with triggers off: the copies of a
 // concern's route, subject and logger on its links and entries
-// (migrations/00007), the copy of a pupil's year group on their links
-// (00008), the route the rule gives the concern's subject (haven_route_of)
-// and a logger who may log. A link or entry whose concern or pupil is
+// (migrations/rules/access.sql), the copy of a pupil's year group on their
+// links (migrations/00008), the route the rule gives the concern's subject
+// (haven_route_of) and a logger who may log (haven_may_log). A link or entry whose concern or pupil is
 // missing breaks them too.
 var ruleChecks = []ruleCheck{
 	{rows: "pupil links whose concern_route, concern_subject_id or concern_logged_by is not their concern's", example: "concern",
@@ -49,11 +42,9 @@ var ruleChecks = []ruleCheck{
 	{rows: "concerns whose route is not the one haven_route_of gives their subject", example: "concern",
 		sql: `SELECT count(*), min(c.id) FROM concerns c
 			WHERE c.route IS DISTINCT FROM haven_route_of(c.school_id, c.subject_kind, c.subject_person_id)`},
-	{rows: "concerns logged by someone without a role that may log a concern (" + strings.Join(mayLog, ", ") + ")", example: "concern",
+	{rows: "concerns logged by someone without a role that may log a concern (haven_may_log)", example: "concern",
 		sql: `SELECT count(*), min(c.id) FROM concerns c
-			WHERE NOT EXISTS (SELECT 1 FROM person_roles r
-				WHERE r.school_id = c.school_id AND r.person_id = c.logged_by AND r.role = ANY($1))`,
-		args: []any{mayLog}},
+			WHERE NOT haven_may_log(haven_roles_of(c.school_id, c.logged_by))`},
 }
 
 // checkRules runs every rule check over the whole dataset, as the owner
