@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: run build test browser-check generate check-generated vet assets bench fuzz clean
+.PHONY: run build test browser-check generate check-generated vet staticcheck assets bench fuzz clean
 
 # Serve Haven on a private PostgreSQL cluster under .data/ (or on DATABASE_URL),
 # loading the demo school into an empty database.
@@ -32,7 +32,11 @@ browser-check:
 vet:
 	go vet ./...
 
-test: browser-check vet check-generated
+# staticcheck is a tool of the module (go.mod's tool line): no install needed.
+staticcheck:
+	go tool staticcheck ./...
+
+test: browser-check vet staticcheck check-generated
 	go test -race -timeout 14m ./...
 
 # Refresh GOV.UK Frontend and Haven's stylesheet from npm.

@@ -223,14 +223,6 @@ func (b *tab) selectByLabel(label, option string) {
 		s.dispatchEvent(new Event("change", {bubbles: true})); return true })(`+jsNode(byID(id))+`, `+jsNode(opt)+`)`)
 }
 
-// selectedByLabel is the text of the chosen option of the drop-down list
-// labelled label.
-func (b *tab) selectedByLabel(label string) string {
-	b.t.Helper()
-	id := b.controlFor(label)
-	return eval[string](b, "read "+label, `((s) => s.selectedIndex < 0 ? "" : s.options[s.selectedIndex].text.trim())(`+jsNode(byID(id))+`)`)
-}
-
 // openDetails opens the folded section (<details>) whose summary reads
 // summary, by clicking the summary, and returns the tab narrowed to it.
 func (b *tab) openDetails(summary string) *tab {
@@ -246,18 +238,6 @@ func (b *tab) openDetails(summary string) *tab {
 		b.fatalf("clicking %q did not open it", summary)
 	}
 	return b.within(details(summary))
-}
-
-// center scrolls the first element the XPath finds to the middle of the
-// window and returns the middle of it, in the window's coordinates: of its
-// first line, for a link that wraps onto two.
-func (b *tab) center(xpath string) (x, y float64) {
-	b.t.Helper()
-	xy := eval[[]float64](b, "find "+xpath, jsCenter(xpath))
-	if len(xy) != 2 {
-		b.fatalf("nothing at %s", xpath)
-	}
-	return xy[0], xy[1]
 }
 
 // jsCenter scrolls the element to the middle of the window, arms a flag

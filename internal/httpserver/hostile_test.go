@@ -46,7 +46,7 @@ var hostilePayloads = []struct{ name, value string }{
 // else is kept byte for byte.
 func keptText(s string) string {
 	var b strings.Builder
-	for _, r := range []rune(s) {
+	for _, r := range s {
 		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
 			continue
 		}

@@ -208,11 +208,9 @@ func TestQueuePages(t *testing.T) {
 	ctx := t.Context()
 	// 120 concerns spread over every group of the order: some urgent, some
 	// acknowledged, several logged in the same instant.
-	var all []int64
 	for i := range 120 {
 		s.at(time.Duration(i/3) * time.Minute)
 		id := s.concernAbout(t, s.tom, "neglect", i%7 == 0)
-		all = append(all, id)
 		if i%2 == 0 {
 			addEntry(t, s.db, s.dsl, id, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
 		}
