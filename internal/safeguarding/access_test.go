@@ -2,154 +2,80 @@ package safeguarding_test
 
 import (
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/havenapp/haven/internal/safeguarding"
+	"github.com/havenapp/haven/internal/safeguarding/accesstest"
 )
 
-// The people of one school in the matrix. DSL, deputy and principal are
-// staff too, as they are in a real school and in the demo school.
+// The matrix's school, and the ids of its people: accesstest's viewers are
+// numbered from matrixReferrerID in its order.
 const (
-	matrixSchool = 1
-
-	matrixReferrerID   = 10 // the member of staff who logged the concern
-	matrixOtherStaffID = 11
-	matrixDSLID        = 12
-	matrixDeputyID     = 13
-	matrixPrincipalID  = 14
-	matrixChairID      = 15
-	matrixGovernorID   = 16
-	matrixAdminID      = 17
-	matrixSubjectID    = 18 // an ordinary member of staff a concern is about
+	matrixSchool     = 1
+	matrixReferrerID = 10 // the member of staff who logged the concern
+	matrixSubjectID  = 18 // an ordinary member of staff a concern is about
 )
 
-var matrixViewers = map[string]safeguarding.Viewer{
-	"referrer":    {SchoolID: matrixSchool, PersonID: matrixReferrerID, Roles: safeguarding.Roles{safeguarding.RoleStaff}},
-	"other staff": {SchoolID: matrixSchool, PersonID: matrixOtherStaffID, Roles: safeguarding.Roles{safeguarding.RoleStaff}},
-	"DSL":         {SchoolID: matrixSchool, PersonID: matrixDSLID, Roles: safeguarding.Roles{safeguarding.RoleDSL, safeguarding.RoleStaff}},
-	"deputy":      {SchoolID: matrixSchool, PersonID: matrixDeputyID, Roles: safeguarding.Roles{safeguarding.RoleDeputyDSL, safeguarding.RoleStaff}},
-	"principal":   {SchoolID: matrixSchool, PersonID: matrixPrincipalID, Roles: safeguarding.Roles{safeguarding.RolePrincipal, safeguarding.RoleStaff}},
-	"chair":       {SchoolID: matrixSchool, PersonID: matrixChairID, Roles: safeguarding.Roles{safeguarding.RoleChair}},
-	"governor":    {SchoolID: matrixSchool, PersonID: matrixGovernorID, Roles: safeguarding.Roles{safeguarding.RoleGovernor}},
-	"admin":       {SchoolID: matrixSchool, PersonID: matrixAdminID, Roles: safeguarding.Roles{safeguarding.RoleAdmin}},
-}
+// matrixViewers are accesstest's viewers in this school, each with an id of
+// their own (matrixReferrerID onwards, in the fixture's order).
+var matrixViewers = func() map[string]safeguarding.Viewer {
+	vs := map[string]safeguarding.Viewer{}
+	for i, v := range accesstest.Viewers {
+		vs[v.Name] = safeguarding.Viewer{SchoolID: matrixSchool, PersonID: matrixReferrerID + int64(i), Roles: v.Roles}
+	}
+	return vs
+}()
 
 // matrixConcerns: one concern per kind of subject, each logged by the
-// referrer. The routes are written out here, not computed: RouteFor has its
-// own test below.
-var matrixConcerns = map[string]safeguarding.ConcernAccess{
-	"pupil":     {SchoolID: matrixSchool, Route: safeguarding.RouteChild, LoggedBy: matrixReferrerID},
-	"staff":     {SchoolID: matrixSchool, Route: safeguarding.RouteAdult, SubjectPersonID: matrixSubjectID, LoggedBy: matrixReferrerID},
-	"DSL":       {SchoolID: matrixSchool, Route: safeguarding.RouteSafeguardingLead, SubjectPersonID: matrixDSLID, LoggedBy: matrixReferrerID},
-	"deputy":    {SchoolID: matrixSchool, Route: safeguarding.RouteSafeguardingLead, SubjectPersonID: matrixDeputyID, LoggedBy: matrixReferrerID},
-	"principal": {SchoolID: matrixSchool, Route: safeguarding.RoutePrincipal, SubjectPersonID: matrixPrincipalID, LoggedBy: matrixReferrerID},
-}
-
-// actionLetters spells an action in the matrix below.
-var actionLetters = map[safeguarding.Action]string{
-	safeguarding.ActionList:          "L",
-	safeguarding.ActionView:          "V",
-	safeguarding.ActionAddEntry:      "A",
-	safeguarding.ActionTriage:        "T",
-	safeguarding.ActionClose:         "C",
-	safeguarding.ActionReopen:        "R",
-	safeguarding.ActionViewChildFile: "F",
-}
-
-// accessMatrix is DESIGN.md's "Who uses it" and "Routing", written out by
-// hand: for each viewer and subject, the letters of the actions allowed
-// (L list, V view, A add entry, T triage, C close, R reopen, F view child
-// file); every action not written is refused.
-var accessMatrix = []struct {
-	viewer, subject, allowed string
-}{
-	// A pupil: the DSL and deputies handle; the principal reads.
-	{"referrer", "pupil", "LVA"},
-	{"other staff", "pupil", ""},
-	{"DSL", "pupil", "LVATCRF"},
-	{"deputy", "pupil", "LVATCRF"},
-	{"principal", "pupil", "LVF"},
-	{"chair", "pupil", ""},
-	{"governor", "pupil", ""},
-	{"admin", "pupil", ""},
-
-	// An ordinary member of staff: the principal, the DSL and deputies handle.
-	{"referrer", "staff", "LVA"},
-	{"other staff", "staff", ""},
-	{"DSL", "staff", "LVATCR"},
-	{"deputy", "staff", "LVATCR"},
-	{"principal", "staff", "LVATCR"},
-	{"chair", "staff", ""},
-	{"governor", "staff", ""},
-	{"admin", "staff", ""},
-
-	// The DSL: the principal only; not the DSL, not the deputies.
-	{"referrer", "DSL", "LVA"},
-	{"other staff", "DSL", ""},
-	{"DSL", "DSL", ""},
-	{"deputy", "DSL", ""},
-	{"principal", "DSL", "LVATCR"},
-	{"chair", "DSL", ""},
-	{"governor", "DSL", ""},
-	{"admin", "DSL", ""},
-
-	// A deputy: the principal only; not the deputy, not the DSL.
-	{"referrer", "deputy", "LVA"},
-	{"other staff", "deputy", ""},
-	{"DSL", "deputy", ""},
-	{"deputy", "deputy", ""},
-	{"principal", "deputy", "LVATCR"},
-	{"chair", "deputy", ""},
-	{"governor", "deputy", ""},
-	{"admin", "deputy", ""},
-
-	// The principal: the chair of governors only.
-	{"referrer", "principal", "LVA"},
-	{"other staff", "principal", ""},
-	{"DSL", "principal", ""},
-	{"deputy", "principal", ""},
-	{"principal", "principal", ""},
-	{"chair", "principal", "LVATCR"},
-	{"governor", "principal", ""},
-	{"admin", "principal", ""},
-}
+// referrer, on the route accesstest writes out for it (RouteFor has its own
+// test below). The subject is the viewer of the same name, or an ordinary
+// member of staff.
+var matrixConcerns = func() map[string]safeguarding.ConcernAccess {
+	cs := map[string]safeguarding.ConcernAccess{}
+	for _, s := range accesstest.Subjects {
+		c := safeguarding.ConcernAccess{SchoolID: matrixSchool, Route: s.Route, LoggedBy: matrixReferrerID}
+		switch s.Name {
+		case "pupil":
+		case "staff":
+			c.SubjectPersonID = matrixSubjectID
+		default:
+			c.SubjectPersonID = matrixViewers[s.Name].PersonID
+		}
+		cs[s.Name] = c
+	}
+	return cs
+}()
 
 func TestAccessMatrixCoversEveryCase(t *testing.T) {
-	if len(actionLetters) != len(safeguarding.AllActions) {
-		t.Fatalf("the matrix spells %d actions; safeguarding.AllActions has %d", len(actionLetters), len(safeguarding.AllActions))
+	if len(accesstest.Letters) != len(safeguarding.AllActions) {
+		t.Fatalf("the matrix spells %d actions; safeguarding.AllActions has %d", len(accesstest.Letters), len(safeguarding.AllActions))
 	}
 	for _, a := range safeguarding.AllActions {
-		if actionLetters[a] == "" {
+		if accesstest.Letters[a] == "" {
 			t.Errorf("action %q has no letter in the matrix", a)
 		}
 	}
-	seen := map[[2]string]bool{}
-	for _, row := range accessMatrix {
-		if _, ok := matrixViewers[row.viewer]; !ok {
-			t.Errorf("unknown viewer %q", row.viewer)
+	for key := range accesstest.Expected {
+		if _, ok := matrixViewers[key[0]]; !ok {
+			t.Errorf("unknown viewer %q", key[0])
 		}
-		if _, ok := matrixConcerns[row.subject]; !ok {
-			t.Errorf("unknown subject %q", row.subject)
+		if _, ok := matrixConcerns[key[1]]; !ok {
+			t.Errorf("unknown subject %q", key[1])
 		}
-		key := [2]string{row.viewer, row.subject}
-		if seen[key] {
-			t.Errorf("%s × %s is in the matrix twice", row.viewer, row.subject)
-		}
-		seen[key] = true
 	}
-	if want := len(matrixViewers) * len(matrixConcerns); len(seen) != want {
-		t.Errorf("the matrix has %d viewer × subject cases, want %d", len(seen), want)
+	if want := len(matrixViewers) * len(matrixConcerns); len(accesstest.Expected) != want {
+		t.Errorf("the matrix has %d viewer × subject cases, want %d", len(accesstest.Expected), want)
 	}
 }
 
 func TestAccessMatrix(t *testing.T) {
-	for _, row := range accessMatrix {
-		v, c := matrixViewers[row.viewer], matrixConcerns[row.subject]
-		for _, a := range safeguarding.AllActions {
-			want := strings.Contains(row.allowed, actionLetters[a])
-			if got := safeguarding.Can(v, c, a); got != want {
-				t.Errorf("%s, concern about the %s (route %s), %s: Can = %v, want %v", row.viewer, row.subject, c.Route, a, got, want)
+	for viewer, v := range matrixViewers {
+		for subject, c := range matrixConcerns {
+			for _, a := range safeguarding.AllActions {
+				want := accesstest.Allowed(viewer, subject, a)
+				if got := safeguarding.Can(v, c, a); got != want {
+					t.Errorf("%s, concern about the %s (route %s), %s: Can = %v, want %v", viewer, subject, c.Route, a, got, want)
+				}
 			}
 		}
 	}
