@@ -148,8 +148,8 @@ $$ SELECT nullif(current_setting('haven.school_id', true), '')::bigint $$;
 CREATE FUNCTION haven_has_role(r text) RETURNS boolean LANGUAGE sql STABLE AS
 $$ SELECT EXISTS (SELECT 1 FROM person_roles WHERE school_id = haven_school_id() AND person_id = haven_viewer_id() AND role = r) $$;
 
--- The access rule, mirroring safeguarding.Handles and safeguarding.Can in
--- Go; the access matrix test holds the two to each other.
+-- The access rule as first written. Its functions and policies are now
+-- defined whole in migrations/rules/access.sql, which replaces these.
 CREATE FUNCTION haven_handles(route text, subject_person_id bigint) RETURNS boolean LANGUAGE sql STABLE AS $$
     SELECT subject_person_id IS DISTINCT FROM haven_viewer_id() AND CASE route
         WHEN 'child' THEN haven_has_role('dsl') OR haven_has_role('deputy_dsl')

@@ -12,7 +12,7 @@
 -- concern stands (00002's column grants). So those three values are copied
 -- onto each link and entry when it is written, by a trigger that reads them
 -- from the concern whatever the writer supplied, and the policies compare
--- them directly. The rule is the same; the access-matrix tests check it.
+-- them directly. The rule is the same.
 
 ALTER TABLE concern_pupils
     ADD COLUMN concern_route text,
@@ -92,9 +92,8 @@ CREATE INDEX concerns_queue_open_idx ON concerns (school_id, route, queue_group,
 -- The access rule asked person_roles once for each role it tested: about a
 -- dozen queries each time a statement worked out the routes its viewer reads
 -- (haven_read_routes, 00004). The rule now takes the viewer's roles as an
--- array, read once. It is the same rule, still in one place
--- (haven_handles_as, haven_reads_as), mirroring safeguarding.Handles and
--- safeguarding.Can in Go.
+-- array, read once. (These definitions are superseded by
+-- migrations/rules/access.sql, the rule's one home.)
 CREATE FUNCTION haven_roles() RETURNS text[] LANGUAGE sql STABLE AS
 $$ SELECT coalesce(array_agg(role), '{}') FROM person_roles WHERE school_id = haven_school_id() AND person_id = haven_viewer_id() $$;
 CREATE FUNCTION haven_handles_as(roles text[], route text, subject_person_id bigint) RETURNS boolean LANGUAGE sql STABLE AS $$

@@ -426,7 +426,7 @@ var (
 		"happened_time", "location", "others_told", "actions_taken", "urgent", "status", "assigned_to", "acknowledged_at",
 		"last_activity_at", "feedback_given"}
 	// The last columns are copies that row-level security and the queue's
-	// year filter read (migrations/00007, 00008): the concern's route,
+	// year filter read (migrations/rules/access.sql, migrations/00008): the concern's route,
 	// subject and author, and the pupil's year group. The triggers that
 	// write them are off while loading; checkRules compares them afterwards.
 	entryColumns = []string{"school_id", "id", "concern_id", "kind", "author_id", "at", "body", "details", "corrects_id", "prev_hash", "hash",
