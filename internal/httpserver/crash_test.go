@@ -38,7 +38,7 @@ type submission struct {
 // clear page holding everything typed, and that Haven serves again within
 // five seconds of the database returning, without a restart of its own.
 func TestDatabaseCrash(t *testing.T) {
-	cluster := pgtest.Cluster()
+	cluster := pgtest.Cluster(t)
 	if cluster == nil {
 		t.Skip("DATABASE_URL is set: this test needs the throwaway cluster it can kill")
 	}

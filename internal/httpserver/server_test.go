@@ -309,7 +309,7 @@ func TestHealthAndReadiness(t *testing.T) {
 	}
 	// The database goes away.
 	u := mustParseDSN(t, app.ConnStr)
-	if err := adminExec(context.Background(), "DROP DATABASE "+pgx.Identifier{u}.Sanitize()+" WITH (FORCE)"); err != nil {
+	if err := adminExec(t, "DROP DATABASE "+pgx.Identifier{u}.Sanitize()+" WITH (FORCE)"); err != nil {
 		t.Fatal(err)
 	}
 	if res := c.get("/readyz"); res.StatusCode != http.StatusServiceUnavailable {
@@ -359,8 +359,10 @@ func mustParseDSN(t *testing.T, conn string) string {
 	return cfg.Database
 }
 
-func adminExec(ctx context.Context, sql string) error {
-	conn, err := pgx.Connect(ctx, pgtest.AdminConnString("postgres"))
+func adminExec(t *testing.T, sql string) error {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.AdminConnString(t, "postgres"))
 	if err != nil {
 		return err
 	}
