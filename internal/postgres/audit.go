@@ -49,9 +49,9 @@ func audit(ctx context.Context, q querier, e AuditEvent) error {
 const auditSQL = `INSERT INTO audit_log (school_id, actor_id, action, object, address, detail)
 	VALUES (NULLIF($1, 0), NULLIF($2, 0), $3, $4, $5, $6)`
 
-// queueAudit adds the recording of e to a batch, to travel with the
+// batchAudit adds the recording of e to a batch, to travel with the
 // statements it records.
-func queueAudit(b *pgx.Batch, e AuditEvent) {
+func batchAudit(b *pgx.Batch, e AuditEvent) {
 	b.Queue(auditSQL, e.SchoolID, e.ActorID, e.Action, e.Object, e.Address, e.Detail)
 }
 

@@ -106,8 +106,8 @@ func (db *DB) ChildFileLatest(ctx context.Context, v safeguarding.Viewer, pupilI
 		b = &pgx.Batch{}
 		var referrals []safeguarding.Entry
 		if len(ids) > 0 {
-			queueListDetails(b, v.SchoolID, f.Concerns, pupilID)
-			queueChildChronology(b, v.SchoolID, ids, latest, &f)
+			batchListDetails(b, v.SchoolID, f.Concerns, pupilID)
+			batchChildChronology(b, v.SchoolID, ids, latest, &f)
 		}
 		if len(open) > 0 {
 			b.Queue(`SELECT `+childEntryColumns+` FROM `+childEntries+`
@@ -120,7 +120,7 @@ func (db *DB) ChildFileLatest(ctx context.Context, v safeguarding.Viewer, pupilI
 				return nil
 			})
 		}
-		queueAudit(b, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_child_file",
+		batchAudit(b, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_child_file",
 			Object: "pupil:" + strconv.FormatInt(pupilID, 10)})
 		if err := sendLast(ctx, tx, b); err != nil {
 			return err
@@ -172,7 +172,7 @@ func tallyIndicators(indicators []safeguarding.Indicator, concerns []safeguardin
 // newest first, as the queue reads them: names by joins, pupils after, in
 // one query for them all. Row-level security and the caller's check of the
 // Go rule decide which the viewer sees.
-const childConcernsSQL = `SELECT ` + queueColumns + `
+const childConcernsSQL = `SELECT ` + listColumns + `
 	FROM concern_pupils cp JOIN concerns c ON c.school_id = cp.school_id AND c.id = cp.concern_id
 	WHERE cp.school_id = $1 AND cp.pupil_id = $2
 	ORDER BY c.logged_at DESC, c.id DESC`
@@ -183,10 +183,10 @@ const (
 	childEntries = `chronology_entries e JOIN people p ON p.school_id = e.school_id AND p.id = e.author_id`
 )
 
-// queueChildChronology adds to b the read of the entries of the given
+// batchChildChronology adds to b the read of the entries of the given
 // concerns into f: all of them in time order, or only the latest (the
 // newest that many, still in time order) with the count of all.
-func queueChildChronology(b *pgx.Batch, schoolID int64, concernIDs []int64, latest int, f *ChildFile) {
+func batchChildChronology(b *pgx.Batch, schoolID int64, concernIDs []int64, latest int, f *ChildFile) {
 	if latest <= 0 {
 		b.Queue(`SELECT `+childEntryColumns+` FROM `+childEntries+`
 			WHERE e.school_id = $1 AND e.concern_id = ANY($2)

@@ -104,11 +104,11 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernI
 		}
 		first := safeguarding.Entry{SchoolID: v.SchoolID, ConcernID: id, Kind: safeguarding.EntryConcernLogged,
 			AuthorID: v.PersonID, At: now, Body: string(snapshot), PrevHash: []byte{}}
-		if err := queueEntry(b, first); err != nil {
+		if err := batchEntry(b, first); err != nil {
 			return err
 		}
 		b.Queue(`DELETE FROM concern_drafts WHERE school_id = $1 AND person_id = $2`, v.SchoolID, v.PersonID)
-		queueAudit(b, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "log_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
+		batchAudit(b, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "log_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
 		// A resubmission after an answer lost on the way finds the concern
 		// by its token, so the batch may carry the COMMIT (sendLast).
 		if err := sendLast(ctx, tx, b); err != nil {
@@ -205,7 +205,7 @@ func appendEntry(ctx context.Context, tx pgx.Tx, e safeguarding.Entry) error {
 	}
 	e.PrevHash = prev
 	b := &pgx.Batch{}
-	if err := queueEntry(b, e); err != nil {
+	if err := batchEntry(b, e); err != nil {
 		return err
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
@@ -214,8 +214,8 @@ func appendEntry(ctx context.Context, tx pgx.Tx, e safeguarding.Entry) error {
 	return nil
 }
 
-// queueEntry adds to b the insert of e, linked to e.PrevHash.
-func queueEntry(b *pgx.Batch, e safeguarding.Entry) error {
+// batchEntry adds to b the insert of e, linked to e.PrevHash.
+func batchEntry(b *pgx.Batch, e safeguarding.Entry) error {
 	e.Hash = safeguarding.ChainHash(e.PrevHash, e)
 	details, err := json.Marshal(e.Details)
 	if err != nil {

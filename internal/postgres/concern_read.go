@@ -124,7 +124,7 @@ func (db *DB) ConcernRecord(ctx context.Context, v safeguarding.Viewer, id int64
 				return nil
 			})
 		}
-		queueAudit(b, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
+		batchAudit(b, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
 		return sendLast(ctx, tx, b)
 	})
 	if err != nil {

@@ -32,7 +32,7 @@ func (db *DB) MyConcerns(ctx context.Context, v safeguarding.Viewer, after int64
 		after = math.MaxInt64 // the first page: one query shape keeps the index range scan
 	}
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+queueColumns+` FROM concerns c
+		rows, err := tx.Query(ctx, `SELECT `+listColumns+` FROM concerns c
 			WHERE c.school_id = $1 AND c.logged_by = $2 AND c.id < $3
 			ORDER BY c.id DESC LIMIT $4`, v.SchoolID, v.PersonID, after, limit+1)
 		if err != nil {
@@ -56,7 +56,7 @@ func (db *DB) MyConcerns(ctx context.Context, v safeguarding.Viewer, after int64
 			}
 		}
 		b := &pgx.Batch{}
-		queueListDetails(b, v.SchoolID, p.Concerns, 0)
+		batchListDetails(b, v.SchoolID, p.Concerns, 0)
 		return sendLast(ctx, tx, b)
 	})
 	if err != nil {

@@ -131,7 +131,7 @@ func (db *DB) Queue(ctx context.Context, v safeguarding.Viewer, f QueueFilter) (
 				return err
 			}
 		}
-		return queueExtras(ctx, tx, v, &page, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_queue", Object: "queue", Detail: f.describe()})
+		return readQueueExtras(ctx, tx, v, &page, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_queue", Object: "queue", Detail: f.describe()})
 	})
 	if err != nil {
 		return QueuePage{}, err
@@ -200,24 +200,24 @@ func queuePage(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, routes []s
 	return page, nil
 }
 
-// queueColumns are concernColumns for a list, read from concerns c alone:
-// queueListDetails adds the pupils and the three names (subject, logger,
+// listColumns are concernColumns for a list, read from concerns c alone:
+// batchListDetails adds the pupils and the three names (subject, logger,
 // assignee) with a query each for the whole list, rather than a sub-select
 // or a join per row. A list shows no account, so the five free-text fields
 // (what happened, the child's words, where, who else knows, what was done)
 // are left empty; the concern's page reads them, and the first entry of its
 // chronology holds them as submitted (SubmittedConcernAccount).
-const queueColumns = `c.school_id, c.id, c.route, c.subject_kind, coalesce(c.subject_person_id, 0), '',
+const listColumns = `c.school_id, c.id, c.route, c.subject_kind, coalesce(c.subject_person_id, 0), '',
 	c.subject_adult_name, c.subject_adult_role, c.logged_by, '', c.logged_at,
 	c.categories, c.indicators, '', '', c.happened_on, c.happened_time, '',
 	'', '', c.urgent, c.status, coalesce(c.assigned_to, 0), '',
 	c.acknowledged_at, c.last_activity_at, c.feedback_given`
 
-// queueListDetails adds to b the reads of the pupils and the names of the
-// people of concerns read with queueColumns. A list of one pupil's concerns
+// batchListDetails adds to b the reads of the pupils and the names of the
+// people of concerns read with listColumns. A list of one pupil's concerns
 // (the child's page) names that pupil as exceptPupil, and gets only the
 // other pupils each concern is about; 0 leaves nobody out.
-func queueListDetails(b *pgx.Batch, schoolID int64, concerns []safeguarding.Concern, exceptPupil int64) {
+func batchListDetails(b *pgx.Batch, schoolID int64, concerns []safeguarding.Concern, exceptPupil int64) {
 	if len(concerns) == 0 {
 		return
 	}
@@ -259,12 +259,12 @@ const assignableLeadsSQL = `SELECT p.id, p.full_name, CASE WHEN bool_or(r.role =
 	WHERE p.school_id = $1 AND p.active
 	GROUP BY p.id, p.full_name ORDER BY lower(p.full_name), p.id`
 
-// queueExtras reads, in one round trip, the pupils and names of the page's
-// concerns (queueListDetails), the school's year groups and its assignable
+// readQueueExtras reads, in one round trip, the pupils and names of the page's
+// concerns (batchListDetails), the school's year groups and its assignable
 // leads, and records the view; it ends the transaction.
-func queueExtras(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, page *QueuePage, view AuditEvent) error {
+func readQueueExtras(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, page *QueuePage, view AuditEvent) error {
 	b := &pgx.Batch{}
-	queueListDetails(b, v.SchoolID, page.Concerns, 0)
+	batchListDetails(b, v.SchoolID, page.Concerns, 0)
 	b.Queue(yearGroupsSQL, v.SchoolID).Query(func(rows pgx.Rows) error {
 		var err error
 		if page.YearGroups, err = pgx.CollectRows(rows, pgx.RowTo[int]); err != nil {
@@ -279,7 +279,7 @@ func queueExtras(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, page *Qu
 		}
 		return nil
 	})
-	queueAudit(b, view)
+	batchAudit(b, view)
 	return sendLast(ctx, tx, b)
 }
 
@@ -375,7 +375,7 @@ func queueQuery(v safeguarding.Viewer, routes []safeguarding.Route, f QueueFilte
 			LIMIT $3) q
 		ORDER BY q.queue_group ` + order + `, q.queue_key ` + order + `, q.id ` + order + `
 		LIMIT $3)
-	SELECT ` + queueColumns + `, page.queue_group, page.queue_key
+	SELECT ` + listColumns + `, page.queue_group, page.queue_key
 	FROM page JOIN concerns c ON c.school_id = $1 AND c.id = page.id
 	ORDER BY page.queue_group ` + order + `, page.queue_key ` + order + `, page.id ` + order, args
 }
