@@ -139,7 +139,7 @@ func (l *loader) names(c pastConcern) (*strings.Replacer, []int64, error) {
 	return strings.NewReplacer(kv...), ids, nil
 }
 
-func (l *loader) input(c pastConcern) (postgres.ConcernInput, error) {
+func (l *loader) input(c pastConcern) (safeguarding.ConcernInput, error) {
 	r, ids, err := l.names(c)
 	if err != nil {
 		return c.in, err

@@ -8,7 +8,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
 	"github.com/havenapp/haven/web"
 )
@@ -48,7 +47,7 @@ const childChronologyLatest = 100
 
 // childPageView is the child's page for a file the store has already
 // filtered to what the viewer may see.
-func childPageView(f postgres.ChildFile, categories []safeguarding.Category, today time.Time) web.ChildPage {
+func childPageView(f safeguarding.ChildFile, categories []safeguarding.Category, today time.Time) web.ChildPage {
 	out := web.ChildPage{
 		Name: f.Pupil.Name(),
 		Details: []web.SummaryRow{
@@ -102,7 +101,7 @@ func childEntryView(e safeguarding.Entry, c safeguarding.Concern, categories []s
 		// The list of concerns carries no account; the entry holds it.
 		out.Heading = "Concern logged: " + strings.Join(concernCategoryLabels(categories, c.Categories), ", ")
 		out.Paragraphs = nil
-		if in, ok := postgres.SubmittedConcernAccount(e); ok {
+		if in, ok := safeguarding.SubmittedConcernAccount(e); ok {
 			out.Paragraphs = paragraphs(in.WhatHappened)
 			if strings.TrimSpace(in.ChildsWords) != "" {
 				out.Facts = append(out.Facts, web.SummaryRow{Key: "The child's own words", Value: in.ChildsWords})

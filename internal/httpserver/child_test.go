@@ -48,7 +48,7 @@ func (w *childWorld) addPupil(t *testing.T, school int64, first, last string, ye
 // logConcern files a concern by v about pupils at w.now.
 func (w *childWorld) logConcern(t *testing.T, v safeguarding.Viewer, categories, indicators []string, pupils ...int64) int64 {
 	t.Helper()
-	return logConcern(t, w.db, v, postgres.ConcernInput{PupilIDs: pupils, Categories: categories, Indicators: indicators,
+	return logConcern(t, w.db, v, safeguarding.ConcernInput{PupilIDs: pupils, Categories: categories, Indicators: indicators,
 		WhatHappened: "Waiting at the gate for a car she would not talk about."})
 }
 

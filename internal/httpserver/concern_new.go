@@ -17,7 +17,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
 	"github.com/havenapp/haven/web"
 )
@@ -273,12 +272,12 @@ func distinct(ss []string) []string {
 type concernOptions struct {
 	categories []safeguarding.Category
 	indicators []safeguarding.Indicator
-	staff      []postgres.StaffMember
+	staff      []safeguarding.StaffMember
 	years      []int
 }
 
 // concernOptions reads the school's lists unless the caller has them.
-func (s *Server) concernOptions(ctx context.Context, v safeguarding.Viewer, lists *postgres.FormLists) (concernOptions, error) {
+func (s *Server) concernOptions(ctx context.Context, v safeguarding.Viewer, lists *safeguarding.FormLists) (concernOptions, error) {
 	o, err := s.validationOptions(ctx, v, "") // the reference lists
 	if err != nil {
 		return o, err
@@ -314,9 +313,9 @@ func (s *Server) validationOptions(ctx context.Context, v safeguarding.Viewer, s
 
 // validateConcern checks a posted form and turns it into what the store
 // files. Messages follow the order of the fields on the page.
-func validateConcern(f web.ConcernForm, o concernOptions, today time.Time) (postgres.ConcernInput, Form) {
+func validateConcern(f web.ConcernForm, o concernOptions, today time.Time) (safeguarding.ConcernInput, Form) {
 	var form Form
-	in := postgres.ConcernInput{SubmissionToken: f.Token}
+	in := safeguarding.ConcernInput{SubmissionToken: f.Token}
 
 	// Asked first, so that a child in danger is dealt with before the form is.
 	form.Check(f.Urgent == "yes" || f.Urgent == "no", "urgent", "Select yes if the child is in immediate danger")
@@ -330,7 +329,7 @@ func validateConcern(f web.ConcernForm, o concernOptions, today time.Time) (post
 	case web.SubjectStaff:
 		in.SubjectKind = safeguarding.SubjectStaff
 		in.SubjectPersonID = pathID(f.SubjectPerson)
-		onRoster := slices.ContainsFunc(o.staff, func(m postgres.StaffMember) bool { return m.ID == in.SubjectPersonID })
+		onRoster := slices.ContainsFunc(o.staff, func(m safeguarding.StaffMember) bool { return m.ID == in.SubjectPersonID })
 		form.Check(onRoster, "subject-person", "Choose the member of staff the concern is about")
 	case web.SubjectOtherAdult:
 		in.SubjectKind = safeguarding.SubjectOtherAdult
@@ -463,7 +462,7 @@ func (s *Server) renderConcernForm(w http.ResponseWriter, r *http.Request, v saf
 
 // renderConcernFormWith is renderConcernForm with the school's lists
 // already read, or nil to read them.
-func (s *Server) renderConcernFormWith(w http.ResponseWriter, r *http.Request, v safeguarding.Viewer, status int, p web.ConcernFormPage, lists *postgres.FormLists) {
+func (s *Server) renderConcernFormWith(w http.ResponseWriter, r *http.Request, v safeguarding.Viewer, status int, p web.ConcernFormPage, lists *safeguarding.FormLists) {
 	ctx := r.Context()
 	if !validToken(p.Form.Token) {
 		p.Form.Token = newSubmissionToken()

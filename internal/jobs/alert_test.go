@@ -35,7 +35,7 @@ func TestAlert(t *testing.T) {
 
 	t.Run("UrgentAboutPupil", func(t *testing.T) {
 		pupil, name := s.pupil(t)
-		id, _, err := s.db.LogConcern(t.Context(), staff, concern(t, "pupil-detail-marker", true, func(in *postgres.ConcernInput) {
+		id, _, err := s.db.LogConcern(t.Context(), staff, concern(t, "pupil-detail-marker", true, func(in *safeguarding.ConcernInput) {
 			in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{pupil}
 		}))
 		if err != nil {
@@ -68,7 +68,7 @@ func TestAlert(t *testing.T) {
 
 	t.Run("AboutPrincipalOnlyChair", func(t *testing.T) {
 		principal := s.viewer(t, "principal@demo.test")
-		id, _, err := s.db.LogConcern(t.Context(), staff, concern(t, "principal-marker", false, func(in *postgres.ConcernInput) {
+		id, _, err := s.db.LogConcern(t.Context(), staff, concern(t, "principal-marker", false, func(in *safeguarding.ConcernInput) {
 			in.SubjectKind, in.SubjectPersonID = safeguarding.SubjectStaff, principal.PersonID
 		}))
 		if err != nil {
@@ -87,7 +87,7 @@ func TestAlert(t *testing.T) {
 
 	t.Run("SMTPDownRetried", func(t *testing.T) {
 		pupil, _ := s.pupil(t)
-		id, _, err := s.db.LogConcern(t.Context(), staff, concern(t, "retry-marker", false, func(in *postgres.ConcernInput) {
+		id, _, err := s.db.LogConcern(t.Context(), staff, concern(t, "retry-marker", false, func(in *safeguarding.ConcernInput) {
 			in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{pupil}
 		}))
 		if err != nil {
@@ -125,7 +125,7 @@ func TestAlertJobInConcernTransaction(t *testing.T) {
 	s := newSchool(t)
 	staff := s.viewer(t, "staff@demo.test")
 	pupil, _ := s.pupil(t)
-	in := concern(t, "once-marker", false, func(in *postgres.ConcernInput) {
+	in := concern(t, "once-marker", false, func(in *safeguarding.ConcernInput) {
 		in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{pupil}
 	})
 	id, _, err := s.db.LogConcern(t.Context(), staff, in)
@@ -151,7 +151,7 @@ func TestAlertJobInConcernTransaction(t *testing.T) {
 	}
 
 	// A concern that is not filed leaves no job behind.
-	bad := concern(t, "bad-marker", false, func(in *postgres.ConcernInput) {
+	bad := concern(t, "bad-marker", false, func(in *safeguarding.ConcernInput) {
 		in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{-1}
 	})
 	if _, _, err := s.db.LogConcern(t.Context(), staff, bad); err == nil {
@@ -320,9 +320,9 @@ func (s *school) work(t *testing.T, addr string, done func() bool) {
 	}
 }
 
-func concern(t *testing.T, marker string, urgent bool, subject func(*postgres.ConcernInput)) postgres.ConcernInput {
+func concern(t *testing.T, marker string, urgent bool, subject func(*safeguarding.ConcernInput)) safeguarding.ConcernInput {
 	t.Helper()
-	in := postgres.ConcernInput{
+	in := safeguarding.ConcernInput{
 		SubmissionToken: fmt.Sprintf("00000000-0000-4000-8000-%012d", time.Now().UnixNano()%1e12),
 		Categories:      []string{"neglect"},
 		WhatHappened:    "Came to school hungry. " + marker,

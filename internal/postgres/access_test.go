@@ -139,7 +139,7 @@ func newAccessWorld(t *testing.T) *accessWorld {
 // and checks the route the store gave it.
 func (w *accessWorld) logConcern(t *testing.T, subject string) int64 {
 	t.Helper()
-	in := postgres.ConcernInput{Categories: []string{"cse"},
+	in := safeguarding.ConcernInput{Categories: []string{"cse"},
 		WhatHappened: "Access matrix: a concern about the " + subject + ".", HappenedOn: time.Now()}
 	if subject == "pupil" {
 		in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{w.pupilID}

@@ -52,7 +52,7 @@ func (db *DB) SignIn(ctx context.Context, email, plain, address string) (safegua
 	}
 	if locked {
 		password.Verify(plain, "") // same work as any other attempt
-		_ = db.Audit(ctx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "sign_in_refused_locked", Object: "person", Address: address, Detail: email})
+		_ = db.Audit(ctx, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "sign_in_refused_locked", Object: "person", Address: address, Detail: email})
 		return safeguarding.Viewer{}, ErrLockedOut
 	}
 
@@ -60,7 +60,7 @@ func (db *DB) SignIn(ctx context.Context, email, plain, address string) (safegua
 		if _, err := db.Pool.Exec(ctx, `INSERT INTO sign_in_failures (email) VALUES ($1)`, email); err != nil {
 			return safeguarding.Viewer{}, fmt.Errorf("record failed sign-in: %w", err)
 		}
-		if err := db.Audit(ctx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "sign_in_failed", Object: "person", Address: address, Detail: email}); err != nil {
+		if err := db.Audit(ctx, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "sign_in_failed", Object: "person", Address: address, Detail: email}); err != nil {
 			return safeguarding.Viewer{}, err
 		}
 		return safeguarding.Viewer{}, ErrBadCredentials
@@ -85,7 +85,7 @@ func (db *DB) SignIn(ctx context.Context, email, plain, address string) (safegua
 				return err
 			}
 		}
-		return audit(ctx, tx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "sign_in", Object: "person", Address: address})
+		return audit(ctx, tx, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "sign_in", Object: "person", Address: address})
 	})
 	if err != nil {
 		return safeguarding.Viewer{}, fmt.Errorf("record sign-in: %w", err)

@@ -7,27 +7,19 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-)
 
-// AuditEvent is one line of the append-only audit log.
-type AuditEvent struct {
-	SchoolID int64 // 0 when unknown (a failed sign-in with an unknown e-mail)
-	ActorID  int64 // 0 when unknown
-	Action   string
-	Object   string
-	Address  string
-	Detail   string
-}
+	"github.com/havenapp/haven/internal/safeguarding"
+)
 
 // AuditRecord is an AuditEvent as stored.
 type AuditRecord struct {
-	AuditEvent
+	safeguarding.AuditEvent
 	ID int64
 	At time.Time
 }
 
 // Audit writes one event.
-func (db *DB) Audit(ctx context.Context, e AuditEvent) error {
+func (db *DB) Audit(ctx context.Context, e safeguarding.AuditEvent) error {
 	return audit(ctx, db.Pool, e)
 }
 
@@ -38,7 +30,7 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-func audit(ctx context.Context, q querier, e AuditEvent) error {
+func audit(ctx context.Context, q querier, e safeguarding.AuditEvent) error {
 	_, err := q.Exec(ctx, auditSQL, e.SchoolID, e.ActorID, e.Action, e.Object, e.Address, e.Detail)
 	if err != nil {
 		return fmt.Errorf("write audit log: %w", err)
@@ -51,7 +43,7 @@ const auditSQL = `INSERT INTO audit_log (school_id, actor_id, action, object, ad
 
 // batchAudit adds the recording of e to a batch, to travel with the
 // statements it records.
-func batchAudit(b *pgx.Batch, e AuditEvent) {
+func batchAudit(b *pgx.Batch, e safeguarding.AuditEvent) {
 	b.Queue(auditSQL, e.SchoolID, e.ActorID, e.Action, e.Object, e.Address, e.Detail)
 }
 

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
@@ -25,10 +24,10 @@ func TestChildFile(t *testing.T) {
 
 	// Two members of staff, a week apart, both notice Ruby being secretive.
 	clk.at(day(2, 9))
-	first := logConcern(t, db, s.staff1, postgres.ConcernInput{PupilIDs: []int64{s.ruby},
+	first := logConcern(t, db, s.staff1, safeguarding.ConcernInput{PupilIDs: []int64{s.ruby},
 		Categories: []string{"cse"}, Indicators: []string{"secretive", "unexplained_gifts"}})
 	clk.at(day(9, 9))
-	second := logConcern(t, db, s.staff2, postgres.ConcernInput{PupilIDs: []int64{s.ruby, s.tom},
+	second := logConcern(t, db, s.staff2, safeguarding.ConcernInput{PupilIDs: []int64{s.ruby, s.tom},
 		Categories: []string{"cse", "online_safety"}, Indicators: []string{"secretive", "vehicles"}})
 	// The first concern's DSL entries come after the second was logged, so
 	// the child's chronology interleaves them.
@@ -44,7 +43,7 @@ func TestChildFile(t *testing.T) {
 	addEntry(t, db, s.staff1, first, safeguarding.EntryInput{Kind: safeguarding.EntryFurtherInformation, Body: "She had a new phone today."})
 	// A concern about someone else entirely stays off Ruby's page.
 	clk.at(day(14, 9))
-	elsewhere := logConcern(t, db, s.staff1, postgres.ConcernInput{PupilIDs: []int64{s.tom},
+	elsewhere := logConcern(t, db, s.staff1, safeguarding.ConcernInput{PupilIDs: []int64{s.tom},
 		Categories: []string{"neglect"}, Indicators: []string{"withdrawn"}})
 
 	t.Run("OK", func(t *testing.T) {
@@ -114,7 +113,7 @@ func TestChildFile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []postgres.OpenReferral{{ConcernID: first, Agency: safeguarding.AgencyCSCS, AgencyName: safeguarding.AgencyCSCS.Label(),
+		want := []safeguarding.OpenReferral{{ConcernID: first, Agency: safeguarding.AgencyCSCS, AgencyName: safeguarding.AgencyCSCS.Label(),
 			Reference: "MASH-0042", ReferredOn: "2026-03-10"}}
 		if !slices.Equal(f.OpenReferrals, want) {
 			t.Errorf("open referrals = %+v\nwant %+v", f.OpenReferrals, want)
@@ -194,7 +193,7 @@ func TestChildFile(t *testing.T) {
 func TestChildFileLeavesOutWhatTheGoRuleRefuses(t *testing.T) {
 	s := newSmallSchool(t)
 	ctx := t.Context()
-	id := logConcern(t, s.db, s.dsl, postgres.ConcernInput{PupilIDs: []int64{s.ruby}, Categories: []string{"other"}})
+	id := logConcern(t, s.db, s.dsl, safeguarding.ConcernInput{PupilIDs: []int64{s.ruby}, Categories: []string{"other"}})
 	if _, err := s.owner.Exec(ctx, `UPDATE concerns SET route = 'adult' WHERE id = $1`, id); err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +212,7 @@ func TestChildFileManyEntries(t *testing.T) {
 	s := newSmallSchool(t)
 	ctx := t.Context()
 	for range 40 {
-		id := logConcern(t, s.db, s.staff1, postgres.ConcernInput{PupilIDs: []int64{s.ruby}, Categories: []string{"cse"}, Indicators: []string{"secretive"}})
+		id := logConcern(t, s.db, s.staff1, safeguarding.ConcernInput{PupilIDs: []int64{s.ruby}, Categories: []string{"cse"}, Indicators: []string{"secretive"}})
 		for range 9 {
 			addEntry(t, s.db, s.dsl, id, safeguarding.EntryInput{Kind: safeguarding.EntryAction, Body: "Spoke to her form tutor."})
 		}

@@ -14,32 +14,11 @@ import (
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
-// ConcernInput is a concern as a member of staff submits it. The form has
-// validated it; the store re-checks only what the database must guarantee.
-type ConcernInput struct {
-	SubmissionToken  string // one per form: a resent form files one concern
-	SubjectKind      safeguarding.SubjectKind
-	PupilIDs         []int64
-	SubjectPersonID  int64
-	SubjectAdultName string
-	SubjectAdultRole string
-	Categories       []string
-	Indicators       []string
-	WhatHappened     string
-	ChildsWords      string
-	HappenedOn       time.Time
-	HappenedTime     string
-	Location         string
-	OthersTold       string
-	ActionsTaken     string
-	Urgent           bool
-}
-
 // LogConcern files a concern with its first chronology entry, its alert job
 // and its audit line in one transaction, and discards the viewer's draft. If the same
 // submission token was filed before, it returns that concern's id and
 // duplicate=true and files nothing.
-func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernInput) (id int64, duplicate bool, err error) {
+func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in safeguarding.ConcernInput) (id int64, duplicate bool, err error) {
 	err = db.asViewer(ctx, v, func(tx pgx.Tx) error {
 		route, err := routeFor(ctx, tx, v, in)
 		if err != nil {
@@ -108,7 +87,7 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernI
 			return err
 		}
 		b.Queue(`DELETE FROM concern_drafts WHERE school_id = $1 AND person_id = $2`, v.SchoolID, v.PersonID)
-		batchAudit(b, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "log_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
+		batchAudit(b, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "log_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
 		// A resubmission after an answer lost on the way finds the concern
 		// by its token, so the batch may carry the COMMIT (sendLast).
 		if err := sendLast(ctx, tx, b); err != nil {
@@ -123,29 +102,10 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernI
 // roll: one of another school, or none.
 var errNoSuchPupil = safeguarding.Errorf(safeguarding.EINVALID, "Choose the child or children the concern is about")
 
-// SubmittedAccount is what the member of staff wrote when logging a
-// concern, as the first entry of its chronology (EntryConcernLogged) holds
-// it in the snapshot of the form as submitted.
-type SubmittedAccount struct {
-	WhatHappened string
-	ChildsWords  string
-}
-
-// SubmittedConcernAccount reads the account from a concern's first entry;
-// ok is false for any other entry. It decodes only these two fields of the
-// snapshot: the child's page shows them for every concern in a chronology
-// that may run to hundreds.
-func SubmittedConcernAccount(e safeguarding.Entry) (a SubmittedAccount, ok bool) {
-	if e.Kind != safeguarding.EntryConcernLogged {
-		return a, false
-	}
-	return a, json.Unmarshal([]byte(e.Body), &a) == nil
-}
-
 // routeFor decides the route from the subject, reading a staff subject's
 // roles; a subject from another school is not found. LogConcern checks the
 // pupils with the concern's insert.
-func routeFor(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, in ConcernInput) (safeguarding.Route, error) {
+func routeFor(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, in safeguarding.ConcernInput) (safeguarding.Route, error) {
 	schoolID := v.SchoolID
 	var roles safeguarding.Roles
 	switch in.SubjectKind {

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
@@ -94,7 +93,7 @@ func TestDraft(t *testing.T) {
 		if err != nil || len(found) != 1 {
 			t.Fatalf("find pupil: %v %v", found, err)
 		}
-		logConcern(t, db, s.teacher, postgres.ConcernInput{
+		logConcern(t, db, s.teacher, safeguarding.ConcernInput{
 			SubmissionToken: "0b6f7f0e-8a43-4d1c-9a4e-2f7d3c1b5e60", SubjectKind: safeguarding.SubjectPupils,
 			PupilIDs: []int64{found[0].ID}, Categories: []string{"neglect"}, WhatHappened: "Hungry every morning",
 			HappenedOn: at})

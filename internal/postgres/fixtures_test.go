@@ -169,7 +169,7 @@ func newToken() string {
 // logConcern files a concern by v, failing the test otherwise. Left blank,
 // the submission token is a fresh one, the subject is the pupils named, and
 // what happened is a car after school on 2 March 2026.
-func logConcern(t *testing.T, db *postgres.DB, v safeguarding.Viewer, in postgres.ConcernInput) int64 {
+func logConcern(t *testing.T, db *postgres.DB, v safeguarding.Viewer, in safeguarding.ConcernInput) int64 {
 	t.Helper()
 	if in.SubmissionToken == "" {
 		in.SubmissionToken = newToken()

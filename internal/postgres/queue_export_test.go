@@ -9,9 +9,9 @@ import (
 )
 
 // QueueQuery exposes the queue's SQL to the external tests, which EXPLAIN it.
-func QueueQuery(v safeguarding.Viewer, f QueueFilter) (string, []any) {
+func QueueQuery(v safeguarding.Viewer, f safeguarding.QueueFilter) (string, []any) {
 	if f.Limit <= 0 {
-		f.Limit = QueuePageSize
+		f.Limit = safeguarding.QueuePageSize
 	}
 	return queueQuery(v, safeguarding.VisibleRoutes(v.Roles), f)
 }

@@ -17,7 +17,7 @@ func loggedConcernWithEntries(t *testing.T) *testDB {
 	s := demoStore(t)
 	staff := s.viewerByEmail(t, "staff@demo.test")
 	dsl := s.viewerByEmail(t, "dsl@demo.test")
-	id := logConcern(t, s.db, staff, postgres.ConcernInput{SubmissionToken: "7a3e0c1e-95f4-4d7e-8d0f-3f1f3f9e2a10",
+	id := logConcern(t, s.db, staff, safeguarding.ConcernInput{SubmissionToken: "7a3e0c1e-95f4-4d7e-8d0f-3f1f3f9e2a10",
 		SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{s.firstPupil(t)}, Categories: []string{"cse"},
 		WhatHappened: "Seen getting into a car with an older man after school.", HappenedOn: time.Now()})
 	addEntry(t, s.db, dsl, id, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})

@@ -144,7 +144,7 @@ func TestLogConcernWholeOrNothing(t *testing.T) {
 		}
 		return n
 	}
-	in := postgres.ConcernInput{SubmissionToken: newToken(), SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{s.ruby, elsewhere},
+	in := safeguarding.ConcernInput{SubmissionToken: newToken(), SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{s.ruby, elsewhere},
 		Categories: []string{"neglect"}, WhatHappened: "Came in hungry.", HappenedOn: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)}
 
 	before := counts()
