@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -268,12 +269,11 @@ func distinct(ss []string) []string {
 	return out
 }
 
-// concernOptions is what the form offers: reference lists and the roster.
+// concernOptions is what the form offers: reference lists, the roster and
+// the year groups.
 type concernOptions struct {
-	categories []safeguarding.Category
-	indicators []safeguarding.Indicator
-	staff      []safeguarding.StaffMember
-	years      []int
+	safeguarding.ConcernChoices
+	years []int
 }
 
 // concernOptions reads the school's lists unless the caller has them.
@@ -289,7 +289,7 @@ func (s *Server) concernOptions(ctx context.Context, v safeguarding.Viewer, list
 		}
 		lists = &read
 	}
-	o.staff, o.years = lists.Staff, lists.YearGroups
+	o.Staff, o.years = lists.Staff, lists.YearGroups
 	return o, nil
 }
 
@@ -299,93 +299,120 @@ func (s *Server) concernOptions(ctx context.Context, v safeguarding.Viewer, list
 func (s *Server) validationOptions(ctx context.Context, v safeguarding.Viewer, subject string) (concernOptions, error) {
 	var o concernOptions
 	var err error
-	if o.categories, err = s.db.Categories(ctx); err != nil {
+	if o.Categories, err = s.db.Categories(ctx); err != nil {
 		return o, err
 	}
-	if o.indicators, err = s.db.Indicators(ctx); err != nil {
+	if o.Indicators, err = s.db.Indicators(ctx); err != nil {
 		return o, err
 	}
 	if subject == web.SubjectStaff {
-		o.staff, err = s.db.StaffRoster(ctx, v)
+		o.Staff, err = s.db.StaffRoster(ctx, v)
 	}
 	return o, err
 }
 
+// concernFields are the concern form's fields in the order the page shows
+// them, which the messages about them follow. Whether the child is in danger
+// is asked first, so that a child in danger is dealt with before the form is.
+var concernFields = []string{"urgent", "subject", "pupil-query", "subject-person", "adult-name", "adult-role",
+	"category", "indicator", "what-happened", "childs-words", "happened", "happened-time",
+	"location", "others-told", "actions-taken"}
+
 // validateConcern checks a posted form and turns it into what the store
-// files. Messages follow the order of the fields on the page.
+// files: what only a form can get wrong (a question left unanswered, a date
+// or a time that cannot be read) is checked here, the rest by the concern's
+// own rules (safeguarding.ConcernInput.Problems). Messages follow the order
+// of the fields on the page, one for each field.
 func validateConcern(f web.ConcernForm, o concernOptions, today time.Time) (safeguarding.ConcernInput, Form) {
+	in, unreadable := concernFromForm(f, o)
+	problems := in.Problems(o.ConcernChoices, today)
 	var form Form
+	for _, field := range concernFields {
+		if msg, ok := unreadable[field]; ok {
+			form.Check(false, field, msg)
+		}
+		if msg, ok := problems[field]; ok {
+			form.Check(false, field, msg)
+		}
+	}
+	// A field concernFields does not name still stops the concern.
+	for _, field := range slices.Sorted(maps.Keys(problems)) {
+		form.Check(false, field, problems[field])
+	}
+	return in, form
+}
+
+// concernFromForm reads a posted form into a concern, trimmed as it is
+// filed, with what could not be read from it. The categories and indicators
+// ticked keep the order the form lists them in.
+func concernFromForm(f web.ConcernForm, o concernOptions) (safeguarding.ConcernInput, safeguarding.FieldProblems) {
+	unreadable := safeguarding.FieldProblems{}
 	in := safeguarding.ConcernInput{SubmissionToken: f.Token}
 
-	// Asked first, so that a child in danger is dealt with before the form is.
-	form.Check(f.Urgent == "yes" || f.Urgent == "no", "urgent", "Select yes if the child is in immediate danger")
+	if f.Urgent != "yes" && f.Urgent != "no" {
+		unreadable["urgent"] = "Select yes if the child is in immediate danger"
+	}
 	in.Urgent = f.Urgent == "yes"
 
 	switch f.Subject {
 	case web.SubjectPupils:
 		in.SubjectKind = safeguarding.SubjectPupils
 		in.PupilIDs = parseIDs(f.PupilIDs)
-		form.Check(len(in.PupilIDs) > 0, "pupil-query", "Choose the child or children the concern is about")
 	case web.SubjectStaff:
 		in.SubjectKind = safeguarding.SubjectStaff
 		in.SubjectPersonID = pathID(f.SubjectPerson)
-		onRoster := slices.ContainsFunc(o.staff, func(m safeguarding.StaffMember) bool { return m.ID == in.SubjectPersonID })
-		form.Check(onRoster, "subject-person", "Choose the member of staff the concern is about")
 	case web.SubjectOtherAdult:
 		in.SubjectKind = safeguarding.SubjectOtherAdult
 		in.SubjectAdultName = strings.TrimSpace(f.AdultName)
 		in.SubjectAdultRole = strings.TrimSpace(f.AdultRole)
-		form.Check(in.SubjectAdultName != "", "adult-name", "Enter the adult's name, or describe them")
-		form.Check(MaxChars(in.SubjectAdultName, 200), "adult-name", "Their name must be 200 characters or fewer")
-		form.Check(MaxChars(in.SubjectAdultRole, 100), "adult-role", "Their role must be 100 characters or fewer")
-	default:
-		form.Check(false, "subject", "Select who the concern is about")
 	}
 
-	for _, c := range o.categories {
-		if slices.Contains(f.Categories, c.Code) {
-			in.Categories = append(in.Categories, c.Code)
-		}
-	}
-	form.Check(len(in.Categories) > 0 && len(in.Categories) == len(f.Categories), "category", "Select at least one category")
-	for _, i := range o.indicators {
-		if slices.Contains(f.Indicators, i.Code) {
-			in.Indicators = append(in.Indicators, i.Code)
-		}
-	}
-	form.Check(len(in.Indicators) == len(f.Indicators), "indicator", "Select signs of exploitation from the list")
+	in.Categories = inListOrder(f.Categories, o.Categories, func(c safeguarding.Category) string { return c.Code })
+	in.Indicators = inListOrder(f.Indicators, o.Indicators, func(i safeguarding.Indicator) string { return i.Code })
 
 	in.WhatHappened = strings.TrimSpace(f.WhatHappened)
-	form.Check(in.WhatHappened != "", "what-happened", "Describe what happened")
-	form.Check(MaxChars(in.WhatHappened, 20000), "what-happened", "What happened must be 20,000 characters or fewer")
 	// The child's words are kept exactly as typed: not even trimmed.
 	in.ChildsWords = f.ChildsWords
 	if !NotBlank(in.ChildsWords) {
 		in.ChildsWords = ""
 	}
-	form.Check(MaxChars(in.ChildsWords, 20000), "childs-words", "The child's words must be 20,000 characters or fewer")
 
-	if !NotBlank(f.HappenedDay) && !NotBlank(f.HappenedMonth) && !NotBlank(f.HappenedYear) {
-		form.Check(false, "happened", "Enter the date it happened")
-	} else if d, ok := ParseDate(f.HappenedDay, f.HappenedMonth, f.HappenedYear); !ok {
-		form.Check(false, "happened", "The date it happened must be a real date, like 27 3 2026")
-	} else {
-		form.Check(!d.After(today), "happened", "The date it happened must be today or in the past")
-		in.HappenedOn = d
+	if NotBlank(f.HappenedDay) || NotBlank(f.HappenedMonth) || NotBlank(f.HappenedYear) {
+		if d, ok := ParseDate(f.HappenedDay, f.HappenedMonth, f.HappenedYear); ok {
+			in.HappenedOn = d
+		} else {
+			unreadable["happened"] = "The date it happened must be a real date, like 27 3 2026"
+		}
 	}
 	if NotBlank(f.HappenedTime) {
 		t, ok := parseClock(f.HappenedTime)
-		form.Check(ok, "happened-time", "Enter the time on the 24-hour clock, like 14:30, or leave it blank")
+		if !ok {
+			unreadable["happened-time"] = "Enter the time on the 24-hour clock, like 14:30, or leave it blank"
+		}
 		in.HappenedTime = t
 	}
 
 	in.Location = strings.TrimSpace(f.Location)
-	form.Check(MaxChars(in.Location, 500), "location", "Where it happened must be 500 characters or fewer")
 	in.OthersTold = strings.TrimSpace(f.OthersTold)
-	form.Check(MaxChars(in.OthersTold, 5000), "others-told", "Who else you have told must be 5,000 characters or fewer")
 	in.ActionsTaken = strings.TrimSpace(f.ActionsTaken)
-	form.Check(MaxChars(in.ActionsTaken, 5000), "actions-taken", "What you have already done must be 5,000 characters or fewer")
-	return in, form
+	return in, unreadable
+}
+
+// inListOrder is the codes ticked in the order of the list they were ticked
+// from, followed by any that are not on it (which the concern's rules refuse).
+func inListOrder[T any](ticked []string, list []T, code func(T) string) []string {
+	var out []string
+	for _, item := range list {
+		if c := code(item); slices.Contains(ticked, c) {
+			out = append(out, c)
+		}
+	}
+	for _, c := range ticked {
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // subjectField is the field a store's complaint about the subject belongs to.
@@ -499,13 +526,13 @@ func (s *Server) renderConcernFormWith(w http.ResponseWriter, r *http.Request, v
 	}
 
 	p.YearGroups = opts.years
-	for _, m := range opts.staff {
+	for _, m := range opts.Staff {
 		p.Staff = append(p.Staff, web.StaffChoice{ID: m.ID, Name: m.Name, JobTitle: m.JobTitle})
 	}
-	for _, c := range opts.categories {
+	for _, c := range opts.Categories {
 		p.Categories = append(p.Categories, web.CodeLabel{Code: c.Code, Label: c.Label})
 	}
-	for _, i := range opts.indicators {
+	for _, i := range opts.Indicators {
 		p.Indicators = append(p.Indicators, web.CodeLabel{Code: i.Code, Label: i.Label})
 	}
 	s.render(w, r, status, web.NewConcernPage(page(r, "Log a concern"), p))

@@ -135,24 +135,26 @@ func checkClean(t *testing.T, what, s string) {
 
 // concernFuzzOptions are reference lists and a roster like the demo school's.
 var concernFuzzOptions = concernOptions{
-	categories: []safeguarding.Category{{Code: "cse", Label: "Child sexual exploitation"}, {Code: "neglect", Label: "Neglect"},
-		{Code: "self_harm", Label: "Self-harm"}, {Code: "other", Label: "Other"}},
-	indicators: []safeguarding.Indicator{{Code: "unexplained_gifts", Label: "Unexplained gifts"}, {Code: "vehicles", Label: "Vehicles"},
-		{Code: "missing", Label: "Going missing"}},
-	staff: []safeguarding.StaffMember{{ID: 4, Name: "Sam Teacher", JobTitle: "Teacher"}, {ID: 9, Name: "Pat Principal", JobTitle: "Principal"}},
+	ConcernChoices: safeguarding.ConcernChoices{
+		Categories: []safeguarding.Category{{Code: "cse", Label: "Child sexual exploitation"}, {Code: "neglect", Label: "Neglect"},
+			{Code: "self_harm", Label: "Self-harm"}, {Code: "other", Label: "Other"}},
+		Indicators: []safeguarding.Indicator{{Code: "unexplained_gifts", Label: "Unexplained gifts"}, {Code: "vehicles", Label: "Vehicles"},
+			{Code: "missing", Label: "Going missing"}},
+		Staff: []safeguarding.StaffMember{{ID: 4, Name: "Sam Teacher", JobTitle: "Teacher"}, {ID: 9, Name: "Pat Principal", JobTitle: "Principal"}},
+	},
 	years: []int{7, 8, 9, 10, 11, 12, 13},
 }
 
 func concernFuzzPage(f web.ConcernForm, errs web.Errors) templ.Component {
 	p := web.ConcernFormPage{Form: f, Errors: errs, YearGroups: concernFuzzOptions.years,
 		Pupils: []web.PupilChoice{{ID: 12, Name: "Ann Example", YearGroup: 9}}}
-	for _, m := range concernFuzzOptions.staff {
+	for _, m := range concernFuzzOptions.Staff {
 		p.Staff = append(p.Staff, web.StaffChoice{ID: m.ID, Name: m.Name, JobTitle: m.JobTitle})
 	}
-	for _, c := range concernFuzzOptions.categories {
+	for _, c := range concernFuzzOptions.Categories {
 		p.Categories = append(p.Categories, web.CodeLabel{Code: c.Code, Label: c.Label})
 	}
-	for _, i := range concernFuzzOptions.indicators {
+	for _, i := range concernFuzzOptions.Indicators {
 		p.Indicators = append(p.Indicators, web.CodeLabel{Code: i.Code, Label: i.Label})
 	}
 	return web.NewConcernPage(web.Page{Title: "Log a concern", SignedIn: true}, p)
@@ -253,7 +255,7 @@ func FuzzConcernForm(f *testing.F) {
 				t.Fatalf("pupils %v", in.PupilIDs)
 			}
 		case safeguarding.SubjectStaff:
-			if !slices.ContainsFunc(concernFuzzOptions.staff, func(m safeguarding.StaffMember) bool { return m.ID == in.SubjectPersonID }) {
+			if !slices.ContainsFunc(concernFuzzOptions.Staff, func(m safeguarding.StaffMember) bool { return m.ID == in.SubjectPersonID }) {
 				t.Fatalf("member of staff %d is not on the roster", in.SubjectPersonID)
 			}
 		case safeguarding.SubjectOtherAdult:
@@ -267,12 +269,12 @@ func FuzzConcernForm(f *testing.F) {
 			t.Fatal("a valid concern has no category")
 		}
 		for _, c := range in.Categories {
-			if !slices.ContainsFunc(concernFuzzOptions.categories, func(x safeguarding.Category) bool { return x.Code == c }) {
+			if !slices.ContainsFunc(concernFuzzOptions.Categories, func(x safeguarding.Category) bool { return x.Code == c }) {
 				t.Fatalf("category %q is not on the list", c)
 			}
 		}
 		for _, i := range in.Indicators {
-			if !slices.ContainsFunc(concernFuzzOptions.indicators, func(x safeguarding.Indicator) bool { return x.Code == i }) {
+			if !slices.ContainsFunc(concernFuzzOptions.Indicators, func(x safeguarding.Indicator) bool { return x.Code == i }) {
 				t.Fatalf("indicator %q is not on the list", i)
 			}
 		}

@@ -18,6 +18,10 @@ import (
 // and its audit line in one transaction, and discards the viewer's draft. If the same
 // submission token was filed before, it returns that concern's id and
 // duplicate=true and files nothing.
+//
+// The caller has checked in by its own rules (ConcernInput.Problems); the
+// store checks what only the database knows: that the pupils are on the
+// school's roll and whom a member of staff's concern goes to.
 func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in safeguarding.ConcernInput) (id int64, duplicate bool, err error) {
 	err = db.asViewer(ctx, v, func(tx pgx.Tx) error {
 		route, err := routeFor(ctx, tx, v, in)

@@ -2,7 +2,11 @@ package safeguarding
 
 import (
 	"encoding/json"
+	"regexp"
+	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ConcernInput is a concern as a member of staff submits it: what the
@@ -27,6 +31,82 @@ type ConcernInput struct {
 	OthersTold       string
 	ActionsTaken     string
 	Urgent           bool
+}
+
+// ConcernChoices are what a concern may choose from: the kinds of concern
+// and the CSE indicators, and the people a concern may be about (needed
+// only for a concern about a member of staff).
+type ConcernChoices struct {
+	Categories []Category
+	Indicators []Indicator
+	Staff      []StaffMember
+}
+
+// Problems says what is missing or wrong, field by field; empty means the
+// concern may be logged. Fields are named as the concern form names them,
+// each with its first problem only. today is the date in the school's time
+// zone: nothing logged happened after it.
+//
+// Whether the pupils are on the school's roll, and whom a concern about a
+// member of staff goes to, the store decides as it files the concern.
+func (in ConcernInput) Problems(choices ConcernChoices, today time.Time) FieldProblems {
+	p := FieldProblems{}
+	check := func(ok bool, field, message string) {
+		if _, seen := p[field]; !ok && !seen {
+			p[field] = message
+		}
+	}
+	blank := func(s string) bool { return strings.TrimSpace(s) == "" }
+	maxChars := func(s string, n int) bool { return utf8.RuneCountInString(s) <= n }
+
+	switch in.SubjectKind {
+	case SubjectPupils:
+		check(len(in.PupilIDs) > 0, "pupil-query", "Choose the child or children the concern is about")
+	case SubjectStaff:
+		onRoster := slices.ContainsFunc(choices.Staff, func(m StaffMember) bool { return m.ID == in.SubjectPersonID })
+		check(onRoster, "subject-person", "Choose the member of staff the concern is about")
+	case SubjectOtherAdult:
+		check(!blank(in.SubjectAdultName), "adult-name", "Enter the adult's name, or describe them")
+		check(maxChars(in.SubjectAdultName, 200), "adult-name", "Their name must be 200 characters or fewer")
+		check(maxChars(in.SubjectAdultRole, 100), "adult-role", "Their role must be 100 characters or fewer")
+	default:
+		check(false, "subject", "Select who the concern is about")
+	}
+
+	knownCategory := func(code string) bool {
+		return slices.ContainsFunc(choices.Categories, func(c Category) bool { return c.Code == code })
+	}
+	knownIndicator := func(code string) bool {
+		return slices.ContainsFunc(choices.Indicators, func(i Indicator) bool { return i.Code == code })
+	}
+	check(len(in.Categories) > 0 && allOf(in.Categories, knownCategory), "category", "Select at least one category")
+	check(allOf(in.Indicators, knownIndicator), "indicator", "Select signs of exploitation from the list")
+
+	check(!blank(in.WhatHappened), "what-happened", "Describe what happened")
+	check(maxChars(in.WhatHappened, 20000), "what-happened", "What happened must be 20,000 characters or fewer")
+	check(maxChars(in.ChildsWords, 20000), "childs-words", "The child's words must be 20,000 characters or fewer")
+
+	check(!in.HappenedOn.IsZero(), "happened", "Enter the date it happened")
+	check(!in.HappenedOn.After(today), "happened", "The date it happened must be today or in the past")
+	check(in.HappenedTime == "" || clock24.MatchString(in.HappenedTime), "happened-time",
+		"Enter the time on the 24-hour clock, like 14:30, or leave it blank")
+
+	check(maxChars(in.Location, 500), "location", "Where it happened must be 500 characters or fewer")
+	check(maxChars(in.OthersTold, 5000), "others-told", "Who else you have told must be 5,000 characters or fewer")
+	check(maxChars(in.ActionsTaken, 5000), "actions-taken", "What you have already done must be 5,000 characters or fewer")
+	return p
+}
+
+// clock24 is a time of day as a concern records it: HH:MM, 00:00 to 23:59.
+var clock24 = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+
+func allOf(codes []string, ok func(string) bool) bool {
+	for _, c := range codes {
+		if !ok(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // SubmittedAccount is what the member of staff wrote when logging a
