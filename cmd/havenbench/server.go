@@ -46,7 +46,7 @@ func startInProcess(ctx context.Context, databaseURL string) (*server, error) {
 		return nil, err
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv := &http.Server{Handler: httpserver.New(httpserver.Config{BenchFloor: true}, db, logger), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: httpserver.New(httpserver.Config{BenchFloor: true}, db, db.SessionStore(10*time.Minute), logger), ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	return &server{base: "http://" + ln.Addr().String(), inProcess: srv, db: db}, nil
 }

@@ -166,7 +166,7 @@ func newApp(t *testing.T) *app {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	haven := httpserver.New(httpserver.Config{}, db, logger)
+	haven := httpserver.New(httpserver.Config{}, db, db.SessionStore(0), logger)
 	a := &app{DB: db, ConnStr: conn, posts: map[string]int{}, drop: map[string]int{}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {

@@ -56,7 +56,7 @@ func newTestAppWith(t *testing.T, cfg httpserver.Config) *testApp {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(httpserver.New(cfg, db, logger))
+	srv := httptest.NewServer(httpserver.New(cfg, db, db.SessionStore(0), logger))
 	t.Cleanup(srv.Close)
 	return &testApp{URL: srv.URL, DB: db, ConnStr: conn, SchoolID: schoolID, server: srv}
 }

@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +12,12 @@ import (
 	"github.com/havenapp/haven/internal/safeguarding"
 	"github.com/havenapp/haven/web"
 )
+
+// childFileStore reads a child's file, with the latest entries of its
+// chronology (0 for all).
+type childFileStore interface {
+	ChildFileLatest(ctx context.Context, v safeguarding.Viewer, pupilID int64, latest int) (safeguarding.ChildFile, error)
+}
 
 // childPage shows everything about one pupil that the viewer may see. Anyone
 // who may not see children's files, like anyone asking for a pupil who does

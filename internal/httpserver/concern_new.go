@@ -22,6 +22,17 @@ import (
 	"github.com/havenapp/haven/web"
 )
 
+// concernFormStore is what the concern form reads and files.
+type concernFormStore interface {
+	FormLists(ctx context.Context, v safeguarding.Viewer) (safeguarding.FormLists, error)
+	StaffRoster(ctx context.Context, v safeguarding.Viewer) ([]safeguarding.StaffMember, error)
+	PupilsByID(ctx context.Context, v safeguarding.Viewer, ids []int64) ([]safeguarding.PupilRef, error)
+	SearchPupils(ctx context.Context, v safeguarding.Viewer, query string, year, limit int) ([]safeguarding.PupilRef, error)
+	LogConcern(ctx context.Context, v safeguarding.Viewer, in safeguarding.ConcernInput) (id int64, duplicate bool, err error)
+	Concern(ctx context.Context, v safeguarding.Viewer, id int64) (safeguarding.Concern, error)
+	DeleteDraft(ctx context.Context, v safeguarding.Viewer) error
+}
+
 const (
 	// pupilSearchLimit is how many pupils one search lists.
 	pupilSearchLimit = 30

@@ -15,6 +15,12 @@ import (
 	"github.com/havenapp/haven/web"
 )
 
+// concernPageStore reads a concern with its chronology; wantLeads says
+// whether to read whom it may be assigned to.
+type concernPageStore interface {
+	ConcernRecord(ctx context.Context, v safeguarding.Viewer, id int64, wantLeads func(safeguarding.Concern) bool) (safeguarding.ConcernRecord, error)
+}
+
 // concernBannerKey is the session key under which a successful entry form
 // leaves its message for the concern's page.
 func concernBannerKey(id int64) string { return "concern_banner:" + strconv.FormatInt(id, 10) }

@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -11,6 +12,11 @@ import (
 	"github.com/havenapp/haven/internal/safeguarding"
 	"github.com/havenapp/haven/web"
 )
+
+// queueStore reads a page of the queue.
+type queueStore interface {
+	Queue(ctx context.Context, v safeguarding.Viewer, f safeguarding.QueueFilter) (safeguarding.QueuePage, error)
+}
 
 // queueStatuses are the status filter's choices, the default first.
 var queueStatuses = []web.Option{

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/havenapp/haven/internal/demo"
@@ -56,12 +55,12 @@ func (f *sessionFixture) server(t *testing.T) *Server {
 		}
 		f.demoDone = true
 	}
-	return New(Config{}, f.db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return New(Config{}, f.db, f.db.SessionStore(0), slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 // store is a session store on the fixture's database, its clock at now.
 func (f *sessionFixture) store(now *time.Time) *sessionStore {
-	s := newSessionStore(pgxstore.NewWithCleanupInterval(f.db.Pool, 0))
+	s := newSessionStore(f.db.SessionStore(0))
 	s.now = func() time.Time { return *now }
 	return s
 }
