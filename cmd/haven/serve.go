@@ -42,7 +42,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 		if err != nil {
 			return err
 		}
-		worker, err := jobs.NewClient(db.Pool, jobs.Config{Logger: logger,
+		worker, err := jobs.NewClient(db.pool, jobs.Config{Logger: logger,
 			Alerts: &jobs.AlertWorker{Directory: db.DB, Mail: sender, BaseURL: cfg.LinkBase()}})
 		if err != nil {
 			return fmt.Errorf("job queue: %w", err)

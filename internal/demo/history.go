@@ -1,14 +1,12 @@
 package demo
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
@@ -23,12 +21,6 @@ const (
 // everydayConcerns is how many ordinary concerns about children the history
 // holds besides its scripted cases.
 const everydayConcerns = 440
-
-// LoadHistory fills the demo school, already loaded by Load, with two
-// academic years of concerns up to now: the current one and the one before.
-func LoadHistory(ctx context.Context, db *postgres.DB, now time.Time) error {
-	return PlanHistory(now).Load(ctx, db)
-}
 
 // History is the demo school's past: every concern and every entry of its
 // chronology, planned from a fixed seed and the moment it is loaded, so

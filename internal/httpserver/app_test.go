@@ -11,8 +11,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/havenapp/haven/internal/demo"
 	"github.com/havenapp/haven/internal/httpserver"
+	"github.com/havenapp/haven/internal/jobs"
 	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/postgres/pgtest"
 )
@@ -27,7 +30,8 @@ const demoPassword = "test-demo-password"
 type testApp struct {
 	URL      string
 	DB       *postgres.DB
-	ConnStr  string // the owner's connection string
+	Pool     *pgxpool.Pool // the app's connections
+	ConnStr  string        // the owner's connection string
 	SchoolID int64
 	server   *httptest.Server
 }
@@ -43,12 +47,13 @@ func newTestAppWith(t *testing.T, cfg httpserver.Config) *testApp {
 	t.Helper()
 	ctx := context.Background()
 	conn := pgtest.NewDB(t)
-	db, err := postgres.Open(ctx, conn)
+	pool := pgtest.NewPool(t, conn)
+	alerts, err := jobs.AlertEnqueuer(pool)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(db.Close)
-	if err := demo.Load(ctx, db, demoPassword); err != nil {
+	db := postgres.New(pool, alerts)
+	if _, err := demo.Load(ctx, db, demoPassword); err != nil {
 		t.Fatal(err)
 	}
 	schoolID, err := db.SchoolByName(ctx, demo.SchoolName)
@@ -58,7 +63,7 @@ func newTestAppWith(t *testing.T, cfg httpserver.Config) *testApp {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := httptest.NewServer(httpserver.New(cfg, db, db.SessionStore(0), logger))
 	t.Cleanup(srv.Close)
-	return &testApp{URL: srv.URL, DB: db, ConnStr: conn, SchoolID: schoolID, server: srv}
+	return &testApp{URL: srv.URL, DB: db, Pool: pool, ConnStr: conn, SchoolID: schoolID, server: srv}
 }
 
 // client is a browser-like HTTP client with its own cookie jar that does not

@@ -34,15 +34,11 @@ func newChildWorld(t *testing.T) *childWorld {
 // addPupil adds a pupil to school and returns their id.
 func (w *childWorld) addPupil(t *testing.T, school int64, first, last string, year int, born time.Time) int64 {
 	t.Helper()
-	if err := w.app.DB.AddPupils(t.Context(), school, []postgres.PupilInput{{FirstName: first, LastName: last, YearGroup: year, DateOfBirth: born}}); err != nil {
+	ids, err := w.app.DB.AddPupils(t.Context(), school, []postgres.PupilInput{{FirstName: first, LastName: last, YearGroup: year, DateOfBirth: born}})
+	if err != nil {
 		t.Fatal(err)
 	}
-	var id int64
-	if err := w.owner.QueryRow(t.Context(), `SELECT max(id) FROM pupils WHERE school_id = $1 AND first_name = $2 AND last_name = $3`,
-		school, first, last).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	return id
+	return ids[0]
 }
 
 // logConcern files a concern by v about pupils at w.now.

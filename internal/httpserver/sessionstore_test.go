@@ -32,11 +32,7 @@ type sessionFixture struct {
 func newSessionFixture(t *testing.T) *sessionFixture {
 	t.Helper()
 	conn := pgtest.NewDB(t)
-	db, err := postgres.Open(context.Background(), conn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
+	db := postgres.New(pgtest.NewPool(t, conn), nil)
 	owner, err := pgx.Connect(t.Context(), conn)
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +46,7 @@ func newSessionFixture(t *testing.T) *sessionFixture {
 func (f *sessionFixture) server(t *testing.T) *Server {
 	t.Helper()
 	if !f.demoDone {
-		if err := demo.Load(t.Context(), f.db, sessionTestPassword); err != nil {
+		if _, err := demo.Load(t.Context(), f.db, sessionTestPassword); err != nil {
 			t.Fatal(err)
 		}
 		f.demoDone = true

@@ -16,6 +16,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/havenapp/haven/internal/demo"
 	"github.com/havenapp/haven/internal/jobs"
@@ -215,8 +216,8 @@ func TestLogSender(t *testing.T) {
 // school is the demo school on a fresh database.
 type school struct {
 	db       *postgres.DB
+	pool     *pgxpool.Pool // the app's connections
 	owner    *pgx.Conn
-	pool     string
 	schoolID int64
 }
 
@@ -224,12 +225,13 @@ func newSchool(t *testing.T) *school {
 	t.Helper()
 	ctx := t.Context()
 	conn := pgtest.NewDB(t)
-	db, err := postgres.Open(ctx, conn)
+	pool := pgtest.NewPool(t, conn)
+	alerts, err := jobs.AlertEnqueuer(pool)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(db.Close)
-	if err := demo.Load(ctx, db, "test-demo-password"); err != nil {
+	db := postgres.New(pool, alerts)
+	if _, err := demo.Load(ctx, db, "test-demo-password"); err != nil {
 		t.Fatal(err)
 	}
 	owner, err := pgx.Connect(ctx, conn)
@@ -237,7 +239,7 @@ func newSchool(t *testing.T) *school {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { owner.Close(context.Background()) })
-	s := &school{db: db, owner: owner, pool: conn}
+	s := &school{db: db, pool: pool, owner: owner}
 	if s.schoolID, err = db.SchoolByName(ctx, demo.SchoolName); err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +298,7 @@ func (s *school) work(t *testing.T, addr string, done func() bool) {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	client, err := jobs.NewClient(s.db.Pool, jobs.Config{Logger: logger, FetchPollInterval: 200 * time.Millisecond,
+	client, err := jobs.NewClient(s.pool, jobs.Config{Logger: logger, FetchPollInterval: 200 * time.Millisecond,
 		Alerts: &jobs.AlertWorker{Directory: s.db, Mail: sender, BaseURL: baseURL}})
 	if err != nil {
 		t.Fatal(err)

@@ -20,7 +20,7 @@ type AuditRecord struct {
 
 // Audit writes one event.
 func (db *DB) Audit(ctx context.Context, e safeguarding.AuditEvent) error {
-	return audit(ctx, db.Pool, e)
+	return audit(ctx, db.pool, e)
 }
 
 // querier is what both a pool and a transaction offer.
@@ -50,7 +50,7 @@ func batchAudit(b *pgx.Batch, e safeguarding.AuditEvent) {
 // AuditLog returns the most recent events of a school, newest first (for the
 // administrator's view and for tests). schoolID 0 returns events with no school.
 func (db *DB) AuditLog(ctx context.Context, schoolID int64, limit int) ([]AuditRecord, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT id, at, coalesce(school_id, 0), coalesce(actor_id, 0), action, object, address, detail
+	rows, err := db.pool.Query(ctx, `SELECT id, at, coalesce(school_id, 0), coalesce(actor_id, 0), action, object, address, detail
 		FROM audit_log WHERE coalesce(school_id, 0) = $1 ORDER BY id DESC LIMIT $2`, schoolID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read audit log: %w", err)

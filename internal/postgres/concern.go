@@ -10,7 +10,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/havenapp/haven/internal/jobs"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
@@ -72,7 +71,7 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in safeguar
 		// concern is new and no one else sees it before this transaction
 		// commits, so its first entry needs no lock and links to no earlier
 		// one (the insert policy checks that there is none).
-		err = db.enqueueAlert(ctx, tx, jobs.AlertArgs{SchoolID: v.SchoolID, ConcernID: id, Urgent: in.Urgent, Route: route,
+		err = db.enqueueAlert(ctx, tx, safeguarding.ConcernAlert{SchoolID: v.SchoolID, ConcernID: id, Urgent: in.Urgent, Route: route,
 			SubjectPersonID: in.SubjectPersonID, LoggedBy: v.PersonID})
 		if err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/havenapp/haven/internal/safeguarding"
 )
@@ -23,3 +24,6 @@ func (db *DB) AsViewer(ctx context.Context, v safeguarding.Viewer, fn func(pgx.T
 }
 
 func SendLast(ctx context.Context, tx pgx.Tx, b *pgx.Batch) error { return sendLast(ctx, tx, b) }
+
+// Pool exposes the store's connections to the external tests.
+func (db *DB) Pool() *pgxpool.Pool { return db.pool }

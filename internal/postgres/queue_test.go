@@ -400,7 +400,7 @@ func TestChronologyEntriesAreAppendOnly(t *testing.T) {
 		"Delete": `DELETE FROM chronology_entries`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := s.db.Pool.Exec(ctx, sql)
+			_, err := s.db.Pool().Exec(ctx, sql)
 			var pgErr *pgconn.PgError
 			if !errors.As(err, &pgErr) || pgErr.Code != "42501" {
 				t.Fatalf("%s: err %v, want permission denied (42501)", sql, err)

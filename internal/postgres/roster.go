@@ -161,22 +161,13 @@ type reference struct {
 	indicators []safeguarding.Indicator
 }
 
-// references holds one *reference per connection pool, so that copies of a
-// DB (WithClock) share it and separate databases (tests) never do.
-var references sync.Map // *pgxpool.Pool → *reference
-
-func (db *DB) reference() *reference {
-	ref, _ := references.LoadOrStore(db.Pool, &reference{})
-	return ref.(*reference)
-}
-
 // Categories lists the kinds of concern in the order the form offers them.
 func (db *DB) Categories(ctx context.Context) ([]safeguarding.Category, error) {
-	ref := db.reference()
+	ref := db.ref
 	ref.mu.Lock()
 	defer ref.mu.Unlock()
 	if ref.categories == nil {
-		rows, err := db.Pool.Query(ctx, `SELECT code, label FROM categories ORDER BY position, code`)
+		rows, err := db.pool.Query(ctx, `SELECT code, label FROM categories ORDER BY position, code`)
 		if err != nil {
 			return nil, fmt.Errorf("read categories: %w", err)
 		}
@@ -196,11 +187,11 @@ func (db *DB) Categories(ctx context.Context) ([]safeguarding.Category, error) {
 // Indicators lists the CSE indicators of policy §5.2 in the policy's order,
 // worded as the policy words them.
 func (db *DB) Indicators(ctx context.Context) ([]safeguarding.Indicator, error) {
-	ref := db.reference()
+	ref := db.ref
 	ref.mu.Lock()
 	defer ref.mu.Unlock()
 	if ref.indicators == nil {
-		rows, err := db.Pool.Query(ctx, `SELECT code, label FROM cse_indicators ORDER BY position, code`)
+		rows, err := db.pool.Query(ctx, `SELECT code, label FROM cse_indicators ORDER BY position, code`)
 		if err != nil {
 			return nil, fmt.Errorf("read CSE indicators: %w", err)
 		}

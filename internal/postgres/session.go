@@ -10,5 +10,5 @@ import (
 // table), which deletes expired sessions every cleanupInterval; 0 leaves
 // them to be deleted by another.
 func (db *DB) SessionStore(cleanupInterval time.Duration) *pgxstore.PostgresStore {
-	return pgxstore.NewWithCleanupInterval(db.Pool, cleanupInterval)
+	return pgxstore.NewWithCleanupInterval(db.pool, cleanupInterval)
 }

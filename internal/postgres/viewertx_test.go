@@ -104,7 +104,7 @@ func TestViewerTransaction(t *testing.T) {
 
 	// Whatever happened above, every connection went back to the pool out of
 	// any transaction, and the pool still answers.
-	if n := s.db.Pool.Stat().AcquiredConns(); n != 0 {
+	if n := s.db.Pool().Stat().AcquiredConns(); n != 0 {
 		t.Errorf("%d connections still acquired", n)
 	}
 	for range 5 {

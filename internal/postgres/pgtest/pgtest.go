@@ -4,7 +4,8 @@
 //
 //	func TestMain(m *testing.M) { pgtest.Main(m) }
 //
-// and a test calls NewDB for the connection string of its own database.
+// and a test calls NewDB for the connection string of its own database, and
+// NewPool for the application's connections to it.
 //
 // With DATABASE_URL set, the databases are made on that server (its user
 // must be allowed to CREATE DATABASE); otherwise the first test that asks
@@ -37,6 +38,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/havenapp/haven/internal/devdb"
 	"github.com/havenapp/haven/internal/postgres"
@@ -268,6 +270,18 @@ func NewDB(t testing.TB) string {
 		}
 	})
 	return adminConnString(t, name)
+}
+
+// NewPool opens the application's pool (postgres.NewPool) on the database
+// at connString, and closes it when the test ends.
+func NewPool(t testing.TB, connString string, opts ...postgres.PoolOption) *pgxpool.Pool {
+	t.Helper()
+	pool, err := postgres.NewPool(t.Context(), connString, opts...)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
 }
 
 // buildTemplate returns the name of the template database for the current
