@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/havenapp/haven/internal/demo"
@@ -18,6 +19,7 @@ import (
 	"github.com/havenapp/haven/internal/jobs"
 	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/postgres/pgtest"
+	"github.com/havenapp/haven/internal/safeguarding"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -64,6 +66,31 @@ func newTestAppWith(t *testing.T, cfg httpserver.Config) *testApp {
 	srv := httptest.NewServer(httpserver.New(cfg, db, db.SessionStore(0), logger))
 	t.Cleanup(srv.Close)
 	return &testApp{URL: srv.URL, DB: db, Pool: pool, ConnStr: conn, SchoolID: schoolID, server: srv}
+}
+
+// auditLog returns the newest lines of a school's audit log, at most
+// limit, read as the owner; schoolID 0 returns the lines with no school.
+func (a *testApp) auditLog(t *testing.T, schoolID int64, limit int) []safeguarding.AuditEvent {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), a.ConnStr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	rows, err := conn.Query(t.Context(), `SELECT coalesce(school_id, 0), coalesce(actor_id, 0), action, object, address, detail
+		FROM audit_log WHERE coalesce(school_id, 0) = $1 ORDER BY id DESC LIMIT $2`, schoolID, limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (safeguarding.AuditEvent, error) {
+		var e safeguarding.AuditEvent
+		err := r.Scan(&e.SchoolID, &e.ActorID, &e.Action, &e.Object, &e.Address, &e.Detail)
+		return e, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return log
 }
 
 // client is a browser-like HTTP client with its own cookie jar that does not

@@ -16,7 +16,7 @@ import (
 // childFileStore reads a child's file, with the latest entries of its
 // chronology (0 for all).
 type childFileStore interface {
-	ChildFileLatest(ctx context.Context, v safeguarding.Viewer, pupilID int64, latest int) (safeguarding.ChildFile, error)
+	ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int64, latest int) (safeguarding.ChildFile, error)
 }
 
 // childPage shows everything about one pupil that the viewer may see. Anyone
@@ -33,7 +33,7 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("all") == "1" {
 		latest = 0
 	}
-	f, err := s.db.ChildFileLatest(r.Context(), v, id, latest)
+	f, err := s.db.ChildFile(r.Context(), v, id, latest)
 	if err != nil {
 		s.fail(w, r, err)
 		return

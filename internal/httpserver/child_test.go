@@ -178,11 +178,8 @@ func TestChildPage(t *testing.T) {
 	})
 
 	t.Run("Audited", func(t *testing.T) {
-		log, err := w.app.DB.AuditLog(ctx, w.app.SchoolID, 50)
-		if err != nil {
-			t.Fatal(err)
-		}
-		i := slices.IndexFunc(log, func(e postgres.AuditRecord) bool {
+		log := w.app.auditLog(t, w.app.SchoolID, 50)
+		i := slices.IndexFunc(log, func(e safeguarding.AuditEvent) bool {
 			return e.Action == "view_child_file" && e.Object == "pupil:"+strconv.FormatInt(zeph, 10) && e.ActorID == dsl.PersonID
 		})
 		if i < 0 {

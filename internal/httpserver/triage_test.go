@@ -84,9 +84,9 @@ func TestTriageJourney(t *testing.T) {
 				t.Errorf("queue lacks %q", want)
 			}
 		}
-		log, err := fx.app.DB.AuditLog(t.Context(), fx.app.SchoolID, 1)
-		if err != nil || len(log) != 1 || log[0].Action != "view_queue" {
-			t.Errorf("the queue view was not audited: %+v, %v", log, err)
+		log := fx.app.auditLog(t, fx.app.SchoolID, 1)
+		if len(log) != 1 || log[0].Action != "view_queue" {
+			t.Errorf("the queue view was not audited: %+v", log)
 		}
 	})
 

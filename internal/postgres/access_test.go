@@ -326,7 +326,7 @@ func TestAccessMatrixDatabase(t *testing.T) {
 					t.Errorf("%s: row-level security shows %d of the %d entries; whole record = %v, want %v",
 						name, seen, pupilEntries, whole, may(safeguarding.ActionViewChildFile))
 				}
-				f, err := w.db.ChildFile(ctx, v, w.pupilID)
+				f, err := w.db.ChildFile(ctx, v, w.pupilID, 0)
 				if err != nil && safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
 					t.Fatalf("%s, child file: %v", name, err)
 				}
@@ -437,7 +437,7 @@ func TestAccessMatrixDatabase(t *testing.T) {
 				err = w.db.AddEntry(ctx, v, id, safeguarding.EntryInput{Kind: safeguarding.EntryAction, Body: "x"})
 				checkLooksMissing(t, fmt.Sprintf("the %s of another school adds to the concern about the %s", role, subject), err, missingView)
 			}
-			if _, err := w.db.ChildFile(ctx, v, w.pupilID); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
+			if _, err := w.db.ChildFile(ctx, v, w.pupilID, 0); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
 				t.Errorf("the %s of another school opens a demo pupil's file: %v, want not found", role, err)
 			}
 		}

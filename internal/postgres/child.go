@@ -10,20 +10,15 @@ import (
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
-// ChildFile returns pupil pupilID's file as v may see it, and audits the
-// view. It returns ENOTFOUND alike for a pupil who does not exist, a pupil of
-// another school, and a viewer who may not see children's files.
+// ChildFile returns pupil pupilID's file as v may see it, with at most the
+// latest entries of its chronology (0 for all), and audits the view. The
+// indicators and the open referrals are read over everything. It returns
+// ENOTFOUND alike for a pupil who does not exist, a pupil of another
+// school, and a viewer who may not see children's files.
 //
 // Concerns are read through row-level security and each is checked against
 // safeguarding.Can as well, so both must agree before a concern is shown.
-func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int64) (safeguarding.ChildFile, error) {
-	return db.ChildFileLatest(ctx, v, pupilID, 0)
-}
-
-// ChildFileLatest is ChildFile with only the latest entries of the
-// chronology, at most latest of them (0 for all). The indicators and the
-// open referrals are still read over everything.
-func (db *DB) ChildFileLatest(ctx context.Context, v safeguarding.Viewer, pupilID int64, latest int) (safeguarding.ChildFile, error) {
+func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int64, latest int) (safeguarding.ChildFile, error) {
 	var f safeguarding.ChildFile
 	mayView := safeguarding.ConcernAccess{SchoolID: v.SchoolID, Route: safeguarding.RouteChild}
 	if !safeguarding.Can(v, mayView, safeguarding.ActionViewChildFile) {

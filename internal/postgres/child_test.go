@@ -47,7 +47,7 @@ func TestChildFile(t *testing.T) {
 		Categories: []string{"neglect"}, Indicators: []string{"withdrawn"}})
 
 	t.Run("OK", func(t *testing.T) {
-		f, err := s.db.ChildFile(ctx, s.dsl, s.ruby)
+		f, err := s.db.ChildFile(ctx, s.dsl, s.ruby, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,7 +82,7 @@ func TestChildFile(t *testing.T) {
 	})
 
 	t.Run("IndicatorsTalliedInPolicyOrder", func(t *testing.T) {
-		f, err := s.db.ChildFile(ctx, s.dsl, s.ruby)
+		f, err := s.db.ChildFile(ctx, s.dsl, s.ruby, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,7 +109,7 @@ func TestChildFile(t *testing.T) {
 	})
 
 	t.Run("OnlyReferralsOfOpenConcernsAreOpen", func(t *testing.T) {
-		f, err := s.db.ChildFile(ctx, s.dsl, s.ruby)
+		f, err := s.db.ChildFile(ctx, s.dsl, s.ruby, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,7 +121,7 @@ func TestChildFile(t *testing.T) {
 	})
 
 	t.Run("ConcernsAboutSeveralPupilsShowOnEach", func(t *testing.T) {
-		f, err := s.db.ChildFile(ctx, s.deputy, s.tom)
+		f, err := s.db.ChildFile(ctx, s.deputy, s.tom, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,7 +143,7 @@ func TestChildFile(t *testing.T) {
 	})
 
 	t.Run("PrincipalReads", func(t *testing.T) {
-		f, err := s.db.ChildFile(ctx, s.principal, s.ruby)
+		f, err := s.db.ChildFile(ctx, s.principal, s.ruby, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,24 +155,24 @@ func TestChildFile(t *testing.T) {
 	t.Run("ErrNotFound", func(t *testing.T) {
 		for name, v := range map[string]safeguarding.Viewer{"staff who logged it": s.staff1, "other staff": s.staff2,
 			"chair": s.chair, "governor": s.governor, "admin": s.admin} {
-			if _, err := s.db.ChildFile(ctx, v, s.ruby); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
+			if _, err := s.db.ChildFile(ctx, v, s.ruby, 0); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
 				t.Errorf("%s: err = %v, want ENOTFOUND", name, err)
 			}
 		}
-		if _, err := s.db.ChildFile(ctx, s.dsl, s.tom+1000); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
+		if _, err := s.db.ChildFile(ctx, s.dsl, s.tom+1000, 0); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
 			t.Errorf("no such pupil: err = %v, want ENOTFOUND", err)
 		}
 	})
 
 	t.Run("ErrNotFoundInAnotherSchool", func(t *testing.T) {
 		theirs := s.pupilOfAnotherSchool(t)
-		if _, err := s.db.ChildFile(ctx, s.dsl, theirs); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
+		if _, err := s.db.ChildFile(ctx, s.dsl, theirs, 0); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
 			t.Errorf("err = %v, want ENOTFOUND", err)
 		}
 	})
 
 	t.Run("Audited", func(t *testing.T) {
-		if _, err := s.db.ChildFile(ctx, s.deputy, s.ruby); err != nil {
+		if _, err := s.db.ChildFile(ctx, s.deputy, s.ruby, 0); err != nil {
 			t.Fatal(err)
 		}
 		log, err := s.db.AuditLog(ctx, s.schoolID, 1)
@@ -197,7 +197,7 @@ func TestChildFileLeavesOutWhatTheGoRuleRefuses(t *testing.T) {
 	if _, err := s.owner.Exec(ctx, `UPDATE concerns SET route = 'adult' WHERE id = $1`, id); err != nil {
 		t.Fatal(err)
 	}
-	f, err := s.db.ChildFile(ctx, s.dsl, s.ruby)
+	f, err := s.db.ChildFile(ctx, s.dsl, s.ruby, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +218,7 @@ func TestChildFileManyEntries(t *testing.T) {
 		}
 	}
 	start := time.Now()
-	f, err := s.db.ChildFile(ctx, s.dsl, s.ruby)
+	f, err := s.db.ChildFile(ctx, s.dsl, s.ruby, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,17 +29,6 @@ func (db *DB) SaveDraft(ctx context.Context, v safeguarding.Viewer, form []byte)
 	})
 }
 
-// Draft returns v's draft, or ENOTFOUND if they have none.
-func (db *DB) Draft(ctx context.Context, v safeguarding.Viewer) (safeguarding.Draft, error) {
-	var d safeguarding.Draft
-	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
-		var err error
-		d, err = scanDraft(tx.QueryRow(ctx, draftSQL, v.SchoolID, v.PersonID))
-		return notFound(err, "No draft")
-	})
-	return d, err
-}
-
 // draftSQL reads the draft of a school's ($1) person ($2), for scanDraft.
 const draftSQL = `SELECT form, saved_at FROM concern_drafts WHERE school_id = $1 AND person_id = $2`
 

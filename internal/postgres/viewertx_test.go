@@ -155,8 +155,8 @@ func TestLogConcernWholeOrNothing(t *testing.T) {
 	if after := counts(); after != before {
 		t.Errorf("a refused concern left rows behind: concerns, links, entries, jobs, audit %v → %v", before, after)
 	}
-	if _, err := s.db.Draft(ctx, s.staff1); err != nil {
-		t.Errorf("the draft is gone after a refused concern: %v", err)
+	if draftOf(t, s.db, s.staff1) == nil {
+		t.Error("the draft is gone after a refused concern")
 	}
 
 	in.PupilIDs = []int64{s.ruby}
@@ -167,8 +167,8 @@ func TestLogConcernWholeOrNothing(t *testing.T) {
 	if got, want := counts(), [5]int{before[0] + 1, before[1] + 1, before[2] + 1, before[3] + 1, before[4] + 1}; got != want {
 		t.Errorf("after filing: concerns, links, entries, jobs, audit = %v, want %v", got, want)
 	}
-	if _, err := s.db.Draft(ctx, s.staff1); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
-		t.Errorf("the draft survived the concern it was for: %v", err)
+	if d := draftOf(t, s.db, s.staff1); d != nil {
+		t.Errorf("the draft survived the concern it was for: %s", d.Form)
 	}
 	again, duplicate, err := s.db.LogConcern(ctx, s.staff1, in)
 	if err != nil || !duplicate || again != id {
