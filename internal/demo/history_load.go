@@ -11,8 +11,8 @@ import (
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
-// Load writes the history into the demo school, as Load made it, through
-// the store's own paths (routing, row-level security, hash-linked
+// Load writes the history into school (which the package's Load made)
+// through the store's own paths (routing, row-level security, hash-linked
 // chronologies, audit), as the people in it and at the times it happened.
 // It files no alerts: the past is not news. Thousands of small
 // transactions commit one after another, so a store on a pool that does
