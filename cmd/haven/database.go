@@ -5,15 +5,20 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/havenapp/haven/internal/devdb"
+	"github.com/havenapp/haven/internal/jobs"
 	"github.com/havenapp/haven/internal/postgres"
 )
 
-// database is an open, migrated store and, when Haven started it, the
-// private cluster behind it.
+// database is an open, migrated store, the pool of connections it uses
+// and, when Haven started it, the private cluster behind it.
 type database struct {
 	*postgres.DB
-	cluster *devdb.Cluster
+	pool       *pgxpool.Pool
+	connString string
+	cluster    *devdb.Cluster
 }
 
 // withDatabase opens DATABASE_URL, or starts the private cluster when it is
@@ -36,10 +41,15 @@ func withDatabase(ctx context.Context, cfg Config, logger *slog.Logger, fn func(
 	if err := postgres.Migrate(ctx, connString); err != nil {
 		return err
 	}
-	db, err := postgres.Open(ctx, connString)
+	pool, err := postgres.NewPool(ctx, connString)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	return fn(ctx, &database{DB: db, cluster: cluster})
+	defer pool.Close()
+	// A concern's alert is enqueued in the transaction that files it.
+	alerts, err := jobs.AlertEnqueuer(pool)
+	if err != nil {
+		return err
+	}
+	return fn(ctx, &database{DB: postgres.New(pool, alerts), pool: pool, connString: connString, cluster: cluster})
 }

@@ -42,7 +42,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 		if err != nil {
 			return err
 		}
-		worker, err := jobs.NewClient(db.Pool, jobs.Config{Logger: logger,
+		worker, err := jobs.NewClient(db.pool, jobs.Config{Logger: logger,
 			Alerts: &jobs.AlertWorker{Directory: db.DB, Mail: sender, BaseURL: cfg.LinkBase()}})
 		if err != nil {
 			return fmt.Errorf("job queue: %w", err)
@@ -58,7 +58,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 				logger.Warn("stop job queue", "err", err)
 			}
 		}()
-		handler := httpserver.New(httpserver.Config{SecureCookies: secure, TLS: cfg.TLS(), EmailAlerts: cfg.SMTPURL != "", BenchFloor: benchFloor}, db.DB, logger)
+		handler := httpserver.New(httpserver.Config{SecureCookies: secure, TLS: cfg.TLS(), EmailAlerts: cfg.SMTPURL != "", BenchFloor: benchFloor},
+			db.DB, db.SessionStore(sessionCleanupInterval), logger)
 		srv := &http.Server{
 			Addr:              cfg.Addr,
 			Handler:           handler,
@@ -106,6 +107,9 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 		return nil
 	})
 }
+
+// sessionCleanupInterval is how often expired sessions are deleted.
+const sessionCleanupInterval = 10 * time.Minute
 
 // The server's heap is small (tens of MiB) and mostly short-lived page
 // data, so Go's default (collect when the heap doubles) collects very

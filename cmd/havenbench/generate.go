@@ -8,7 +8,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
@@ -331,7 +330,7 @@ func (g *generator) chronology(rng *mrand.Rand, s *school, c *concernRow, h *sch
 		details safeguarding.EntryDetails
 	}
 	// The first entry holds the concern as LogConcern stores it.
-	snapshot := postgres.ConcernInput{
+	snapshot := safeguarding.ConcernInput{
 		SubmissionToken: uuidString(c.token), SubjectKind: c.subjectKind, PupilIDs: c.pupils, SubjectPersonID: c.subjectPerson,
 		SubjectAdultName: c.adultName, SubjectAdultRole: c.adultRole, Categories: c.categories, Indicators: c.indicators,
 		WhatHappened: c.what, ChildsWords: c.childsWords, HappenedOn: c.happenedOn, HappenedTime: c.happenedTime,

@@ -16,7 +16,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/havenapp/haven/internal/httpserver"
+	"github.com/havenapp/haven/internal/jobs"
 	"github.com/havenapp/haven/internal/postgres"
 )
 
@@ -30,25 +33,31 @@ type server struct {
 	// inProcess is set instead of cmd when the server runs inside this
 	// program, for CPU profiles (-cpuprofile); its memory is then ours.
 	inProcess *http.Server
-	db        *postgres.DB
+	pool      *pgxpool.Pool
 }
 
 // startInProcess serves Haven from this process, wired as `haven serve`
 // wires it, so that runtime/pprof can profile the handlers.
 func startInProcess(ctx context.Context, databaseURL string) (*server, error) {
-	db, err := postgres.Open(ctx, databaseURL)
+	pool, err := postgres.NewPool(ctx, databaseURL)
 	if err != nil {
 		return nil, err
 	}
+	alerts, err := jobs.AlertEnqueuer(pool)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	db := postgres.New(pool, alerts)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		db.Close()
+		pool.Close()
 		return nil, err
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv := &http.Server{Handler: httpserver.New(httpserver.Config{BenchFloor: true}, db, logger), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: httpserver.New(httpserver.Config{BenchFloor: true}, db, db.SessionStore(10*time.Minute), logger), ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
-	return &server{base: "http://" + ln.Addr().String(), inProcess: srv, db: db}, nil
+	return &server{base: "http://" + ln.Addr().String(), inProcess: srv, pool: pool}, nil
 }
 
 // buildServer compiles cmd/haven into dir, from the module this program is
@@ -129,7 +138,7 @@ func (s *server) stop() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		s.inProcess.Shutdown(ctx)
-		s.db.Close()
+		s.pool.Close()
 		return
 	}
 	defer s.log.Close()

@@ -50,35 +50,58 @@ var staffTitles = []string{"Teacher of Maths", "Teacher of Science", "Teacher of
 	"Head of Year 9", "Head of Year 11", "Learning Mentor", "Teacher of PE", "SENCO", "Receptionist",
 	"Teacher of Art", "Librarian", "Site Manager", "Attendance Officer", "Teacher of Computing"}
 
+// School is the demo school as Load made it: the people in its history
+// and the pupils it is about.
+type School struct {
+	ID     int64
+	People map[string]Person       // by e-mail address
+	Pupils []safeguarding.PupilRef // in the order they were added
+}
+
+// Person is one of the demo school's people.
+type Person struct {
+	ID   int64
+	Name string
+}
+
 // Load fills an empty database with the demo school, every account with the
 // given password.
-func Load(ctx context.Context, db *postgres.DB, demoPassword string) error {
+func Load(ctx context.Context, db *postgres.DB, demoPassword string) (School, error) {
 	rng := rand.New(rand.NewPCG(2026, 9))
 	hash, err := password.Hash(demoPassword)
 	if err != nil {
-		return err
+		return School{}, err
 	}
 	schoolID, err := db.CreateSchool(ctx, SchoolName)
 	if err != nil {
-		return err
+		return School{}, err
+	}
+	school := School{ID: schoolID, People: map[string]Person{}}
+	addPerson := func(in postgres.PersonInput) error {
+		id, err := db.CreatePerson(ctx, in)
+		if err != nil {
+			return err
+		}
+		school.People[in.Email] = Person{ID: id, Name: in.FullName}
+		return nil
 	}
 	for _, a := range Accounts {
 		roles := []safeguarding.Role{a.Role}
 		if a.Role == safeguarding.RoleDSL || a.Role == safeguarding.RoleDeputyDSL || a.Role == safeguarding.RolePrincipal {
 			roles = append(roles, safeguarding.RoleStaff) // they are staff too and may log concerns
 		}
-		if _, err := db.CreatePerson(ctx, postgres.PersonInput{SchoolID: schoolID, Email: a.Email, FullName: a.Name,
+		if err := addPerson(postgres.PersonInput{SchoolID: schoolID, Email: a.Email, FullName: a.Name,
 			JobTitle: a.JobTitle, PasswordHash: hash, Roles: roles}); err != nil {
-			return fmt.Errorf("demo account %s: %w", a.Email, err)
+			return School{}, fmt.Errorf("demo account %s: %w", a.Email, err)
 		}
 	}
 	// The rest of the staff room: on the roster, able to sign in with the demo password.
 	for i := range 33 {
 		first, last := firstNames[rng.IntN(len(firstNames))], lastNames[rng.IntN(len(lastNames))]
 		email := fmt.Sprintf("staff%02d@demo.test", i+1)
-		if _, err := db.CreatePerson(ctx, postgres.PersonInput{SchoolID: schoolID, Email: email, FullName: first + " " + last,
+		if err := addPerson(postgres.PersonInput{SchoolID: schoolID, Email: email, FullName: first + " " + last,
 			JobTitle: staffTitles[rng.IntN(len(staffTitles))], PasswordHash: hash, Roles: []safeguarding.Role{safeguarding.RoleStaff}}); err != nil {
-			return fmt.Errorf("demo staff %s: %w", email, err)
+			return School{}, fmt.Errorf("demo staff %s: %w", email, err)
 		}
 	}
 	// About 43 pupils a year in years 7 to 13: 301 pupils.
@@ -95,5 +118,12 @@ func Load(ctx context.Context, db *postgres.DB, demoPassword string) error {
 				LastName: lastNames[rng.IntN(len(lastNames))], YearGroup: year, DateOfBirth: born})
 		}
 	}
-	return db.AddPupils(ctx, schoolID, pupils)
+	ids, err := db.AddPupils(ctx, schoolID, pupils)
+	if err != nil {
+		return School{}, err
+	}
+	for i, p := range pupils {
+		school.Pupils = append(school.Pupils, safeguarding.PupilRef{ID: ids[i], FirstName: p.FirstName, LastName: p.LastName, YearGroup: p.YearGroup})
+	}
+	return school, nil
 }

@@ -1,14 +1,12 @@
 package demo
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
@@ -23,12 +21,6 @@ const (
 // everydayConcerns is how many ordinary concerns about children the history
 // holds besides its scripted cases.
 const everydayConcerns = 440
-
-// LoadHistory fills the demo school, already loaded by Load, with two
-// academic years of concerns up to now: the current one and the one before.
-func LoadHistory(ctx context.Context, db *postgres.DB, now time.Time) error {
-	return PlanHistory(now).Load(ctx, db)
-}
 
 // History is the demo school's past: every concern and every entry of its
 // chronology, planned from a fixed seed and the moment it is loaded, so
@@ -48,7 +40,7 @@ type pastConcern struct {
 	by      string      // e-mail address of the member of staff who logs it
 	pupils  []pupilPick // the children it is about
 	subject string      // e-mail address of the member of staff it is about
-	in      postgres.ConcernInput
+	in      safeguarding.ConcernInput
 	steps   []step
 }
 
@@ -381,22 +373,22 @@ func (p *planner) happened(at time.Time) (time.Time, string) {
 }
 
 // childInput is a concern about pupils as the form would file it.
-func (p *planner) childInput(at time.Time, categories, indicators []string, a account, urgent bool) postgres.ConcernInput {
+func (p *planner) childInput(at time.Time, categories, indicators []string, a account, urgent bool) safeguarding.ConcernInput {
 	on, clock := p.happened(at)
-	return postgres.ConcernInput{SubmissionToken: p.token(), SubjectKind: safeguarding.SubjectPupils,
+	return safeguarding.ConcernInput{SubmissionToken: p.token(), SubjectKind: safeguarding.SubjectPupils,
 		Categories: categories, Indicators: indicators, WhatHappened: a.what, ChildsWords: a.words,
 		HappenedOn: on, HappenedTime: clock, Location: a.where, OthersTold: a.told, ActionsTaken: a.done, Urgent: urgent}
 }
 
 // adultInput is a concern about a member of staff (subject is their e-mail
 // address) or, when subject is empty, about an adult not on the roster.
-func (p *planner) adultInput(at time.Time, adultName, adultRole string, a account) postgres.ConcernInput {
+func (p *planner) adultInput(at time.Time, adultName, adultRole string, a account) safeguarding.ConcernInput {
 	on, clock := p.happened(at)
 	kind := safeguarding.SubjectStaff
 	if adultName != "" {
 		kind = safeguarding.SubjectOtherAdult
 	}
-	return postgres.ConcernInput{SubmissionToken: p.token(), SubjectKind: kind, SubjectAdultName: adultName, SubjectAdultRole: adultRole,
+	return safeguarding.ConcernInput{SubmissionToken: p.token(), SubjectKind: kind, SubjectAdultName: adultName, SubjectAdultRole: adultRole,
 		Categories: []string{"other"}, WhatHappened: a.what, HappenedOn: on, HappenedTime: clock, Location: a.where,
 		OthersTold: a.told, ActionsTaken: a.done}
 }

@@ -11,28 +11,17 @@ import (
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
-// Load writes the history into the demo school through the store's own
-// paths (routing, row-level security, hash-linked chronologies, audit), as
-// the people in it and at the times it happened.
-func (h History) Load(ctx context.Context, db *postgres.DB) error {
-	schoolID, err := db.SchoolByName(ctx, SchoolName)
-	if err != nil {
-		return err
-	}
-	roster, err := db.DemoRoster(ctx, schoolID)
-	if err != nil {
-		return err
-	}
-	// Thousands of small transactions: waiting for the disk at each commit
-	// would double the time, and a load cut short is started again anyway.
-	bulk, err := db.WithoutCommitWait(ctx)
-	if err != nil {
-		return err
-	}
-	defer bulk.Close()
-	db = bulk
-	l := &loader{db: db, roster: roster, pupils: map[int][]safeguarding.PupilRef{}, viewers: map[string]safeguarding.Viewer{}}
-	for _, p := range roster.Pupils {
+// Load writes the history into school (which the package's Load made)
+// through the store's own paths (routing, row-level security, hash-linked
+// chronologies, audit), as the people in it and at the times it happened.
+// It files no alerts: the past is not news. Thousands of small
+// transactions commit one after another, so a store on a pool that does
+// not wait for the disk at each commit (postgres.WithoutCommitWait) loads
+// it in half the time; a load cut short is started again anyway.
+func (h History) Load(ctx context.Context, db *postgres.DB, school School) error {
+	db = db.WithoutAlerts()
+	l := &loader{db: db, school: school, pupils: map[int][]safeguarding.PupilRef{}, viewers: map[string]safeguarding.Viewer{}}
+	for _, p := range school.Pupils {
 		l.pupils[p.YearGroup] = append(l.pupils[p.YearGroup], p)
 	}
 	for _, c := range h.concerns {
@@ -65,7 +54,7 @@ func (h History) Load(ctx context.Context, db *postgres.DB) error {
 	for i, c := range h.concerns {
 		in, err := l.input(c)
 		if err == nil {
-			ids[i], _, err = db.WithClock(fixed(c.at)).WithoutAlerts().LogConcern(ctx, l.viewers[c.by], in)
+			ids[i], _, err = db.WithClock(fixed(c.at)).LogConcern(ctx, l.viewers[c.by], in)
 		}
 		if err != nil {
 			errs <- fmt.Errorf("log demo concern %d of %d: %w", i+1, len(h.concerns), err)
@@ -95,7 +84,7 @@ func stepAuthors(c pastConcern) []string {
 
 type loader struct {
 	db      *postgres.DB
-	roster  postgres.DemoRoster
+	school  School
 	pupils  map[int][]safeguarding.PupilRef // by year group, in the order added
 	viewers map[string]safeguarding.Viewer  // by e-mail address; read only once loading starts
 }
@@ -104,7 +93,7 @@ func (l *loader) loadViewer(ctx context.Context, email string) error {
 	if _, ok := l.viewers[email]; ok {
 		return nil
 	}
-	person, ok := l.roster.People[email]
+	person, ok := l.school.People[email]
 	if !ok {
 		return fmt.Errorf("demo history: no one in the demo school has the e-mail address %s", email)
 	}
@@ -134,12 +123,12 @@ func (l *loader) names(c pastConcern) (*strings.Replacer, []int64, error) {
 		}
 	}
 	if c.subject != "" {
-		kv = append(kv, "{subject}", l.roster.People[c.subject].Name)
+		kv = append(kv, "{subject}", l.school.People[c.subject].Name)
 	}
 	return strings.NewReplacer(kv...), ids, nil
 }
 
-func (l *loader) input(c pastConcern) (postgres.ConcernInput, error) {
+func (l *loader) input(c pastConcern) (safeguarding.ConcernInput, error) {
 	r, ids, err := l.names(c)
 	if err != nil {
 		return c.in, err
@@ -147,7 +136,7 @@ func (l *loader) input(c pastConcern) (postgres.ConcernInput, error) {
 	in := c.in
 	in.PupilIDs = ids
 	if c.subject != "" {
-		in.SubjectPersonID = l.roster.People[c.subject].ID
+		in.SubjectPersonID = l.school.People[c.subject].ID
 	}
 	for _, s := range []*string{&in.WhatHappened, &in.ChildsWords, &in.Location, &in.OthersTold, &in.ActionsTaken} {
 		*s = r.Replace(*s)
@@ -165,7 +154,7 @@ func (l *loader) chronology(ctx context.Context, id int64, c pastConcern) error 
 		v, in := l.viewers[s.by], s.in
 		in.Body, in.Details.Reason, in.Details.Judgement = r.Replace(in.Body), r.Replace(in.Details.Reason), r.Replace(in.Details.Judgement)
 		if s.assignee != "" {
-			in.Details.AssigneeID = l.roster.People[s.assignee].ID
+			in.Details.AssigneeID = l.school.People[s.assignee].ID
 		}
 		if s.corrects {
 			entries, err := l.db.Chronology(ctx, v, id)

@@ -22,17 +22,15 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 func TestLoadHistory(t *testing.T) {
 	ctx := context.Background()
 	conn := pgtest.NewDB(t)
-	db, err := postgres.Open(ctx, conn)
+	// As `haven demo` loads it: on connections that do not wait for the disk.
+	db := postgres.New(pgtest.NewPool(t, conn, postgres.WithoutCommitWait()), nil)
+	school, err := demo.Load(ctx, db, "test-demo-password")
 	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	if err := demo.Load(ctx, db, "test-demo-password"); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, time.March, 18, 14, 30, 0, 0, time.UTC) // a Wednesday in the spring term of 2025-26
 	start := time.Now()
-	if err := demo.LoadHistory(ctx, db, now); err != nil {
+	if err := demo.PlanHistory(now).Load(ctx, db, school); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("history loaded in %s", time.Since(start).Round(time.Millisecond))

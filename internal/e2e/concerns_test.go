@@ -15,7 +15,6 @@ import (
 	"github.com/chromedp/chromedp/kb"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
@@ -171,7 +170,7 @@ func (a *app) logAsStaff(t *testing.T, email string, pupilID int64, what string)
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, _, err := a.DB.LogConcern(t.Context(), v, postgres.ConcernInput{
+	id, _, err := a.DB.LogConcern(t.Context(), v, safeguarding.ConcernInput{
 		SubmissionToken: newToken(), SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{pupilID},
 		Categories: []string{"neglect"}, WhatHappened: what, HappenedOn: time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -1),
 	})

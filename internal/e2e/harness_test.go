@@ -25,6 +25,7 @@ import (
 
 	"github.com/havenapp/haven/internal/demo"
 	"github.com/havenapp/haven/internal/httpserver"
+	"github.com/havenapp/haven/internal/jobs"
 	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/postgres/pgtest"
 )
@@ -157,16 +158,17 @@ func newApp(t *testing.T) *app {
 	}
 	ctx := context.Background()
 	conn := pgtest.NewDB(t)
-	db, err := postgres.Open(ctx, conn)
+	pool := pgtest.NewPool(t, conn)
+	alerts, err := jobs.AlertEnqueuer(pool)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(db.Close)
-	if err := demo.Load(ctx, db, demoPassword); err != nil {
+	db := postgres.New(pool, alerts)
+	if _, err := demo.Load(ctx, db, demoPassword); err != nil {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	haven := httpserver.New(httpserver.Config{}, db, logger)
+	haven := httpserver.New(httpserver.Config{}, db, db.SessionStore(0), logger)
 	a := &app{DB: db, ConnStr: conn, posts: map[string]int{}, drop: map[string]int{}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {

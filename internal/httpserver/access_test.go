@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
@@ -130,7 +129,7 @@ func newAccessApp(t *testing.T) *accessApp {
 // through the store: what is tested here is who sees it, not the form.
 func (a *accessApp) logConcern(t *testing.T, subject string) int64 {
 	t.Helper()
-	in := postgres.ConcernInput{Categories: []string{"cse"}, WhatHappened: "Access matrix: a concern about the " + subject + ".", HappenedOn: time.Now()}
+	in := safeguarding.ConcernInput{Categories: []string{"cse"}, WhatHappened: "Access matrix: a concern about the " + subject + ".", HappenedOn: time.Now()}
 	if subject == "pupil" {
 		in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{a.pupilID}
 	} else {
@@ -390,7 +389,7 @@ func TestAccessPrincipalCannotTellConcernAboutThemExists(t *testing.T) {
 		others = append(others, a.logConcern(t, s))
 	}
 	for _, viewer := range []string{"principal", "DSL", "deputy"} {
-		logConcern(t, a.app.DB, a.viewers[viewer], postgres.ConcernInput{
+		logConcern(t, a.app.DB, a.viewers[viewer], safeguarding.ConcernInput{
 			SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{a.pupilID}, Categories: []string{"cse"},
 			WhatHappened: "Logged by the " + viewer + ".", HappenedOn: time.Now()})
 	}

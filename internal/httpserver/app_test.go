@@ -11,10 +11,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/havenapp/haven/internal/demo"
 	"github.com/havenapp/haven/internal/httpserver"
+	"github.com/havenapp/haven/internal/jobs"
 	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/postgres/pgtest"
+	"github.com/havenapp/haven/internal/safeguarding"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -27,7 +32,8 @@ const demoPassword = "test-demo-password"
 type testApp struct {
 	URL      string
 	DB       *postgres.DB
-	ConnStr  string // the owner's connection string
+	Pool     *pgxpool.Pool // the app's connections
+	ConnStr  string        // the owner's connection string
 	SchoolID int64
 	server   *httptest.Server
 }
@@ -43,12 +49,13 @@ func newTestAppWith(t *testing.T, cfg httpserver.Config) *testApp {
 	t.Helper()
 	ctx := context.Background()
 	conn := pgtest.NewDB(t)
-	db, err := postgres.Open(ctx, conn)
+	pool := pgtest.NewPool(t, conn)
+	alerts, err := jobs.AlertEnqueuer(pool)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(db.Close)
-	if err := demo.Load(ctx, db, demoPassword); err != nil {
+	db := postgres.New(pool, alerts)
+	if _, err := demo.Load(ctx, db, demoPassword); err != nil {
 		t.Fatal(err)
 	}
 	schoolID, err := db.SchoolByName(ctx, demo.SchoolName)
@@ -56,9 +63,34 @@ func newTestAppWith(t *testing.T, cfg httpserver.Config) *testApp {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(httpserver.New(cfg, db, logger))
+	srv := httptest.NewServer(httpserver.New(cfg, db, db.SessionStore(0), logger))
 	t.Cleanup(srv.Close)
-	return &testApp{URL: srv.URL, DB: db, ConnStr: conn, SchoolID: schoolID, server: srv}
+	return &testApp{URL: srv.URL, DB: db, Pool: pool, ConnStr: conn, SchoolID: schoolID, server: srv}
+}
+
+// auditLog returns the newest lines of a school's audit log, at most
+// limit, read as the owner; schoolID 0 returns the lines with no school.
+func (a *testApp) auditLog(t *testing.T, schoolID int64, limit int) []safeguarding.AuditEvent {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), a.ConnStr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	rows, err := conn.Query(t.Context(), `SELECT coalesce(school_id, 0), coalesce(actor_id, 0), action, object, address, detail
+		FROM audit_log WHERE coalesce(school_id, 0) = $1 ORDER BY id DESC LIMIT $2`, schoolID, limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (safeguarding.AuditEvent, error) {
+		var e safeguarding.AuditEvent
+		err := r.Scan(&e.SchoolID, &e.ActorID, &e.Action, &e.Object, &e.Address, &e.Detail)
+		return e, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return log
 }
 
 // client is a browser-like HTTP client with its own cookie jar that does not

@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -8,10 +9,15 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
 	"github.com/havenapp/haven/web"
 )
+
+// childFileStore reads a child's file, with the latest entries of its
+// chronology (0 for all).
+type childFileStore interface {
+	ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int64, latest int) (safeguarding.ChildFile, error)
+}
 
 // childPage shows everything about one pupil that the viewer may see. Anyone
 // who may not see children's files, like anyone asking for a pupil who does
@@ -27,7 +33,7 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("all") == "1" {
 		latest = 0
 	}
-	f, err := s.db.ChildFileLatest(r.Context(), v, id, latest)
+	f, err := s.db.ChildFile(r.Context(), v, id, latest)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -48,7 +54,7 @@ const childChronologyLatest = 100
 
 // childPageView is the child's page for a file the store has already
 // filtered to what the viewer may see.
-func childPageView(f postgres.ChildFile, categories []safeguarding.Category, today time.Time) web.ChildPage {
+func childPageView(f safeguarding.ChildFile, categories []safeguarding.Category, today time.Time) web.ChildPage {
 	out := web.ChildPage{
 		Name: f.Pupil.Name(),
 		Details: []web.SummaryRow{
@@ -102,7 +108,7 @@ func childEntryView(e safeguarding.Entry, c safeguarding.Concern, categories []s
 		// The list of concerns carries no account; the entry holds it.
 		out.Heading = "Concern logged: " + strings.Join(concernCategoryLabels(categories, c.Categories), ", ")
 		out.Paragraphs = nil
-		if in, ok := postgres.SubmittedConcernAccount(e); ok {
+		if in, ok := safeguarding.SubmittedConcernAccount(e); ok {
 			out.Paragraphs = paragraphs(in.WhatHappened)
 			if strings.TrimSpace(in.ChildsWords) != "" {
 				out.Facts = append(out.Facts, web.SummaryRow{Key: "The child's own words", Value: in.ChildsWords})

@@ -34,21 +34,17 @@ func newChildWorld(t *testing.T) *childWorld {
 // addPupil adds a pupil to school and returns their id.
 func (w *childWorld) addPupil(t *testing.T, school int64, first, last string, year int, born time.Time) int64 {
 	t.Helper()
-	if err := w.app.DB.AddPupils(t.Context(), school, []postgres.PupilInput{{FirstName: first, LastName: last, YearGroup: year, DateOfBirth: born}}); err != nil {
+	ids, err := w.app.DB.AddPupils(t.Context(), school, []postgres.PupilInput{{FirstName: first, LastName: last, YearGroup: year, DateOfBirth: born}})
+	if err != nil {
 		t.Fatal(err)
 	}
-	var id int64
-	if err := w.owner.QueryRow(t.Context(), `SELECT max(id) FROM pupils WHERE school_id = $1 AND first_name = $2 AND last_name = $3`,
-		school, first, last).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	return id
+	return ids[0]
 }
 
 // logConcern files a concern by v about pupils at w.now.
 func (w *childWorld) logConcern(t *testing.T, v safeguarding.Viewer, categories, indicators []string, pupils ...int64) int64 {
 	t.Helper()
-	return logConcern(t, w.db, v, postgres.ConcernInput{PupilIDs: pupils, Categories: categories, Indicators: indicators,
+	return logConcern(t, w.db, v, safeguarding.ConcernInput{PupilIDs: pupils, Categories: categories, Indicators: indicators,
 		WhatHappened: "Waiting at the gate for a car she would not talk about."})
 }
 
@@ -182,11 +178,8 @@ func TestChildPage(t *testing.T) {
 	})
 
 	t.Run("Audited", func(t *testing.T) {
-		log, err := w.app.DB.AuditLog(ctx, w.app.SchoolID, 50)
-		if err != nil {
-			t.Fatal(err)
-		}
-		i := slices.IndexFunc(log, func(e postgres.AuditRecord) bool {
+		log := w.app.auditLog(t, w.app.SchoolID, 50)
+		i := slices.IndexFunc(log, func(e safeguarding.AuditEvent) bool {
 			return e.Action == "view_child_file" && e.Object == "pupil:"+strconv.FormatInt(zeph, 10) && e.ActorID == dsl.PersonID
 		})
 		if i < 0 {

@@ -15,6 +15,12 @@ import (
 	"github.com/havenapp/haven/web"
 )
 
+// draftStore keeps the concern a person is writing.
+type draftStore interface {
+	SaveDraft(ctx context.Context, v safeguarding.Viewer, form []byte) error
+	DeleteDraft(ctx context.Context, v safeguarding.Viewer) error
+}
+
 // saveDraft keeps the form as the person's draft. draft.js calls it as the
 // person types (and gets 204); the "Save draft" button shows the form again.
 func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -13,6 +14,11 @@ import (
 	"github.com/havenapp/haven/internal/safeguarding"
 	"github.com/havenapp/haven/web"
 )
+
+// entryStore adds entries to a concern's chronology.
+type entryStore interface {
+	AddEntry(ctx context.Context, v safeguarding.Viewer, concernID int64, in safeguarding.EntryInput) error
+}
 
 // postedKinds are the entries the concern page's forms add.
 var postedKinds = append([]safeguarding.EntryKind{safeguarding.EntryFurtherInformation, safeguarding.EntryAcknowledged,

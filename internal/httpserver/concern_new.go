@@ -2,25 +2,29 @@ package httpserver
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
-	"strings"
-	"sync"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
 	"github.com/havenapp/haven/web"
 )
+
+// concernFormStore is what the concern form reads and files.
+type concernFormStore interface {
+	FormLists(ctx context.Context, v safeguarding.Viewer) (safeguarding.FormLists, error)
+	StaffRoster(ctx context.Context, v safeguarding.Viewer) ([]safeguarding.StaffMember, error)
+	PupilsByID(ctx context.Context, v safeguarding.Viewer, ids []int64) ([]safeguarding.PupilRef, error)
+	SearchPupils(ctx context.Context, v safeguarding.Viewer, query string, year, limit int) ([]safeguarding.PupilRef, error)
+	LogConcern(ctx context.Context, v safeguarding.Viewer, in safeguarding.ConcernInput) (id int64, duplicate bool, err error)
+	Concern(ctx context.Context, v safeguarding.Viewer, id int64) (safeguarding.Concern, error)
+	DeleteDraft(ctx context.Context, v safeguarding.Viewer) error
+}
 
 const (
 	// pupilSearchLimit is how many pupils one search lists.
@@ -220,65 +224,15 @@ func parseConcernPost(w http.ResponseWriter, r *http.Request) (url.Values, bool)
 	return r.PostForm, true
 }
 
-// concernFormFrom reads the posted form exactly as typed, cleaned of what
-// no one can type (cleanText).
-func concernFormFrom(vals url.Values) web.ConcernForm {
-	vals = cleanValues(vals)
-	return web.ConcernForm{
-		Token:         vals.Get("token"),
-		Author:        vals.Get("author"),
-		Subject:       vals.Get("subject"),
-		PupilQuery:    vals.Get("pupil-query"),
-		PupilYear:     vals.Get("pupil-year"),
-		PupilIDs:      distinct(vals["pupil"]),
-		SubjectPerson: vals.Get("subject-person"),
-		AdultName:     vals.Get("adult-name"),
-		AdultRole:     vals.Get("adult-role"),
-		Categories:    distinct(vals["category"]),
-		Indicators:    distinct(vals["indicator"]),
-		WhatHappened:  vals.Get("what-happened"),
-		ChildsWords:   vals.Get("childs-words"),
-		HappenedDay:   vals.Get("happened-day"),
-		HappenedMonth: vals.Get("happened-month"),
-		HappenedYear:  vals.Get("happened-year"),
-		HappenedTime:  vals.Get("happened-time"),
-		Location:      vals.Get("location"),
-		OthersTold:    vals.Get("others-told"),
-		ActionsTaken:  vals.Get("actions-taken"),
-		Urgent:        vals.Get("urgent"),
-	}
-}
-
-// postedConcernForm is concernFormFrom with a usable submission token: a
-// form that lost its token (it never does in a browser) gets a fresh one.
-func postedConcernForm(vals url.Values) web.ConcernForm {
-	f := concernFormFrom(vals)
-	if !validToken(f.Token) {
-		f.Token = newSubmissionToken()
-	}
-	return f
-}
-
-func distinct(ss []string) []string {
-	var out []string
-	for _, s := range ss {
-		if s != "" && !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// concernOptions is what the form offers: reference lists and the roster.
+// concernOptions is what the form offers: reference lists, the roster and
+// the year groups.
 type concernOptions struct {
-	categories []safeguarding.Category
-	indicators []safeguarding.Indicator
-	staff      []postgres.StaffMember
-	years      []int
+	safeguarding.ConcernChoices
+	years []int
 }
 
 // concernOptions reads the school's lists unless the caller has them.
-func (s *Server) concernOptions(ctx context.Context, v safeguarding.Viewer, lists *postgres.FormLists) (concernOptions, error) {
+func (s *Server) concernOptions(ctx context.Context, v safeguarding.Viewer, lists *safeguarding.FormLists) (concernOptions, error) {
 	o, err := s.validationOptions(ctx, v, "") // the reference lists
 	if err != nil {
 		return o, err
@@ -290,7 +244,7 @@ func (s *Server) concernOptions(ctx context.Context, v safeguarding.Viewer, list
 		}
 		lists = &read
 	}
-	o.staff, o.years = lists.Staff, lists.YearGroups
+	o.Staff, o.years = lists.Staff, lists.YearGroups
 	return o, nil
 }
 
@@ -300,159 +254,16 @@ func (s *Server) concernOptions(ctx context.Context, v safeguarding.Viewer, list
 func (s *Server) validationOptions(ctx context.Context, v safeguarding.Viewer, subject string) (concernOptions, error) {
 	var o concernOptions
 	var err error
-	if o.categories, err = s.db.Categories(ctx); err != nil {
+	if o.Categories, err = s.db.Categories(ctx); err != nil {
 		return o, err
 	}
-	if o.indicators, err = s.db.Indicators(ctx); err != nil {
+	if o.Indicators, err = s.db.Indicators(ctx); err != nil {
 		return o, err
 	}
 	if subject == web.SubjectStaff {
-		o.staff, err = s.db.StaffRoster(ctx, v)
+		o.Staff, err = s.db.StaffRoster(ctx, v)
 	}
 	return o, err
-}
-
-// validateConcern checks a posted form and turns it into what the store
-// files. Messages follow the order of the fields on the page.
-func validateConcern(f web.ConcernForm, o concernOptions, today time.Time) (postgres.ConcernInput, Form) {
-	var form Form
-	in := postgres.ConcernInput{SubmissionToken: f.Token}
-
-	// Asked first, so that a child in danger is dealt with before the form is.
-	form.Check(f.Urgent == "yes" || f.Urgent == "no", "urgent", "Select yes if the child is in immediate danger")
-	in.Urgent = f.Urgent == "yes"
-
-	switch f.Subject {
-	case web.SubjectPupils:
-		in.SubjectKind = safeguarding.SubjectPupils
-		in.PupilIDs = parseIDs(f.PupilIDs)
-		form.Check(len(in.PupilIDs) > 0, "pupil-query", "Choose the child or children the concern is about")
-	case web.SubjectStaff:
-		in.SubjectKind = safeguarding.SubjectStaff
-		in.SubjectPersonID = pathID(f.SubjectPerson)
-		onRoster := slices.ContainsFunc(o.staff, func(m postgres.StaffMember) bool { return m.ID == in.SubjectPersonID })
-		form.Check(onRoster, "subject-person", "Choose the member of staff the concern is about")
-	case web.SubjectOtherAdult:
-		in.SubjectKind = safeguarding.SubjectOtherAdult
-		in.SubjectAdultName = strings.TrimSpace(f.AdultName)
-		in.SubjectAdultRole = strings.TrimSpace(f.AdultRole)
-		form.Check(in.SubjectAdultName != "", "adult-name", "Enter the adult's name, or describe them")
-		form.Check(MaxChars(in.SubjectAdultName, 200), "adult-name", "Their name must be 200 characters or fewer")
-		form.Check(MaxChars(in.SubjectAdultRole, 100), "adult-role", "Their role must be 100 characters or fewer")
-	default:
-		form.Check(false, "subject", "Select who the concern is about")
-	}
-
-	for _, c := range o.categories {
-		if slices.Contains(f.Categories, c.Code) {
-			in.Categories = append(in.Categories, c.Code)
-		}
-	}
-	form.Check(len(in.Categories) > 0 && len(in.Categories) == len(f.Categories), "category", "Select at least one category")
-	for _, i := range o.indicators {
-		if slices.Contains(f.Indicators, i.Code) {
-			in.Indicators = append(in.Indicators, i.Code)
-		}
-	}
-	form.Check(len(in.Indicators) == len(f.Indicators), "indicator", "Select signs of exploitation from the list")
-
-	in.WhatHappened = strings.TrimSpace(f.WhatHappened)
-	form.Check(in.WhatHappened != "", "what-happened", "Describe what happened")
-	form.Check(MaxChars(in.WhatHappened, 20000), "what-happened", "What happened must be 20,000 characters or fewer")
-	// The child's words are kept exactly as typed: not even trimmed.
-	in.ChildsWords = f.ChildsWords
-	if !NotBlank(in.ChildsWords) {
-		in.ChildsWords = ""
-	}
-	form.Check(MaxChars(in.ChildsWords, 20000), "childs-words", "The child's words must be 20,000 characters or fewer")
-
-	if !NotBlank(f.HappenedDay) && !NotBlank(f.HappenedMonth) && !NotBlank(f.HappenedYear) {
-		form.Check(false, "happened", "Enter the date it happened")
-	} else if d, ok := ParseDate(f.HappenedDay, f.HappenedMonth, f.HappenedYear); !ok {
-		form.Check(false, "happened", "The date it happened must be a real date, like 27 3 2026")
-	} else {
-		form.Check(!d.After(today), "happened", "The date it happened must be today or in the past")
-		in.HappenedOn = d
-	}
-	if NotBlank(f.HappenedTime) {
-		t, ok := parseClock(f.HappenedTime)
-		form.Check(ok, "happened-time", "Enter the time on the 24-hour clock, like 14:30, or leave it blank")
-		in.HappenedTime = t
-	}
-
-	in.Location = strings.TrimSpace(f.Location)
-	form.Check(MaxChars(in.Location, 500), "location", "Where it happened must be 500 characters or fewer")
-	in.OthersTold = strings.TrimSpace(f.OthersTold)
-	form.Check(MaxChars(in.OthersTold, 5000), "others-told", "Who else you have told must be 5,000 characters or fewer")
-	in.ActionsTaken = strings.TrimSpace(f.ActionsTaken)
-	form.Check(MaxChars(in.ActionsTaken, 5000), "actions-taken", "What you have already done must be 5,000 characters or fewer")
-	return in, form
-}
-
-// subjectField is the field a store's complaint about the subject belongs to.
-func subjectField(f web.ConcernForm) string {
-	switch f.Subject {
-	case web.SubjectPupils:
-		return "pupil-query"
-	case web.SubjectStaff:
-		return "subject-person"
-	case web.SubjectOtherAdult:
-		return "adult-name"
-	}
-	return "subject"
-}
-
-func parseIDs(ss []string) []int64 {
-	var ids []int64
-	for _, s := range ss {
-		if id := pathID(s); id != 0 && !slices.Contains(ids, id) {
-			ids = append(ids, id)
-		}
-	}
-	return ids
-}
-
-var clockPattern = regexp.MustCompile(`^(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?$`)
-
-// parseClock reads a time of day as people write it ("14:30", "9.05",
-// "2:30pm", "2pm") and returns it as HH:MM on the 24-hour clock.
-func parseClock(s string) (string, bool) {
-	m := clockPattern.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
-	if m == nil || (m[2] == "" && m[3] == "") {
-		return "", false
-	}
-	h, _ := strconv.Atoi(m[1])
-	min := 0
-	if m[2] != "" {
-		min, _ = strconv.Atoi(m[2])
-	}
-	if m[3] != "" {
-		if h < 1 || h > 12 {
-			return "", false
-		}
-		h %= 12
-		if m[3][0] == 'p' {
-			h += 12
-		}
-	}
-	if h > 23 || min > 59 {
-		return "", false
-	}
-	return fmt.Sprintf("%02d:%02d", h, min), true
-}
-
-var england = sync.OnceValue(func() *time.Location {
-	if loc, err := time.LoadLocation("Europe/London"); err == nil {
-		return loc
-	}
-	return time.Local
-})
-
-// todayInEngland is the date in the schools' time zone, as a UTC midnight
-// like the dates ParseDate returns.
-func todayInEngland() time.Time {
-	y, m, d := time.Now().In(england()).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // renderConcernForm shows the form with everything it offers: the pupils
@@ -463,7 +274,7 @@ func (s *Server) renderConcernForm(w http.ResponseWriter, r *http.Request, v saf
 
 // renderConcernFormWith is renderConcernForm with the school's lists
 // already read, or nil to read them.
-func (s *Server) renderConcernFormWith(w http.ResponseWriter, r *http.Request, v safeguarding.Viewer, status int, p web.ConcernFormPage, lists *postgres.FormLists) {
+func (s *Server) renderConcernFormWith(w http.ResponseWriter, r *http.Request, v safeguarding.Viewer, status int, p web.ConcernFormPage, lists *safeguarding.FormLists) {
 	ctx := r.Context()
 	if !validToken(p.Form.Token) {
 		p.Form.Token = newSubmissionToken()
@@ -500,13 +311,13 @@ func (s *Server) renderConcernFormWith(w http.ResponseWriter, r *http.Request, v
 	}
 
 	p.YearGroups = opts.years
-	for _, m := range opts.staff {
+	for _, m := range opts.Staff {
 		p.Staff = append(p.Staff, web.StaffChoice{ID: m.ID, Name: m.Name, JobTitle: m.JobTitle})
 	}
-	for _, c := range opts.categories {
+	for _, c := range opts.Categories {
 		p.Categories = append(p.Categories, web.CodeLabel{Code: c.Code, Label: c.Label})
 	}
-	for _, i := range opts.indicators {
+	for _, i := range opts.Indicators {
 		p.Indicators = append(p.Indicators, web.CodeLabel{Code: i.Code, Label: i.Label})
 	}
 	s.render(w, r, status, web.NewConcernPage(page(r, "Log a concern"), p))
@@ -522,19 +333,4 @@ func pupilSearchMessage(found, limit int) string {
 		return fmt.Sprintf("Showing the first %d pupils found. Type more of the name to narrow the search.", limit)
 	}
 	return fmt.Sprintf("%d pupils found.", found)
-}
-
-var tokenPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-
-func validToken(t string) bool { return tokenPattern.MatchString(t) }
-
-// newSubmissionToken is a random (version 4) UUID, the form's one-time
-// submission token.
-func newSubmissionToken() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }

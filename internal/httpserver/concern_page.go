@@ -11,10 +11,15 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
 	"github.com/havenapp/haven/web"
 )
+
+// concernPageStore reads a concern with its chronology; wantLeads says
+// whether to read whom it may be assigned to.
+type concernPageStore interface {
+	ConcernRecord(ctx context.Context, v safeguarding.Viewer, id int64, wantLeads func(safeguarding.Concern) bool) (safeguarding.ConcernRecord, error)
+}
 
 // concernBannerKey is the session key under which a successful entry form
 // leaves its message for the concern's page.
@@ -70,7 +75,7 @@ func assignable(c safeguarding.Concern) bool {
 // concernViewOf is the page for a concern and the entries the store let v
 // see. What v may do is decided here, by the access rule, and nowhere else.
 func concernViewOf(v safeguarding.Viewer, c safeguarding.Concern, entries []safeguarding.Entry,
-	categories []safeguarding.Category, indicators []safeguarding.Indicator, leads []postgres.Assignee) web.ConcernView {
+	categories []safeguarding.Category, indicators []safeguarding.Indicator, leads []safeguarding.Assignee) web.ConcernView {
 	access := c.Access()
 	ref := strconv.FormatInt(c.ID, 10)
 	view := web.ConcernView{
@@ -202,7 +207,7 @@ func chronologyItem(e safeguarding.Entry, number int) web.ChronologyItem {
 }
 
 // triageControls are a case handler's forms for the concern as it stands.
-func triageControls(c safeguarding.Concern, entries []safeguarding.Entry, leads []postgres.Assignee) *web.TriageControls {
+func triageControls(c safeguarding.Concern, entries []safeguarding.Entry, leads []safeguarding.Assignee) *web.TriageControls {
 	t := &web.TriageControls{
 		Open:           c.Status.Open(),
 		CanAcknowledge: c.Status.CanMoveTo(safeguarding.StatusAcknowledged),

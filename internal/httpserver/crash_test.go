@@ -38,7 +38,7 @@ type submission struct {
 // clear page holding everything typed, and that Haven serves again within
 // five seconds of the database returning, without a restart of its own.
 func TestDatabaseCrash(t *testing.T) {
-	cluster := pgtest.Cluster()
+	cluster := pgtest.Cluster(t)
 	if cluster == nil {
 		t.Skip("DATABASE_URL is set: this test needs the throwaway cluster it can kill")
 	}
@@ -57,7 +57,7 @@ func TestDatabaseCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	owner.Close(ctx)
-	app.DB.Pool.Reset()
+	app.Pool.Reset()
 
 	// Fifty members of staff, each with their own session and form.
 	hash, err := password.Hash(demoPassword)
@@ -74,7 +74,7 @@ func TestDatabaseCrash(t *testing.T) {
 		}
 		cs[i] = app.signIn(t, email)
 	}
-	if err := app.DB.Pool.QueryRow(ctx, `SELECT 1`).Scan(new(int)); err != nil {
+	if err := app.Pool.QueryRow(ctx, `SELECT 1`).Scan(new(int)); err != nil {
 		t.Fatal(err)
 	}
 	ownerRead := func(query string, args ...any) pgx.Row {

@@ -82,7 +82,7 @@ func newToken() string {
 // gives, failing the test otherwise: what is tested is what the pages make
 // of it, not the form. Left blank, the submission token is a fresh one and
 // the concern is one of neglect about the pupils named, on 2 March 2026.
-func logConcern(t *testing.T, db *postgres.DB, v safeguarding.Viewer, in postgres.ConcernInput) int64 {
+func logConcern(t *testing.T, db *postgres.DB, v safeguarding.Viewer, in safeguarding.ConcernInput) int64 {
 	t.Helper()
 	if in.SubmissionToken == "" {
 		in.SubmissionToken = newToken()
@@ -107,7 +107,7 @@ func logConcern(t *testing.T, db *postgres.DB, v safeguarding.Viewer, in postgre
 }
 
 // triageLog is logConcern by the name hostile_test.go still calls it.
-func triageLog(t *testing.T, db *postgres.DB, v safeguarding.Viewer, in postgres.ConcernInput) int64 {
+func triageLog(t *testing.T, db *postgres.DB, v safeguarding.Viewer, in safeguarding.ConcernInput) int64 {
 	t.Helper()
 	return logConcern(t, db, v, in)
 }

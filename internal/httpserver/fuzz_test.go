@@ -22,7 +22,6 @@ import (
 
 	"github.com/a-h/templ"
 
-	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
 	"github.com/havenapp/haven/web"
 )
@@ -136,24 +135,26 @@ func checkClean(t *testing.T, what, s string) {
 
 // concernFuzzOptions are reference lists and a roster like the demo school's.
 var concernFuzzOptions = concernOptions{
-	categories: []safeguarding.Category{{Code: "cse", Label: "Child sexual exploitation"}, {Code: "neglect", Label: "Neglect"},
-		{Code: "self_harm", Label: "Self-harm"}, {Code: "other", Label: "Other"}},
-	indicators: []safeguarding.Indicator{{Code: "unexplained_gifts", Label: "Unexplained gifts"}, {Code: "vehicles", Label: "Vehicles"},
-		{Code: "missing", Label: "Going missing"}},
-	staff: []postgres.StaffMember{{ID: 4, Name: "Sam Teacher", JobTitle: "Teacher"}, {ID: 9, Name: "Pat Principal", JobTitle: "Principal"}},
+	ConcernChoices: safeguarding.ConcernChoices{
+		Categories: []safeguarding.Category{{Code: "cse", Label: "Child sexual exploitation"}, {Code: "neglect", Label: "Neglect"},
+			{Code: "self_harm", Label: "Self-harm"}, {Code: "other", Label: "Other"}},
+		Indicators: []safeguarding.Indicator{{Code: "unexplained_gifts", Label: "Unexplained gifts"}, {Code: "vehicles", Label: "Vehicles"},
+			{Code: "missing", Label: "Going missing"}},
+		Staff: []safeguarding.StaffMember{{ID: 4, Name: "Sam Teacher", JobTitle: "Teacher"}, {ID: 9, Name: "Pat Principal", JobTitle: "Principal"}},
+	},
 	years: []int{7, 8, 9, 10, 11, 12, 13},
 }
 
 func concernFuzzPage(f web.ConcernForm, errs web.Errors) templ.Component {
 	p := web.ConcernFormPage{Form: f, Errors: errs, YearGroups: concernFuzzOptions.years,
 		Pupils: []web.PupilChoice{{ID: 12, Name: "Ann Example", YearGroup: 9}}}
-	for _, m := range concernFuzzOptions.staff {
+	for _, m := range concernFuzzOptions.Staff {
 		p.Staff = append(p.Staff, web.StaffChoice{ID: m.ID, Name: m.Name, JobTitle: m.JobTitle})
 	}
-	for _, c := range concernFuzzOptions.categories {
+	for _, c := range concernFuzzOptions.Categories {
 		p.Categories = append(p.Categories, web.CodeLabel{Code: c.Code, Label: c.Label})
 	}
-	for _, i := range concernFuzzOptions.indicators {
+	for _, i := range concernFuzzOptions.Indicators {
 		p.Indicators = append(p.Indicators, web.CodeLabel{Code: i.Code, Label: i.Label})
 	}
 	return web.NewConcernPage(web.Page{Title: "Log a concern", SignedIn: true}, p)
@@ -254,7 +255,7 @@ func FuzzConcernForm(f *testing.F) {
 				t.Fatalf("pupils %v", in.PupilIDs)
 			}
 		case safeguarding.SubjectStaff:
-			if !slices.ContainsFunc(concernFuzzOptions.staff, func(m postgres.StaffMember) bool { return m.ID == in.SubjectPersonID }) {
+			if !slices.ContainsFunc(concernFuzzOptions.Staff, func(m safeguarding.StaffMember) bool { return m.ID == in.SubjectPersonID }) {
 				t.Fatalf("member of staff %d is not on the roster", in.SubjectPersonID)
 			}
 		case safeguarding.SubjectOtherAdult:
@@ -268,12 +269,12 @@ func FuzzConcernForm(f *testing.F) {
 			t.Fatal("a valid concern has no category")
 		}
 		for _, c := range in.Categories {
-			if !slices.ContainsFunc(concernFuzzOptions.categories, func(x safeguarding.Category) bool { return x.Code == c }) {
+			if !slices.ContainsFunc(concernFuzzOptions.Categories, func(x safeguarding.Category) bool { return x.Code == c }) {
 				t.Fatalf("category %q is not on the list", c)
 			}
 		}
 		for _, i := range in.Indicators {
-			if !slices.ContainsFunc(concernFuzzOptions.indicators, func(x safeguarding.Indicator) bool { return x.Code == i }) {
+			if !slices.ContainsFunc(concernFuzzOptions.Indicators, func(x safeguarding.Indicator) bool { return x.Code == i }) {
 				t.Fatalf("indicator %q is not on the list", i)
 			}
 		}
@@ -598,7 +599,7 @@ func FuzzQueueChoice(f *testing.F) {
 		if filter.AssignedTo < 0 || filter.YearGroup < 0 || (filter.Unassigned && filter.AssignedTo != 0) {
 			t.Fatalf("filter %+v", filter)
 		}
-		at := postgres.QueuePosition{Group: 1, Key: -12345, ID: 67}
+		at := safeguarding.QueuePosition{Group: 1, Key: -12345, ID: 67}
 		for _, param := range []string{"", "after", "before"} {
 			href := c.href(param, at)
 			u, err := url.Parse(href)
@@ -610,58 +611,10 @@ func FuzzQueueChoice(f *testing.F) {
 				t.Fatalf("the link %q leads to %+v, not %+v", href, back, c)
 			}
 			if param != "" {
-				if p, ok := postgres.ParseQueuePosition(u.Query().Get(param)); !ok || p != at {
+				if p, ok := safeguarding.ParseQueuePosition(u.Query().Get(param)); !ok || p != at {
 					t.Fatalf("the link %q does not carry the position", href)
 				}
 			}
-		}
-	})
-}
-
-// FuzzQueueCursor: the queue's opaque "after"/"before" cursor never panics,
-// and the only strings it accepts are those Haven makes: a cursor that
-// decodes encodes back to the same string, so an edited one is refused.
-func FuzzQueueCursor(f *testing.F) {
-	for _, p := range []postgres.QueuePosition{{Group: 0, Key: 0, ID: 1}, {Group: 3, Key: -1774569600000000, ID: 9223372036854775807},
-		{Group: 2, Key: 9223372036854775807, ID: 42}, {Group: 1, Key: -9223372036854775808, ID: 7}} {
-		f.Add(p.String())
-	}
-	for _, s := range []string{"", "MC4xLjE", "MC4xLjE=", "MC4xLjF", "MC4xLjE\n", "MC4rMS4x", "MDAuMS4x", "MC4tMC4x", "NC4xLjE",
-		"MC4xLjA", "MC4xLjEuMQ", "%%%", "MC4x", "LTAuMS4x", "MC4xLjEw"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, token string) {
-		p, ok := postgres.ParseQueuePosition(token)
-		if !ok {
-			if !p.IsZero() {
-				t.Fatalf("a refused cursor %q gave position %#v", token, p)
-			}
-			return
-		}
-		if p.Group < 0 || p.Group > 3 || p.ID <= 0 {
-			t.Fatalf("cursor %q gave position %#v", token, p)
-		}
-		if p.String() != token {
-			t.Fatalf("cursor %q decodes to %#v, which encodes as %q: an edited cursor was accepted", token, p, p.String())
-		}
-		if back, ok := postgres.ParseQueuePosition(p.String()); !ok || back != p {
-			t.Fatalf("%#v does not round-trip", p)
-		}
-	})
-}
-
-// FuzzQueuePosition: every position Haven can make round-trips through its
-// cursor.
-func FuzzQueuePosition(f *testing.F) {
-	f.Add(int16(0), int64(0), int64(1))
-	f.Add(int16(3), int64(-9223372036854775808), int64(9223372036854775807))
-	f.Add(int16(-1), int64(5), int64(0))
-	f.Fuzz(func(t *testing.T, group int16, key, id int64) {
-		p := postgres.QueuePosition{Group: group, Key: key, ID: id}
-		back, ok := postgres.ParseQueuePosition(p.String())
-		valid := group >= 0 && group <= 3 && id > 0
-		if ok != valid || (ok && back != p) {
-			t.Fatalf("%#v encodes as %q, which decodes to %#v, %v", p, p.String(), back, ok)
 		}
 	})
 }

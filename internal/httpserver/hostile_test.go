@@ -286,7 +286,7 @@ func TestHostileInput(t *testing.T) {
 	})
 
 	// One concern about a child, handled by the DSL, receives every entry.
-	concern := triageLog(t, a.app.DB, a.viewer(t, "staff@demo.test"), postgres.ConcernInput{
+	concern := triageLog(t, a.app.DB, a.viewer(t, "staff@demo.test"), safeguarding.ConcernInput{
 		PupilIDs: []int64{a.pupil(t, 9).ID}, WhatHappened: "Came to school hungry again."})
 	concernsLogged++
 	concernPath := "/concerns/" + strconv.FormatInt(concern, 10)
@@ -475,8 +475,8 @@ func TestNamesAreIsolated(t *testing.T) {
 		t.Fatal(err)
 	}
 	staffV := f.viewer(t, "staff@demo.test")
-	aboutPupil := logConcern(t, f.app.DB, staffV, postgres.ConcernInput{PupilIDs: []int64{pupil.ID}})
-	aboutAdult := logConcern(t, f.app.DB, staffV, postgres.ConcernInput{SubjectKind: safeguarding.SubjectOtherAdult,
+	aboutPupil := logConcern(t, f.app.DB, staffV, safeguarding.ConcernInput{PupilIDs: []int64{pupil.ID}})
+	aboutAdult := logConcern(t, f.app.DB, staffV, safeguarding.ConcernInput{SubjectKind: safeguarding.SubjectOtherAdult,
 		SubjectAdultName: adultName, SubjectAdultRole: "visitor", Categories: []string{"physical_abuse"}})
 
 	staff, dsl := f.app.signIn(t, "staff@demo.test"), f.app.signIn(t, "dsl@demo.test")

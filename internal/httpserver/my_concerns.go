@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -8,6 +9,11 @@ import (
 	"github.com/havenapp/haven/internal/safeguarding"
 	"github.com/havenapp/haven/web"
 )
+
+// myConcernsStore reads a page of the concerns a person logged.
+type myConcernsStore interface {
+	MyConcerns(ctx context.Context, v safeguarding.Viewer, after int64, limit int) (safeguarding.MyConcernsPage, error)
+}
 
 // myConcernsPerPage is how many concerns "My concerns" shows at a time.
 const myConcernsPerPage = 25

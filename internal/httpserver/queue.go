@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -8,20 +9,24 @@ import (
 	"strings"
 	"time"
 
-	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
 	"github.com/havenapp/haven/web"
 )
 
+// queueStore reads a page of the queue.
+type queueStore interface {
+	Queue(ctx context.Context, v safeguarding.Viewer, f safeguarding.QueueFilter) (safeguarding.QueuePage, error)
+}
+
 // queueStatuses are the status filter's choices, the default first.
 var queueStatuses = []web.Option{
-	{Value: postgres.QueueOpen, Label: "Open"},
+	{Value: safeguarding.QueueOpen, Label: "Open"},
 	{Value: string(safeguarding.StatusNew), Label: safeguarding.StatusNew.Label()},
 	{Value: string(safeguarding.StatusAcknowledged), Label: safeguarding.StatusAcknowledged.Label()},
 	{Value: string(safeguarding.StatusInProgress), Label: safeguarding.StatusInProgress.Label()},
 	{Value: string(safeguarding.StatusReopened), Label: safeguarding.StatusReopened.Label()},
 	{Value: string(safeguarding.StatusClosed), Label: safeguarding.StatusClosed.Label()},
-	{Value: postgres.QueueAll, Label: "All"},
+	{Value: safeguarding.QueueAll, Label: "All"},
 }
 
 // queueChoice is the queue's filter as the URL gives it, each value
@@ -31,7 +36,7 @@ type queueChoice struct {
 }
 
 func queueChoiceFrom(q url.Values) queueChoice {
-	c := queueChoice{Status: postgres.QueueOpen, Category: cleanText(q.Get("category")), Assignee: q.Get("assignee")}
+	c := queueChoice{Status: safeguarding.QueueOpen, Category: cleanText(q.Get("category")), Assignee: q.Get("assignee")}
 	for _, o := range queueStatuses {
 		if q.Get("status") == o.Value {
 			c.Status = o.Value
@@ -47,8 +52,8 @@ func queueChoiceFrom(q url.Values) queueChoice {
 }
 
 // filter is the store's filter for the choice, as seen by v.
-func (c queueChoice) filter(v safeguarding.Viewer) postgres.QueueFilter {
-	f := postgres.QueueFilter{Status: c.Status, Category: c.Category}
+func (c queueChoice) filter(v safeguarding.Viewer) safeguarding.QueueFilter {
+	f := safeguarding.QueueFilter{Status: c.Status, Category: c.Category}
 	f.YearGroup, _ = strconv.Atoi(c.Year)
 	switch c.Assignee {
 	case "none":
@@ -62,9 +67,9 @@ func (c queueChoice) filter(v safeguarding.Viewer) postgres.QueueFilter {
 }
 
 // href is the queue's address for the choice, starting at a position.
-func (c queueChoice) href(param string, at postgres.QueuePosition) string {
+func (c queueChoice) href(param string, at safeguarding.QueuePosition) string {
 	q := url.Values{}
-	if c.Status != postgres.QueueOpen {
+	if c.Status != safeguarding.QueueOpen {
 		q.Set("status", c.Status)
 	}
 	for name, value := range map[string]string{"category": c.Category, "year": c.Year, "assignee": c.Assignee} {
@@ -90,9 +95,9 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 	query := r.URL.Query()
 	choice := queueChoiceFrom(query)
 	f := choice.filter(v)
-	f.After, _ = postgres.ParseQueuePosition(query.Get("after"))
+	f.After, _ = safeguarding.ParseQueuePosition(query.Get("after"))
 	if f.After.IsZero() {
-		f.Before, _ = postgres.ParseQueuePosition(query.Get("before"))
+		f.Before, _ = safeguarding.ParseQueuePosition(query.Get("before"))
 	}
 	found, err := s.db.Queue(ctx, v, f)
 	if err != nil {
@@ -111,7 +116,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 	}
 	if !found.Prev.IsZero() {
 		view.PrevHref = choice.href("before", found.Prev)
-		view.FirstHref = choice.href("", postgres.QueuePosition{})
+		view.FirstHref = choice.href("", safeguarding.QueuePosition{})
 	}
 	if !found.Next.IsZero() {
 		view.NextHref = choice.href("after", found.Next)
@@ -120,8 +125,8 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 }
 
 // queueFilterForm is the filter form with the current choice selected.
-func queueFilterForm(v safeguarding.Viewer, c queueChoice, categories []safeguarding.Category, years []int, leads []postgres.Assignee) web.QueueFilter {
-	f := web.QueueFilter{Filtered: c != queueChoice{Status: postgres.QueueOpen}}
+func queueFilterForm(v safeguarding.Viewer, c queueChoice, categories []safeguarding.Category, years []int, leads []safeguarding.Assignee) web.QueueFilter {
+	f := web.QueueFilter{Filtered: c != queueChoice{Status: safeguarding.QueueOpen}}
 	chosen := func(value, current string) bool { return value == current }
 	for _, o := range queueStatuses {
 		o.Selected = chosen(o.Value, c.Status)

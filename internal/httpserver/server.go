@@ -3,17 +3,22 @@
 package httpserver
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 
-	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/web"
 )
+
+// pinger says whether the database answers, for the readiness check and
+// the load benchmark's floor route.
+type pinger interface {
+	Ping(ctx context.Context) error
+}
 
 // Config is the part of Haven's configuration the web front needs.
 type Config struct {
@@ -33,7 +38,7 @@ type Config struct {
 // Server holds what every handler needs.
 type Server struct {
 	cfg      Config
-	db       *postgres.DB
+	db       Store
 	log      *slog.Logger
 	sessions *scs.SessionManager
 	router   chi.Router
@@ -47,10 +52,11 @@ func SessionCookieName(secure bool) string {
 	return "haven_session"
 }
 
-// New wires the routes. The returned Server is an http.Handler.
-func New(cfg Config, db *postgres.DB, logger *slog.Logger) *Server {
+// New wires the routes to the store and keeps sessions in sessions. The
+// returned Server is an http.Handler.
+func New(cfg Config, db Store, sessions scs.Store, logger *slog.Logger) *Server {
 	sm := scs.New()
-	sm.Store = newSessionStore(pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute))
+	sm.Store = newSessionStore(sessions)
 	sm.Codec = sessionCodec{}
 	sm.IdleTimeout = 30 * time.Minute
 	sm.Lifetime = 12 * time.Hour
@@ -61,8 +67,8 @@ func New(cfg Config, db *postgres.DB, logger *slog.Logger) *Server {
 	sm.Cookie.Path = "/"
 	sm.Cookie.Persist = false
 	s := &Server{cfg: cfg, db: db, log: logger, sessions: sm}
-	// The session store is PostgreSQL: when it cannot be reached, the
-	// request ends as any other database fault, its form kept.
+	// When the session store (PostgreSQL) cannot be reached, the request
+	// ends as any other database fault, its form kept.
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		s.serverError(w, r, err)
 		// scs saves the session as the handler starts its response; when

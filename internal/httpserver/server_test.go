@@ -83,10 +83,7 @@ func TestSignIn(t *testing.T) {
 	})
 
 	t.Run("Audited", func(t *testing.T) {
-		log, err := app.DB.AuditLog(context.Background(), app.SchoolID, 500)
-		if err != nil {
-			t.Fatal(err)
-		}
+		log := app.auditLog(t, app.SchoolID, 500)
 		actions := map[string]int{}
 		for _, e := range log {
 			actions[e.Action]++
@@ -94,10 +91,7 @@ func TestSignIn(t *testing.T) {
 		if actions["sign_in"] < len(demo.Accounts) || actions["sign_in_failed"] < 1 {
 			t.Errorf("audit log holds %v", actions)
 		}
-		unknown, err := app.DB.AuditLog(context.Background(), 0, 50)
-		if err != nil {
-			t.Fatal(err)
-		}
+		unknown := app.auditLog(t, 0, 50)
 		if len(unknown) == 0 || unknown[0].Action != "sign_in_failed" || unknown[0].Address == "" {
 			t.Errorf("the failed sign-in of an unknown address was not audited with its address: %+v", unknown)
 		}
@@ -309,7 +303,7 @@ func TestHealthAndReadiness(t *testing.T) {
 	}
 	// The database goes away.
 	u := mustParseDSN(t, app.ConnStr)
-	if err := adminExec(context.Background(), "DROP DATABASE "+pgx.Identifier{u}.Sanitize()+" WITH (FORCE)"); err != nil {
+	if err := adminExec(t, "DROP DATABASE "+pgx.Identifier{u}.Sanitize()+" WITH (FORCE)"); err != nil {
 		t.Fatal(err)
 	}
 	if res := c.get("/readyz"); res.StatusCode != http.StatusServiceUnavailable {
@@ -359,8 +353,10 @@ func mustParseDSN(t *testing.T, conn string) string {
 	return cfg.Database
 }
 
-func adminExec(ctx context.Context, sql string) error {
-	conn, err := pgx.Connect(ctx, pgtest.AdminConnString("postgres"))
+func adminExec(t *testing.T, sql string) error {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.AdminConnString(t, "postgres"))
 	if err != nil {
 		return err
 	}

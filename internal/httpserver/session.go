@@ -8,6 +8,12 @@ import (
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
+// viewerStore reads the signed-in person, with their current roles, for
+// every request.
+type viewerStore interface {
+	Viewer(ctx context.Context, personID int64) (safeguarding.Viewer, error)
+}
+
 type ctxKey int
 
 const viewerKey ctxKey = iota

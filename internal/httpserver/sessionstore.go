@@ -2,10 +2,10 @@ package httpserver
 
 import (
 	"crypto/sha256"
+	"errors"
 	"sync"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 )
 
@@ -21,8 +21,8 @@ const (
 	maxRememberedSessions = 100_000
 )
 
-// sessionStore is the PostgreSQL session store without a write on every
-// page. With an idle timeout, scs commits every session it loads, to move
+// sessionStore is the session store (PostgreSQL's, as cmd/haven wires it)
+// without a write on every page. With an idle timeout, scs commits every session it loads, to move
 // its expiry on; sessionStore skips that commit when the token's data is
 // byte-identical to what this process last committed or found for it and
 // the new expiry is less than touchInterval later than the one this process
@@ -35,7 +35,7 @@ const (
 // left idle can end up to a minute short of its idle timeout. The absolute
 // lifetime is the deadline inside the data, which a skip never changes.
 type sessionStore struct {
-	db    *pgxstore.PostgresStore
+	db    scs.Store // the store of record
 	now   func() time.Time
 	limit int // most tokens remembered
 
@@ -56,7 +56,7 @@ type storedSession struct {
 	expiry time.Time
 }
 
-func newSessionStore(db *pgxstore.PostgresStore) *sessionStore {
+func newSessionStore(db scs.Store) *sessionStore {
 	return &sessionStore{
 		db:       db,
 		now:      time.Now,
@@ -122,7 +122,11 @@ func (s *sessionStore) Delete(token string) error {
 
 // All returns every live session, read from the database.
 func (s *sessionStore) All() (map[string][]byte, error) {
-	return s.db.All()
+	all, ok := s.db.(scs.IterableStore)
+	if !ok {
+		return nil, errors.New("the session store cannot list its sessions")
+	}
+	return all.All()
 }
 
 // sweep forgets the tokens whose expiry has passed, at most once every

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/havenapp/haven/internal/demo"
@@ -33,11 +32,7 @@ type sessionFixture struct {
 func newSessionFixture(t *testing.T) *sessionFixture {
 	t.Helper()
 	conn := pgtest.NewDB(t)
-	db, err := postgres.Open(context.Background(), conn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
+	db := postgres.New(pgtest.NewPool(t, conn), nil)
 	owner, err := pgx.Connect(t.Context(), conn)
 	if err != nil {
 		t.Fatal(err)
@@ -51,17 +46,17 @@ func newSessionFixture(t *testing.T) *sessionFixture {
 func (f *sessionFixture) server(t *testing.T) *Server {
 	t.Helper()
 	if !f.demoDone {
-		if err := demo.Load(t.Context(), f.db, sessionTestPassword); err != nil {
+		if _, err := demo.Load(t.Context(), f.db, sessionTestPassword); err != nil {
 			t.Fatal(err)
 		}
 		f.demoDone = true
 	}
-	return New(Config{}, f.db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return New(Config{}, f.db, f.db.SessionStore(0), slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 // store is a session store on the fixture's database, its clock at now.
 func (f *sessionFixture) store(now *time.Time) *sessionStore {
-	s := newSessionStore(pgxstore.NewWithCleanupInterval(f.db.Pool, 0))
+	s := newSessionStore(f.db.SessionStore(0))
 	s.now = func() time.Time { return *now }
 	return s
 }

@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -8,6 +9,12 @@ import (
 	"github.com/havenapp/haven/internal/safeguarding"
 	"github.com/havenapp/haven/web"
 )
+
+// signInStore checks sign-ins and records sign-outs.
+type signInStore interface {
+	SignIn(ctx context.Context, email, password, address string) (safeguarding.Viewer, error)
+	Audit(ctx context.Context, e safeguarding.AuditEvent) error
+}
 
 func (s *Server) root(w http.ResponseWriter, r *http.Request) {
 	if _, ok := viewerFrom(r.Context()); ok {

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
@@ -59,8 +58,8 @@ func TestTriageJourney(t *testing.T) {
 	fx := newConcernFixture(t)
 	staff := fx.viewer(t, "staff@demo.test")
 	pupil := fx.pupil(t, 9).ID
-	older := logConcern(t, fx.app.DB, staff, postgres.ConcernInput{PupilIDs: []int64{fx.pupil(t, 10).ID}})
-	id := logConcern(t, fx.app.DB, staff, postgres.ConcernInput{
+	older := logConcern(t, fx.app.DB, staff, safeguarding.ConcernInput{PupilIDs: []int64{fx.pupil(t, 10).ID}})
+	id := logConcern(t, fx.app.DB, staff, safeguarding.ConcernInput{
 		PupilIDs: []int64{pupil}, Categories: []string{"cse"},
 		Indicators:   []string{"secretive", "unexplained_gifts", "older_partner", "vehicles"},
 		WhatHappened: "Seen getting into a car outside the gates after school.\nShe had a new phone.",
@@ -85,9 +84,9 @@ func TestTriageJourney(t *testing.T) {
 				t.Errorf("queue lacks %q", want)
 			}
 		}
-		log, err := fx.app.DB.AuditLog(t.Context(), fx.app.SchoolID, 1)
-		if err != nil || len(log) != 1 || log[0].Action != "view_queue" {
-			t.Errorf("the queue view was not audited: %+v, %v", log, err)
+		log := fx.app.auditLog(t, fx.app.SchoolID, 1)
+		if len(log) != 1 || log[0].Action != "view_queue" {
+			t.Errorf("the queue view was not audited: %+v", log)
 		}
 	})
 
@@ -296,19 +295,19 @@ func TestQueueHTTP(t *testing.T) {
 	year8, year11 := fx.pupil(t, 8).ID, fx.pupil(t, 11).ID
 
 	at(0)
-	acked := logConcern(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year8}})
+	acked := logConcern(t, db, staff, safeguarding.ConcernInput{PupilIDs: []int64{year8}})
 	at(time.Hour)
-	newOld := logConcern(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year11}, Categories: []string{"online_safety"}})
+	newOld := logConcern(t, db, staff, safeguarding.ConcernInput{PupilIDs: []int64{year11}, Categories: []string{"online_safety"}})
 	at(2 * time.Hour)
-	newYoung := logConcern(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year8}})
-	urgent := logConcern(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year11}, Urgent: true})
-	closed := logConcern(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year8}})
+	newYoung := logConcern(t, db, staff, safeguarding.ConcernInput{PupilIDs: []int64{year8}})
+	urgent := logConcern(t, db, staff, safeguarding.ConcernInput{PupilIDs: []int64{year11}, Urgent: true})
+	closed := logConcern(t, db, staff, safeguarding.ConcernInput{PupilIDs: []int64{year8}})
 	at(3 * time.Hour)
 	addEntry(t, db, dslViewer, acked, safeguarding.EntryInput{Kind: safeguarding.EntryAssigned, Details: safeguarding.EntryDetails{AssigneeID: dslViewer.PersonID}})
 	at(3*time.Hour + 30*time.Minute)
 	addEntry(t, db, dslViewer, closed, safeguarding.EntryInput{Kind: safeguarding.EntryClosed, Body: "No further action."})
 	at(4 * time.Hour)
-	activeLater := logConcern(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year11}})
+	activeLater := logConcern(t, db, staff, safeguarding.ConcernInput{PupilIDs: []int64{year11}})
 	addEntry(t, db, dslViewer, activeLater, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
 
 	dsl := fx.app.signIn(t, "dsl@demo.test")
@@ -366,7 +365,7 @@ func TestQueueHTTP(t *testing.T) {
 	t.Run("EveryConcernOnceAcrossPages", func(t *testing.T) {
 		for i := range 115 {
 			at(5*time.Hour + time.Duration(i/4)*time.Minute)
-			id := logConcern(t, db, staff, postgres.ConcernInput{PupilIDs: []int64{year8}, Urgent: i%9 == 0})
+			id := logConcern(t, db, staff, safeguarding.ConcernInput{PupilIDs: []int64{year8}, Urgent: i%9 == 0})
 			if i%3 == 0 {
 				addEntry(t, db, dslViewer, id, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
 			}

@@ -6,14 +6,19 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/havenapp/haven/internal/mail"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
-// AlertArgs is the job that e-mails a new concern's case handlers. It holds
-// ids only: no child's name and no detail ever reach the queue or an e-mail.
+// AlertArgs is the job that e-mails a new concern's case handlers: a
+// safeguarding.ConcernAlert as River stores it. It holds ids only: no
+// child's name and no detail ever reach the queue or an e-mail. Its JSON
+// names and Kind are those of the jobs already queued: do not change them.
 type AlertArgs struct {
 	SchoolID        int64              `json:"school_id"`
 	ConcernID       int64              `json:"concern_id"`
@@ -26,6 +31,21 @@ type AlertArgs struct {
 
 // Kind is River's name for the job.
 func (AlertArgs) Kind() string { return "concern_alert" }
+
+// AlertEnqueuer returns what the store calls to enqueue a new concern's
+// alert in the transaction that files it (postgres.AlertEnqueuer): it
+// inserts the job through a River client of its own, which works none.
+func AlertEnqueuer(pool *pgxpool.Pool) (func(ctx context.Context, tx pgx.Tx, a safeguarding.ConcernAlert) error, error) {
+	inserter, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
+	if err != nil {
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	return func(ctx context.Context, tx pgx.Tx, a safeguarding.ConcernAlert) error {
+		_, err := inserter.InsertTx(ctx, tx, AlertArgs{SchoolID: a.SchoolID, ConcernID: a.ConcernID, Urgent: a.Urgent, Route: a.Route,
+			SubjectPersonID: a.SubjectPersonID, LoggedBy: a.LoggedBy}, nil)
+		return err
+	}, nil
+}
 
 // Directory finds who is alerted.
 type Directory interface {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/havenapp/haven/internal/demo"
 	"github.com/havenapp/haven/internal/jobs"
@@ -35,7 +36,7 @@ func TestAlert(t *testing.T) {
 
 	t.Run("UrgentAboutPupil", func(t *testing.T) {
 		pupil, name := s.pupil(t)
-		id, _, err := s.db.LogConcern(t.Context(), staff, concern(t, "pupil-detail-marker", true, func(in *postgres.ConcernInput) {
+		id, _, err := s.db.LogConcern(t.Context(), staff, concern(t, "pupil-detail-marker", true, func(in *safeguarding.ConcernInput) {
 			in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{pupil}
 		}))
 		if err != nil {
@@ -68,7 +69,7 @@ func TestAlert(t *testing.T) {
 
 	t.Run("AboutPrincipalOnlyChair", func(t *testing.T) {
 		principal := s.viewer(t, "principal@demo.test")
-		id, _, err := s.db.LogConcern(t.Context(), staff, concern(t, "principal-marker", false, func(in *postgres.ConcernInput) {
+		id, _, err := s.db.LogConcern(t.Context(), staff, concern(t, "principal-marker", false, func(in *safeguarding.ConcernInput) {
 			in.SubjectKind, in.SubjectPersonID = safeguarding.SubjectStaff, principal.PersonID
 		}))
 		if err != nil {
@@ -87,7 +88,7 @@ func TestAlert(t *testing.T) {
 
 	t.Run("SMTPDownRetried", func(t *testing.T) {
 		pupil, _ := s.pupil(t)
-		id, _, err := s.db.LogConcern(t.Context(), staff, concern(t, "retry-marker", false, func(in *postgres.ConcernInput) {
+		id, _, err := s.db.LogConcern(t.Context(), staff, concern(t, "retry-marker", false, func(in *safeguarding.ConcernInput) {
 			in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{pupil}
 		}))
 		if err != nil {
@@ -125,7 +126,7 @@ func TestAlertJobInConcernTransaction(t *testing.T) {
 	s := newSchool(t)
 	staff := s.viewer(t, "staff@demo.test")
 	pupil, _ := s.pupil(t)
-	in := concern(t, "once-marker", false, func(in *postgres.ConcernInput) {
+	in := concern(t, "once-marker", false, func(in *safeguarding.ConcernInput) {
 		in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{pupil}
 	})
 	id, _, err := s.db.LogConcern(t.Context(), staff, in)
@@ -151,7 +152,7 @@ func TestAlertJobInConcernTransaction(t *testing.T) {
 	}
 
 	// A concern that is not filed leaves no job behind.
-	bad := concern(t, "bad-marker", false, func(in *postgres.ConcernInput) {
+	bad := concern(t, "bad-marker", false, func(in *safeguarding.ConcernInput) {
 		in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{-1}
 	})
 	if _, _, err := s.db.LogConcern(t.Context(), staff, bad); err == nil {
@@ -215,8 +216,8 @@ func TestLogSender(t *testing.T) {
 // school is the demo school on a fresh database.
 type school struct {
 	db       *postgres.DB
+	pool     *pgxpool.Pool // the app's connections
 	owner    *pgx.Conn
-	pool     string
 	schoolID int64
 }
 
@@ -224,12 +225,13 @@ func newSchool(t *testing.T) *school {
 	t.Helper()
 	ctx := t.Context()
 	conn := pgtest.NewDB(t)
-	db, err := postgres.Open(ctx, conn)
+	pool := pgtest.NewPool(t, conn)
+	alerts, err := jobs.AlertEnqueuer(pool)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(db.Close)
-	if err := demo.Load(ctx, db, "test-demo-password"); err != nil {
+	db := postgres.New(pool, alerts)
+	if _, err := demo.Load(ctx, db, "test-demo-password"); err != nil {
 		t.Fatal(err)
 	}
 	owner, err := pgx.Connect(ctx, conn)
@@ -237,7 +239,7 @@ func newSchool(t *testing.T) *school {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { owner.Close(context.Background()) })
-	s := &school{db: db, owner: owner, pool: conn}
+	s := &school{db: db, pool: pool, owner: owner}
 	if s.schoolID, err = db.SchoolByName(ctx, demo.SchoolName); err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +298,7 @@ func (s *school) work(t *testing.T, addr string, done func() bool) {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	client, err := jobs.NewClient(s.db.Pool, jobs.Config{Logger: logger, FetchPollInterval: 200 * time.Millisecond,
+	client, err := jobs.NewClient(s.pool, jobs.Config{Logger: logger, FetchPollInterval: 200 * time.Millisecond,
 		Alerts: &jobs.AlertWorker{Directory: s.db, Mail: sender, BaseURL: baseURL}})
 	if err != nil {
 		t.Fatal(err)
@@ -320,9 +322,9 @@ func (s *school) work(t *testing.T, addr string, done func() bool) {
 	}
 }
 
-func concern(t *testing.T, marker string, urgent bool, subject func(*postgres.ConcernInput)) postgres.ConcernInput {
+func concern(t *testing.T, marker string, urgent bool, subject func(*safeguarding.ConcernInput)) safeguarding.ConcernInput {
 	t.Helper()
-	in := postgres.ConcernInput{
+	in := safeguarding.ConcernInput{
 		SubmissionToken: fmt.Sprintf("00000000-0000-4000-8000-%012d", time.Now().UnixNano()%1e12),
 		Categories:      []string{"neglect"},
 		WhatHappened:    "Came to school hungry. " + marker,

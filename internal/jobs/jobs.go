@@ -14,12 +14,6 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 )
 
-// NewInserter returns a River client that only inserts jobs: the store uses
-// it to enqueue inside its own transactions.
-func NewInserter(pool *pgxpool.Pool) (*river.Client[pgx.Tx], error) {
-	return river.NewClient(riverpgxv5.New(pool), &river.Config{})
-}
-
 // Config is what the working client needs.
 type Config struct {
 	Alerts *AlertWorker

@@ -139,7 +139,7 @@ func newAccessWorld(t *testing.T) *accessWorld {
 // and checks the route the store gave it.
 func (w *accessWorld) logConcern(t *testing.T, subject string) int64 {
 	t.Helper()
-	in := postgres.ConcernInput{Categories: []string{"cse"},
+	in := safeguarding.ConcernInput{Categories: []string{"cse"},
 		WhatHappened: "Access matrix: a concern about the " + subject + ".", HappenedOn: time.Now()}
 	if subject == "pupil" {
 		in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{w.pupilID}
@@ -326,7 +326,7 @@ func TestAccessMatrixDatabase(t *testing.T) {
 					t.Errorf("%s: row-level security shows %d of the %d entries; whole record = %v, want %v",
 						name, seen, pupilEntries, whole, may(safeguarding.ActionViewChildFile))
 				}
-				f, err := w.db.ChildFile(ctx, v, w.pupilID)
+				f, err := w.db.ChildFile(ctx, v, w.pupilID, 0)
 				if err != nil && safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
 					t.Fatalf("%s, child file: %v", name, err)
 				}
@@ -437,7 +437,7 @@ func TestAccessMatrixDatabase(t *testing.T) {
 				err = w.db.AddEntry(ctx, v, id, safeguarding.EntryInput{Kind: safeguarding.EntryAction, Body: "x"})
 				checkLooksMissing(t, fmt.Sprintf("the %s of another school adds to the concern about the %s", role, subject), err, missingView)
 			}
-			if _, err := w.db.ChildFile(ctx, v, w.pupilID); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
+			if _, err := w.db.ChildFile(ctx, v, w.pupilID, 0); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
 				t.Errorf("the %s of another school opens a demo pupil's file: %v, want not found", role, err)
 			}
 		}

@@ -40,7 +40,7 @@ func (db *DB) SignIn(ctx context.Context, email, plain, address string) (safegua
 	var v safeguarding.Viewer
 	var hash string
 	var active bool
-	err := db.Pool.QueryRow(ctx, `SELECT p.school_id, p.id, p.password_hash, p.active FROM people p WHERE p.email = $1`, email).
+	err := db.pool.QueryRow(ctx, `SELECT p.school_id, p.id, p.password_hash, p.active FROM people p WHERE p.email = $1`, email).
 		Scan(&v.SchoolID, &v.PersonID, &hash, &active)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return v, fmt.Errorf("find account: %w", err)
@@ -52,15 +52,15 @@ func (db *DB) SignIn(ctx context.Context, email, plain, address string) (safegua
 	}
 	if locked {
 		password.Verify(plain, "") // same work as any other attempt
-		_ = db.Audit(ctx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "sign_in_refused_locked", Object: "person", Address: address, Detail: email})
+		_ = db.Audit(ctx, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "sign_in_refused_locked", Object: "person", Address: address, Detail: email})
 		return safeguarding.Viewer{}, ErrLockedOut
 	}
 
 	if !password.Verify(plain, hash) || !active {
-		if _, err := db.Pool.Exec(ctx, `INSERT INTO sign_in_failures (email) VALUES ($1)`, email); err != nil {
+		if _, err := db.pool.Exec(ctx, `INSERT INTO sign_in_failures (email) VALUES ($1)`, email); err != nil {
 			return safeguarding.Viewer{}, fmt.Errorf("record failed sign-in: %w", err)
 		}
-		if err := db.Audit(ctx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "sign_in_failed", Object: "person", Address: address, Detail: email}); err != nil {
+		if err := db.Audit(ctx, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "sign_in_failed", Object: "person", Address: address, Detail: email}); err != nil {
 			return safeguarding.Viewer{}, err
 		}
 		return safeguarding.Viewer{}, ErrBadCredentials
@@ -85,7 +85,7 @@ func (db *DB) SignIn(ctx context.Context, email, plain, address string) (safegua
 				return err
 			}
 		}
-		return audit(ctx, tx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "sign_in", Object: "person", Address: address})
+		return audit(ctx, tx, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "sign_in", Object: "person", Address: address})
 	})
 	if err != nil {
 		return safeguarding.Viewer{}, fmt.Errorf("record sign-in: %w", err)
@@ -100,7 +100,7 @@ func (db *DB) SignIn(ctx context.Context, email, plain, address string) (safegua
 func (db *DB) lockedOut(ctx context.Context, email string) (bool, error) {
 	var n int
 	var newest, oldest time.Time
-	err := db.Pool.QueryRow(ctx, `SELECT count(*), coalesce(max(failed_at), 'epoch'), coalesce(min(failed_at), 'epoch') FROM (
+	err := db.pool.QueryRow(ctx, `SELECT count(*), coalesce(max(failed_at), 'epoch'), coalesce(min(failed_at), 'epoch') FROM (
 			SELECT failed_at FROM sign_in_failures WHERE email = $1 AND failed_at > clock_timestamp() - $2::interval * 2
 			ORDER BY failed_at DESC LIMIT $3) last`, email, LockoutWindow, LockoutFailures).Scan(&n, &newest, &oldest)
 	if err != nil {
@@ -114,7 +114,7 @@ func (db *DB) lockedOut(ctx context.Context, email string) (bool, error) {
 func (db *DB) Viewer(ctx context.Context, personID int64) (safeguarding.Viewer, error) {
 	var v safeguarding.Viewer
 	var roles []string
-	err := db.Pool.QueryRow(ctx, `SELECT p.school_id, p.id, p.full_name, p.email, s.name,
+	err := db.pool.QueryRow(ctx, `SELECT p.school_id, p.id, p.full_name, p.email, s.name,
 			coalesce((SELECT array_agg(role ORDER BY role) FROM person_roles r WHERE r.school_id = p.school_id AND r.person_id = p.id), '{}')
 		FROM people p JOIN schools s ON s.id = p.school_id
 		WHERE p.id = $1 AND p.active`, personID).
@@ -131,7 +131,7 @@ func (db *DB) Viewer(ctx context.Context, personID int64) (safeguarding.Viewer, 
 // CreateSchool adds a school and returns its id.
 func (db *DB) CreateSchool(ctx context.Context, name string) (int64, error) {
 	var id int64
-	err := db.Pool.QueryRow(ctx, `INSERT INTO schools (name) VALUES ($1) RETURNING id`, name).Scan(&id)
+	err := db.pool.QueryRow(ctx, `INSERT INTO schools (name) VALUES ($1) RETURNING id`, name).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("create school: %w", err)
 	}
@@ -141,7 +141,7 @@ func (db *DB) CreateSchool(ctx context.Context, name string) (int64, error) {
 // SchoolByName returns the id of the school with that name.
 func (db *DB) SchoolByName(ctx context.Context, name string) (int64, error) {
 	var id int64
-	err := db.Pool.QueryRow(ctx, `SELECT id FROM schools WHERE name = $1 ORDER BY id LIMIT 1`, name).Scan(&id)
+	err := db.pool.QueryRow(ctx, `SELECT id FROM schools WHERE name = $1 ORDER BY id LIMIT 1`, name).Scan(&id)
 	return id, notFound(err, "No school named %q", name)
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/havenapp/haven/internal/jobs"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
@@ -15,17 +14,17 @@ import (
 // anyone: the demo school's history is not news.
 func (db *DB) WithoutAlerts() *DB {
 	c := *db
-	c.jobs = nil
+	c.alerts = nil
 	return &c
 }
 
-// enqueueAlert adds the alert job to tx, so it commits or rolls back with
-// the concern.
-func (db *DB) enqueueAlert(ctx context.Context, tx pgx.Tx, a jobs.AlertArgs) error {
-	if db.jobs == nil {
+// enqueueAlert adds the alert to tx, so it commits or rolls back with the
+// concern.
+func (db *DB) enqueueAlert(ctx context.Context, tx pgx.Tx, a safeguarding.ConcernAlert) error {
+	if db.alerts == nil {
 		return nil
 	}
-	if _, err := db.jobs.InsertTx(ctx, tx, a, nil); err != nil {
+	if err := db.alerts(ctx, tx, a); err != nil {
 		return fmt.Errorf("enqueue alert: %w", err)
 	}
 	return nil
@@ -36,10 +35,10 @@ func (db *DB) enqueueAlert(ctx context.Context, tx pgx.Tx, a jobs.AlertArgs) err
 // the people listed: the subject and the member of staff who logged it.
 // People and roles have no row-level security: this reads no concern.
 func (db *DB) AlertRecipients(ctx context.Context, schoolID int64, route safeguarding.Route, except ...int64) (school string, emails []string, err error) {
-	if err := db.Pool.QueryRow(ctx, `SELECT name FROM schools WHERE id = $1`, schoolID).Scan(&school); err != nil {
+	if err := db.pool.QueryRow(ctx, `SELECT name FROM schools WHERE id = $1`, schoolID).Scan(&school); err != nil {
 		return "", nil, notFound(err, "No such school")
 	}
-	rows, err := db.Pool.Query(ctx, `SELECT p.id, p.email, array_agg(r.role) FROM people p
+	rows, err := db.pool.Query(ctx, `SELECT p.id, p.email, array_agg(r.role) FROM people p
 		JOIN person_roles r ON r.school_id = p.school_id AND r.person_id = p.id
 		WHERE p.school_id = $1 AND p.active GROUP BY p.id, p.email ORDER BY p.email`, schoolID)
 	if err != nil {

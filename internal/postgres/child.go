@@ -3,67 +3,23 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
-// ChildFile is everything about one pupil that a viewer may see: the pupil,
-// the concerns about them, the whole chronology across those concerns, the
-// CSE indicators recorded over time and the referrals still open.
-type ChildFile struct {
-	Pupil       safeguarding.PupilRef
-	DateOfBirth time.Time
-
-	// Concerns are newest first. Each one's Pupils are the other pupils it
-	// is about, if any: the pupil of the file is left out of every one.
-	Concerns   []safeguarding.Concern
-	Chronology []safeguarding.Entry // the entries of the concerns above, in time order: all, or the latest asked for
-	// ChronologyTotal is how many entries the concerns above have in all;
-	// more than len(Chronology) when only the latest were read.
-	ChronologyTotal int
-	Indicators      []IndicatorTally // in policy order (§5.2), over every concern
-	OpenReferrals   []OpenReferral   // oldest first, over every entry
-}
-
-// IndicatorTally is one CSE indicator as recorded for one child across
-// concerns: how often, by how many members of staff, and when.
-type IndicatorTally struct {
-	Indicator safeguarding.Indicator
-	Times     int // concerns that ticked it
-	Staff     int // distinct members of staff who ticked it
-	First     time.Time
-	Last      time.Time
-}
-
-// OpenReferral is a referral recorded on a concern that is not closed.
-type OpenReferral struct {
-	ConcernID  int64
-	Agency     safeguarding.Agency
-	AgencyName string // the agency's label, or its name when it is "other"
-	Reference  string
-	ReferredOn string // YYYY-MM-DD, as recorded
-}
-
-// ChildFile returns pupil pupilID's file as v may see it, and audits the
-// view. It returns ENOTFOUND alike for a pupil who does not exist, a pupil of
-// another school, and a viewer who may not see children's files.
+// ChildFile returns pupil pupilID's file as v may see it, with at most the
+// latest entries of its chronology (0 for all), and audits the view. The
+// indicators and the open referrals are read over everything. It returns
+// ENOTFOUND alike for a pupil who does not exist, a pupil of another
+// school, and a viewer who may not see children's files.
 //
 // Concerns are read through row-level security and each is checked against
 // safeguarding.Can as well, so both must agree before a concern is shown.
-func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int64) (ChildFile, error) {
-	return db.ChildFileLatest(ctx, v, pupilID, 0)
-}
-
-// ChildFileLatest is ChildFile with only the latest entries of the
-// chronology, at most latest of them (0 for all). The indicators and the
-// open referrals are still read over everything.
-func (db *DB) ChildFileLatest(ctx context.Context, v safeguarding.Viewer, pupilID int64, latest int) (ChildFile, error) {
-	var f ChildFile
+func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int64, latest int) (safeguarding.ChildFile, error) {
+	var f safeguarding.ChildFile
 	mayView := safeguarding.ConcernAccess{SchoolID: v.SchoolID, Route: safeguarding.RouteChild}
 	if !safeguarding.Can(v, mayView, safeguarding.ActionViewChildFile) {
 		return f, safeguarding.Errorf(safeguarding.ENOTFOUND, "No such pupil")
@@ -106,8 +62,8 @@ func (db *DB) ChildFileLatest(ctx context.Context, v safeguarding.Viewer, pupilI
 		b = &pgx.Batch{}
 		var referrals []safeguarding.Entry
 		if len(ids) > 0 {
-			queueListDetails(b, v.SchoolID, f.Concerns, pupilID)
-			queueChildChronology(b, v.SchoolID, ids, latest, &f)
+			batchListDetails(b, v.SchoolID, f.Concerns, pupilID)
+			batchChildChronology(b, v.SchoolID, ids, latest, &f)
 		}
 		if len(open) > 0 {
 			b.Queue(`SELECT `+childEntryColumns+` FROM `+childEntries+`
@@ -120,59 +76,30 @@ func (db *DB) ChildFileLatest(ctx context.Context, v safeguarding.Viewer, pupilI
 				return nil
 			})
 		}
-		queueAudit(b, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_child_file",
+		batchAudit(b, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_child_file",
 			Object: "pupil:" + strconv.FormatInt(pupilID, 10)})
 		if err := sendLast(ctx, tx, b); err != nil {
 			return err
 		}
-		f.OpenReferrals = openReferrals(f.Concerns, referrals)
+		f.OpenReferrals = safeguarding.OpenReferrals(f.Concerns, referrals)
 		return nil
 	})
 	if err != nil {
-		return ChildFile{}, err
+		return safeguarding.ChildFile{}, err
 	}
 	indicators, err := db.Indicators(ctx)
 	if err != nil {
-		return ChildFile{}, err
+		return safeguarding.ChildFile{}, err
 	}
-	f.Indicators = tallyIndicators(indicators, f.Concerns)
+	f.Indicators = safeguarding.TallyIndicators(indicators, f.Concerns)
 	return f, nil
-}
-
-// tallyIndicators counts, for each CSE indicator in policy order (§5.2),
-// the concerns that ticked it, the distinct members of staff who did, and
-// the first and last time; indicators no concern ticked are left out.
-func tallyIndicators(indicators []safeguarding.Indicator, concerns []safeguarding.Concern) []IndicatorTally {
-	var out []IndicatorTally
-	for _, ind := range indicators {
-		t := IndicatorTally{Indicator: ind}
-		staff := map[int64]bool{}
-		for _, c := range concerns {
-			if !slices.Contains(c.Indicators, ind.Code) {
-				continue
-			}
-			t.Times++
-			staff[c.LoggedBy] = true
-			if t.First.IsZero() || c.LoggedAt.Before(t.First) {
-				t.First = c.LoggedAt
-			}
-			if c.LoggedAt.After(t.Last) {
-				t.Last = c.LoggedAt
-			}
-		}
-		if t.Times > 0 {
-			t.Staff = len(staff)
-			out = append(out, t)
-		}
-	}
-	return out
 }
 
 // childConcernsSQL reads the concerns about a school's ($1) pupil ($2),
 // newest first, as the queue reads them: names by joins, pupils after, in
 // one query for them all. Row-level security and the caller's check of the
 // Go rule decide which the viewer sees.
-const childConcernsSQL = `SELECT ` + queueColumns + `
+const childConcernsSQL = `SELECT ` + listColumns + `
 	FROM concern_pupils cp JOIN concerns c ON c.school_id = cp.school_id AND c.id = cp.concern_id
 	WHERE cp.school_id = $1 AND cp.pupil_id = $2 AND haven_on_child_file(c.route)
 	ORDER BY c.logged_at DESC, c.id DESC`
@@ -183,10 +110,10 @@ const (
 	childEntries = `chronology_entries e JOIN people p ON p.school_id = e.school_id AND p.id = e.author_id`
 )
 
-// queueChildChronology adds to b the read of the entries of the given
+// batchChildChronology adds to b the read of the entries of the given
 // concerns into f: all of them in time order, or only the latest (the
 // newest that many, still in time order) with the count of all.
-func queueChildChronology(b *pgx.Batch, schoolID int64, concernIDs []int64, latest int, f *ChildFile) {
+func batchChildChronology(b *pgx.Batch, schoolID int64, concernIDs []int64, latest int, f *safeguarding.ChildFile) {
 	if latest <= 0 {
 		b.Queue(`SELECT `+childEntryColumns+` FROM `+childEntries+`
 			WHERE e.school_id = $1 AND e.concern_id = ANY($2)
@@ -221,25 +148,4 @@ func queueChildChronology(b *pgx.Batch, schoolID int64, concernIDs []int64, late
 		}
 		return nil
 	})
-}
-
-// openReferrals are the referral entries of concerns that are not closed.
-func openReferrals(concerns []safeguarding.Concern, entries []safeguarding.Entry) []OpenReferral {
-	open := map[int64]bool{}
-	for _, c := range concerns {
-		open[c.ID] = c.Status.Open()
-	}
-	var out []OpenReferral
-	for _, e := range entries {
-		if e.Kind != safeguarding.EntryReferral || !open[e.ConcernID] {
-			continue
-		}
-		name := e.Details.Agency.Label()
-		if e.Details.Agency == safeguarding.AgencyOtherAgent && e.Details.AgencyOther != "" {
-			name = e.Details.AgencyOther
-		}
-		out = append(out, OpenReferral{ConcernID: e.ConcernID, Agency: e.Details.Agency, AgencyName: name,
-			Reference: e.Details.Reference, ReferredOn: e.Details.ReferredOn})
-	}
-	return out
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
@@ -25,10 +24,10 @@ func TestChildFile(t *testing.T) {
 
 	// Two members of staff, a week apart, both notice Ruby being secretive.
 	clk.at(day(2, 9))
-	first := logConcern(t, db, s.staff1, postgres.ConcernInput{PupilIDs: []int64{s.ruby},
+	first := logConcern(t, db, s.staff1, safeguarding.ConcernInput{PupilIDs: []int64{s.ruby},
 		Categories: []string{"cse"}, Indicators: []string{"secretive", "unexplained_gifts"}})
 	clk.at(day(9, 9))
-	second := logConcern(t, db, s.staff2, postgres.ConcernInput{PupilIDs: []int64{s.ruby, s.tom},
+	second := logConcern(t, db, s.staff2, safeguarding.ConcernInput{PupilIDs: []int64{s.ruby, s.tom},
 		Categories: []string{"cse", "online_safety"}, Indicators: []string{"secretive", "vehicles"}})
 	// The first concern's DSL entries come after the second was logged, so
 	// the child's chronology interleaves them.
@@ -44,11 +43,11 @@ func TestChildFile(t *testing.T) {
 	addEntry(t, db, s.staff1, first, safeguarding.EntryInput{Kind: safeguarding.EntryFurtherInformation, Body: "She had a new phone today."})
 	// A concern about someone else entirely stays off Ruby's page.
 	clk.at(day(14, 9))
-	elsewhere := logConcern(t, db, s.staff1, postgres.ConcernInput{PupilIDs: []int64{s.tom},
+	elsewhere := logConcern(t, db, s.staff1, safeguarding.ConcernInput{PupilIDs: []int64{s.tom},
 		Categories: []string{"neglect"}, Indicators: []string{"withdrawn"}})
 
 	t.Run("OK", func(t *testing.T) {
-		f, err := s.db.ChildFile(ctx, s.dsl, s.ruby)
+		f, err := s.db.ChildFile(ctx, s.dsl, s.ruby, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +82,7 @@ func TestChildFile(t *testing.T) {
 	})
 
 	t.Run("IndicatorsTalliedInPolicyOrder", func(t *testing.T) {
-		f, err := s.db.ChildFile(ctx, s.dsl, s.ruby)
+		f, err := s.db.ChildFile(ctx, s.dsl, s.ruby, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,11 +109,11 @@ func TestChildFile(t *testing.T) {
 	})
 
 	t.Run("OnlyReferralsOfOpenConcernsAreOpen", func(t *testing.T) {
-		f, err := s.db.ChildFile(ctx, s.dsl, s.ruby)
+		f, err := s.db.ChildFile(ctx, s.dsl, s.ruby, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []postgres.OpenReferral{{ConcernID: first, Agency: safeguarding.AgencyCSCS, AgencyName: safeguarding.AgencyCSCS.Label(),
+		want := []safeguarding.OpenReferral{{ConcernID: first, Agency: safeguarding.AgencyCSCS, AgencyName: safeguarding.AgencyCSCS.Label(),
 			Reference: "MASH-0042", ReferredOn: "2026-03-10"}}
 		if !slices.Equal(f.OpenReferrals, want) {
 			t.Errorf("open referrals = %+v\nwant %+v", f.OpenReferrals, want)
@@ -122,7 +121,7 @@ func TestChildFile(t *testing.T) {
 	})
 
 	t.Run("ConcernsAboutSeveralPupilsShowOnEach", func(t *testing.T) {
-		f, err := s.db.ChildFile(ctx, s.deputy, s.tom)
+		f, err := s.db.ChildFile(ctx, s.deputy, s.tom, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +143,7 @@ func TestChildFile(t *testing.T) {
 	})
 
 	t.Run("PrincipalReads", func(t *testing.T) {
-		f, err := s.db.ChildFile(ctx, s.principal, s.ruby)
+		f, err := s.db.ChildFile(ctx, s.principal, s.ruby, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,24 +155,24 @@ func TestChildFile(t *testing.T) {
 	t.Run("ErrNotFound", func(t *testing.T) {
 		for name, v := range map[string]safeguarding.Viewer{"staff who logged it": s.staff1, "other staff": s.staff2,
 			"chair": s.chair, "governor": s.governor, "admin": s.admin} {
-			if _, err := s.db.ChildFile(ctx, v, s.ruby); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
+			if _, err := s.db.ChildFile(ctx, v, s.ruby, 0); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
 				t.Errorf("%s: err = %v, want ENOTFOUND", name, err)
 			}
 		}
-		if _, err := s.db.ChildFile(ctx, s.dsl, s.tom+1000); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
+		if _, err := s.db.ChildFile(ctx, s.dsl, s.tom+1000, 0); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
 			t.Errorf("no such pupil: err = %v, want ENOTFOUND", err)
 		}
 	})
 
 	t.Run("ErrNotFoundInAnotherSchool", func(t *testing.T) {
 		theirs := s.pupilOfAnotherSchool(t)
-		if _, err := s.db.ChildFile(ctx, s.dsl, theirs); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
+		if _, err := s.db.ChildFile(ctx, s.dsl, theirs, 0); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
 			t.Errorf("err = %v, want ENOTFOUND", err)
 		}
 	})
 
 	t.Run("Audited", func(t *testing.T) {
-		if _, err := s.db.ChildFile(ctx, s.deputy, s.ruby); err != nil {
+		if _, err := s.db.ChildFile(ctx, s.deputy, s.ruby, 0); err != nil {
 			t.Fatal(err)
 		}
 		log, err := s.db.AuditLog(ctx, s.schoolID, 1)
@@ -194,11 +193,11 @@ func TestChildFile(t *testing.T) {
 func TestChildFileLeavesOutWhatTheGoRuleRefuses(t *testing.T) {
 	s := newSmallSchool(t)
 	ctx := t.Context()
-	id := logConcern(t, s.db, s.dsl, postgres.ConcernInput{PupilIDs: []int64{s.ruby}, Categories: []string{"other"}})
+	id := logConcern(t, s.db, s.dsl, safeguarding.ConcernInput{PupilIDs: []int64{s.ruby}, Categories: []string{"other"}})
 	if _, err := s.owner.Exec(ctx, `UPDATE concerns SET route = 'adult' WHERE id = $1`, id); err != nil {
 		t.Fatal(err)
 	}
-	f, err := s.db.ChildFile(ctx, s.dsl, s.ruby)
+	f, err := s.db.ChildFile(ctx, s.dsl, s.ruby, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,13 +212,13 @@ func TestChildFileManyEntries(t *testing.T) {
 	s := newSmallSchool(t)
 	ctx := t.Context()
 	for range 40 {
-		id := logConcern(t, s.db, s.staff1, postgres.ConcernInput{PupilIDs: []int64{s.ruby}, Categories: []string{"cse"}, Indicators: []string{"secretive"}})
+		id := logConcern(t, s.db, s.staff1, safeguarding.ConcernInput{PupilIDs: []int64{s.ruby}, Categories: []string{"cse"}, Indicators: []string{"secretive"}})
 		for range 9 {
 			addEntry(t, s.db, s.dsl, id, safeguarding.EntryInput{Kind: safeguarding.EntryAction, Body: "Spoke to her form tutor."})
 		}
 	}
 	start := time.Now()
-	f, err := s.db.ChildFile(ctx, s.dsl, s.ruby)
+	f, err := s.db.ChildFile(ctx, s.dsl, s.ruby, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,46 +10,18 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/havenapp/haven/internal/jobs"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
-
-// ConcernInput is a concern as a member of staff submits it. The form has
-// validated it; the store re-checks only what the database must guarantee.
-type ConcernInput struct {
-	SubmissionToken  string // one per form: a resent form files one concern
-	SubjectKind      safeguarding.SubjectKind
-	PupilIDs         []int64
-	SubjectPersonID  int64
-	SubjectAdultName string
-	SubjectAdultRole string
-	Categories       []string
-	Indicators       []string
-	WhatHappened     string
-	ChildsWords      string
-	HappenedOn       time.Time
-	HappenedTime     string
-	Location         string
-	OthersTold       string
-	ActionsTaken     string
-	Urgent           bool
-}
-
-// Snapshot is the concern as its first chronology entry keeps it, in the
-// record's own format: a rename here changes nothing stored.
-func (in ConcernInput) Snapshot() safeguarding.ConcernSnapshot {
-	return safeguarding.ConcernSnapshot{SubmissionToken: in.SubmissionToken, SubjectKind: in.SubjectKind, PupilIDs: in.PupilIDs,
-		SubjectPersonID: in.SubjectPersonID, SubjectAdultName: in.SubjectAdultName, SubjectAdultRole: in.SubjectAdultRole,
-		Categories: in.Categories, Indicators: in.Indicators, WhatHappened: in.WhatHappened, ChildsWords: in.ChildsWords,
-		HappenedOn: safeguarding.SnapshotDate(in.HappenedOn), HappenedTime: in.HappenedTime, Location: in.Location,
-		OthersTold: in.OthersTold, ActionsTaken: in.ActionsTaken, Urgent: in.Urgent}
-}
 
 // LogConcern files a concern with its first chronology entry, its alert job
 // and its audit line in one transaction, and discards the viewer's draft. If the same
 // submission token was filed before, it returns that concern's id and
 // duplicate=true and files nothing.
-func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernInput) (id int64, duplicate bool, err error) {
+//
+// The caller has checked in by its own rules (ConcernInput.Problems); the
+// store checks what only the database knows: that the pupils are on the
+// school's roll and whom a member of staff's concern goes to.
+func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in safeguarding.ConcernInput) (id int64, duplicate bool, err error) {
 	err = db.asViewer(ctx, v, func(tx pgx.Tx) error {
 		route, err := routeFor(ctx, tx, v, in)
 		if err != nil {
@@ -99,7 +71,7 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernI
 		// concern is new and no one else sees it before this transaction
 		// commits, so its first entry needs no lock and links to no earlier
 		// one (the insert policy checks that there is none).
-		err = db.enqueueAlert(ctx, tx, jobs.AlertArgs{SchoolID: v.SchoolID, ConcernID: id, Urgent: in.Urgent, Route: route,
+		err = db.enqueueAlert(ctx, tx, safeguarding.ConcernAlert{SchoolID: v.SchoolID, ConcernID: id, Urgent: in.Urgent, Route: route,
 			SubjectPersonID: in.SubjectPersonID, LoggedBy: v.PersonID})
 		if err != nil {
 			return err
@@ -110,11 +82,11 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernI
 		}
 		first := safeguarding.Entry{SchoolID: v.SchoolID, ConcernID: id, Kind: safeguarding.EntryConcernLogged,
 			AuthorID: v.PersonID, At: now, Body: string(in.Snapshot().Encode()), PrevHash: []byte{}}
-		if err := queueEntry(b, first); err != nil {
+		if err := batchEntry(b, first); err != nil {
 			return err
 		}
 		b.Queue(`DELETE FROM concern_drafts WHERE school_id = $1 AND person_id = $2`, v.SchoolID, v.PersonID)
-		queueAudit(b, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "log_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
+		batchAudit(b, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "log_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
 		// A resubmission after an answer lost on the way finds the concern
 		// by its token, so the batch may carry the COMMIT (sendLast).
 		if err := sendLast(ctx, tx, b); err != nil {
@@ -129,25 +101,12 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in ConcernI
 // roll: one of another school, or none.
 var errNoSuchPupil = safeguarding.Errorf(safeguarding.EINVALID, "Choose the child or children the concern is about")
 
-// SubmittedConcernAccount reads what the member of staff wrote, and the
-// child's words, from a concern's first entry, whose snapshot may be of any
-// version; ok is false for any other entry. It decodes only the account:
-// the child's page shows it for every concern in a chronology that may run
-// to hundreds.
-func SubmittedConcernAccount(e safeguarding.Entry) (a safeguarding.ConcernAccount, ok bool) {
-	if e.Kind != safeguarding.EntryConcernLogged {
-		return a, false
-	}
-	a, err := safeguarding.DecodeConcernAccount([]byte(e.Body))
-	return a, err == nil
-}
-
 // routeFor decides the route from the subject, reading a staff subject's
 // roles, once it is clear that v may log a concern at all; a subject from
 // another school is not found. Row-level security checks both again
 // (concerns_insert in migrations/rules/access.sql). LogConcern checks the
 // pupils with the concern's insert.
-func routeFor(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, in ConcernInput) (safeguarding.Route, error) {
+func routeFor(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, in safeguarding.ConcernInput) (safeguarding.Route, error) {
 	if !safeguarding.MayLog(v.Roles) {
 		return "", safeguarding.Errorf(safeguarding.EFORBIDDEN, "You cannot log concerns")
 	}
@@ -210,7 +169,7 @@ func appendEntry(ctx context.Context, tx pgx.Tx, e safeguarding.Entry) error {
 	}
 	e.PrevHash = prev
 	b := &pgx.Batch{}
-	if err := queueEntry(b, e); err != nil {
+	if err := batchEntry(b, e); err != nil {
 		return err
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
@@ -219,8 +178,8 @@ func appendEntry(ctx context.Context, tx pgx.Tx, e safeguarding.Entry) error {
 	return nil
 }
 
-// queueEntry adds to b the insert of e, linked to e.PrevHash.
-func queueEntry(b *pgx.Batch, e safeguarding.Entry) error {
+// batchEntry adds to b the insert of e, linked to e.PrevHash.
+func batchEntry(b *pgx.Batch, e safeguarding.Entry) error {
 	e.Hash = safeguarding.ChainHash(e.PrevHash, e)
 	details, err := json.Marshal(e.Details)
 	if err != nil {

@@ -68,7 +68,7 @@ func (db *DB) Concern(ctx context.Context, v safeguarding.Viewer, id int64) (saf
 		if err != nil {
 			return err
 		}
-		return audit(ctx, tx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
+		return audit(ctx, tx, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
 	})
 	return c, err
 }
@@ -90,20 +90,12 @@ func concernByID(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, id int64
 	return c, nil
 }
 
-// ConcernRecord is what a concern's page shows: the concern, the entries
-// of its chronology the viewer may see, and whom it may be assigned to.
-type ConcernRecord struct {
-	Concern safeguarding.Concern
-	Entries []safeguarding.Entry // oldest first, as Chronology
-	Leads   []Assignee           // read only when wantLeads said so
-}
-
 // ConcernRecord reads a concern with its chronology in one transaction and
 // audits the view, as Concern and Chronology do apart. wantLeads is asked,
 // once the concern is read, whether the page offers to assign it; the
 // school's assignable leads are then read too.
-func (db *DB) ConcernRecord(ctx context.Context, v safeguarding.Viewer, id int64, wantLeads func(safeguarding.Concern) bool) (ConcernRecord, error) {
-	var rec ConcernRecord
+func (db *DB) ConcernRecord(ctx context.Context, v safeguarding.Viewer, id int64, wantLeads func(safeguarding.Concern) bool) (safeguarding.ConcernRecord, error) {
+	var rec safeguarding.ConcernRecord
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
 		var err error
 		if rec.Concern, err = concernByID(ctx, tx, v, id, false); err != nil {
@@ -125,11 +117,11 @@ func (db *DB) ConcernRecord(ctx context.Context, v safeguarding.Viewer, id int64
 				return nil
 			})
 		}
-		queueAudit(b, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
+		batchAudit(b, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
 		return sendLast(ctx, tx, b)
 	})
 	if err != nil {
-		return ConcernRecord{}, err
+		return safeguarding.ConcernRecord{}, err
 	}
 	return rec, nil
 }
@@ -230,7 +222,7 @@ func (db *DB) AddEntry(ctx context.Context, v safeguarding.Viewer, concernID int
 			WHERE school_id = $1 AND id = $2`, v.SchoolID, concernID, after.Status, after.AssignedTo, after.AcknowledgedAt, after.FeedbackGiven, after.LastActivityAt); err != nil {
 			return fmt.Errorf("update concern: %w", err)
 		}
-		return audit(ctx, tx, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "add_entry",
+		return audit(ctx, tx, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "add_entry",
 			Object: "concern:" + strconv.FormatInt(concernID, 10), Detail: string(in.Kind)})
 	})
 }

@@ -12,23 +12,58 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/riverqueue/river"
 
-	"github.com/havenapp/haven/internal/jobs"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
 // DB is Haven's store.
 type DB struct {
-	Pool *pgxpool.Pool
+	pool *pgxpool.Pool
 	now  func() time.Time
-	// jobs enqueues background work in the store's own transactions; nil
-	// files no alerts (see WithoutAlerts).
-	jobs *river.Client[pgx.Tx]
+	// alerts enqueues a new concern's alert in the store's own transaction;
+	// nil files no alerts (see WithoutAlerts).
+	alerts AlertEnqueuer
+	// ref is the reference data, read once and shared by the copies that
+	// WithClock and WithoutAlerts make.
+	ref *reference
 }
 
-// Open connects to the database at connString. It does not migrate.
-func Open(ctx context.Context, connString string) (*DB, error) {
+// AlertEnqueuer adds a new concern's alert to tx, the transaction that
+// files the concern, so that the concern and its alert commit or roll back
+// together. internal/jobs makes one (jobs.AlertEnqueuer).
+type AlertEnqueuer func(ctx context.Context, tx pgx.Tx, a safeguarding.ConcernAlert) error
+
+// New returns the store on pool, a pool NewPool opened. alerts enqueues
+// the alert of every concern filed; nil files none. The caller closes the
+// pool when done.
+func New(pool *pgxpool.Pool, alerts AlertEnqueuer) *DB {
+	return &DB{pool: pool, now: time.Now, alerts: alerts, ref: &reference{}}
+}
+
+// PoolOption changes how NewPool sets up each connection.
+type PoolOption func(*pgxpool.Config)
+
+// WithoutCommitWait makes the pool's commits return without waiting for the
+// write-ahead log to reach the disk (synchronous_commit off); everything
+// else, row-level security included, is as usual. It is for bulk loads
+// that are thrown away if interrupted, such as the demo school's past: a
+// crash can lose the last moment's commits, never consistency.
+func WithoutCommitWait() PoolOption {
+	return func(cfg *pgxpool.Config) {
+		afterConnect := cfg.AfterConnect
+		cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
+			if err := afterConnect(ctx, conn); err != nil {
+				return err
+			}
+			_, err := conn.Exec(ctx, "SET synchronous_commit = off")
+			return err
+		}
+	}
+}
+
+// NewPool connects to the database at connString as the application, for
+// New and for the job queue. It does not migrate.
+func NewPool(ctx context.Context, connString string, opts ...PoolOption) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(connString)
 	if err != nil {
 		return nil, fmt.Errorf("parse database URL: %w", err)
@@ -47,16 +82,14 @@ func Open(ctx context.Context, connString string) (*DB, error) {
 	}
 	cfg.MaxConnIdleTime = 5 * time.Minute
 	cfg.HealthCheckPeriod = 5 * time.Second
+	for _, opt := range opts {
+		opt(cfg)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	inserter, err := jobs.NewInserter(pool)
-	if err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("job queue: %w", err)
-	}
-	return &DB{Pool: pool, now: time.Now, jobs: inserter}, nil
+	return pool, nil
 }
 
 // WithClock returns a store that takes "now" from clock: the demo school's
@@ -67,20 +100,17 @@ func (db *DB) WithClock(clock func() time.Time) *DB {
 	return &c
 }
 
-// Close closes every connection.
-func (db *DB) Close() { db.Pool.Close() }
-
 // Ping reports whether the database answers.
 func (db *DB) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	var one int
-	return db.Pool.QueryRow(ctx, "SELECT 1").Scan(&one)
+	return db.pool.QueryRow(ctx, "SELECT 1").Scan(&one)
 }
 
 // inTx runs fn in a transaction that commits when fn returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, db.Pool, fn)
+	return pgx.BeginFunc(ctx, db.pool, fn)
 }
 
 // asViewer runs fn in a transaction whose row-level security sees v:
@@ -91,7 +121,7 @@ func (db *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 // BEGIN and the viewer travel with fn's first statement, in one round trip
 // (viewerTx), and fn may send COMMIT with its last (sendLast).
 func (db *DB) asViewer(ctx context.Context, v safeguarding.Viewer, fn func(pgx.Tx) error) error {
-	c, err := db.Pool.Acquire(ctx)
+	c, err := db.pool.Acquire(ctx)
 	if err != nil {
 		return err
 	}

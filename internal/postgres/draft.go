@@ -11,13 +11,6 @@ import (
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
-// Draft is the concern a person was writing, kept server-side so that
-// nothing typed is lost when a session ends mid-form. One per person.
-type Draft struct {
-	Form    json.RawMessage // the form's fields, as the web front encoded them
-	SavedAt time.Time
-}
-
 // SaveDraft keeps form (a JSON document) as v's draft, replacing any
 // earlier one. Row-level security lets a person touch only their own draft.
 func (db *DB) SaveDraft(ctx context.Context, v safeguarding.Viewer, form []byte) error {
@@ -36,22 +29,11 @@ func (db *DB) SaveDraft(ctx context.Context, v safeguarding.Viewer, form []byte)
 	})
 }
 
-// Draft returns v's draft, or ENOTFOUND if they have none.
-func (db *DB) Draft(ctx context.Context, v safeguarding.Viewer) (Draft, error) {
-	var d Draft
-	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
-		var err error
-		d, err = scanDraft(tx.QueryRow(ctx, draftSQL, v.SchoolID, v.PersonID))
-		return notFound(err, "No draft")
-	})
-	return d, err
-}
-
 // draftSQL reads the draft of a school's ($1) person ($2), for scanDraft.
 const draftSQL = `SELECT form, saved_at FROM concern_drafts WHERE school_id = $1 AND person_id = $2`
 
-func scanDraft(row pgx.Row) (Draft, error) {
-	var d Draft
+func scanDraft(row pgx.Row) (safeguarding.Draft, error) {
+	var d safeguarding.Draft
 	var form []byte
 	err := row.Scan(&form, &d.SavedAt)
 	d.Form = form

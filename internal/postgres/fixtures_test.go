@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/havenapp/haven/internal/demo"
+	"github.com/havenapp/haven/internal/jobs"
 	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/postgres/pgtest"
 	"github.com/havenapp/haven/internal/safeguarding"
@@ -29,11 +30,12 @@ func newTestDB(t *testing.T) *testDB {
 	t.Helper()
 	ctx := t.Context()
 	connString := pgtest.NewDB(t)
-	db, err := postgres.Open(ctx, connString)
+	pool := pgtest.NewPool(t, connString)
+	alerts, err := jobs.AlertEnqueuer(pool)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(db.Close)
+	db := postgres.New(pool, alerts)
 	owner, err := pgx.Connect(ctx, connString)
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +48,7 @@ func newTestDB(t *testing.T) *testDB {
 func demoStore(t *testing.T) *testDB {
 	t.Helper()
 	s := newTestDB(t)
-	if err := demo.Load(t.Context(), s.db, "test-demo-password"); err != nil {
+	if _, err := demo.Load(t.Context(), s.db, "test-demo-password"); err != nil {
 		t.Fatal(err)
 	}
 	var err error
@@ -125,16 +127,14 @@ func newSmallSchool(t *testing.T) *smallSchool {
 	s.governor = person("governor", safeguarding.RoleGovernor)
 	s.admin = person("admin", safeguarding.RoleAdmin)
 
-	err = s.db.AddPupils(ctx, s.schoolID, []postgres.PupilInput{
+	ids, err := s.db.AddPupils(ctx, s.schoolID, []postgres.PupilInput{
 		{FirstName: "Ruby", LastName: "Okafor", YearGroup: 10, DateOfBirth: time.Date(2010, 5, 14, 0, 0, 0, 0, time.UTC)},
 		{FirstName: "Tom", LastName: "Hughes", YearGroup: 8, DateOfBirth: time.Date(2012, 11, 2, 0, 0, 0, 0, time.UTC)},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.owner.QueryRow(ctx, `SELECT min(id), max(id) FROM pupils WHERE school_id = $1`, s.schoolID).Scan(&s.ruby, &s.tom); err != nil {
-		t.Fatal(err)
-	}
+	s.ruby, s.tom = ids[0], ids[1]
 	return s
 }
 
@@ -147,15 +147,12 @@ func (s *smallSchool) pupilOfAnotherSchool(t *testing.T) int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.db.AddPupils(ctx, other, []postgres.PupilInput{{FirstName: "Ada", LastName: "Hill", YearGroup: 7,
-		DateOfBirth: time.Date(2013, 1, 1, 0, 0, 0, 0, time.UTC)}}); err != nil {
+	ids, err := s.db.AddPupils(ctx, other, []postgres.PupilInput{{FirstName: "Ada", LastName: "Hill", YearGroup: 7,
+		DateOfBirth: time.Date(2013, 1, 1, 0, 0, 0, 0, time.UTC)}})
+	if err != nil {
 		t.Fatal(err)
 	}
-	var id int64
-	if err := s.owner.QueryRow(ctx, `SELECT id FROM pupils WHERE school_id = $1`, other).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	return id
+	return ids[0]
 }
 
 // newToken is a fresh one-time form token (a random UUID).
@@ -169,7 +166,7 @@ func newToken() string {
 // logConcern files a concern by v, failing the test otherwise. Left blank,
 // the submission token is a fresh one, the subject is the pupils named, and
 // what happened is a car after school on 2 March 2026.
-func logConcern(t *testing.T, db *postgres.DB, v safeguarding.Viewer, in postgres.ConcernInput) int64 {
+func logConcern(t *testing.T, db *postgres.DB, v safeguarding.Viewer, in safeguarding.ConcernInput) int64 {
 	t.Helper()
 	if in.SubmissionToken == "" {
 		in.SubmissionToken = newToken()
@@ -213,7 +210,7 @@ func concernIDs(cs []safeguarding.Concern) []int64 {
 func asViewerTx(t *testing.T, db *postgres.DB, v safeguarding.Viewer, fn func(pgx.Tx) error) error {
 	t.Helper()
 	ctx := context.Background()
-	tx, err := db.Pool.Begin(ctx)
+	tx, err := db.Pool().Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

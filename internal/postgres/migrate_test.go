@@ -16,7 +16,7 @@ import (
 func TestMigrationsApplyToAnEmptyDatabase(t *testing.T) {
 	ctx := context.Background()
 	// A database made from template0, not from the migrated template.
-	conn, err := pgx.Connect(ctx, pgtest.AdminConnString("postgres"))
+	conn, err := pgx.Connect(ctx, pgtest.AdminConnString(t, "postgres"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func TestMigrationsApplyToAnEmptyDatabase(t *testing.T) {
 	t.Cleanup(func() {
 		conn.Exec(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
 	})
-	target := pgtest.AdminConnString(name)
+	target := pgtest.AdminConnString(t, name)
 	if err := postgres.Migrate(ctx, target); err != nil {
 		t.Fatalf("first migration: %v", err)
 	}

@@ -10,21 +10,13 @@ import (
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
-// MyConcernsPage is one page of the concerns a person logged, newest first.
-type MyConcernsPage struct {
-	Concerns []safeguarding.Concern
-	// Next is the cursor for the following page (pass it as after), or 0
-	// when this is the last page.
-	Next int64
-}
-
 // MyConcerns returns up to limit of the concerns v logged, newest first,
 // starting after the concern with id after (0 for the first page). The
 // pages are keyed on the concern id (concerns_logged_by_idx), so a page
 // costs the same however far back it is. A concern of which v is the
 // subject is never listed, even if v logged it.
-func (db *DB) MyConcerns(ctx context.Context, v safeguarding.Viewer, after int64, limit int) (MyConcernsPage, error) {
-	var p MyConcernsPage
+func (db *DB) MyConcerns(ctx context.Context, v safeguarding.Viewer, after int64, limit int) (safeguarding.MyConcernsPage, error) {
+	var p safeguarding.MyConcernsPage
 	if limit <= 0 {
 		limit = 25
 	}
@@ -32,7 +24,7 @@ func (db *DB) MyConcerns(ctx context.Context, v safeguarding.Viewer, after int64
 		after = math.MaxInt64 // the first page: one query shape keeps the index range scan
 	}
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+queueColumns+` FROM concerns c
+		rows, err := tx.Query(ctx, `SELECT `+listColumns+` FROM concerns c
 			WHERE c.school_id = $1 AND c.logged_by = $2 AND c.id < $3
 			ORDER BY c.id DESC LIMIT $4`, v.SchoolID, v.PersonID, after, limit+1)
 		if err != nil {
@@ -56,11 +48,11 @@ func (db *DB) MyConcerns(ctx context.Context, v safeguarding.Viewer, after int64
 			}
 		}
 		b := &pgx.Batch{}
-		queueListDetails(b, v.SchoolID, p.Concerns, 0)
+		batchListDetails(b, v.SchoolID, p.Concerns, 0)
 		return sendLast(ctx, tx, b)
 	})
 	if err != nil {
-		return MyConcernsPage{}, err
+		return safeguarding.MyConcernsPage{}, err
 	}
 	return p, nil
 }

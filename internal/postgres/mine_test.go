@@ -4,7 +4,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
@@ -14,9 +13,9 @@ func TestMyConcerns(t *testing.T) {
 
 	var mine []int64 // newest first
 	for range 60 {
-		mine = slices.Insert(mine, 0, logConcern(t, s.db, s.staff1, postgres.ConcernInput{PupilIDs: []int64{s.ruby}, Categories: []string{"neglect"}}))
+		mine = slices.Insert(mine, 0, logConcern(t, s.db, s.staff1, safeguarding.ConcernInput{PupilIDs: []int64{s.ruby}, Categories: []string{"neglect"}}))
 	}
-	theirs := logConcern(t, s.db, s.staff2, postgres.ConcernInput{PupilIDs: []int64{s.ruby}, Categories: []string{"cse"}})
+	theirs := logConcern(t, s.db, s.staff2, safeguarding.ConcernInput{PupilIDs: []int64{s.ruby}, Categories: []string{"cse"}})
 
 	t.Run("EveryConcernOnceAcrossPages", func(t *testing.T) {
 		var seen []int64

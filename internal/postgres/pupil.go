@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,26 +20,38 @@ type PupilInput struct {
 }
 
 // AddPupils adds pupils to a school's roster in one statement (COPY does
-// not run under row-level security).
-func (db *DB) AddPupils(ctx context.Context, schoolID int64, pupils []PupilInput) error {
+// not run under row-level security) and returns their ids, in the order of
+// pupils.
+func (db *DB) AddPupils(ctx context.Context, schoolID int64, pupils []PupilInput) ([]int64, error) {
 	first, last, years, born := make([]string, len(pupils)), make([]string, len(pupils)), make([]int16, len(pupils)), make([]time.Time, len(pupils))
 	for i, p := range pupils {
 		first[i], last[i], years[i], born[i] = p.FirstName, p.LastName, int16(p.YearGroup), p.DateOfBirth
 	}
+	var ids []int64
 	err := db.asViewer(ctx, safeguarding.Viewer{SchoolID: schoolID}, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO pupils (school_id, first_name, last_name, year_group, date_of_birth)
-			SELECT $1, * FROM unnest($2::text[], $3::text[], $4::smallint[], $5::date[])`, schoolID, first, last, years, born)
+		// The ids are drawn in the order the rows are inserted, which is
+		// the order of pupils.
+		rows, err := tx.Query(ctx, `INSERT INTO pupils (school_id, first_name, last_name, year_group, date_of_birth)
+			SELECT $1, p.first, p.last, p.year, p.born
+			FROM unnest($2::text[], $3::text[], $4::smallint[], $5::date[]) WITH ORDINALITY AS p (first, last, year, born, n)
+			ORDER BY p.n
+			RETURNING id`, schoolID, first, last, years, born)
+		if err != nil {
+			return err
+		}
+		ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("add pupils: %w", err)
+		return nil, fmt.Errorf("add pupils: %w", err)
 	}
-	return nil
+	slices.Sort(ids)
+	return ids, nil
 }
 
 // SchoolCount is how many schools the deployment holds; 0 means an empty database.
 func (db *DB) SchoolCount(ctx context.Context) (int, error) {
 	var n int
-	err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM schools`).Scan(&n)
+	err := db.pool.QueryRow(ctx, `SELECT count(*) FROM schools`).Scan(&n)
 	return n, err
 }

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"slices"
 	"strconv"
@@ -14,89 +13,9 @@ import (
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
-// QueuePageSize is how many concerns one page of the queue shows.
-const QueuePageSize = 50
-
-// The queue's status filter, besides the statuses themselves.
-const (
-	QueueOpen = "open" // every status but closed: the default
-	QueueAll  = "all"
-)
-
-// QueueFilter narrows the DSL's queue. The zero value is the first page of
-// every open concern the viewer may see.
-type QueueFilter struct {
-	Status     string // QueueOpen (or ""), QueueAll, or a safeguarding.Status
-	Category   string // a category code; "" for any
-	YearGroup  int    // a pupil's year group; 0 for any
-	AssignedTo int64  // a DSL or deputy; 0 for anyone
-	Unassigned bool   // only concerns assigned to nobody
-	// After starts the page just after this position, Before ends it just
-	// before; both zero is the first page.
-	After, Before QueuePosition
-	Limit         int // 0 means QueuePageSize
-}
-
-// QueuePosition is a concern's place in the queue's order (see
-// migrations/00003_queue_index.sql): the last row of a page, from which the
-// next page resumes.
-type QueuePosition struct {
-	Group int16
-	Key   int64 // microseconds
-	ID    int64
-}
-
-// IsZero reports whether p is no position: the start of the queue.
-func (p QueuePosition) IsZero() bool { return p.ID == 0 }
-
-// String encodes p as an opaque token for a URL.
-func (p QueuePosition) String() string {
-	if p.IsZero() {
-		return ""
-	}
-	s := fmt.Sprintf("%d.%d.%d", p.Group, p.Key, p.ID)
-	return base64.RawURLEncoding.EncodeToString([]byte(s))
-}
-
-// ParseQueuePosition decodes a token made by String; ok is false for
-// anything else.
-func ParseQueuePosition(token string) (p QueuePosition, ok bool) {
-	raw, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil {
-		return p, false
-	}
-	parts := strings.Split(string(raw), ".")
-	if len(parts) != 3 {
-		return p, false
-	}
-	group, err1 := strconv.ParseInt(parts[0], 10, 16)
-	key, err2 := strconv.ParseInt(parts[1], 10, 64)
-	id, err3 := strconv.ParseInt(parts[2], 10, 64)
-	if err1 != nil || err2 != nil || err3 != nil || group < 0 || group > 3 || id <= 0 {
-		return p, false
-	}
-	p = QueuePosition{Group: int16(group), Key: key, ID: id}
-	if p.String() != token { // only the one spelling String makes: "+1", "01", padding and line breaks are edits
-		return QueuePosition{}, false
-	}
-	return p, true
-}
-
-func (p QueuePosition) interval() pgtype.Interval {
+// interval is p's key as the queue index holds it.
+func interval(p safeguarding.QueuePosition) pgtype.Interval {
 	return pgtype.Interval{Microseconds: p.Key, Valid: true}
-}
-
-// QueuePage is one page of the queue.
-type QueuePage struct {
-	Concerns []safeguarding.Concern
-	// Next and Prev are where the following and preceding pages start; zero
-	// when there is none.
-	Next, Prev QueuePosition
-	// YearGroups and Leads are the filter's choices, read in the same
-	// transaction: the school's year groups (yearGroupsSQL) and the DSLs
-	// and deputies a concern may be assigned to (assignableLeadsSQL).
-	YearGroups []int
-	Leads      []Assignee
 }
 
 // Queue returns a page of the open concerns v may see, in the queue's
@@ -107,16 +26,18 @@ type QueuePage struct {
 // by the outer ORDER BY, so a page costs the same on the first page as on
 // the thousandth and with a hundred concerns as with a hundred thousand.
 // Row-level security still applies: it removes concerns of which v is the
-// subject.
-func (db *DB) Queue(ctx context.Context, v safeguarding.Viewer, f QueueFilter) (QueuePage, error) {
+// subject. The filter's choices, the school's year groups (yearGroupsSQL)
+// and the leads a concern may be assigned to (assignableLeadsSQL), are read
+// in the same transaction.
+func (db *DB) Queue(ctx context.Context, v safeguarding.Viewer, f safeguarding.QueueFilter) (safeguarding.QueuePage, error) {
 	routes := safeguarding.VisibleRoutes(v.Roles)
 	if len(routes) == 0 {
-		return QueuePage{}, safeguarding.Errorf(safeguarding.ENOTFOUND, "No such page")
+		return safeguarding.QueuePage{}, safeguarding.Errorf(safeguarding.ENOTFOUND, "No such page")
 	}
 	if f.Limit <= 0 {
-		f.Limit = QueuePageSize
+		f.Limit = safeguarding.QueuePageSize
 	}
-	var page QueuePage
+	var page safeguarding.QueuePage
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
 		var err error
 		page, err = queuePage(ctx, tx, v, routes, f)
@@ -126,30 +47,30 @@ func (db *DB) Queue(ctx context.Context, v safeguarding.Viewer, f QueueFilter) (
 		if !f.Before.IsZero() && len(page.Concerns) < f.Limit {
 			// Paging back reached the start of the queue (concerns before
 			// have gone, or it was a stale link): show the first page whole.
-			f.Before = QueuePosition{}
+			f.Before = safeguarding.QueuePosition{}
 			if page, err = queuePage(ctx, tx, v, routes, f); err != nil {
 				return err
 			}
 		}
-		return queueExtras(ctx, tx, v, &page, AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_queue", Object: "queue", Detail: f.describe()})
+		return readQueueExtras(ctx, tx, v, &page, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_queue", Object: "queue", Detail: describeFilter(f)})
 	})
 	if err != nil {
-		return QueuePage{}, err
+		return safeguarding.QueuePage{}, err
 	}
 	return page, nil
 }
 
 // queuePage reads one page: f.Limit rows, plus one to learn whether there
 // are more in the direction of travel.
-func queuePage(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, routes []safeguarding.Route, f QueueFilter) (QueuePage, error) {
+func queuePage(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, routes []safeguarding.Route, f safeguarding.QueueFilter) (safeguarding.QueuePage, error) {
 	q, args := queueQuery(v, routes, f)
 	rows, err := tx.Query(ctx, q, args...)
 	if err != nil {
-		return QueuePage{}, fmt.Errorf("read queue: %w", err)
+		return safeguarding.QueuePage{}, fmt.Errorf("read queue: %w", err)
 	}
 	type placed struct {
 		concern safeguarding.Concern
-		at      QueuePosition
+		at      safeguarding.QueuePosition
 	}
 	// Sized for the page: a concern is a large struct, and growing the
 	// slice by doubling copied the page's rows six times over.
@@ -162,7 +83,7 @@ func queuePage(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, routes []s
 		return p, err
 	})
 	if err != nil {
-		return QueuePage{}, fmt.Errorf("read queue: %w", err)
+		return safeguarding.QueuePage{}, fmt.Errorf("read queue: %w", err)
 	}
 	backwards := !f.Before.IsZero()
 	more := len(found) > f.Limit
@@ -172,7 +93,7 @@ func queuePage(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, routes []s
 	if backwards {
 		slices.Reverse(found)
 	}
-	page := QueuePage{Concerns: make([]safeguarding.Concern, 0, len(found))}
+	page := safeguarding.QueuePage{Concerns: make([]safeguarding.Concern, 0, len(found))}
 	for _, p := range found {
 		// Row-level security has already agreed; the Go rule must too.
 		if safeguarding.Can(v, p.concern.Access(), safeguarding.ActionList) {
@@ -200,24 +121,24 @@ func queuePage(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, routes []s
 	return page, nil
 }
 
-// queueColumns are concernColumns for a list, read from concerns c alone:
-// queueListDetails adds the pupils and the three names (subject, logger,
+// listColumns are concernColumns for a list, read from concerns c alone:
+// batchListDetails adds the pupils and the three names (subject, logger,
 // assignee) with a query each for the whole list, rather than a sub-select
 // or a join per row. A list shows no account, so the five free-text fields
 // (what happened, the child's words, where, who else knows, what was done)
 // are left empty; the concern's page reads them, and the first entry of its
 // chronology holds them as submitted (SubmittedConcernAccount).
-const queueColumns = `c.school_id, c.id, c.route, c.subject_kind, coalesce(c.subject_person_id, 0), '',
+const listColumns = `c.school_id, c.id, c.route, c.subject_kind, coalesce(c.subject_person_id, 0), '',
 	c.subject_adult_name, c.subject_adult_role, c.logged_by, '', c.logged_at,
 	c.categories, c.indicators, '', '', c.happened_on, c.happened_time, '',
 	'', '', c.urgent, c.status, coalesce(c.assigned_to, 0), '',
 	c.acknowledged_at, c.last_activity_at, c.feedback_given`
 
-// queueListDetails adds to b the reads of the pupils and the names of the
-// people of concerns read with queueColumns. A list of one pupil's concerns
+// batchListDetails adds to b the reads of the pupils and the names of the
+// people of concerns read with listColumns. A list of one pupil's concerns
 // (the child's page) names that pupil as exceptPupil, and gets only the
 // other pupils each concern is about; 0 leaves nobody out.
-func queueListDetails(b *pgx.Batch, schoolID int64, concerns []safeguarding.Concern, exceptPupil int64) {
+func batchListDetails(b *pgx.Batch, schoolID int64, concerns []safeguarding.Concern, exceptPupil int64) {
 	if len(concerns) == 0 {
 		return
 	}
@@ -259,12 +180,12 @@ const assignableLeadsSQL = `SELECT p.id, p.full_name, CASE WHEN bool_or(r.role =
 	WHERE p.school_id = $1 AND p.active
 	GROUP BY p.id, p.full_name ORDER BY lower(p.full_name), p.id`
 
-// queueExtras reads, in one round trip, the pupils and names of the page's
-// concerns (queueListDetails), the school's year groups and its assignable
+// readQueueExtras reads, in one round trip, the pupils and names of the page's
+// concerns (batchListDetails), the school's year groups and its assignable
 // leads, and records the view; it ends the transaction.
-func queueExtras(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, page *QueuePage, view AuditEvent) error {
+func readQueueExtras(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, page *safeguarding.QueuePage, view safeguarding.AuditEvent) error {
 	b := &pgx.Batch{}
-	queueListDetails(b, v.SchoolID, page.Concerns, 0)
+	batchListDetails(b, v.SchoolID, page.Concerns, 0)
 	b.Queue(yearGroupsSQL, v.SchoolID).Query(func(rows pgx.Rows) error {
 		var err error
 		if page.YearGroups, err = pgx.CollectRows(rows, pgx.RowTo[int]); err != nil {
@@ -279,7 +200,7 @@ func queueExtras(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, page *Qu
 		}
 		return nil
 	})
-	queueAudit(b, view)
+	batchAudit(b, view)
 	return sendLast(ctx, tx, b)
 }
 
@@ -314,7 +235,7 @@ func scanConcernsPupils(rows pgx.Rows, concerns []safeguarding.Concern) error {
 // queueQuery builds the queue's SQL. The status condition is written into
 // the text, not passed as a parameter, so that the planner can match the
 // open concerns' partial index however the statement is planned.
-func queueQuery(v safeguarding.Viewer, routes []safeguarding.Route, f QueueFilter) (string, []any) {
+func queueQuery(v safeguarding.Viewer, routes []safeguarding.Route, f safeguarding.QueueFilter) (string, []any) {
 	names := make([]string, len(routes))
 	for i, r := range routes {
 		names[i] = string(r)
@@ -326,9 +247,9 @@ func queueQuery(v safeguarding.Viewer, routes []safeguarding.Route, f QueueFilte
 	}
 	var where []string
 	switch f.Status {
-	case "", QueueOpen:
+	case "", safeguarding.QueueOpen:
 		where = append(where, `c.status <> 'closed'`)
-	case QueueAll:
+	case safeguarding.QueueAll:
 	case string(safeguarding.StatusClosed):
 		where = append(where, `c.status = 'closed'`)
 	default:
@@ -358,9 +279,9 @@ func queueQuery(v safeguarding.Viewer, routes []safeguarding.Route, f QueueFilte
 	switch {
 	case !f.Before.IsZero():
 		order = "DESC"
-		where = append(where, `(c.queue_group, c.queue_key, c.id) < (`+arg(f.Before.Group)+`, `+arg(f.Before.interval())+`, `+arg(f.Before.ID)+`)`)
+		where = append(where, `(c.queue_group, c.queue_key, c.id) < (`+arg(f.Before.Group)+`, `+arg(interval(f.Before))+`, `+arg(f.Before.ID)+`)`)
 	case !f.After.IsZero():
-		where = append(where, `(c.queue_group, c.queue_key, c.id) > (`+arg(f.After.Group)+`, `+arg(f.After.interval())+`, `+arg(f.After.ID)+`)`)
+		where = append(where, `(c.queue_group, c.queue_key, c.id) > (`+arg(f.After.Group)+`, `+arg(interval(f.After))+`, `+arg(f.After.ID)+`)`)
 	}
 	cond := ""
 	for _, w := range where {
@@ -375,17 +296,17 @@ func queueQuery(v safeguarding.Viewer, routes []safeguarding.Route, f QueueFilte
 			LIMIT $3) q
 		ORDER BY q.queue_group ` + order + `, q.queue_key ` + order + `, q.id ` + order + `
 		LIMIT $3)
-	SELECT ` + queueColumns + `, page.queue_group, page.queue_key
+	SELECT ` + listColumns + `, page.queue_group, page.queue_key
 	FROM page JOIN concerns c ON c.school_id = $1 AND c.id = page.id
 	ORDER BY page.queue_group ` + order + `, page.queue_key ` + order + `, page.id ` + order, args
 }
 
-// describe is the filter as the audit log records it.
-func (f QueueFilter) describe() string {
+// describeFilter is the filter as the audit log records it.
+func describeFilter(f safeguarding.QueueFilter) string {
 	var parts []string
 	status := f.Status
 	if status == "" {
-		status = QueueOpen
+		status = safeguarding.QueueOpen
 	}
 	parts = append(parts, "status="+status)
 	if f.Category != "" {
@@ -408,15 +329,8 @@ func (f QueueFilter) describe() string {
 	return strings.Join(parts, " ")
 }
 
-// Assignee is a DSL or deputy to whom a concern may be assigned.
-type Assignee struct {
-	ID   int64
-	Name string
-	Role safeguarding.Role
-}
-
-func scanAssignee(row pgx.CollectableRow) (Assignee, error) {
-	var a Assignee
+func scanAssignee(row pgx.CollectableRow) (safeguarding.Assignee, error) {
+	var a safeguarding.Assignee
 	err := row.Scan(&a.ID, &a.Name, &a.Role)
 	return a, err
 }

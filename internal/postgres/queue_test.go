@@ -39,7 +39,7 @@ func (s *queueSchool) at(d time.Duration) {
 // concernAbout logs a concern about a pupil by staff at the current time.
 func (s *queueSchool) concernAbout(t *testing.T, pupil int64, category string, urgent bool) int64 {
 	t.Helper()
-	return logConcern(t, s.db, s.staff1, postgres.ConcernInput{PupilIDs: []int64{pupil}, Categories: []string{category},
+	return logConcern(t, s.db, s.staff1, safeguarding.ConcernInput{PupilIDs: []int64{pupil}, Categories: []string{category},
 		WhatHappened: "Something the member of staff saw.", HappenedOn: s.now, Urgent: urgent})
 }
 
@@ -70,7 +70,7 @@ func TestQueue(t *testing.T) {
 	addEntry(t, s.db, s.deputy, ackedRecent, safeguarding.EntryInput{Kind: safeguarding.EntryAssigned, Details: safeguarding.EntryDetails{AssigneeID: s.deputy.PersonID}})
 
 	t.Run("OrderUrgentThenUnacknowledgedOldestFirstThenByActivity", func(t *testing.T) {
-		p, err := s.db.Queue(ctx, s.dsl, postgres.QueueFilter{})
+		p, err := s.db.Queue(ctx, s.dsl, safeguarding.QueueFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,19 +85,19 @@ func TestQueue(t *testing.T) {
 
 	t.Run("Filters", func(t *testing.T) {
 		for name, tc := range map[string]struct {
-			f    postgres.QueueFilter
+			f    safeguarding.QueueFilter
 			want []int64
 		}{
 			// Assigning a concern is seeing it, but it stays "new" until acknowledged.
-			"StatusNew":          {postgres.QueueFilter{Status: "new"}, []int64{urgentNew, newOlder, newNewer, ackedRecent}},
-			"StatusAcknowledged": {postgres.QueueFilter{Status: "acknowledged"}, []int64{urgentAcked, ackedOld}},
-			"StatusClosed":       {postgres.QueueFilter{Status: "closed"}, []int64{closed}},
-			"StatusAll":          {postgres.QueueFilter{Status: postgres.QueueAll}, []int64{urgentNew, urgentAcked, newOlder, newNewer, ackedRecent, closed, ackedOld}},
-			"Category":           {postgres.QueueFilter{Category: "cse"}, []int64{urgentNew, urgentAcked, newNewer}},
-			"YearGroup":          {postgres.QueueFilter{YearGroup: 8}, []int64{newNewer, ackedRecent, ackedOld}},
-			"Assignee":           {postgres.QueueFilter{AssignedTo: s.deputy.PersonID}, []int64{ackedRecent}},
-			"Unassigned":         {postgres.QueueFilter{Unassigned: true}, []int64{urgentNew, urgentAcked, newOlder, newNewer, ackedOld}},
-			"Together":           {postgres.QueueFilter{Category: "cse", YearGroup: 10, Status: "new"}, []int64{urgentNew}},
+			"StatusNew":          {safeguarding.QueueFilter{Status: "new"}, []int64{urgentNew, newOlder, newNewer, ackedRecent}},
+			"StatusAcknowledged": {safeguarding.QueueFilter{Status: "acknowledged"}, []int64{urgentAcked, ackedOld}},
+			"StatusClosed":       {safeguarding.QueueFilter{Status: "closed"}, []int64{closed}},
+			"StatusAll":          {safeguarding.QueueFilter{Status: safeguarding.QueueAll}, []int64{urgentNew, urgentAcked, newOlder, newNewer, ackedRecent, closed, ackedOld}},
+			"Category":           {safeguarding.QueueFilter{Category: "cse"}, []int64{urgentNew, urgentAcked, newNewer}},
+			"YearGroup":          {safeguarding.QueueFilter{YearGroup: 8}, []int64{newNewer, ackedRecent, ackedOld}},
+			"Assignee":           {safeguarding.QueueFilter{AssignedTo: s.deputy.PersonID}, []int64{ackedRecent}},
+			"Unassigned":         {safeguarding.QueueFilter{Unassigned: true}, []int64{urgentNew, urgentAcked, newOlder, newNewer, ackedOld}},
+			"Together":           {safeguarding.QueueFilter{Category: "cse", YearGroup: 10, Status: "new"}, []int64{urgentNew}},
 		} {
 			t.Run(name, func(t *testing.T) {
 				p, err := s.db.Queue(ctx, s.dsl, tc.f)
@@ -122,7 +122,7 @@ func TestQueue(t *testing.T) {
 		}
 		filter := func(year int) []int64 {
 			t.Helper()
-			p, err := s.db.Queue(ctx, s.dsl, postgres.QueueFilter{YearGroup: year})
+			p, err := s.db.Queue(ctx, s.dsl, safeguarding.QueueFilter{YearGroup: year})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -140,18 +140,18 @@ func TestQueue(t *testing.T) {
 
 	t.Run("WhoHasAQueue", func(t *testing.T) {
 		for _, v := range []safeguarding.Viewer{s.staff1, s.governor, s.admin} {
-			_, err := s.db.Queue(ctx, v, postgres.QueueFilter{})
+			_, err := s.db.Queue(ctx, v, safeguarding.QueueFilter{})
 			if safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
 				t.Errorf("%s: err %v, want ENOTFOUND", v.Email, err)
 			}
 		}
 		// The principal reads concerns about children; the chair handles
 		// only concerns about the principal, of which there are none.
-		p, err := s.db.Queue(ctx, s.principal, postgres.QueueFilter{})
+		p, err := s.db.Queue(ctx, s.principal, safeguarding.QueueFilter{})
 		if err != nil || len(p.Concerns) != 6 {
 			t.Errorf("principal: %d concerns, err %v; want 6", len(p.Concerns), err)
 		}
-		p, err = s.db.Queue(ctx, s.chair, postgres.QueueFilter{})
+		p, err = s.db.Queue(ctx, s.chair, safeguarding.QueueFilter{})
 		if err != nil || len(p.Concerns) != 0 {
 			t.Errorf("chair: %d concerns, err %v; want 0", len(p.Concerns), err)
 		}
@@ -160,7 +160,7 @@ func TestQueue(t *testing.T) {
 	t.Run("NeverShowsTheSubjectTheirOwnConcern", func(t *testing.T) {
 		// A concern about staff2, who later becomes a deputy: its route
 		// follows them, from the DSL and deputies to the principal.
-		about := logConcern(t, s.db, s.staff1, postgres.ConcernInput{SubjectKind: safeguarding.SubjectStaff,
+		about := logConcern(t, s.db, s.staff1, safeguarding.ConcernInput{SubjectKind: safeguarding.SubjectStaff,
 			SubjectPersonID: s.staff2.PersonID, Categories: []string{"other"}, WhatHappened: "An allegation.", HappenedOn: s.now})
 		if _, err := s.owner.Exec(ctx, `INSERT INTO person_roles (school_id, person_id, role) VALUES ($1, $2, 'deputy_dsl')`, s.schoolID, s.staff2.PersonID); err != nil {
 			t.Fatal(err)
@@ -169,7 +169,7 @@ func TestQueue(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := s.db.Queue(ctx, promoted, postgres.QueueFilter{Status: postgres.QueueAll})
+		p, err := s.db.Queue(ctx, promoted, safeguarding.QueueFilter{Status: safeguarding.QueueAll})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,18 +179,18 @@ func TestQueue(t *testing.T) {
 		if len(p.Concerns) != 7 {
 			t.Errorf("the new deputy sees %d concerns, want the 7 about children", len(p.Concerns))
 		}
-		p, err = s.db.Queue(ctx, s.dsl, postgres.QueueFilter{})
+		p, err = s.db.Queue(ctx, s.dsl, safeguarding.QueueFilter{})
 		if err != nil || slices.Contains(concernIDs(p.Concerns), about) {
 			t.Errorf("the DSL still sees the allegation about a deputy (err %v)", err)
 		}
-		p, err = s.db.Queue(ctx, s.principal, postgres.QueueFilter{})
+		p, err = s.db.Queue(ctx, s.principal, safeguarding.QueueFilter{})
 		if err != nil || !slices.Contains(concernIDs(p.Concerns), about) {
 			t.Errorf("the principal does not see the allegation about a deputy (err %v)", err)
 		}
 	})
 
 	t.Run("Audited", func(t *testing.T) {
-		if _, err := s.db.Queue(ctx, s.deputy, postgres.QueueFilter{Category: "neglect"}); err != nil {
+		if _, err := s.db.Queue(ctx, s.deputy, safeguarding.QueueFilter{Category: "neglect"}); err != nil {
 			t.Fatal(err)
 		}
 		log, err := s.db.AuditLog(ctx, s.schoolID, 5)
@@ -215,7 +215,7 @@ func TestQueuePages(t *testing.T) {
 			addEntry(t, s.db, s.dsl, id, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
 		}
 	}
-	whole, err := s.db.Queue(ctx, s.dsl, postgres.QueueFilter{Limit: 1000})
+	whole, err := s.db.Queue(ctx, s.dsl, safeguarding.QueueFilter{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,8 +224,8 @@ func TestQueuePages(t *testing.T) {
 		t.Fatalf("the whole queue has %d concerns, want 120", len(order))
 	}
 
-	var pages []postgres.QueuePage
-	f := postgres.QueueFilter{}
+	var pages []safeguarding.QueuePage
+	f := safeguarding.QueueFilter{}
 	for {
 		p, err := s.db.Queue(ctx, s.dsl, f)
 		if err != nil {
@@ -235,7 +235,7 @@ func TestQueuePages(t *testing.T) {
 		if p.Next.IsZero() || len(pages) > 5 {
 			break
 		}
-		f = postgres.QueueFilter{After: p.Next}
+		f = safeguarding.QueueFilter{After: p.Next}
 	}
 	var seen []int64
 	for i, p := range pages {
@@ -259,7 +259,7 @@ func TestQueuePages(t *testing.T) {
 	p := pages[2]
 	for i := 1; i >= 0; i-- {
 		var err error
-		p, err = s.db.Queue(ctx, s.dsl, postgres.QueueFilter{Before: p.Prev})
+		p, err = s.db.Queue(ctx, s.dsl, safeguarding.QueueFilter{Before: p.Prev})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -276,12 +276,12 @@ func TestQueuePages(t *testing.T) {
 
 	t.Run("PositionsRoundTrip", func(t *testing.T) {
 		pos := pages[0].Next
-		back, ok := postgres.ParseQueuePosition(pos.String())
+		back, ok := safeguarding.ParseQueuePosition(pos.String())
 		if !ok || back != pos {
 			t.Errorf("%v → %q → %v, %v", pos, pos.String(), back, ok)
 		}
 		for _, bad := range []string{"", "x", "MS4y", "NS4xLjI", "!!"} {
-			if _, ok := postgres.ParseQueuePosition(bad); ok {
+			if _, ok := safeguarding.ParseQueuePosition(bad); ok {
 				t.Errorf("%q parses as a position", bad)
 			}
 		}
@@ -318,23 +318,23 @@ func TestQueueAt100000Concerns(t *testing.T) {
 	if _, err := s.owner.Exec(ctx, `ANALYZE`); err != nil {
 		t.Fatal(err)
 	}
-	deep := postgres.QueuePosition{Group: 3, Key: -time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro(), ID: 1}
+	deep := safeguarding.QueuePosition{Group: 3, Key: -time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro(), ID: 1}
 	for name, tc := range map[string]struct {
 		v     safeguarding.Viewer
-		f     postgres.QueueFilter
+		f     safeguarding.QueueFilter
 		index string
 	}{
-		"Open":               {s.dsl, postgres.QueueFilter{}, "concerns_queue_open_idx"},
-		"OpenNextPage":       {s.dsl, postgres.QueueFilter{After: postgres.QueuePosition{Group: 2, Key: 0, ID: 1}}, "concerns_queue_open_idx"},
-		"InProgress":         {s.deputy, postgres.QueueFilter{Status: "in_progress"}, "concerns_queue_open_idx"},
-		"OpenPrincipal":      {s.principal, postgres.QueueFilter{}, "concerns_queue_open_idx"},
-		"OpenChair":          {s.chair, postgres.QueueFilter{}, "concerns_queue_open_idx"},
-		"OpenFiltered":       {s.dsl, postgres.QueueFilter{Category: "cse", YearGroup: 8, Unassigned: true}, "concerns_queue_assignee_idx"},
-		"OpenYearGroup":      {s.dsl, postgres.QueueFilter{YearGroup: 8}, "concerns_queue_open_idx"},
-		"OpenAssignedTo":     {s.dsl, postgres.QueueFilter{AssignedTo: s.deputy.PersonID}, "concerns_queue_assignee_idx"},
-		"AllDeepPage":        {s.dsl, postgres.QueueFilter{Status: postgres.QueueAll, After: deep}, "concerns_queue_idx"},
-		"ClosedPreviousPage": {s.dsl, postgres.QueueFilter{Status: "closed", Before: deep}, "concerns_queue_idx"},
-		"AllMatchingNothing": {s.dsl, postgres.QueueFilter{Status: postgres.QueueAll, Category: "neglect", AssignedTo: s.deputy.PersonID}, "concerns_queue_idx"}, // walks the whole index
+		"Open":               {s.dsl, safeguarding.QueueFilter{}, "concerns_queue_open_idx"},
+		"OpenNextPage":       {s.dsl, safeguarding.QueueFilter{After: safeguarding.QueuePosition{Group: 2, Key: 0, ID: 1}}, "concerns_queue_open_idx"},
+		"InProgress":         {s.deputy, safeguarding.QueueFilter{Status: "in_progress"}, "concerns_queue_open_idx"},
+		"OpenPrincipal":      {s.principal, safeguarding.QueueFilter{}, "concerns_queue_open_idx"},
+		"OpenChair":          {s.chair, safeguarding.QueueFilter{}, "concerns_queue_open_idx"},
+		"OpenFiltered":       {s.dsl, safeguarding.QueueFilter{Category: "cse", YearGroup: 8, Unassigned: true}, "concerns_queue_assignee_idx"},
+		"OpenYearGroup":      {s.dsl, safeguarding.QueueFilter{YearGroup: 8}, "concerns_queue_open_idx"},
+		"OpenAssignedTo":     {s.dsl, safeguarding.QueueFilter{AssignedTo: s.deputy.PersonID}, "concerns_queue_assignee_idx"},
+		"AllDeepPage":        {s.dsl, safeguarding.QueueFilter{Status: safeguarding.QueueAll, After: deep}, "concerns_queue_idx"},
+		"ClosedPreviousPage": {s.dsl, safeguarding.QueueFilter{Status: "closed", Before: deep}, "concerns_queue_idx"},
+		"AllMatchingNothing": {s.dsl, safeguarding.QueueFilter{Status: safeguarding.QueueAll, Category: "neglect", AssignedTo: s.deputy.PersonID}, "concerns_queue_idx"}, // walks the whole index
 	} {
 		t.Run(name, func(t *testing.T) {
 			plan, took := explainQueue(t, s, tc.v, tc.f)
@@ -355,15 +355,15 @@ func TestQueueAt100000Concerns(t *testing.T) {
 	}
 
 	// And the store's own answer is a full page.
-	p, err := s.db.Queue(ctx, s.dsl, postgres.QueueFilter{Status: postgres.QueueAll, After: deep})
-	if err != nil || len(p.Concerns) != postgres.QueuePageSize {
+	p, err := s.db.Queue(ctx, s.dsl, safeguarding.QueueFilter{Status: safeguarding.QueueAll, After: deep})
+	if err != nil || len(p.Concerns) != safeguarding.QueuePageSize {
 		t.Errorf("deep page: %d concerns, err %v", len(p.Concerns), err)
 	}
 }
 
 // explainQueue runs the queue's query under EXPLAIN ANALYZE as v, through
 // row-level security, and returns the plan and its execution time.
-func explainQueue(t *testing.T, s *queueSchool, v safeguarding.Viewer, f postgres.QueueFilter) (string, time.Duration) {
+func explainQueue(t *testing.T, s *queueSchool, v safeguarding.Viewer, f safeguarding.QueueFilter) (string, time.Duration) {
 	t.Helper()
 	ctx := t.Context()
 	q, args := postgres.QueueQuery(v, f)
@@ -401,7 +401,7 @@ func TestChronologyEntriesAreAppendOnly(t *testing.T) {
 		"Delete": `DELETE FROM chronology_entries`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := s.db.Pool.Exec(ctx, sql)
+			_, err := s.db.Pool().Exec(ctx, sql)
 			var pgErr *pgconn.PgError
 			if !errors.As(err, &pgErr) || pgErr.Code != "42501" {
 				t.Fatalf("%s: err %v, want permission denied (42501)", sql, err)

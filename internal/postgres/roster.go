@@ -13,14 +13,6 @@ import (
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
-// StaffMember is a person on a school's staff roster, as the concern form
-// offers them as a subject.
-type StaffMember struct {
-	ID       int64
-	Name     string
-	JobTitle string
-}
-
 // SearchPupils finds up to limit active pupils of v's school whose names
 // hold every word of query (case-insensitive, anywhere in the first or last
 // name), in year group year unless year is 0. Names that begin with the
@@ -98,18 +90,10 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// FormLists are the school's lists the concern form offers, and the
-// viewer's draft.
-type FormLists struct {
-	Staff      []StaffMember // as StaffRoster
-	YearGroups []int         // as YearGroups
-	Draft      *Draft        // v's draft (as Draft); nil when they have none
-}
-
 // FormLists reads the staff roster, the year groups and v's draft in one
 // round trip.
-func (db *DB) FormLists(ctx context.Context, v safeguarding.Viewer) (FormLists, error) {
-	var l FormLists
+func (db *DB) FormLists(ctx context.Context, v safeguarding.Viewer) (safeguarding.FormLists, error) {
+	var l safeguarding.FormLists
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
 		b.Queue(staffRosterSQL, v.SchoolID, v.PersonID).Query(func(rows pgx.Rows) error {
@@ -147,8 +131,8 @@ func (db *DB) FormLists(ctx context.Context, v safeguarding.Viewer) (FormLists, 
 const staffRosterSQL = `SELECT id, full_name, job_title FROM people
 	WHERE school_id = $1 AND active AND id <> $2 ORDER BY lower(full_name), id`
 
-func scanStaffMember(row pgx.CollectableRow) (StaffMember, error) {
-	var m StaffMember
+func scanStaffMember(row pgx.CollectableRow) (safeguarding.StaffMember, error) {
+	var m safeguarding.StaffMember
 	err := row.Scan(&m.ID, &m.Name, &m.JobTitle)
 	return m, err
 }
@@ -156,8 +140,8 @@ func scanStaffMember(row pgx.CollectableRow) (StaffMember, error) {
 // StaffRoster lists the active people of v's school, by name, that a
 // concern may be about. v is left out: nobody may see a concern about
 // themselves, so they could not see one they logged about themselves either.
-func (db *DB) StaffRoster(ctx context.Context, v safeguarding.Viewer) ([]StaffMember, error) {
-	var staff []StaffMember
+func (db *DB) StaffRoster(ctx context.Context, v safeguarding.Viewer) ([]safeguarding.StaffMember, error) {
+	var staff []safeguarding.StaffMember
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, staffRosterSQL, v.SchoolID, v.PersonID)
 		if err != nil {
@@ -177,22 +161,13 @@ type reference struct {
 	indicators []safeguarding.Indicator
 }
 
-// references holds one *reference per connection pool, so that copies of a
-// DB (WithClock) share it and separate databases (tests) never do.
-var references sync.Map // *pgxpool.Pool → *reference
-
-func (db *DB) reference() *reference {
-	ref, _ := references.LoadOrStore(db.Pool, &reference{})
-	return ref.(*reference)
-}
-
 // Categories lists the kinds of concern in the order the form offers them.
 func (db *DB) Categories(ctx context.Context) ([]safeguarding.Category, error) {
-	ref := db.reference()
+	ref := db.ref
 	ref.mu.Lock()
 	defer ref.mu.Unlock()
 	if ref.categories == nil {
-		rows, err := db.Pool.Query(ctx, `SELECT code, label FROM categories ORDER BY position, code`)
+		rows, err := db.pool.Query(ctx, `SELECT code, label FROM categories ORDER BY position, code`)
 		if err != nil {
 			return nil, fmt.Errorf("read categories: %w", err)
 		}
@@ -212,11 +187,11 @@ func (db *DB) Categories(ctx context.Context) ([]safeguarding.Category, error) {
 // Indicators lists the CSE indicators of policy §5.2 in the policy's order,
 // worded as the policy words them.
 func (db *DB) Indicators(ctx context.Context) ([]safeguarding.Indicator, error) {
-	ref := db.reference()
+	ref := db.ref
 	ref.mu.Lock()
 	defer ref.mu.Unlock()
 	if ref.indicators == nil {
-		rows, err := db.Pool.Query(ctx, `SELECT code, label FROM cse_indicators ORDER BY position, code`)
+		rows, err := db.pool.Query(ctx, `SELECT code, label FROM cse_indicators ORDER BY position, code`)
 		if err != nil {
 			return nil, fmt.Errorf("read CSE indicators: %w", err)
 		}

@@ -39,7 +39,7 @@ func newRosterSchool(t *testing.T) *rosterSchool {
 	s.otherTeacher = teacher(south, "teacher@southgate.test", "Sol Teacher", safeguarding.RoleStaff)
 
 	born := time.Date(2012, 3, 4, 0, 0, 0, 0, time.UTC)
-	err = s.db.AddPupils(ctx, north, []postgres.PupilInput{
+	_, err = s.db.AddPupils(ctx, north, []postgres.PupilInput{
 		{FirstName: "Amelia", LastName: "Okafor", YearGroup: 9, DateOfBirth: born},
 		{FirstName: "Oliver", LastName: "Okafor", YearGroup: 7, DateOfBirth: born},
 		{FirstName: "Isla", LastName: "Brookes", YearGroup: 9, DateOfBirth: born},
@@ -49,7 +49,7 @@ func newRosterSchool(t *testing.T) *rosterSchool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.db.AddPupils(ctx, south, []postgres.PupilInput{
+	_, err = s.db.AddPupils(ctx, south, []postgres.PupilInput{
 		{FirstName: "Amelia", LastName: "Okafor-Smith", YearGroup: 9, DateOfBirth: born},
 	})
 	if err != nil {
@@ -139,6 +139,32 @@ func TestSearchPupils(t *testing.T) {
 			t.Errorf("found a pupil who has left: %q", got)
 		}
 	})
+}
+
+// AddPupils returns the new pupils' ids in the order it was given them.
+func TestAddPupils(t *testing.T) {
+	s := newRosterSchool(t)
+	ctx := t.Context()
+	born := time.Date(2013, 6, 1, 0, 0, 0, 0, time.UTC)
+	in := []postgres.PupilInput{{FirstName: "Zed", LastName: "Zimmer", YearGroup: 7, DateOfBirth: born},
+		{FirstName: "Abe", LastName: "Abbott", YearGroup: 8, DateOfBirth: born},
+		{FirstName: "Max", LastName: "Mason", YearGroup: 7, DateOfBirth: born}}
+	ids, err := s.db.AddPupils(ctx, s.teacher.SchoolID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != len(in) {
+		t.Fatalf("%d ids for %d pupils", len(ids), len(in))
+	}
+	for i, id := range ids {
+		ps, err := s.db.PupilsByID(ctx, s.teacher, []int64{id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) != 1 || ps[0].FirstName != in[i].FirstName {
+			t.Errorf("id %d is %v, want %s", id, pupilNames(ps), in[i].FirstName)
+		}
+	}
 }
 
 func TestPupilsByID(t *testing.T) {

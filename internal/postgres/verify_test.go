@@ -19,7 +19,7 @@ func loggedConcernWithEntries(t *testing.T) *testDB {
 	s := demoStore(t)
 	staff := s.viewerByEmail(t, "staff@demo.test")
 	dsl := s.viewerByEmail(t, "dsl@demo.test")
-	id := logConcern(t, s.db, staff, postgres.ConcernInput{SubmissionToken: "7a3e0c1e-95f4-4d7e-8d0f-3f1f3f9e2a10",
+	id := logConcern(t, s.db, staff, safeguarding.ConcernInput{SubmissionToken: "7a3e0c1e-95f4-4d7e-8d0f-3f1f3f9e2a10",
 		SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{s.firstPupil(t)}, Categories: []string{"cse"},
 		WhatHappened: "Seen getting into a car with an older man after school.", HappenedOn: time.Now()})
 	addEntry(t, s.db, dsl, id, safeguarding.EntryInput{Kind: safeguarding.EntryAcknowledged})
@@ -62,7 +62,7 @@ func TestVerifyChronology(t *testing.T) {
 	}
 }
 
-// concernInputV1 is postgres.ConcernInput as it was while LogConcern stored
+// concernInputV1 is safeguarding.ConcernInput as it was while LogConcern stored
 // json.Marshal(in) as a concern's first entry (snapshot version 1), frozen
 // here so that the test keeps writing version 1 however the input changes.
 type concernInputV1 struct {
@@ -87,7 +87,7 @@ type concernInputV1 struct {
 // asLoggedBeforeVersion2 rewrites concern id's first entry, its only one so
 // far, as LogConcern wrote it before snapshots had a version: in's fields
 // under their Go names, hashed as they were then.
-func asLoggedBeforeVersion2(t *testing.T, s *smallSchool, id int64, in postgres.ConcernInput) string {
+func asLoggedBeforeVersion2(t *testing.T, s *smallSchool, id int64, in safeguarding.ConcernInput) string {
 	t.Helper()
 	ctx := t.Context()
 	v1, err := json.Marshal(concernInputV1{SubmissionToken: in.SubmissionToken, SubjectKind: in.SubjectKind, PupilIDs: in.PupilIDs,
@@ -124,11 +124,11 @@ func asLoggedBeforeVersion2(t *testing.T, s *smallSchool, id int64, in postgres.
 func TestVerifyAcrossSnapshotVersions(t *testing.T) {
 	ctx := t.Context()
 	s := newSmallSchool(t)
-	before := postgres.ConcernInput{SubmissionToken: newToken(), SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{s.ruby},
+	before := safeguarding.ConcernInput{SubmissionToken: newToken(), SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{s.ruby},
 		Categories: []string{"cse"}, Indicators: []string{"secretive", "vehicles"},
 		WhatHappened: "Ruby was collected at the gate by a man in a grey car.", ChildsWords: "  He said I'm \"his girl\" & not to tell.\n",
 		HappenedOn: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), HappenedTime: "15:40", Location: "Front gate"}
-	since := postgres.ConcernInput{SubmissionToken: newToken(), SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{s.ruby, s.tom},
+	since := safeguarding.ConcernInput{SubmissionToken: newToken(), SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{s.ruby, s.tom},
 		Categories: []string{"online_safety"}, WhatHappened: "Both were sent <messages> by an adult they met online.",
 		ChildsWords: "He knows where we live.", HappenedOn: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC), Urgent: true}
 	beforeID := logConcern(t, s.db, s.staff1, before)
@@ -152,7 +152,7 @@ func TestVerifyAcrossSnapshotVersions(t *testing.T) {
 	t.Run("OKReadsEitherVersion", func(t *testing.T) {
 		for _, c := range []struct {
 			id      int64
-			in      postgres.ConcernInput
+			in      safeguarding.ConcernInput
 			version string
 		}{{beforeID, before, "1"}, {sinceID, since, "2"}} {
 			entries, err := s.db.Chronology(ctx, s.dsl, c.id)
@@ -164,22 +164,22 @@ func TestVerifyAcrossSnapshotVersions(t *testing.T) {
 				t.Errorf("version %s: snapshot %+v, %v; want %+v", c.version, snap, err, c.in.Snapshot())
 			}
 			want := safeguarding.ConcernAccount{WhatHappened: c.in.WhatHappened, ChildsWords: c.in.ChildsWords}
-			if a, ok := postgres.SubmittedConcernAccount(entries[0]); !ok || a != want {
+			if a, ok := safeguarding.SubmittedConcernAccount(entries[0]); !ok || a != want {
 				t.Errorf("version %s: account %+v, %v; want %+v", c.version, a, ok, want)
 			}
 		}
 		// The child's file reads the account from both first entries.
-		f, err := s.db.ChildFile(ctx, s.dsl, s.ruby)
+		f, err := s.db.ChildFile(ctx, s.dsl, s.ruby, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		accounts := map[string]bool{}
 		for _, e := range f.Chronology {
-			if a, ok := postgres.SubmittedConcernAccount(e); ok {
+			if a, ok := safeguarding.SubmittedConcernAccount(e); ok {
 				accounts[a.WhatHappened+"|"+a.ChildsWords] = true
 			}
 		}
-		for _, in := range []postgres.ConcernInput{before, since} {
+		for _, in := range []safeguarding.ConcernInput{before, since} {
 			if !accounts[in.WhatHappened+"|"+in.ChildsWords] {
 				t.Errorf("the child's file does not read the account %q", in.WhatHappened)
 			}

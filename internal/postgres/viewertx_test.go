@@ -104,7 +104,7 @@ func TestViewerTransaction(t *testing.T) {
 
 	// Whatever happened above, every connection went back to the pool out of
 	// any transaction, and the pool still answers.
-	if n := s.db.Pool.Stat().AcquiredConns(); n != 0 {
+	if n := s.db.Pool().Stat().AcquiredConns(); n != 0 {
 		t.Errorf("%d connections still acquired", n)
 	}
 	for range 5 {
@@ -144,7 +144,7 @@ func TestLogConcernWholeOrNothing(t *testing.T) {
 		}
 		return n
 	}
-	in := postgres.ConcernInput{SubmissionToken: newToken(), SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{s.ruby, elsewhere},
+	in := safeguarding.ConcernInput{SubmissionToken: newToken(), SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{s.ruby, elsewhere},
 		Categories: []string{"neglect"}, WhatHappened: "Came in hungry.", HappenedOn: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)}
 
 	before := counts()
@@ -155,8 +155,8 @@ func TestLogConcernWholeOrNothing(t *testing.T) {
 	if after := counts(); after != before {
 		t.Errorf("a refused concern left rows behind: concerns, links, entries, jobs, audit %v → %v", before, after)
 	}
-	if _, err := s.db.Draft(ctx, s.staff1); err != nil {
-		t.Errorf("the draft is gone after a refused concern: %v", err)
+	if draftOf(t, s.db, s.staff1) == nil {
+		t.Error("the draft is gone after a refused concern")
 	}
 
 	in.PupilIDs = []int64{s.ruby}
@@ -167,8 +167,8 @@ func TestLogConcernWholeOrNothing(t *testing.T) {
 	if got, want := counts(), [5]int{before[0] + 1, before[1] + 1, before[2] + 1, before[3] + 1, before[4] + 1}; got != want {
 		t.Errorf("after filing: concerns, links, entries, jobs, audit = %v, want %v", got, want)
 	}
-	if _, err := s.db.Draft(ctx, s.staff1); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
-		t.Errorf("the draft survived the concern it was for: %v", err)
+	if d := draftOf(t, s.db, s.staff1); d != nil {
+		t.Errorf("the draft survived the concern it was for: %s", d.Form)
 	}
 	again, duplicate, err := s.db.LogConcern(ctx, s.staff1, in)
 	if err != nil || !duplicate || again != id {

@@ -4,11 +4,14 @@
 //
 //	func TestMain(m *testing.M) { pgtest.Main(m) }
 //
-// and a test calls NewDB for the connection string of its own database.
+// and a test calls NewDB for the connection string of its own database, and
+// NewPool for the application's connections to it.
 //
 // With DATABASE_URL set, the databases are made on that server (its user
-// must be allowed to CREATE DATABASE); otherwise Main starts a throwaway
-// cluster (see internal/devdb) for the test binary. Each database is a copy
+// must be allowed to CREATE DATABASE); otherwise the first test that asks
+// for a database starts a throwaway cluster (see internal/devdb) for the
+// test binary, and Main stops it. Tests that need no database (form
+// decoding, fuzz targets) therefore run without PostgreSQL. Each database is a copy
 // of a template database migrated once: the template's name carries a hash of
 // the migration files, so changed migrations get a new template, and its
 // creation holds an advisory lock, so test binaries sharing a server do not
@@ -35,6 +38,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/havenapp/haven/internal/devdb"
 	"github.com/havenapp/haven/internal/postgres"
@@ -45,14 +49,18 @@ import (
 // built; an arbitrary constant shared by every test binary.
 const templateLockKey int64 = 0x686176656e746d70 // "haventmp"
 
-// server is the PostgreSQL server of this test binary. Main sets it before
-// any test runs and it does not change afterwards.
+// server is the PostgreSQL server of this test binary: DATABASE_URL's,
+// known when Main starts, or the throwaway cluster, started by the first
+// test that needs it (startServer).
 var server struct {
+	once    sync.Once
+	err     error          // why the server could not start
 	cluster *devdb.Cluster // nil when DATABASE_URL is used
 	admin   string         // connection string of the maintenance database
 	tmpDir  string         // the throwaway cluster's directory
 	reaper  *os.File       // see startReaper
 	stop    sync.Once
+	main    bool // Main is running the tests
 }
 
 // template is the migrated template database, built on first use.
@@ -62,45 +70,60 @@ var template struct {
 	err  error
 }
 
-// Main runs the tests of a package against a PostgreSQL server and exits.
+// Main runs the tests of a package and exits, stopping the throwaway
+// cluster if a test started one.
 func Main(m *testing.M) {
 	os.Exit(run(m))
 }
 
 func run(m *testing.M) int {
+	server.main = true
 	if dsn := os.Getenv("DATABASE_URL"); dsn != "" {
 		if _, err := pgx.ParseConfig(dsn); err != nil {
 			fmt.Fprintln(os.Stderr, "pgtest: DATABASE_URL:", err)
 			return 1
 		}
 		server.admin = dsn
+		server.once.Do(func() {})
 		return m.Run()
 	}
+	defer stopServer()
+	return m.Run()
+}
 
+// startServer starts the throwaway cluster unless it is running, and
+// fails the test if it cannot.
+func startServer(t testing.TB) {
+	t.Helper()
+	if !server.main {
+		t.Fatal("pgtest: no server; run the tests through pgtest.Main (func TestMain(m *testing.M) { pgtest.Main(m) })")
+	}
+	server.once.Do(func() { server.err = startCluster() })
+	if server.err != nil {
+		t.Fatalf("pgtest: %v", server.err)
+	}
+}
+
+func startCluster() error {
 	tmp, err := os.MkdirTemp("", "haven-pgtest-")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "pgtest:", err)
-		return 1
+		return err
 	}
 	server.tmpDir = tmp
-	defer stopServer()
 	dataDir := filepath.Join(tmp, "data")
 	if err := startReaper(tmp, dataDir); err != nil {
-		fmt.Fprintln(os.Stderr, "pgtest:", err)
-		return 1
+		return err
 	}
-
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
 	c, err := devdb.StartWithOptions(ctx, dataDir, logger, devdb.Options{Fast: true})
-	cancel()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "pgtest:", err)
-		return 1
+		return err
 	}
 	server.cluster = c
 	server.admin = c.ConnString("postgres")
-	return m.Run()
+	return nil
 }
 
 // stopServer stops the throwaway cluster and removes its directory.
@@ -155,26 +178,37 @@ func startReaper(tmp, dataDir string) error {
 	return nil
 }
 
-// Cluster returns the throwaway cluster, for tests that crash and restart
-// the server; nil when the tests use DATABASE_URL.
-func Cluster() *devdb.Cluster {
+// Cluster returns the throwaway cluster, started if need be, for tests
+// that crash and restart the server; nil when the tests use DATABASE_URL.
+func Cluster(t testing.TB) *devdb.Cluster {
+	t.Helper()
+	startServer(t)
 	return server.cluster
 }
 
 // AdminConnString returns a connection string for database dbname as the
 // server's administrative user: the owner of the databases NewDB makes.
-func AdminConnString(dbname string) string {
-	if server.admin == "" {
-		panic("pgtest: no server; run the tests through pgtest.Main (func TestMain(m *testing.M) { pgtest.Main(m) })")
-	}
-	if server.cluster != nil {
-		return server.cluster.ConnString(dbname)
-	}
-	s, err := withDatabase(server.admin, dbname)
+func AdminConnString(t testing.TB, dbname string) string {
+	t.Helper()
+	startServer(t)
+	return adminConnString(t, dbname)
+}
+
+func adminConnString(t testing.TB, dbname string) string {
+	t.Helper()
+	s, err := connStringFor(dbname)
 	if err != nil {
-		panic("pgtest: " + err.Error())
+		t.Fatalf("pgtest: %v", err)
 	}
 	return s
+}
+
+// connStringFor is AdminConnString once the server runs.
+func connStringFor(dbname string) (string, error) {
+	if server.cluster != nil {
+		return server.cluster.ConnString(dbname), nil
+	}
+	return withDatabase(server.admin, dbname)
 }
 
 // withDatabase returns connString with its database replaced by dbname.
@@ -216,9 +250,7 @@ func withDatabase(connString, dbname string) (string, error) {
 // left open are cut).
 func NewDB(t testing.TB) string {
 	t.Helper()
-	if server.admin == "" {
-		t.Fatal("pgtest: no server; run the tests through pgtest.Main (func TestMain(m *testing.M) { pgtest.Main(m) })")
-	}
+	startServer(t)
 	template.once.Do(func() { template.name, template.err = buildTemplate() })
 	if template.err != nil {
 		t.Fatalf("pgtest: template database: %v", template.err)
@@ -237,7 +269,19 @@ func NewDB(t testing.TB) string {
 			t.Errorf("pgtest: drop database %s: %v", name, err)
 		}
 	})
-	return AdminConnString(name)
+	return adminConnString(t, name)
+}
+
+// NewPool opens the application's pool (postgres.NewPool) on the database
+// at connString, and closes it when the test ends.
+func NewPool(t testing.TB, connString string, opts ...postgres.PoolOption) *pgxpool.Pool {
+	t.Helper()
+	pool, err := postgres.NewPool(t.Context(), connString, opts...)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
 }
 
 // buildTemplate returns the name of the template database for the current
@@ -279,7 +323,11 @@ func buildTemplate() (string, error) {
 			return "", err
 		}
 	}
-	if err := postgres.Migrate(ctx, AdminConnString(build)); err != nil {
+	buildConn, err := connStringFor(build)
+	if err != nil {
+		return "", err
+	}
+	if err := postgres.Migrate(ctx, buildConn); err != nil {
 		return "", err
 	}
 	// No connections to a template: CREATE DATABASE ... TEMPLATE fails

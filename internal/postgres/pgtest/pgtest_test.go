@@ -76,7 +76,7 @@ func TestDropped(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	admin := connect(t, AdminConnString("postgres"))
+	admin := connect(t, AdminConnString(t, "postgres"))
 	var exists bool
 	if err := admin.QueryRow(t.Context(), "SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
 		t.Fatal(err)
