@@ -111,11 +111,11 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 // sessionCleanupInterval is how often expired sessions are deleted.
 const sessionCleanupInterval = 10 * time.Minute
 
-// The server's heap is small (tens of MiB) and mostly short-lived page
-// data, so Go's default (collect when the heap doubles) collects very
-// often. Unless GOGC or GOMEMLIMIT say otherwise, the heap may grow to five
-// times the live data, within a soft limit of 192 MiB that the collector
-// keeps to by collecting sooner (docs/benchmarks.md).
+// The server's heap is small and mostly short-lived page data, so Go's
+// default (collect when the heap doubles) collects very often. Unless GOGC
+// or GOMEMLIMIT say otherwise, the heap may grow to five times the live
+// data, within a soft limit (memoryLimit) that the collector keeps to by
+// collecting sooner.
 const (
 	gcPercent   = 400
 	memoryLimit = 192 << 20

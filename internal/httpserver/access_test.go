@@ -13,86 +13,28 @@ import (
 	"time"
 
 	"github.com/havenapp/haven/internal/safeguarding"
+	"github.com/havenapp/haven/internal/safeguarding/accesstest"
 )
 
-// The access matrix a third time: through HTTP, against the real server and
-// database. The expectations are written out by hand, as in
-// internal/safeguarding/access_test.go, and not computed from safeguarding.Can.
+// The access matrix through HTTP, against the real server and database. The
+// expectations are accesstest's, written out by hand once and not computed
+// from safeguarding.Can; the rule in Go and the store check the same table.
 
-// httpAccessEmails are the matrix's viewers in the demo school.
-var httpAccessEmails = map[string]string{
-	"referrer":    "staff@demo.test", // logs every concern of the matrix
-	"other staff": "staff02@demo.test",
-	"DSL":         "dsl@demo.test",
-	"deputy":      "deputy@demo.test",
-	"principal":   "principal@demo.test",
-	"chair":       "chair@demo.test",
-	"governor":    "governor@demo.test",
-	"admin":       "admin@demo.test",
-}
+// The matrix is accesstest's: its viewers and subjects are people of the
+// demo school.
+var (
+	httpAccessSubjects = accesstest.Subjects
+	httpAccessExpected = accesstest.Expected
+)
 
-// httpAccessSubjects are the kinds of subject, with the e-mail of the
-// member of staff each concern is about ("" for a pupil), and someone who
-// handles it and so may close it before a viewer tries to reopen it.
-var httpAccessSubjects = []struct {
-	name, email, closer string
-}{
-	{"pupil", "", "DSL"},
-	{"staff", "staff01@demo.test", "DSL"},
-	{"DSL", "dsl@demo.test", "principal"},
-	{"deputy", "deputy@demo.test", "principal"},
-	{"principal", "principal@demo.test", "chair"},
-}
-
-// httpAccessExpected: for each viewer and subject, the actions allowed (L
-// list, V view, A add entry, T triage, C close, R reopen, F view child
-// file); every action not written is refused.
-var httpAccessExpected = map[[2]string]string{
-	{"referrer", "pupil"}:    "LVA",
-	{"other staff", "pupil"}: "",
-	{"DSL", "pupil"}:         "LVATCRF",
-	{"deputy", "pupil"}:      "LVATCRF",
-	{"principal", "pupil"}:   "LVF",
-	{"chair", "pupil"}:       "",
-	{"governor", "pupil"}:    "",
-	{"admin", "pupil"}:       "",
-
-	{"referrer", "staff"}:    "LVA",
-	{"other staff", "staff"}: "",
-	{"DSL", "staff"}:         "LVATCR",
-	{"deputy", "staff"}:      "LVATCR",
-	{"principal", "staff"}:   "LVATCR",
-	{"chair", "staff"}:       "",
-	{"governor", "staff"}:    "",
-	{"admin", "staff"}:       "",
-
-	{"referrer", "DSL"}:    "LVA",
-	{"other staff", "DSL"}: "",
-	{"DSL", "DSL"}:         "",
-	{"deputy", "DSL"}:      "",
-	{"principal", "DSL"}:   "LVATCR",
-	{"chair", "DSL"}:       "",
-	{"governor", "DSL"}:    "",
-	{"admin", "DSL"}:       "",
-
-	{"referrer", "deputy"}:    "LVA",
-	{"other staff", "deputy"}: "",
-	{"DSL", "deputy"}:         "",
-	{"deputy", "deputy"}:      "",
-	{"principal", "deputy"}:   "LVATCR",
-	{"chair", "deputy"}:       "",
-	{"governor", "deputy"}:    "",
-	{"admin", "deputy"}:       "",
-
-	{"referrer", "principal"}:    "LVA",
-	{"other staff", "principal"}: "",
-	{"DSL", "principal"}:         "",
-	{"deputy", "principal"}:      "",
-	{"principal", "principal"}:   "",
-	{"chair", "principal"}:       "LVATCR",
-	{"governor", "principal"}:    "",
-	{"admin", "principal"}:       "",
-}
+// httpAccessEmails are the matrix's viewers by name.
+var httpAccessEmails = func() map[string]string {
+	emails := map[string]string{}
+	for _, v := range accesstest.Viewers {
+		emails[v.Name] = v.Email
+	}
+	return emails
+}()
 
 // missingRecordID is an id no concern and no pupil has.
 const missingRecordID = 999999999
@@ -115,8 +57,8 @@ func newAccessApp(t *testing.T) *accessApp {
 		a.viewers[name] = a.viewer(t, email)
 	}
 	for _, s := range httpAccessSubjects {
-		if s.email != "" {
-			a.people[s.name] = a.viewer(t, s.email).PersonID
+		if s.Email != "" {
+			a.people[s.Name] = a.viewer(t, s.Email).PersonID
 		}
 	}
 	if err := a.owner.QueryRow(t.Context(), `SELECT min(id) FROM pupils`).Scan(&a.pupilID); err != nil {
@@ -222,8 +164,8 @@ func checkLooksMissing(t *testing.T, what string, res, missing response) {
 func TestAccessMatrixHTTP(t *testing.T) {
 	for viewer := range httpAccessEmails {
 		for _, s := range httpAccessSubjects {
-			if _, ok := httpAccessExpected[[2]string{viewer, s.name}]; !ok {
-				t.Fatalf("the matrix has no row for the %s and a concern about the %s", viewer, s.name)
+			if _, ok := httpAccessExpected[[2]string{viewer, s.Name}]; !ok {
+				t.Fatalf("the matrix has no row for the %s and a concern about the %s", viewer, s.Name)
 			}
 		}
 	}
@@ -231,7 +173,7 @@ func TestAccessMatrixHTTP(t *testing.T) {
 	a := newAccessApp(t)
 	concerns := map[string]int64{}
 	for _, s := range httpAccessSubjects {
-		concerns[s.name] = a.logConcern(t, s.name)
+		concerns[s.Name] = a.logConcern(t, s.Name)
 	}
 	may := func(viewer, subject, letter string) bool {
 		return strings.Contains(httpAccessExpected[[2]string{viewer, subject}], letter)
@@ -242,8 +184,8 @@ func TestAccessMatrixHTTP(t *testing.T) {
 			queue := append(fetchListPages(t, c, "/queue"), fetchListPages(t, c, "/queue?status=all")...)
 			mine, home := fetchListPages(t, c, "/my-concerns"), fetchListPages(t, c, "/home")
 			for _, s := range httpAccessSubjects {
-				id, want := concerns[s.name], may(viewer, s.name, "L")
-				name := fmt.Sprintf("%s, concern about the %s", viewer, s.name)
+				id, want := concerns[s.Name], may(viewer, s.Name, "L")
+				name := fmt.Sprintf("%s, concern about the %s", viewer, s.Name)
 				switch {
 				case viewer == "referrer":
 					if !linksToConcern(mine, id) {
@@ -278,9 +220,9 @@ func TestAccessMatrixHTTP(t *testing.T) {
 		for viewer, c := range a.clients {
 			missing := c.get(fmt.Sprintf("/concerns/%d", missingRecordID))
 			for _, s := range httpAccessSubjects {
-				name := fmt.Sprintf("%s, concern about the %s", viewer, s.name)
-				res := c.get(fmt.Sprintf("/concerns/%d", concerns[s.name]))
-				if may(viewer, s.name, "V") {
+				name := fmt.Sprintf("%s, concern about the %s", viewer, s.Name)
+				res := c.get(fmt.Sprintf("/concerns/%d", concerns[s.Name]))
+				if may(viewer, s.Name, "V") {
 					if res.StatusCode != http.StatusOK {
 						t.Errorf("%s: GET /concerns/{id} answered %d, want 200", name, res.StatusCode)
 					}
@@ -343,7 +285,7 @@ func TestAccessMatrixHTTP(t *testing.T) {
 		t.Run(action, func(t *testing.T) {
 			for viewer := range a.clients {
 				for _, s := range httpAccessSubjects {
-					tryChange(t, viewer, s.name, s.closer, changeFor(viewer))
+					tryChange(t, viewer, s.Name, s.Closer, changeFor(viewer))
 				}
 			}
 		})
@@ -361,8 +303,8 @@ func TestAccessMatrixHTTP(t *testing.T) {
 					t.Errorf("%s: does not link to the concern about the pupil", name)
 				}
 				for _, s := range httpAccessSubjects {
-					if s.name != "pupil" && linksToConcern([]string{res.Body}, concerns[s.name]) {
-						t.Errorf("%s: links to the concern about the %s", name, s.name)
+					if s.Name != "pupil" && linksToConcern([]string{res.Body}, concerns[s.Name]) {
+						t.Errorf("%s: links to the concern about the %s", name, s.Name)
 					}
 				}
 				continue

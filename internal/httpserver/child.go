@@ -49,7 +49,7 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 
 // childChronologyLatest is how many entries of the chronology the child's
 // page shows unless asked for all of them (?all=1): the longest run to
-// over a thousand.
+// hundreds or more.
 const childChronologyLatest = 100
 
 // childPageView is the child's page for a file the store has already

@@ -13,8 +13,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, web.HomePage(page(r, "Home"), homeFor(v)))
 }
 
-// benchFloor is the load benchmark's floor route (issue 4,
-// docs/benchmarks.md): the home page, behind the same middleware and session
+// benchFloor is the load benchmark's floor route (docs/benchmarks.md): the
+// home page, behind the same middleware and session
 // as every page, after one trivial query. Each page's throughput is measured
 // as a ratio to it. It is served only when Config.BenchFloor is set.
 func (s *Server) benchFloor(w http.ResponseWriter, r *http.Request) {

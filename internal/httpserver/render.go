@@ -14,9 +14,8 @@ import (
 )
 
 // renderBuffers are the buffers pages are rendered into, kept between
-// requests: a page of 40-120 KiB otherwise grows a new buffer by doubling,
-// copying and clearing it at each step (5% of the server's CPU on the
-// longest child's page, docs/benchmarks.md fix 27).
+// requests: a page otherwise grows a new buffer by doubling, copying and
+// clearing it at each step, which a long page pays many times over.
 var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // maxKeptBuffer is the largest buffer kept for the next page: a rare huge

@@ -169,8 +169,8 @@ func TestLockout(t *testing.T) {
 	app.signIn(t, "staff@demo.test")
 }
 
-// A password hashed with older parameters (one lane, before fix 21 of
-// docs/benchmarks.md) still signs in, and is then stored hashed with the
+// A password hashed with older parameters (one lane, as Haven hashed before
+// it used four) still signs in, and is then stored hashed with the
 // current ones; the new hash verifies and the old one is gone.
 func TestOlderPasswordHashUpgradedAtSignIn(t *testing.T) {
 	app := newTestApp(t)

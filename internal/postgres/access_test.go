@@ -15,99 +15,30 @@ import (
 
 	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
+	"github.com/havenapp/haven/internal/safeguarding/accesstest"
 )
 
-// The access matrix again, against the real database: the store's reads and
-// writes, and row-level security on its own. The expectations are written
-// out by hand, as in internal/safeguarding/access_test.go, and not computed
-// from safeguarding.Can.
+// The access matrix against the real database: the store's reads and
+// writes, and row-level security on its own. The expectations are
+// accesstest's, the same table the rule in Go and the HTTP tests check.
 
-// accessViewerEmails are the matrix's viewers in the demo school.
-var accessViewerEmails = map[string]string{
-	"referrer":    "staff@demo.test", // logs every concern of the matrix
-	"other staff": "staff02@demo.test",
-	"DSL":         "dsl@demo.test",
-	"deputy":      "deputy@demo.test",
-	"principal":   "principal@demo.test",
-	"chair":       "chair@demo.test",
-	"governor":    "governor@demo.test",
-	"admin":       "admin@demo.test",
-}
+// The matrix is accesstest's, written out by hand once and not computed
+// from safeguarding.Can: its viewers and subjects are people of the demo
+// school.
+var (
+	accessSubjects = accesstest.Subjects
+	accessExpected = accesstest.Expected
+	accessLetters  = accesstest.Letters
+)
 
-// accessSubjects are the kinds of subject, with the route each must get and
-// the e-mail of the member of staff the concern is about ("" for a pupil).
-var accessSubjects = []struct {
-	name  string
-	email string
-	route safeguarding.Route
-}{
-	{"pupil", "", safeguarding.RouteChild},
-	{"staff", "staff01@demo.test", safeguarding.RouteAdult},
-	{"DSL", "dsl@demo.test", safeguarding.RouteSafeguardingLead},
-	{"deputy", "deputy@demo.test", safeguarding.RouteSafeguardingLead},
-	{"principal", "principal@demo.test", safeguarding.RoutePrincipal},
-}
-
-// accessCloser is, for each subject, someone who handles the concern and so
-// may close it before a viewer tries to reopen it.
-var accessCloser = map[string]string{
-	"pupil": "DSL", "staff": "DSL", "DSL": "principal", "deputy": "principal", "principal": "chair",
-}
-
-// accessExpected: for each viewer and subject, the actions allowed (L list,
-// V view, A add entry, T triage, C close, R reopen, F view child file);
-// every action not written is refused.
-var accessExpected = map[[2]string]string{
-	{"referrer", "pupil"}:    "LVA",
-	{"other staff", "pupil"}: "",
-	{"DSL", "pupil"}:         "LVATCRF",
-	{"deputy", "pupil"}:      "LVATCRF",
-	{"principal", "pupil"}:   "LVF",
-	{"chair", "pupil"}:       "",
-	{"governor", "pupil"}:    "",
-	{"admin", "pupil"}:       "",
-
-	{"referrer", "staff"}:    "LVA",
-	{"other staff", "staff"}: "",
-	{"DSL", "staff"}:         "LVATCR",
-	{"deputy", "staff"}:      "LVATCR",
-	{"principal", "staff"}:   "LVATCR",
-	{"chair", "staff"}:       "",
-	{"governor", "staff"}:    "",
-	{"admin", "staff"}:       "",
-
-	{"referrer", "DSL"}:    "LVA",
-	{"other staff", "DSL"}: "",
-	{"DSL", "DSL"}:         "",
-	{"deputy", "DSL"}:      "",
-	{"principal", "DSL"}:   "LVATCR",
-	{"chair", "DSL"}:       "",
-	{"governor", "DSL"}:    "",
-	{"admin", "DSL"}:       "",
-
-	{"referrer", "deputy"}:    "LVA",
-	{"other staff", "deputy"}: "",
-	{"DSL", "deputy"}:         "",
-	{"deputy", "deputy"}:      "",
-	{"principal", "deputy"}:   "LVATCR",
-	{"chair", "deputy"}:       "",
-	{"governor", "deputy"}:    "",
-	{"admin", "deputy"}:       "",
-
-	{"referrer", "principal"}:    "LVA",
-	{"other staff", "principal"}: "",
-	{"DSL", "principal"}:         "",
-	{"deputy", "principal"}:      "",
-	{"principal", "principal"}:   "",
-	{"chair", "principal"}:       "LVATCR",
-	{"governor", "principal"}:    "",
-	{"admin", "principal"}:       "",
-}
-
-var accessLetters = map[safeguarding.Action]string{
-	safeguarding.ActionList: "L", safeguarding.ActionView: "V", safeguarding.ActionAddEntry: "A", safeguarding.ActionTriage: "T",
-	safeguarding.ActionClose: "C", safeguarding.ActionReopen: "R", safeguarding.ActionViewChildFile: "F",
-}
+// accessViewerEmails are the matrix's viewers by name.
+var accessViewerEmails = func() map[string]string {
+	emails := map[string]string{}
+	for _, v := range accesstest.Viewers {
+		emails[v.Name] = v.Email
+	}
+	return emails
+}()
 
 // missingConcernID is an id no concern has.
 const missingConcernID = 999999999
@@ -127,8 +58,8 @@ func newAccessWorld(t *testing.T) *accessWorld {
 		w.viewers[name] = w.viewerByEmail(t, email)
 	}
 	for _, s := range accessSubjects {
-		if s.email != "" {
-			w.people[s.name] = w.viewerByEmail(t, s.email).PersonID
+		if s.Email != "" {
+			w.people[s.Name] = w.viewerByEmail(t, s.Email).PersonID
 		}
 	}
 	w.pupilID = w.firstPupil(t)
@@ -148,9 +79,9 @@ func (w *accessWorld) logConcern(t *testing.T, subject string) int64 {
 	}
 	id := logConcern(t, w.db, w.viewers["referrer"], in)
 	for _, s := range accessSubjects {
-		if s.name == subject {
-			if got := w.access(t, id).Route; got != s.route {
-				t.Fatalf("a concern about the %s was given route %s, want %s", subject, got, s.route)
+		if s.Name == subject {
+			if got := w.access(t, id).Route; got != s.Route {
+				t.Fatalf("a concern about the %s was given route %s, want %s", subject, got, s.Route)
 			}
 		}
 	}
@@ -240,8 +171,8 @@ func TestAccessMatrixDatabase(t *testing.T) {
 	ctx := context.Background()
 	for viewer := range accessViewerEmails {
 		for _, s := range accessSubjects {
-			if _, ok := accessExpected[[2]string{viewer, s.name}]; !ok {
-				t.Fatalf("the matrix has no row for the %s and a concern about the %s", viewer, s.name)
+			if _, ok := accessExpected[[2]string{viewer, s.Name}]; !ok {
+				t.Fatalf("the matrix has no row for the %s and a concern about the %s", viewer, s.Name)
 			}
 		}
 	}
@@ -258,7 +189,7 @@ func TestAccessMatrixDatabase(t *testing.T) {
 
 	concerns := map[string]int64{}
 	for _, s := range accessSubjects {
-		concerns[s.name] = w.logConcern(t, s.name)
+		concerns[s.Name] = w.logConcern(t, s.Name)
 	}
 	// The DSL records a decision on the pupil concern, so that the whole
 	// record is more than the member of staff may see of it.
@@ -278,10 +209,10 @@ func TestAccessMatrixDatabase(t *testing.T) {
 			counted := rlsCount(t, w.db, v, `SELECT count(*) FROM concerns`)
 			wantCount := baseline[viewer]
 			for _, s := range accessSubjects {
-				allowed := accessExpected[[2]string{viewer, s.name}]
-				id := concerns[s.name]
+				allowed := accessExpected[[2]string{viewer, s.Name}]
+				id := concerns[s.Name]
 				may := func(a safeguarding.Action) bool { return strings.Contains(allowed, accessLetters[a]) }
-				name := fmt.Sprintf("%s, concern about the %s", viewer, s.name)
+				name := fmt.Sprintf("%s, concern about the %s", viewer, s.Name)
 
 				// The Go rule over the stored concern.
 				access := w.access(t, id)
@@ -314,7 +245,7 @@ func TestAccessMatrixDatabase(t *testing.T) {
 				}
 
 				// The child's file: only a concern about a pupil has one.
-				if s.name != "pupil" {
+				if s.Name != "pupil" {
 					continue
 				}
 				links := rlsIDs(t, w.db, v, `SELECT concern_id FROM concern_pupils WHERE pupil_id = $1`, w.pupilID)
@@ -354,8 +285,8 @@ func TestAccessMatrixDatabase(t *testing.T) {
 	t.Run("write", func(t *testing.T) {
 		for viewer, v := range w.viewers {
 			for _, s := range accessSubjects {
-				allowed := accessExpected[[2]string{viewer, s.name}]
-				name := fmt.Sprintf("%s, concern about the %s", viewer, s.name)
+				allowed := accessExpected[[2]string{viewer, s.Name}]
+				name := fmt.Sprintf("%s, concern about the %s", viewer, s.Name)
 
 				addKind := safeguarding.EntryAction
 				if viewer == "referrer" {
@@ -373,11 +304,11 @@ func TestAccessMatrixDatabase(t *testing.T) {
 					{"R", safeguarding.ActionReopen, safeguarding.EntryInput{Kind: safeguarding.EntryReopened, Body: "New information"}, true},
 				}
 				for _, tc := range cases {
-					id := w.logConcern(t, s.name)
+					id := w.logConcern(t, s.Name)
 					if tc.closed {
-						if err := w.db.AddEntry(ctx, w.viewers[accessCloser[s.name]], id,
+						if err := w.db.AddEntry(ctx, w.viewers[s.Closer], id,
 							safeguarding.EntryInput{Kind: safeguarding.EntryClosed, Body: "Closed for the matrix"}); err != nil {
-							t.Fatalf("%s closes the concern about the %s: %v", accessCloser[s.name], s.name, err)
+							t.Fatalf("%s closes the concern about the %s: %v", s.Closer, s.Name, err)
 						}
 					}
 					before, status := w.entries(t, id), w.status(t, id)
@@ -402,7 +333,7 @@ func TestAccessMatrixDatabase(t *testing.T) {
 				// Further information is the referrer's alone: for anyone
 				// else who may not add to the concern it is no back door.
 				if viewer != "referrer" && !strings.Contains(allowed, "A") {
-					id := w.logConcern(t, s.name)
+					id := w.logConcern(t, s.Name)
 					in := safeguarding.EntryInput{Kind: safeguarding.EntryFurtherInformation, Body: "I know something"}
 					err := w.db.AddEntry(ctx, v, id, in)
 					checkLooksMissing(t, name+", further information", err, w.db.AddEntry(ctx, v, missingConcernID, in))
@@ -657,7 +588,7 @@ func TestAccessRLSOnlyHandlersMoveAConcernOn(t *testing.T) {
 }
 
 // Row-level security reads the route, subject and logger copied onto each
-// pupil link and chronology entry (migrations/00007). A writer cannot
+// pupil link and chronology entry (migrations/rules/access.sql). A writer cannot
 // choose them: the trigger copies them from the concern whatever is sent,
 // so an entry claiming another route is still hidden as its concern is.
 func TestAccessCopiesFollowTheConcern(t *testing.T) {
@@ -711,7 +642,7 @@ func TestAccessCopiesFollowTheConcern(t *testing.T) {
 }
 
 // The viewer's roles are read once, when the transaction takes its viewer
-// (haven_set_viewer, migration 00009), and are theirs only: ids set again
+// (haven_set_viewer, migrations/rules/access.sql), and are theirs only: ids set again
 // without it leave the viewer with no roles, and a role granted or taken
 // away shows in the next transaction.
 func TestAccessRolesAreTheViewers(t *testing.T) {

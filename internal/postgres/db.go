@@ -74,8 +74,7 @@ func NewPool(ctx context.Context, connString string, opts ...PoolOption) (*pgxpo
 	// Every statement is prepared once per connection (pgx's statement
 	// cache) and planned once: the app's queries are the same for every
 	// school, so the generic plan serves. PostgreSQL's default would plan
-	// the queue again on every call, which cost as much as running it
-	// (docs/benchmarks.md).
+	// the queue again on every call, and its plan is costly to make.
 	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
 		_, err := conn.Exec(ctx, "SET ROLE haven_app; SET plan_cache_mode = force_generic_plan")
 		return err
