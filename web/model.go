@@ -53,6 +53,7 @@ type SignInForm struct {
 	Email  string
 	Errors Errors
 	Notice string // e.g. "You have been signed out."
+	Next   string // the page to go to once signed in; "" for the home page
 }
 
 // ErrorInfo describes an error page, e.g. 404 "Page not found".

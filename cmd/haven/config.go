@@ -24,6 +24,8 @@ type Config struct {
 	MailFrom     string // HAVEN_MAIL_FROM
 	BaseURL      string // HAVEN_BASE_URL: Haven's address in e-mailed links
 	BenchFloor   string // HAVEN_BENCH_FLOOR: true serves the load benchmark's floor route
+
+	PwnedPasswords string // HAVEN_PWNED_PASSWORDS: true also checks new passwords with Pwned Passwords
 }
 
 // DefaultDemoPassword is printed by `make run`; it is only ever used for the
@@ -44,6 +46,8 @@ func loadConfig() Config {
 		MailFrom:     envOr("HAVEN_MAIL_FROM", mail.DefaultFrom),
 		BaseURL:      os.Getenv("HAVEN_BASE_URL"),
 		BenchFloor:   envOr("HAVEN_BENCH_FLOOR", "false"),
+
+		PwnedPasswords: envOr("HAVEN_PWNED_PASSWORDS", "false"),
 	}
 }
 
@@ -104,6 +108,18 @@ func (c Config) ServeBenchFloor() (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("HAVEN_BENCH_FLOOR must be true or false, not %q", c.BenchFloor)
+}
+
+// CheckPwnedPasswords reports whether new passwords are also checked with
+// Pwned Passwords, an outside service.
+func (c Config) CheckPwnedPasswords() (bool, error) {
+	switch c.PwnedPasswords {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return false, fmt.Errorf("HAVEN_PWNED_PASSWORDS must be true or false, not %q", c.PwnedPasswords)
 }
 
 // PostgresDir is where the private cluster lives.

@@ -22,3 +22,24 @@ func TestServeBenchFloor(t *testing.T) {
 		}
 	}
 }
+
+// Pwned Passwords, an outside service, is asked only when
+// HAVEN_PWNED_PASSWORDS says true.
+func TestCheckPwnedPasswords(t *testing.T) {
+	for _, tc := range []struct {
+		env     string
+		want    bool
+		wantErr bool
+	}{
+		{"", false, false},
+		{"false", false, false},
+		{"true", true, false},
+		{"on", false, true},
+	} {
+		t.Setenv("HAVEN_PWNED_PASSWORDS", tc.env)
+		got, err := loadConfig().CheckPwnedPasswords()
+		if got != tc.want || (err != nil) != tc.wantErr {
+			t.Errorf("HAVEN_PWNED_PASSWORDS=%q: %v, %v; want %v, error %v", tc.env, got, err, tc.want, tc.wantErr)
+		}
+	}
+}

@@ -53,7 +53,15 @@ func userAdd(ctx context.Context, cfg Config, logger *slog.Logger, args []string
 		}
 		plain = strings.TrimRight(line, "\r\n")
 	}
-	if msg := password.Check(plain); msg != "" {
+	pwned, err := cfg.CheckPwnedPasswords()
+	if err != nil {
+		return err
+	}
+	msg := password.Check(plain)
+	if pwned {
+		msg = password.NewPwnedPasswords(logger).Check(ctx, plain)
+	}
+	if msg != "" {
 		return errors.New(msg)
 	}
 	hash, err := password.Hash(plain)

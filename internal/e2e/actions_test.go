@@ -518,7 +518,7 @@ func (b *tab) signIn(email string) {
 func (b *tab) signOut() {
 	b.t.Helper()
 	b.clickButton("Sign out")
-	if got := b.path(); got != "/sign-in" {
+	if got := b.path(); got != "/sign-in?notice=signed-out" {
 		b.fatalf("signing out led to %s", got)
 	}
 }

@@ -175,8 +175,8 @@ func TestSignOut(t *testing.T) {
 	back("going back", chromedp.NavigateBack())
 	back("reloading", chromedp.Reload())
 	b.visit("/home")
-	if got := b.path(); got != "/sign-in" {
-		t.Errorf("/home after signing out went to %s, want /sign-in", got)
+	if got := b.path(); got != "/sign-in?next=%2Fhome" {
+		t.Errorf("/home after signing out went to %s, want /sign-in?next=%%2Fhome", got)
 	}
 }
 

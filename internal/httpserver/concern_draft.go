@@ -7,8 +7,8 @@ package httpserver
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/havenapp/haven/internal/safeguarding"
@@ -71,40 +71,78 @@ func isBlank(f web.ConcernForm) bool {
 		!NotBlank(f.ActionsTaken) && f.Urgent == ""
 }
 
-// keepPendingConcern is requireSignIn's hook for a concern form posted after
-// the session ended: the form is kept in the new, anonymous session, and
-// restorePendingConcern makes it the draft of whoever wrote it once they sign
-// in again. Nothing anyone typed is lost to a timeout.
-func (s *Server) keepPendingConcern(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost || (r.URL.Path != "/concerns" && r.URL.Path != "/concerns/draft") {
-		return
-	}
-	if err := r.ParseForm(); err != nil || r.PostForm.Get("action") == "discard" {
-		return
-	}
-	s.sessions.Put(r.Context(), sessionPendingConcern, r.PostForm.Encode())
-	s.sessions.Put(r.Context(), "notice", "You were signed out because you had not used Haven for a while. Sign in again to carry on: the concern you were writing has been kept.")
+// maxKeptConcernBytes bounds a concern form kept across sign-in, as the
+// draft's JSON. The longest concern Haven accepts (50,800 characters in all)
+// fits, even written wholly in four-byte characters.
+const maxKeptConcernBytes = 256 << 10
+
+// isConcernPost reports whether r posts the concern form.
+func isConcernPost(r *http.Request) bool {
+	return r.Method == http.MethodPost && (r.URL.Path == "/concerns" || r.URL.Path == "/concerns/draft")
 }
 
-// restorePendingConcern saves a concern form kept by keepPendingConcern as
-// v's draft, if v wrote it, and reports whether it did. A form someone else
-// wrote on this browser is dropped, never shown to v.
-func (s *Server) restorePendingConcern(ctx context.Context, v safeguarding.Viewer) bool {
-	raw := s.sessions.PopString(ctx, sessionPendingConcern)
-	if raw == "" {
-		return false
+// keepPendingConcern is requireSignIn's answer to a concern form posted
+// with no one signed in. If the browser's session was signed in when it
+// expired, the form becomes the draft of the person it belonged to, which
+// they get back when they sign in again, on any browser, and nobody else
+// does; then nothing anyone typed is lost to a timeout. Otherwise nothing
+// is kept: a signed-out visitor cannot make Haven store anything. A form
+// larger than maxKeptConcernBytes gets the error page and is not kept.
+func (s *Server) keepPendingConcern(w http.ResponseWriter, r *http.Request) {
+	kept, err := s.keepExpiredSessionsConcern(r)
+	switch {
+	case errors.Is(err, errKeptConcernTooLarge):
+		renderError(w, r, http.StatusRequestEntityTooLarge)
+	case err != nil:
+		s.serverError(w, r, err)
+	case kept:
+		http.Redirect(w, r, signInURL("/concerns/new", noticeConcernKept), http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
 	}
-	vals, err := url.ParseQuery(raw)
+}
+
+var errKeptConcernTooLarge = errors.New("the concern form is too large to keep across sign-in")
+
+// keepExpiredSessionsConcern saves the posted concern form as the draft of
+// the person whose session, now expired, the request carries, if they
+// wrote it and may log concerns, and reports whether it did.
+func (s *Server) keepExpiredSessionsConcern(r *http.Request) (bool, error) {
+	if r.PostForm.Get("action") == "discard" {
+		return false, nil
+	}
+	f := postedConcernForm(r.PostForm)
+	if b, err := json.Marshal(f); err != nil {
+		return false, err
+	} else if len(b) > maxKeptConcernBytes {
+		return false, errKeptConcernTooLarge
+	}
+
+	c, err := r.Cookie(s.sessions.Cookie.Name)
 	if err != nil {
-		return false
+		return false, nil
 	}
-	f := postedConcernForm(vals)
-	if f.Author != strconv.FormatInt(v.PersonID, 10) || !canLogConcerns(v.Roles) {
-		return false
+	b, found, err := s.sessionStore.Expired(r.Context(), c.Value)
+	if err != nil || !found {
+		return false, err
 	}
-	if err := s.keepDraft(ctx, v, f); err != nil {
-		s.log.Error("restore concern after sign-in", "person", v.PersonID, "err", err)
-		return false
+	_, values, err := s.sessions.Codec.Decode(b)
+	if err != nil {
+		return false, nil // not a session Haven can read: nobody to keep it for
 	}
-	return true
+	personID, _ := values[sessionPersonID].(int64)
+	if personID == 0 || f.Author != strconv.FormatInt(personID, 10) {
+		return false, nil
+	}
+	v, err := s.db.Viewer(r.Context(), personID)
+	if safeguarding.ErrorCode(err) == safeguarding.ENOTFOUND || (err == nil && !canLogConcerns(v.Roles)) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := s.keepDraft(r.Context(), v, f); err != nil {
+		return false, err
+	}
+	return true, nil
 }

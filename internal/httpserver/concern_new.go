@@ -29,9 +29,6 @@ type concernFormStore interface {
 const (
 	// pupilSearchLimit is how many pupils one search lists.
 	pupilSearchLimit = 30
-	// sessionPendingConcern holds a concern form posted after the session
-	// ended, until its author signs in again.
-	sessionPendingConcern = "pending_concern"
 )
 
 // newConcernForm shows the concern form: the person's saved draft if they

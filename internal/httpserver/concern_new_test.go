@@ -533,6 +533,29 @@ func TestConcernDraft(t *testing.T) {
 	})
 }
 
+// expireSessions ends every session as the idle timeout does: the row stays
+// for a while, past its expiry.
+func (f *concernFixture) expireSessions(t *testing.T) {
+	t.Helper()
+	if _, err := f.owner.Exec(t.Context(), `UPDATE sessions SET expiry = now() - interval '1 minute'`); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var nextField = regexp.MustCompile(`name="next" value="([^"]*)"`)
+
+// signInFrom opens the sign-in page at location, as the browser redirected
+// there would, and signs in as email with the page's form.
+func signInFrom(t *testing.T, c *client, location, email string) (page, res response) {
+	t.Helper()
+	page = c.get(location)
+	form := url.Values{"email": {email}, "password": {demoPassword}}
+	if m := nextField.FindStringSubmatch(page.Body); m != nil {
+		form.Set("next", html.UnescapeString(m[1]))
+	}
+	return page, c.post("/sign-in", form)
+}
+
 func TestConcernSurvivesSessionExpiry(t *testing.T) {
 	fx := newConcernFixture(t)
 	pupil := fx.pupil(t, 13)
@@ -541,30 +564,31 @@ func TestConcernSurvivesSessionExpiry(t *testing.T) {
 	form.Set("what-happened", "Typed slowly, over forty minutes")
 
 	// The session ends while the member of staff is typing.
-	if _, err := fx.owner.Exec(t.Context(), `DELETE FROM sessions`); err != nil {
-		t.Fatal(err)
-	}
+	fx.expireSessions(t)
 	res := c.post("/concerns", form)
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/sign-in" {
-		t.Fatalf("status %d to %q, want a redirect to sign in", res.StatusCode, res.Header.Get("Location"))
+	location := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(location, "/sign-in?") {
+		t.Fatalf("status %d to %q, want a redirect to sign in", res.StatusCode, location)
 	}
 	if n := fx.count(t, `SELECT count(*) FROM concerns`); n != 0 {
 		t.Fatal("a concern was filed without a session")
 	}
-	if page := c.get("/sign-in"); !strings.Contains(page.Body, "the concern you were writing has been kept") {
+	page, res := signInFrom(t, c, location, "staff@demo.test")
+	if !strings.Contains(page.Body, "the concern you were writing has been kept") {
 		t.Error("the sign-in page does not say the concern was kept")
 	}
-
-	res = c.post("/sign-in", url.Values{"email": {"staff@demo.test"}, "password": {demoPassword}})
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/concerns/new" {
 		t.Fatalf("sign in: status %d to %q, want /concerns/new", res.StatusCode, res.Header.Get("Location"))
 	}
-	page := c.get("/concerns/new")
-	if !shows(page.Body, "We have restored the concern you were writing") || !strings.Contains(page.Body, "Typed slowly, over forty minutes") {
+	restored := c.get("/concerns/new")
+	if !shows(restored.Body, "We have restored the concern you were writing") || !strings.Contains(restored.Body, "Typed slowly, over forty minutes") {
 		t.Fatal("the concern typed before the session ended was not restored")
 	}
-	if !checked(page.Body, "indicator", "older_partner") || !strings.Contains(page.Body, `value="`+form.Get("token")+`"`) {
+	if !checked(restored.Body, "indicator", "older_partner") || !strings.Contains(restored.Body, `value="`+form.Get("token")+`"`) {
 		t.Error("the restored concern lost its ticks or its token")
+	}
+	if n := fx.count(t, `SELECT count(*) FROM sessions WHERE expiry <= now()`); n != 0 {
+		t.Errorf("%d expired sessions outlived signing in again", n)
 	}
 	loggedID(t, c.post("/concerns", form))
 }
@@ -574,22 +598,81 @@ func TestPendingConcernIsOnlyForItsAuthor(t *testing.T) {
 	pupil := fx.pupil(t, 13)
 	c := fx.app.signIn(t, "staff@demo.test")
 	form := cseConcern(openForm(t, c), pupil)
-	if _, err := fx.owner.Exec(t.Context(), `DELETE FROM sessions`); err != nil {
-		t.Fatal(err)
-	}
-	c.post("/concerns", form)
+	fx.expireSessions(t)
+	location := c.post("/concerns", form).Header.Get("Location")
 
 	// A colleague signs in on the same browser before the author comes back.
-	res := c.post("/sign-in", url.Values{"email": {"staff01@demo.test"}, "password": {demoPassword}})
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") == "/concerns/new" {
-		t.Fatalf("sign in: status %d to %q", res.StatusCode, res.Header.Get("Location"))
+	if _, res := signInFrom(t, c, location, "staff01@demo.test"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in: status %d", res.StatusCode)
 	}
-	if page := c.get("/concerns/new"); strings.Contains(page.Body, "silver car") {
+	if page := c.get("/concerns/new"); strings.Contains(page.Body, "silver car") || shows(page.Body, "We have restored") {
 		t.Error("a colleague was shown a concern someone else was writing")
 	}
-	if n := fx.count(t, `SELECT count(*) FROM concern_drafts`); n != 0 {
+	if n := fx.count(t, `SELECT count(*) FROM concern_drafts WHERE person_id <> $1`, fx.viewer(t, "staff@demo.test").PersonID); n != 0 {
 		t.Errorf("%d drafts saved for the wrong person", n)
 	}
+
+	// The author gets it back, on another browser.
+	author := fx.app.signIn(t, "staff@demo.test")
+	if page := author.get("/concerns/new"); !strings.Contains(page.Body, "silver car") {
+		t.Error("the author did not get back the concern they were writing")
+	}
+}
+
+// A signed-out browser cannot make Haven keep anything: no session row for
+// a post, nor a draft planted for someone else to find.
+func TestSignedOutPostsStoreNothing(t *testing.T) {
+	fx := newConcernFixture(t)
+	pupil := fx.pupil(t, 13)
+	staff := fx.viewer(t, "staff@demo.test")
+
+	t.Run("NoSessionRows", func(t *testing.T) {
+		c := fx.app.newClient(t)
+		big := url.Values{"what-happened": {strings.Repeat("x", 500<<10)}, "author": {strconv.FormatInt(staff.PersonID, 10)}}
+		c.post("/concerns/draft", big)
+		c.post("/concerns/draft", url.Values{"what-happened": {"Anything at all"}})
+		c.post("/concerns", url.Values{"what-happened": {"Anything at all"}})
+		c.get("/pupils/1")
+		c.get("/sign-in")
+		c.post("/sign-in", url.Values{"email": {"staff@demo.test"}, "password": {"wrong password"}})
+		if n := fx.count(t, `SELECT count(*) FROM sessions`); n != 0 {
+			t.Errorf("signed-out requests left %d session rows", n)
+		}
+		if n := fx.count(t, `SELECT count(*) FROM concern_drafts`); n != 0 {
+			t.Errorf("signed-out requests left %d drafts", n)
+		}
+	})
+
+	t.Run("PlantedDraftIsNotShown", func(t *testing.T) {
+		c := fx.app.newClient(t)
+		planted := cseConcern(url.Values{"author": {strconv.FormatInt(staff.PersonID, 10)}}, pupil)
+		planted.Set("what-happened", "Planted by someone else")
+		res := c.post("/concerns/draft", planted)
+		if res.StatusCode != http.StatusSeeOther || strings.Contains(res.Header.Get("Location"), "concern-kept") {
+			t.Fatalf("status %d to %q, want a plain redirect to sign in", res.StatusCode, res.Header.Get("Location"))
+		}
+		_, res = signInFrom(t, c, res.Header.Get("Location"), "staff@demo.test")
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") == "/concerns/new" {
+			t.Errorf("sign in: status %d to %q", res.StatusCode, res.Header.Get("Location"))
+		}
+		if page := c.get("/concerns/new"); strings.Contains(page.Body, "Planted by someone else") || shows(page.Body, "We have restored") {
+			t.Error("a draft posted while signed out was shown as the person's own")
+		}
+	})
+
+	t.Run("ErrTooLargeToKeep", func(t *testing.T) {
+		c := fx.app.signIn(t, "staff01@demo.test")
+		form := cseConcern(openForm(t, c), pupil)
+		form.Set("what-happened", strings.Repeat("Far too long. ", 300<<10/14))
+		fx.expireSessions(t)
+		res := c.post("/concerns/draft", form)
+		if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(res.Body, "The form was too large") {
+			t.Errorf("status %d, want 413 and the page saying the form was too large", res.StatusCode)
+		}
+		if n := fx.count(t, `SELECT count(*) FROM concern_drafts`); n != 0 {
+			t.Errorf("%d drafts kept of a form too large to keep", n)
+		}
+	})
 }
 
 func TestUrgentConcernConfirmation(t *testing.T) {

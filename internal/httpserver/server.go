@@ -41,7 +41,9 @@ type Server struct {
 	db       Store
 	log      *slog.Logger
 	sessions *scs.SessionManager
-	router   chi.Router
+	// sessionStore is sessions' store, for what scs cannot ask of it.
+	sessionStore *sessionStore
+	router       chi.Router
 }
 
 // SessionCookieName returns the session cookie's name for the given setting.
@@ -54,9 +56,10 @@ func SessionCookieName(secure bool) string {
 
 // New wires the routes to the store and keeps sessions in sessions. The
 // returned Server is an http.Handler.
-func New(cfg Config, db Store, sessions scs.Store, logger *slog.Logger) *Server {
+func New(cfg Config, db Store, sessions SessionStore, logger *slog.Logger) *Server {
 	sm := scs.New()
-	sm.Store = newSessionStore(sessions)
+	store := newSessionStore(sessions)
+	sm.Store = store
 	sm.Codec = sessionCodec{}
 	sm.IdleTimeout = 30 * time.Minute
 	sm.Lifetime = 12 * time.Hour
@@ -66,7 +69,7 @@ func New(cfg Config, db Store, sessions scs.Store, logger *slog.Logger) *Server 
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Path = "/"
 	sm.Cookie.Persist = false
-	s := &Server{cfg: cfg, db: db, log: logger, sessions: sm}
+	s := &Server{cfg: cfg, db: db, log: logger, sessions: sm, sessionStore: store}
 	// When the session store (PostgreSQL) cannot be reached, the request
 	// ends as any other database fault, its form kept.
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {

@@ -103,17 +103,17 @@ func TestSignOut(t *testing.T) {
 	c := app.signIn(t, "dsl@demo.test")
 	before := c.http.Jar.Cookies(mustURL(t, app.URL))
 	res := c.post("/sign-out", nil)
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/sign-in" {
-		t.Fatalf("sign out: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	location := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(location, "/sign-in") {
+		t.Fatalf("sign out: %d to %q", res.StatusCode, location)
 	}
-	after := c.http.Jar.Cookies(mustURL(t, app.URL))
-	if len(before) == 0 || len(after) == 0 || before[0].Value == after[0].Value {
-		t.Error("the session token was not renewed at sign-out")
+	if len(before) == 0 || len(c.http.Jar.Cookies(mustURL(t, app.URL))) != 0 {
+		t.Error("the session cookie outlived sign-out")
 	}
 	if res := c.get("/home"); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("after sign-out /home answered %d", res.StatusCode)
 	}
-	if res := c.get("/sign-in"); !strings.Contains(res.Body, "You have been signed out") {
+	if res := c.get(location); !strings.Contains(res.Body, "You have been signed out") {
 		t.Error("no signed-out notice")
 	}
 	// The old token is worthless.
@@ -127,14 +127,12 @@ func TestSignOut(t *testing.T) {
 func TestSessionTokenRenewedAtSignIn(t *testing.T) {
 	app := newTestApp(t)
 	c := app.newClient(t)
-	c.get("/home") // stores a return address, which creates a session
-	before := c.http.Jar.Cookies(mustURL(t, app.URL))
-	if len(before) == 0 {
-		t.Fatal("no session before signing in")
-	}
+	// A token planted in the browser before sign-in.
+	planted := &http.Cookie{Name: httpserver.SessionCookieName(false), Value: "planted-token-planted-token-planted-token-x"}
+	c.http.Jar.SetCookies(mustURL(t, app.URL), []*http.Cookie{planted})
 	c.post("/sign-in", url.Values{"email": {"staff@demo.test"}, "password": {demoPassword}})
 	after := c.http.Jar.Cookies(mustURL(t, app.URL))
-	if len(after) == 0 || after[0].Value == before[0].Value {
+	if len(after) == 0 || after[0].Value == planted.Value {
 		t.Error("the session token was not renewed at sign-in")
 	}
 }
@@ -287,7 +285,7 @@ func TestErrorPages(t *testing.T) {
 		t.Errorf("404: status %d, Haven's page: %v", res.StatusCode, strings.Contains(res.Body, "Page not found"))
 	}
 	res = app.newClient(t).get("/home")
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/sign-in" {
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/sign-in?next=%2Fhome" {
 		t.Errorf("signed-out /home: %d to %q", res.StatusCode, res.Header.Get("Location"))
 	}
 }
@@ -321,7 +319,7 @@ func TestBenchFloor(t *testing.T) {
 		t.Errorf("/bench/floor without BenchFloor: %d, want 404", res.StatusCode)
 	}
 	app := newTestAppWith(t, httpserver.Config{BenchFloor: true})
-	if res := app.newClient(t).get("/bench/floor"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/sign-in" {
+	if res := app.newClient(t).get("/bench/floor"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/sign-in?next=%2Fbench%2Ffloor" {
 		t.Errorf("signed-out /bench/floor: %d to %q, want 303 to /sign-in", res.StatusCode, res.Header.Get("Location"))
 	}
 	c := app.signIn(t, "dsl@demo.test")
@@ -393,4 +391,23 @@ func TestPagesCarryNothingOfEarlierPages(t *testing.T) {
 			t.Error("the governor's home page carries part of the DSL's concern form")
 		}
 	}
+}
+
+func TestSignInReturnsWhereTheyWereGoing(t *testing.T) {
+	app := newTestApp(t)
+	c := app.newClient(t)
+	res := c.get("/my-concerns?page=2")
+	_, res = signInFrom(t, c, res.Header.Get("Location"), "staff@demo.test")
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/my-concerns?page=2" {
+		t.Errorf("sign in: status %d to %q, want /my-concerns?page=2", res.StatusCode, res.Header.Get("Location"))
+	}
+
+	t.Run("NeverElsewhere", func(t *testing.T) {
+		for _, next := range []string{"//evil.example/", "/\\evil.example/", "https://evil.example/", "javascript:alert(1)"} {
+			res := app.newClient(t).post("/sign-in", url.Values{"email": {"staff@demo.test"}, "password": {demoPassword}, "next": {next}})
+			if res.Header.Get("Location") != "/home" {
+				t.Errorf("next=%q: signed in to %q, want /home", next, res.Header.Get("Location"))
+			}
+		}
+	})
 }

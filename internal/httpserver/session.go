@@ -52,15 +52,20 @@ func (s *Server) loadViewer(next http.Handler) http.Handler {
 }
 
 // requireSignIn sends a visitor who is not signed in to the sign-in page,
-// remembering where they were going.
+// with where they were going in its address (a signed-out visitor has no
+// stored session to remember it in).
 func (s *Server) requireSignIn(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := viewerFrom(r.Context()); !ok {
-			s.keepPendingConcern(w, r) // a concern typed as the session ended survives sign-in
-			if r.Method == http.MethodGet {
-				s.sessions.Put(r.Context(), "return_to", r.URL.RequestURI())
+			if isConcernPost(r) {
+				s.keepPendingConcern(w, r) // a concern typed as the session ended survives sign-in
+				return
 			}
-			http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+			to := "/sign-in"
+			if r.Method == http.MethodGet {
+				to = signInURL(r.URL.RequestURI(), "")
+			}
+			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"context"
 	"crypto/sha256"
 	"errors"
 	"sync"
@@ -21,8 +22,26 @@ const (
 	maxRememberedSessions = 100_000
 )
 
+// SessionStore is where sessions are kept (internal/postgres.SessionStore):
+// scs's store, which also finds a session for a while after it expired, so
+// that a form posted as it ended can be kept for the person it belonged to.
+type SessionStore interface {
+	scs.Store
+	// Expired returns the data of token's session if it has expired
+	// recently; such a session never signs anyone in again.
+	Expired(ctx context.Context, token string) ([]byte, bool, error)
+}
+
 // sessionStore is the session store (PostgreSQL's, as cmd/haven wires it)
-// without a write on every page. With an idle timeout, scs commits every session it loads, to move
+// storing only sessions with someone signed in, and without a write on
+// every page.
+//
+// A session holding no signed-in person is never stored: a signed-out
+// visitor, or anyone posting without a session, cannot make Haven keep
+// anything (what the sign-in page needs travels in its address instead).
+// Committing such a session deletes its row, if it had one.
+//
+// With an idle timeout, scs commits every session it loads, to move
 // its expiry on; sessionStore skips that commit when the token's data is
 // byte-identical to what this process last committed or found for it and
 // the new expiry is less than touchInterval later than the one this process
@@ -35,7 +54,7 @@ const (
 // left idle can end up to a minute short of its idle timeout. The absolute
 // lifetime is the deadline inside the data, which a skip never changes.
 type sessionStore struct {
-	db    scs.Store // the store of record
+	db    SessionStore // the store of record
 	now   func() time.Time
 	limit int // most tokens remembered
 
@@ -56,7 +75,7 @@ type storedSession struct {
 	expiry time.Time
 }
 
-func newSessionStore(db scs.Store) *sessionStore {
+func newSessionStore(db SessionStore) *sessionStore {
 	return &sessionStore{
 		db:       db,
 		now:      time.Now,
@@ -88,8 +107,12 @@ func (s *sessionStore) Find(token string) ([]byte, bool, error) {
 }
 
 // Commit writes the session unless the write would change nothing but an
-// expiry less than touchInterval later.
+// expiry less than touchInterval later. A session with nobody signed in is
+// deleted rather than written.
 func (s *sessionStore) Commit(token string, b []byte, expiry time.Time) error {
+	if !signedIn(b) {
+		return s.Delete(token)
+	}
 	data := sha256.Sum256(b)
 	s.mu.Lock()
 	s.sweep()
@@ -118,6 +141,21 @@ func (s *sessionStore) Delete(token string) error {
 	delete(s.sessions, token)
 	s.mu.Unlock()
 	return s.db.Delete(token)
+}
+
+// Expired returns the data of token's session if it expired recently.
+func (s *sessionStore) Expired(ctx context.Context, token string) ([]byte, bool, error) {
+	return s.db.Expired(ctx, token)
+}
+
+// signedIn reports whether a session's data holds a signed-in person.
+func signedIn(b []byte) bool {
+	_, values, err := sessionCodec{}.Decode(b)
+	if err != nil {
+		return false
+	}
+	id, _ := values[sessionPersonID].(int64)
+	return id != 0
 }
 
 // All returns every live session, read from the database.

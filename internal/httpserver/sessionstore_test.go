@@ -1,7 +1,10 @@
 package httpserver
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"log/slog"
 	"net/http"
@@ -73,7 +76,7 @@ type sessionRow struct {
 func (f *sessionFixture) row(t *testing.T, token string) sessionRow {
 	t.Helper()
 	var r sessionRow
-	err := f.owner.QueryRow(t.Context(), `SELECT xmin::text, data, expiry FROM sessions WHERE token = $1`, token).
+	err := f.owner.QueryRow(t.Context(), `SELECT xmin::text, data, expiry FROM sessions WHERE token = $1`, storedToken(token)).
 		Scan(&r.xmin, &r.data, &r.expiry)
 	if err != nil {
 		t.Fatalf("sessions row of %q: %v", token, err)
@@ -85,10 +88,36 @@ func (f *sessionFixture) row(t *testing.T, token string) sessionRow {
 func (f *sessionFixture) rowExists(t *testing.T, token string) bool {
 	t.Helper()
 	var n int
-	if err := f.owner.QueryRow(t.Context(), `SELECT count(*) FROM sessions WHERE token = $1`, token).Scan(&n); err != nil {
+	if err := f.owner.QueryRow(t.Context(), `SELECT count(*) FROM sessions WHERE token = $1`, storedToken(token)).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n == 1
+}
+
+// rows counts the sessions table's rows.
+func (f *sessionFixture) rows(t *testing.T) int {
+	t.Helper()
+	var n int
+	if err := f.owner.QueryRow(t.Context(), `SELECT count(*) FROM sessions`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// storedToken is what the sessions table holds for token: its SHA-256.
+func storedToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// session is the data of a session with person signed in, and a note.
+func session(t *testing.T, person int64, note string) []byte {
+	t.Helper()
+	b, err := sessionCodec{}.Encode(time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC), map[string]any{sessionPersonID: person, "note": note})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // browser sends requests to a handler with the session cookie it was last
@@ -207,12 +236,8 @@ func TestSessionChangeIsWritten(t *testing.T) {
 		if f.rowExists(t, signedIn) {
 			t.Error("the signed-in session outlived sign-out")
 		}
-		_, values, err := s.sessions.Codec.Decode(f.row(t, b.token()).data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, ok := values[sessionPersonID]; ok || values["notice"] != "You have been signed out." {
-			t.Errorf("the session after sign-out holds %v, want only the notice", values)
+		if n := f.rows(t); n != 0 {
+			t.Errorf("%d sessions stored after sign-out, want none", n)
 		}
 	})
 }
@@ -244,7 +269,7 @@ func TestSessionStoreWritesAnUnchangedSessionAfterTouchInterval(t *testing.T) {
 	now := start
 	store := f.store(&now)
 	const idle = 30 * time.Minute
-	data := []byte("person 7")
+	data := session(t, 7, "")
 
 	if err := store.Commit("token", data, now.Add(idle)); err != nil {
 		t.Fatal(err)
@@ -276,16 +301,16 @@ func TestSessionStoreComparesWithWhatItFinds(t *testing.T) {
 	first, second := f.store(&now), f.store(&now)
 	expiry := now.Add(30 * time.Minute)
 
-	if err := first.Commit("token", []byte("before"), expiry); err != nil {
+	if err := first.Commit("token", session(t, 7, "before"), expiry); err != nil {
 		t.Fatal(err)
 	}
-	if err := second.Commit("token", []byte("after"), expiry); err != nil {
+	if err := second.Commit("token", session(t, 7, "after"), expiry); err != nil {
 		t.Fatal(err)
 	}
 	written := f.row(t, "token")
 
 	b, found, err := first.Find("token")
-	if err != nil || !found || string(b) != "after" {
+	if err != nil || !found || !bytes.Equal(b, session(t, 7, "after")) {
 		t.Fatalf("Find: %q, %t, %v; want the other process's data", b, found, err)
 	}
 	if err := first.Commit("token", b, expiry); err != nil {
@@ -302,7 +327,7 @@ func TestSessionStoreDelete(t *testing.T) {
 		now := time.Now().Truncate(time.Microsecond)
 		store := f.store(&now)
 		expiry := now.Add(30 * time.Minute)
-		if err := store.Commit("token", []byte("person 7"), expiry); err != nil {
+		if err := store.Commit("token", session(t, 7, ""), expiry); err != nil {
 			t.Fatal(err)
 		}
 
@@ -315,7 +340,7 @@ func TestSessionStoreDelete(t *testing.T) {
 		if _, ok := store.sessions["token"]; ok {
 			t.Error("the token is still remembered")
 		}
-		if err := store.Commit("token", []byte("person 7"), expiry); err != nil {
+		if err := store.Commit("token", session(t, 7, ""), expiry); err != nil {
 			t.Fatal(err)
 		}
 		if !f.rowExists(t, "token") {
@@ -327,7 +352,7 @@ func TestSessionStoreDelete(t *testing.T) {
 		f := newSessionFixture(t)
 		now := time.Now().Truncate(time.Microsecond)
 		first, second := f.store(&now), f.store(&now)
-		if err := first.Commit("token", []byte("person 7"), now.Add(30*time.Minute)); err != nil {
+		if err := first.Commit("token", session(t, 7, ""), now.Add(30*time.Minute)); err != nil {
 			t.Fatal(err)
 		}
 
@@ -350,7 +375,7 @@ func TestSessionStoreSweepsExpiredTokens(t *testing.T) {
 	store := f.store(&now)
 	commit := func(token string, expiry time.Time) {
 		t.Helper()
-		if err := store.Commit(token, []byte(token), expiry); err != nil {
+		if err := store.Commit(token, session(t, 7, token), expiry); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -379,7 +404,7 @@ func TestSessionStoreRemembersAtMostItsLimit(t *testing.T) {
 	store.limit = 2
 	expiry := now.Add(30 * time.Minute)
 	for _, token := range []string{"a", "b", "c"} {
-		if err := store.Commit(token, []byte(token), expiry); err != nil {
+		if err := store.Commit(token, session(t, 7, token), expiry); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -388,10 +413,75 @@ func TestSessionStoreRemembersAtMostItsLimit(t *testing.T) {
 	}
 
 	written := f.row(t, "c")
-	if err := store.Commit("c", []byte("c"), expiry); err != nil {
+	if err := store.Commit("c", session(t, 7, "c"), expiry); err != nil {
 		t.Fatal(err)
 	}
 	if f.row(t, "c").xmin == written.xmin {
 		t.Error("a commit of a token not remembered was skipped")
+	}
+}
+
+// A copy of the sessions table signs nobody in: it holds the SHA-256 of
+// each token, and a token is looked up by its hash.
+func TestSessionTokensAreStoredHashed(t *testing.T) {
+	f := newSessionFixture(t)
+	s := f.server(t)
+	b := signIn(t, s, "staff@demo.test")
+	token := b.token()
+
+	var stored string
+	var data []byte
+	var expiry time.Time
+	if err := f.owner.QueryRow(t.Context(), `SELECT token, data, expiry FROM sessions`).Scan(&stored, &data, &expiry); err != nil {
+		t.Fatal(err)
+	}
+	if stored == token || stored != storedToken(token) {
+		t.Errorf("the sessions table holds %q for the token %q, want its SHA-256 (%s)", stored, token, storedToken(token))
+	}
+
+	// Someone with a copy of the table puts a row back under a token they
+	// choose, and tries that token and the stored one as cookies.
+	const chosen = "copied-copied-copied-copied-copied-copied-c"
+	if _, err := f.owner.Exec(t.Context(), `INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)`, chosen, data, expiry); err != nil {
+		t.Fatal(err)
+	}
+	for _, cookie := range []string{chosen, stored} {
+		thief := &browser{t: t, handler: s, cookie: &http.Cookie{Name: SessionCookieName(false), Value: cookie}}
+		if code := thief.do(http.MethodGet, "/home", nil); code != http.StatusSeeOther {
+			t.Errorf("the cookie %q from a copy of the table opened /home: status %d, want 303 to sign in", cookie, code)
+		}
+	}
+	if code := b.do(http.MethodGet, "/home", nil); code != http.StatusOK {
+		t.Errorf("the real token no longer works: status %d", code)
+	}
+}
+
+func TestSessionStoreKeepsNoSignedOutSession(t *testing.T) {
+	f := newSessionFixture(t)
+	now := time.Now().Truncate(time.Microsecond)
+	store := f.store(&now)
+	anonymous, err := sessionCodec{}.Encode(now.Add(time.Hour), map[string]any{"notice": strings.Repeat("x", 100_000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Commit("anonymous", anonymous, now.Add(30*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.rows(t); n != 0 {
+		t.Errorf("a session with nobody signed in was stored (%d rows)", n)
+	}
+
+	// A session whose person is removed (deactivated) is deleted.
+	if err := store.Commit("token", session(t, 7, ""), now.Add(30*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.rows(t); n != 1 {
+		t.Fatalf("%d rows for a signed-in session, want 1", n)
+	}
+	if err := store.Commit("token", anonymous, now.Add(30*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.rows(t); n != 0 {
+		t.Errorf("a session left with nobody signed in kept its row (%d rows)", n)
 	}
 }

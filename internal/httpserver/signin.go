@@ -29,8 +29,47 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/home", http.StatusSeeOther)
 		return
 	}
-	f := web.SignInForm{Notice: s.sessions.PopString(r.Context(), "notice")}
+	q := r.URL.Query()
+	f := web.SignInForm{Notice: signInNotices[q.Get("notice")], Next: localPath(q.Get("next"))}
 	s.render(w, r, http.StatusOK, web.SignInPage(page(r, "Sign in"), f))
+}
+
+// What the sign-in page may say as it opens, named in its address: a
+// signed-out visitor has no stored session to carry a notice in, and an
+// address can choose only one of these.
+const (
+	noticeSignedOut   = "signed-out"
+	noticeConcernKept = "concern-kept"
+)
+
+var signInNotices = map[string]string{
+	noticeSignedOut:   "You have been signed out.",
+	noticeConcernKept: "You were signed out because you had not used Haven for a while. Sign in again to carry on: the concern you were writing has been kept.",
+}
+
+// signInURL is the sign-in page's address, with the page to go to after
+// signing in and the notice to show; either may be empty.
+func signInURL(next, notice string) string {
+	q := url.Values{}
+	if next != "" {
+		q.Set("next", next)
+	}
+	if notice != "" {
+		q.Set("notice", notice)
+	}
+	if len(q) == 0 {
+		return "/sign-in"
+	}
+	return "/sign-in?" + q.Encode()
+}
+
+// localPath returns p if it is a path on this site, otherwise "": sign-in
+// never sends anyone elsewhere.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		return ""
+	}
+	return p
 }
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
@@ -56,17 +95,21 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// A new token at sign-in, so a token planted before it is worthless.
+	// A new token at sign-in, so a token planted before it is worthless;
+	// the row of a session that had expired on this browser goes too.
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	returnTo := s.sessions.PopString(r.Context(), "return_to")
-	s.sessions.Put(r.Context(), sessionPersonID, v.PersonID)
-	if s.restorePendingConcern(r.Context(), v) {
-		returnTo = "/concerns/new"
+	if c, err := r.Cookie(s.sessions.Cookie.Name); err == nil {
+		if err := s.sessionStore.Delete(c.Value); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 	}
-	if !strings.HasPrefix(returnTo, "/") || strings.HasPrefix(returnTo, "//") {
+	s.sessions.Put(r.Context(), sessionPersonID, v.PersonID)
+	returnTo := localPath(r.PostForm.Get("next"))
+	if returnTo == "" {
 		returnTo = "/home"
 	}
 	http.Redirect(w, r, returnTo, http.StatusSeeOther)
@@ -77,6 +120,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 // typed, and a message for each that is missing.
 func signInFormFrom(vals url.Values) (f web.SignInForm, password string) {
 	f.Email = strings.TrimSpace(cleanText(vals.Get("email")))
+	f.Next = localPath(vals.Get("next"))
 	password = vals.Get("password")
 	if f.Email == "" {
 		f.Errors = append(f.Errors, web.FieldError{Field: "email", Message: "Enter your e-mail address"})
@@ -94,15 +138,10 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// Destroy deletes the session and the browser's cookie with it.
 	if err := s.sessions.Destroy(r.Context()); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	// Destroy forgets the session; a fresh one carries the notice.
-	if err := s.sessions.RenewToken(r.Context()); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	s.sessions.Put(r.Context(), "notice", "You have been signed out.")
-	http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+	http.Redirect(w, r, signInURL("", noticeSignedOut), http.StatusSeeOther)
 }

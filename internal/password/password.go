@@ -137,7 +137,10 @@ func Check(plain string) string {
 	case n > MaxLength:
 		return fmt.Sprintf("Password must be %d characters or fewer", MaxLength)
 	case isCommon(plain):
-		return "This password is in a list of passwords stolen in data breaches. Choose a different one"
+		return breachedMessage
 	}
 	return ""
 }
+
+// breachedMessage is what Check says of a common or breached password.
+const breachedMessage = "This password is in a list of passwords stolen in data breaches. Choose a different one"

@@ -50,14 +50,23 @@ func TestOlderHashesVerifyAndNeedRehash(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
+	const breached = "This password is in a list of passwords stolen in data breaches. Choose a different one"
 	for _, tc := range []struct {
 		pw, want string
 	}{
 		{"short", "Password must be 12 characters or more"},
-		{"Password1234", "This password is in a list of passwords stolen in data breaches. Choose a different one"},
-		{"1qaz2wsx3edc", "This password is in a list of passwords stolen in data breaches. Choose a different one"},
-		{"LeaveMeAlone", "This password is in a list of passwords stolen in data breaches. Choose a different one"},
+		{"Password1234", breached},
+		{"1qaz2wsx3edc", breached},
+		{"LeaveMeAlone", breached},
+		// A common password with digits and symbols added is still common.
+		{"Password123!", breached},
+		{"Summer2024!!", breached},
+		{"2024-Summer-2024", breached},
 		{"a long enough passphrase", ""},
+		{"vivid walrus orchard tango 91", ""},
+		{"Qx7$mTz9!pLw", ""},
+		// Digits and symbols around three letters are not a common word.
+		{"abc-7731-9902!", ""},
 		{strings.Repeat("x", 257), "Password must be 256 characters or fewer"},
 	} {
 		if got := Check(tc.pw); got != tc.want {
@@ -66,8 +75,20 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-func TestBreachedListIsLoaded(t *testing.T) {
-	if n := len(breached()); n < 300 {
-		t.Errorf("only %d breached passwords of 12 characters or more are loaded", n)
+func TestCommonPasswordList(t *testing.T) {
+	list := commonPasswords()
+	if len(list) < 100_000 {
+		t.Errorf("%d common passwords are loaded, want at least 100,000", len(list))
+	}
+	for i, p := range list {
+		if p == "" || p != strings.ToLower(p) || (i > 0 && list[i-1] >= p) {
+			t.Fatalf("entry %d (%q) is empty, not lower-case, or not after %q: the list must be sorted, distinct and lower-case for the binary search",
+				i, p, list[max(i-1, 0)])
+		}
+	}
+	for _, p := range []string{"password", "123456", "summer", "iloveyou", "letmein"} {
+		if !listed(p) {
+			t.Errorf("%q is not on the list", p)
+		}
 	}
 }
