@@ -9,6 +9,7 @@ import (
 	"net"
 	netmail "net/mail"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -193,24 +194,87 @@ func TestAlertRecipients(t *testing.T) {
 	}
 }
 
-// TestLogSender: without SMTP_URL an alert is one log line that names its
-// recipient and concern and holds nothing else.
+// TestLogSender: without SMTP_URL an alert is one log line. At the info
+// level it names neither its recipient nor its concern, which together say
+// who was told about which concern (an allegation about the principal,
+// told to the chair); only at the debug level does it name both.
 func TestLogSender(t *testing.T) {
-	var out strings.Builder
-	sender, err := mail.NewSender("", mail.DefaultFrom, slog.New(slog.NewTextHandler(&out, nil)))
+	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelDebug} {
+		t.Run(level.String(), func(t *testing.T) {
+			var out strings.Builder
+			sender, err := mail.NewSender("", mail.DefaultFrom, slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: level})))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := jobs.AlertMessage(jobs.AlertArgs{ConcernID: 42, Urgent: true}, "Riverside Academy", baseURL)
+			m.To = "chair@school.test"
+			if err := sender.Send(t.Context(), m); err != nil {
+				t.Fatal(err)
+			}
+			line := out.String()
+			if strings.Count(line, "\n") != 1 || !strings.Contains(line, "not sent") || strings.Contains(line, "Riverside") || strings.Contains(line, "Urgent") {
+				t.Errorf("log line %q", line)
+			}
+			names := strings.Contains(line, "chair@school.test") || strings.Contains(line, "42")
+			if level == slog.LevelInfo && names {
+				t.Errorf("at the info level the line names the recipient or the concern: %q", line)
+			}
+			if level == slog.LevelDebug && !(strings.Contains(line, "chair@school.test") && strings.Contains(line, "concern:42")) {
+				t.Errorf("at the debug level the line does not name the recipient and the concern: %q", line)
+			}
+		})
+	}
+}
+
+// A send refused for one recipient fails the job, and River logs the error
+// at the info level: no line of that log names the recipient, nor the
+// concern. (The chair alone told of a concern says there is an allegation
+// about the principal.)
+func TestAlertErrorLogNamesNoOne(t *testing.T) {
+	s := newSchool(t)
+	staff := s.viewer(t, "staff@demo.test")
+	principal := s.viewer(t, "principal@demo.test")
+	id, _, err := s.db.LogConcern(t.Context(), staff, concern(t, "refused-marker", false, func(in *safeguarding.ConcernInput) {
+		in.SubjectKind, in.SubjectPersonID = safeguarding.SubjectStaff, principal.PersonID
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := jobs.AlertMessage(jobs.AlertArgs{ConcernID: 42, Urgent: true}, "Riverside Academy", baseURL)
-	m.To = "dsl@school.test"
-	if err := sender.Send(t.Context(), m); err != nil {
-		t.Fatal(err)
+	box := startSMTP(t, "127.0.0.1:0")
+	box.mu.Lock()
+	box.reject = []string{"chair@demo.test"}
+	box.mu.Unlock()
+	var out syncBuffer
+	logger := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	s.workLogged(t, box.addr, logger, func() bool { return s.jobState(t, id) == "retryable" })
+	log := out.String()
+	if !strings.Contains(log, "Job errored") || !strings.Contains(log, "550") {
+		t.Fatalf("River did not log the refused send (the test proves nothing):\n%s", log)
 	}
-	line := out.String()
-	if strings.Count(line, "\n") != 1 || !strings.Contains(line, "dsl@school.test") || !strings.Contains(line, "concern:42") ||
-		strings.Contains(line, "Riverside") || strings.Contains(line, "Urgent") {
-		t.Errorf("log line %q", line)
+	ref := strconv.FormatInt(id, 10)
+	for _, line := range strings.Split(log, "\n") {
+		if strings.Contains(line, "chair@demo.test") || strings.Contains(line, "concern:"+ref) || strings.Contains(line, "/concerns/"+ref) {
+			t.Errorf("a log line names the recipient or the concern: %s", line)
+		}
 	}
+}
+
+// syncBuffer is a buffer that River's goroutines may log to at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // school is the demo school on a fresh database.
@@ -293,11 +357,16 @@ func (s *school) alertJobs(t *testing.T, concernID int64) int {
 // server at addr, until done (polled), for at most 30 seconds.
 func (s *school) work(t *testing.T, addr string, done func() bool) {
 	t.Helper()
+	s.workLogged(t, addr, slog.New(slog.NewTextHandler(io.Discard, nil)), done)
+}
+
+// workLogged is work with River logging to logger.
+func (s *school) workLogged(t *testing.T, addr string, logger *slog.Logger, done func() bool) {
+	t.Helper()
 	sender, err := mail.NewSMTP("smtp://"+addr, mail.DefaultFrom)
 	if err != nil {
 		t.Fatal(err)
 	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	client, err := jobs.NewClient(s.pool, jobs.Config{Logger: logger, FetchPollInterval: 200 * time.Millisecond,
 		Alerts: &jobs.AlertWorker{Directory: s.db, Mail: sender, BaseURL: baseURL}})
 	if err != nil {
@@ -344,6 +413,7 @@ type mailbox struct {
 	server *smtp.Server
 	mu     sync.Mutex
 	msgs   []received
+	reject []string // recipients the server refuses
 }
 
 type received struct {
@@ -384,10 +454,19 @@ type session struct {
 	to  []string
 }
 
-func (s *session) Reset()                                    { s.to = nil }
-func (s *session) Logout() error                             { return nil }
-func (s *session) Mail(string, *smtp.MailOptions) error      { return nil }
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = append(s.to, to); return nil }
+func (s *session) Reset()                               { s.to = nil }
+func (s *session) Logout() error                        { return nil }
+func (s *session) Mail(string, *smtp.MailOptions) error { return nil }
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.box.mu.Lock()
+	refused := slices.Contains(s.box.reject, to)
+	s.box.mu.Unlock()
+	if refused {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such mailbox: " + to}
+	}
+	s.to = append(s.to, to)
+	return nil
+}
 
 func (s *session) Data(r io.Reader) error {
 	msg, err := netmail.ReadMessage(r)
