@@ -5,9 +5,12 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/havenapp/haven/internal/mail"
+	"github.com/havenapp/haven/internal/safeguarding"
 )
 
 // Config is everything Haven reads from its environment, read once here.
@@ -24,6 +27,7 @@ type Config struct {
 	MailFrom     string // HAVEN_MAIL_FROM
 	BaseURL      string // HAVEN_BASE_URL: Haven's address in e-mailed links
 	BenchFloor   string // HAVEN_BENCH_FLOOR: true serves the load benchmark's floor route
+	DeniedLooks  string // HAVEN_DENIED_LOOKS: how many denied looks at one concern, within how long, raise a notice ("5/24h")
 }
 
 // DefaultDemoPassword is printed by `make run`; it is only ever used for the
@@ -44,6 +48,7 @@ func loadConfig() Config {
 		MailFrom:     envOr("HAVEN_MAIL_FROM", mail.DefaultFrom),
 		BaseURL:      os.Getenv("HAVEN_BASE_URL"),
 		BenchFloor:   envOr("HAVEN_BENCH_FLOOR", "false"),
+		DeniedLooks:  strings.TrimSpace(os.Getenv("HAVEN_DENIED_LOOKS")),
 	}
 }
 
@@ -104,6 +109,22 @@ func (c Config) ServeBenchFloor() (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("HAVEN_BENCH_FLOOR must be true or false, not %q", c.BenchFloor)
+}
+
+// DeniedLookWatch is when one person's denied looks at one concern are
+// brought to its case handlers: HAVEN_DENIED_LOOKS as a number of looks and
+// a span ("5/24h"), or safeguarding.DefaultDeniedLookWatch when unset.
+func (c Config) DeniedLookWatch() (safeguarding.DeniedLookWatch, error) {
+	if c.DeniedLooks == "" {
+		return safeguarding.DefaultDeniedLookWatch, nil
+	}
+	times, within, _ := strings.Cut(c.DeniedLooks, "/")
+	n, err := strconv.Atoi(strings.TrimSpace(times))
+	d, derr := time.ParseDuration(strings.TrimSpace(within))
+	if err != nil || derr != nil || n < 1 || d < time.Minute {
+		return safeguarding.DeniedLookWatch{}, fmt.Errorf("HAVEN_DENIED_LOOKS must be a number of looks and a span of at least a minute, such as 5/24h, not %q", c.DeniedLooks)
+	}
+	return safeguarding.DeniedLookWatch{Times: n, Within: d}, nil
 }
 
 // PostgresDir is where the private cluster lives.

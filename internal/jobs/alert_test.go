@@ -277,6 +277,75 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+// TestDeniedLookNotice: the fifth denied look within a day at a concern about
+// the principal, by the principal, reaches the chair alone by e-mail, once,
+// naming who tried and how often and nothing of the concern.
+func TestDeniedLookNotice(t *testing.T) {
+	s := newSchool(t)
+	staff := s.viewer(t, "staff@demo.test")
+	principal := s.viewer(t, "principal@demo.test")
+	id, _, err := s.db.LogConcern(t.Context(), staff, concern(t, "notice-marker", false, func(in *safeguarding.ConcernInput) {
+		in.SubjectKind, in.SubjectPersonID = safeguarding.SubjectStaff, principal.PersonID
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	look := func() {
+		t.Helper()
+		if err := s.db.RecordDeniedLook(t.Context(), principal, safeguarding.DeniedLook{Record: safeguarding.LookedForConcern, ID: id,
+			Request: "GET /concerns/{id}", Address: "192.0.2.1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The concern's alert goes first, and is not what this test counts.
+	box := startSMTP(t, "127.0.0.1:0")
+	s.work(t, box.addr, func() bool { return s.jobState(t, id) == "completed" })
+	alerts := len(box.messages())
+
+	for range 7 {
+		look()
+	}
+	allSent := func() bool {
+		st := s.noticeStates(t, id)
+		return st != "" && strings.Trim(strings.ReplaceAll(st, "completed", ""), ",") == ""
+	}
+	s.work(t, box.addr, allSent)
+	if st := s.noticeStates(t, id); st != "completed" {
+		t.Fatalf("notice jobs %q after 7 denied looks, want one", st)
+	}
+	msgs := box.messages()[alerts:]
+	if got := recipients(msgs); !slices.Equal(got, []string{"chair@demo.test"}) {
+		t.Fatalf("noticed %v, want only chair@demo.test", got)
+	}
+	m := msgs[0]
+	if m.Subject != "Someone has repeatedly tried to open a concern" {
+		t.Errorf("subject %q", m.Subject)
+	}
+	for _, want := range []string{"Pat Principal has tried 5 times in 24 hours to open a concern at " + demo.SchoolName,
+		fmt.Sprintf("%s/concerns/%d", baseURL, id)} {
+		if !strings.Contains(m.Body, want) {
+			t.Errorf("body lacks %q:\n%s", want, m.Body)
+		}
+	}
+	for _, secret := range []string{"notice-marker", "Sam Teacher", "physical", "neglect", "192.0.2.1"} {
+		if strings.Contains(m.Body, secret) {
+			t.Errorf("the notice gives away %q:\n%s", secret, m.Body)
+		}
+	}
+}
+
+// noticeStates are the states of a concern's notice jobs, joined.
+func (s *school) noticeStates(t *testing.T, concernID int64) string {
+	t.Helper()
+	var states string
+	err := s.owner.QueryRow(t.Context(), `SELECT coalesce(string_agg(state::text, ',' ORDER BY id), '') FROM river_job
+		WHERE kind = 'denied_look_notice' AND (args->>'concern_id')::bigint = $1`, concernID).Scan(&states)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return states
+}
+
 // school is the demo school on a fresh database.
 type school struct {
 	db       *postgres.DB
@@ -294,7 +363,11 @@ func newSchool(t *testing.T) *school {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := postgres.New(pool, alerts)
+	notices, err := jobs.NoticeEnqueuer(pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := postgres.New(pool, alerts).WithDeniedLookNotices(safeguarding.DefaultDeniedLookWatch, notices)
 	if _, err := demo.Load(ctx, db, "test-demo-password"); err != nil {
 		t.Fatal(err)
 	}
@@ -368,7 +441,8 @@ func (s *school) workLogged(t *testing.T, addr string, logger *slog.Logger, done
 		t.Fatal(err)
 	}
 	client, err := jobs.NewClient(s.pool, jobs.Config{Logger: logger, FetchPollInterval: 200 * time.Millisecond,
-		Alerts: &jobs.AlertWorker{Directory: s.db, Mail: sender, BaseURL: baseURL}})
+		Alerts:      &jobs.AlertWorker{Directory: s.db, Mail: sender, BaseURL: baseURL},
+		DeniedLooks: &jobs.DeniedLookWorker{Directory: s.db, Mail: sender, BaseURL: baseURL}})
 	if err != nil {
 		t.Fatal(err)
 	}
