@@ -4,6 +4,7 @@ import (
 	"html"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,6 +28,7 @@ func TestTitlesNameNoOne(t *testing.T) {
 		SubjectAdultName: "Wendell Outsider", SubjectAdultRole: "visitor", Categories: []string{"physical_abuse"}})
 	logConcern(t, f.app.DB, staffV, safeguarding.ConcernInput{SubjectKind: safeguarding.SubjectStaff,
 		SubjectPersonID: f.viewer(t, "principal@demo.test").PersonID, Categories: []string{"physical_abuse"}})
+	logConcern(t, f.app.DB, staffV, safeguarding.ConcernInput{PupilIDs: []int64{f.pupil(t, 9).ID, f.pupil(t, 10).ID}})
 
 	// Every name on the roster, and every adult a concern names, word by word.
 	names := map[string]bool{}
@@ -86,6 +88,9 @@ func TestTitlesNameNoOne(t *testing.T) {
 		}
 		if records == 0 {
 			t.Errorf("%s: no page links to a concern or a child's file", email)
+		}
+		if email == "dsl@demo.test" && !slices.ContainsFunc(paths, func(p string) bool { return strings.HasPrefix(p, "/pupils/") }) {
+			t.Errorf("%s: no page links to a child's file", email)
 		}
 	}
 }
