@@ -553,7 +553,7 @@ func ChildFilePage(p Page, c ChildPage) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = Layout(withDefaultTitle(p, c.Name)).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Layout(withDefaultTitle(p, c.Title())).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -171,7 +171,7 @@ func ConcernPage(p Page, v ConcernView) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = Layout(withErrorTitle(withDefaultTitle(p, v.Heading()), v.Errors)).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Layout(withErrorTitle(withDefaultTitle(p, v.Title()), v.Errors)).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -2,6 +2,7 @@ package web
 
 // ChildPage is everything about one pupil that the viewer may see.
 type ChildPage struct {
+	Reference     string // the pupil's number
 	Name          string
 	Details       []SummaryRow // year group, date of birth, age
 	OpenReferrals []ChildReferral
@@ -13,6 +14,10 @@ type ChildPage struct {
 	ShowAllHref                      string
 	ChronologyShown, ChronologyTotal string
 }
+
+// Title is the page's <title>: the pupil's number, never their name, which
+// a browser shows in its tabs, history and bookmarks.
+func (c ChildPage) Title() string { return "Child's file " + c.Reference }
 
 // SubjectName is a name on a concern's subject line. Href links a pupil's
 // name to their page when the viewer may see it, and is empty otherwise.

@@ -30,8 +30,9 @@ type ConcernView struct {
 // controls typed into a name, cannot reorder the heading's own words.
 const concernHeadingPrefix = "Concern about "
 
-// Heading is the page's heading as plain text, for its title.
-func (v ConcernView) Heading() string { return concernHeadingPrefix + v.Subject }
+// Title is the page's <title>: the concern's number, never whom it is
+// about, which a browser shows in its tabs, history and bookmarks.
+func (v ConcernView) Title() string { return "Concern " + v.Reference }
 
 // LoggedConcern is what the member of staff wrote, as they wrote it.
 type LoggedConcern struct {

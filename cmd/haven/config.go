@@ -5,9 +5,12 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/havenapp/haven/internal/mail"
+	"github.com/havenapp/haven/internal/safeguarding"
 )
 
 // Config is everything Haven reads from its environment, read once here.
@@ -26,6 +29,7 @@ type Config struct {
 	BenchFloor   string // HAVEN_BENCH_FLOOR: true serves the load benchmark's floor route
 
 	PwnedPasswords string // HAVEN_PWNED_PASSWORDS: true also checks new passwords with Pwned Passwords
+	DeniedLooks    string // HAVEN_DENIED_LOOKS: how many denied looks at one concern, within how long, raise a notice ("5/24h")
 }
 
 // DefaultDemoPassword is printed by `make run`; it is only ever used for the
@@ -48,6 +52,7 @@ func loadConfig() Config {
 		BenchFloor:   envOr("HAVEN_BENCH_FLOOR", "false"),
 
 		PwnedPasswords: envOr("HAVEN_PWNED_PASSWORDS", "false"),
+		DeniedLooks:    strings.TrimSpace(os.Getenv("HAVEN_DENIED_LOOKS")),
 	}
 }
 
@@ -120,6 +125,22 @@ func (c Config) CheckPwnedPasswords() (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("HAVEN_PWNED_PASSWORDS must be true or false, not %q", c.PwnedPasswords)
+}
+
+// DeniedLookWatch is when one person's denied looks at one concern are
+// brought to its case handlers: HAVEN_DENIED_LOOKS as a number of looks and
+// a span ("5/24h"), or safeguarding.DefaultDeniedLookWatch when unset.
+func (c Config) DeniedLookWatch() (safeguarding.DeniedLookWatch, error) {
+	if c.DeniedLooks == "" {
+		return safeguarding.DefaultDeniedLookWatch, nil
+	}
+	times, within, _ := strings.Cut(c.DeniedLooks, "/")
+	n, err := strconv.Atoi(strings.TrimSpace(times))
+	d, derr := time.ParseDuration(strings.TrimSpace(within))
+	if err != nil || derr != nil || n < 1 || d < time.Minute {
+		return safeguarding.DeniedLookWatch{}, fmt.Errorf("HAVEN_DENIED_LOOKS must be a number of looks and a span of at least a minute, such as 5/24h, not %q", c.DeniedLooks)
+	}
+	return safeguarding.DeniedLookWatch{Times: n, Within: d}, nil
 }
 
 // PostgresDir is where the private cluster lives.

@@ -1,6 +1,11 @@
 package main
 
-import "testing"
+import (
+	"testing"
+	"time"
+
+	"github.com/havenapp/haven/internal/safeguarding"
+)
 
 // The benchmark's floor route is off unless HAVEN_BENCH_FLOOR says true, and
 // a mistyped value stops the server rather than guessing.
@@ -40,6 +45,30 @@ func TestCheckPwnedPasswords(t *testing.T) {
 		got, err := loadConfig().CheckPwnedPasswords()
 		if got != tc.want || (err != nil) != tc.wantErr {
 			t.Errorf("HAVEN_PWNED_PASSWORDS=%q: %v, %v; want %v, error %v", tc.env, got, err, tc.want, tc.wantErr)
+		}
+	}
+}
+
+// Repeated denied looks are noticed at five in a day unless
+// HAVEN_DENIED_LOOKS says otherwise, and a mistyped value stops the server.
+func TestDeniedLookWatch(t *testing.T) {
+	for _, tc := range []struct {
+		env     string
+		want    safeguarding.DeniedLookWatch
+		wantErr bool
+	}{
+		{"", safeguarding.DeniedLookWatch{Times: 5, Within: 24 * time.Hour}, false},
+		{"3/1h", safeguarding.DeniedLookWatch{Times: 3, Within: time.Hour}, false},
+		{" 10 / 48h ", safeguarding.DeniedLookWatch{Times: 10, Within: 48 * time.Hour}, false},
+		{"5", safeguarding.DeniedLookWatch{}, true},
+		{"0/24h", safeguarding.DeniedLookWatch{}, true},
+		{"5/day", safeguarding.DeniedLookWatch{}, true},
+		{"5/1s", safeguarding.DeniedLookWatch{}, true},
+	} {
+		t.Setenv("HAVEN_DENIED_LOOKS", tc.env)
+		got, err := loadConfig().DeniedLookWatch()
+		if got != tc.want || (err != nil) != tc.wantErr {
+			t.Errorf("HAVEN_DENIED_LOOKS=%q: %v, %v; want %v, error %v", tc.env, got, err, tc.want, tc.wantErr)
 		}
 	}
 }

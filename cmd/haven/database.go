@@ -24,6 +24,10 @@ type database struct {
 // withDatabase opens DATABASE_URL, or starts the private cluster when it is
 // unset, applies migrations, runs fn, and stops whatever it started.
 func withDatabase(ctx context.Context, cfg Config, logger *slog.Logger, fn func(context.Context, *database) error) (err error) {
+	watch, err := cfg.DeniedLookWatch()
+	if err != nil {
+		return err
+	}
 	connString := cfg.DatabaseURL
 	var cluster *devdb.Cluster
 	if connString == "" {
@@ -46,10 +50,16 @@ func withDatabase(ctx context.Context, cfg Config, logger *slog.Logger, fn func(
 		return err
 	}
 	defer pool.Close()
-	// A concern's alert is enqueued in the transaction that files it.
+	// A concern's alert is enqueued in the transaction that files it, and
+	// the notice of repeated denied looks in the one that records the look.
 	alerts, err := jobs.AlertEnqueuer(pool)
 	if err != nil {
 		return err
 	}
-	return fn(ctx, &database{DB: postgres.New(pool, alerts), pool: pool, connString: connString, cluster: cluster})
+	notices, err := jobs.NoticeEnqueuer(pool)
+	if err != nil {
+		return err
+	}
+	store := postgres.New(pool, alerts).WithDeniedLookNotices(watch, notices)
+	return fn(ctx, &database{DB: store, pool: pool, connString: connString, cluster: cluster})
 }

@@ -43,7 +43,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 			return err
 		}
 		worker, err := jobs.NewClient(db.pool, jobs.Config{Logger: logger,
-			Alerts: &jobs.AlertWorker{Directory: db.DB, Mail: sender, BaseURL: cfg.LinkBase()}})
+			Alerts:      &jobs.AlertWorker{Directory: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
+			DeniedLooks: &jobs.DeniedLookWorker{Directory: db.DB, Mail: sender, BaseURL: cfg.LinkBase()}})
 		if err != nil {
 			return fmt.Errorf("job queue: %w", err)
 		}

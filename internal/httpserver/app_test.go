@@ -54,7 +54,11 @@ func newTestAppWith(t *testing.T, cfg httpserver.Config) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := postgres.New(pool, alerts)
+	notices, err := jobs.NoticeEnqueuer(pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := postgres.New(pool, alerts).WithDeniedLookNotices(safeguarding.DefaultDeniedLookWatch, notices)
 	if _, err := demo.Load(ctx, db, demoPassword); err != nil {
 		t.Fatal(err)
 	}

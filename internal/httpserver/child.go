@@ -44,7 +44,7 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := childPageView(f, categories, todayInEngland())
-	s.render(w, r, http.StatusOK, web.ChildFilePage(page(r, view.Name), view))
+	s.render(w, r, http.StatusOK, web.ChildFilePage(page(r, view.Title()), view))
 }
 
 // childChronologyLatest is how many entries of the chronology the child's
@@ -56,7 +56,8 @@ const childChronologyLatest = 100
 // filtered to what the viewer may see.
 func childPageView(f safeguarding.ChildFile, categories []safeguarding.Category, today time.Time) web.ChildPage {
 	out := web.ChildPage{
-		Name: f.Pupil.Name(),
+		Reference: strconv.FormatInt(f.Pupil.ID, 10),
+		Name:      f.Pupil.Name(),
 		Details: []web.SummaryRow{
 			{Key: "Year group", Value: "Year " + strconv.Itoa(f.Pupil.YearGroup)},
 			{Key: "Date of birth", Value: longDate(f.DateOfBirth)},

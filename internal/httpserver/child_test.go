@@ -108,7 +108,7 @@ func TestChildPage(t *testing.T) {
 
 	t.Run("ThePupil", func(t *testing.T) {
 		checkStrictCSP(t, res.Body)
-		for _, want := range []string{"<h1 class=\"govuk-heading-l\"><bdi>Zephyrine Quillfeather</bdi></h1>", "Year 9", "3 April 2011", "<title>Zephyrine Quillfeather"} {
+		for _, want := range []string{"<h1 class=\"govuk-heading-l\"><bdi>Zephyrine Quillfeather</bdi></h1>", "Year 9", "3 April 2011", "<title>Child&#39;s file " + strconv.FormatInt(zeph, 10) + " – Haven</title>"} {
 			if !strings.Contains(res.Body, want) {
 				t.Errorf("page lacks %q", want)
 			}

@@ -81,7 +81,7 @@ func (s *Server) addEntry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view.Errors, view.Typed = form.Errors, draft
-	s.render(w, r, http.StatusUnprocessableEntity, web.ConcernPage(page(r, view.Heading()), view))
+	s.render(w, r, http.StatusUnprocessableEntity, web.ConcernPage(page(r, view.Title()), view))
 }
 
 // entryDraftFrom reads an entry form exactly as typed, cleaned of what no

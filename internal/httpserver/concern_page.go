@@ -41,7 +41,7 @@ func (s *Server) concernPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view.Banner = s.sessions.PopString(r.Context(), concernBannerKey(id))
-	s.render(w, r, http.StatusOK, web.ConcernPage(page(r, view.Heading()), view))
+	s.render(w, r, http.StatusOK, web.ConcernPage(page(r, view.Title()), view))
 }
 
 // concernView reads what the page needs (the store checks access and

@@ -449,7 +449,7 @@ func entryFuzzPage(kind string, errs web.Errors, typed web.EntryDraft) templ.Com
 	for _, a := range safeguarding.Agencies {
 		v.Triage.Agencies = append(v.Triage.Agencies, web.Choice{Value: string(a), Label: a.Label()})
 	}
-	return web.ConcernPage(web.Page{Title: v.Heading(), SignedIn: true}, v)
+	return web.ConcernPage(web.Page{Title: v.Title(), SignedIn: true}, v)
 }
 
 // anEntry is a valid form for each kind of entry the page posts.

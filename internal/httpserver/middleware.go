@@ -6,7 +6,6 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 )
 
@@ -55,11 +54,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		next.ServeHTTP(ww, r)
-		route := "unmatched"
-		if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
-			route = rc.RoutePattern()
-		}
-		s.log.Info("request", "method", r.Method, "route", route, "status", ww.Status(),
+		s.log.Info("request", "method", r.Method, "route", routePattern(r), "status", ww.Status(),
 			"duration_ms", float64(time.Since(start).Microseconds())/1000)
 	})
 }

@@ -107,6 +107,9 @@ func renderError(w http.ResponseWriter, r *http.Request, status int) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	// The length is known: the page goes out whole, whether or not the
+	// handler then flushes it (recordDeniedLook).
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	buf.WriteTo(w)
 }
@@ -135,11 +138,14 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 }
 
 // fail maps a domain error to its page: ENOTFOUND and EFORBIDDEN are both
-// 404, so that a record's existence is never revealed.
+// 404, so that a record's existence is never revealed. On a route that asks
+// for a concern or a child's file (looksAt), the 404 is recorded as a
+// denied look once it has gone out.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch safeguarding.ErrorCode(err) {
 	case safeguarding.ENOTFOUND, safeguarding.EFORBIDDEN:
 		renderError(w, r, http.StatusNotFound)
+		s.recordDeniedLook(w, r)
 	default:
 		s.serverError(w, r, err)
 	}

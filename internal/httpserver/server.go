@@ -11,6 +11,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 
+	"github.com/havenapp/haven/internal/safeguarding"
 	"github.com/havenapp/haven/web"
 )
 
@@ -113,15 +114,21 @@ func (s *Server) routes() chi.Router {
 			r.Get("/concerns/new", s.newConcernForm)
 			r.Post("/concerns", s.logConcern)
 			r.Post("/concerns/draft", s.saveDraft)
-			r.Get("/concerns/{id}/logged", s.concernLogged)
 
 			// Triage and the chronology (queue.go, concern_page.go, concern_entry.go).
 			r.Get("/queue", s.queue)
-			r.Get("/concerns/{id}", s.concernPage)
-			r.Post("/concerns/{id}/entries", s.addEntry)
 
-			// The child's page and the referrer's own concerns (child.go, my_concerns.go).
-			r.Get("/pupils/{id}", s.childPage)
+			// The routes that ask for one concern or one child's file: a
+			// "not found" is recorded as a denied look (denied.go).
+			r.Group(func(r chi.Router) {
+				r.Use(looksAt(safeguarding.LookedForConcern))
+				r.Get("/concerns/{id}/logged", s.concernLogged)
+				r.Get("/concerns/{id}", s.concernPage)
+				r.Post("/concerns/{id}/entries", s.addEntry)
+			})
+			r.With(looksAt(safeguarding.LookedForChildFile)).Get("/pupils/{id}", s.childPage)
+
+			// The referrer's own concerns (my_concerns.go).
 			r.Get("/my-concerns", s.myConcerns)
 		})
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) { renderError(w, r, http.StatusNotFound) })

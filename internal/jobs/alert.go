@@ -36,15 +36,24 @@ func (AlertArgs) Kind() string { return "concern_alert" }
 // alert in the transaction that files it (postgres.AlertEnqueuer): it
 // inserts the job through a River client of its own, which works none.
 func AlertEnqueuer(pool *pgxpool.Pool) (func(ctx context.Context, tx pgx.Tx, a safeguarding.ConcernAlert) error, error) {
-	inserter, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
+	inserter, err := newInserter(pool)
 	if err != nil {
-		return nil, fmt.Errorf("job queue: %w", err)
+		return nil, err
 	}
 	return func(ctx context.Context, tx pgx.Tx, a safeguarding.ConcernAlert) error {
 		_, err := inserter.InsertTx(ctx, tx, AlertArgs{SchoolID: a.SchoolID, ConcernID: a.ConcernID, Urgent: a.Urgent, Route: a.Route,
 			SubjectPersonID: a.SubjectPersonID, LoggedBy: a.LoggedBy}, nil)
 		return err
 	}, nil
+}
+
+// newInserter is a River client that inserts jobs and works none.
+func newInserter(pool *pgxpool.Pool) (*river.Client[pgx.Tx], error) {
+	inserter, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
+	if err != nil {
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	return inserter, nil
 }
 
 // Directory finds who is alerted.

@@ -27,3 +27,19 @@ func TestAlertArgsFormat(t *testing.T) {
 		t.Errorf("args %s, want %s", b, want)
 	}
 }
+
+// A notice job keeps its kind and JSON names too, and holds ids and counts
+// only.
+func TestDeniedLookArgsFormat(t *testing.T) {
+	a := jobs.DeniedLookArgs{SchoolID: 1, ConcernID: 2, Route: safeguarding.RoutePrincipal, SubjectPersonID: 3, PersonID: 3, Times: 5, WithinSeconds: 86400}
+	if k := a.Kind(); k != "denied_look_notice" {
+		t.Errorf("kind %q, want denied_look_notice", k)
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"school_id":1,"concern_id":2,"route":"principal","subject_person_id":3,"person_id":3,"times":5,"within_seconds":86400}`; string(b) != want {
+		t.Errorf("args %s, want %s", b, want)
+	}
+}

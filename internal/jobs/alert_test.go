@@ -9,6 +9,7 @@ import (
 	"net"
 	netmail "net/mail"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -193,24 +194,156 @@ func TestAlertRecipients(t *testing.T) {
 	}
 }
 
-// TestLogSender: without SMTP_URL an alert is one log line that names its
-// recipient and concern and holds nothing else.
+// TestLogSender: without SMTP_URL an alert is one log line. At the info
+// level it names neither its recipient nor its concern, which together say
+// who was told about which concern (an allegation about the principal,
+// told to the chair); only at the debug level does it name both.
 func TestLogSender(t *testing.T) {
-	var out strings.Builder
-	sender, err := mail.NewSender("", mail.DefaultFrom, slog.New(slog.NewTextHandler(&out, nil)))
+	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelDebug} {
+		t.Run(level.String(), func(t *testing.T) {
+			var out strings.Builder
+			sender, err := mail.NewSender("", mail.DefaultFrom, slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: level})))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := jobs.AlertMessage(jobs.AlertArgs{ConcernID: 42, Urgent: true}, "Riverside Academy", baseURL)
+			m.To = "chair@school.test"
+			if err := sender.Send(t.Context(), m); err != nil {
+				t.Fatal(err)
+			}
+			line := out.String()
+			if strings.Count(line, "\n") != 1 || !strings.Contains(line, "not sent") || strings.Contains(line, "Riverside") || strings.Contains(line, "Urgent") {
+				t.Errorf("log line %q", line)
+			}
+			names := strings.Contains(line, "chair@school.test") || strings.Contains(line, "42")
+			if level == slog.LevelInfo && names {
+				t.Errorf("at the info level the line names the recipient or the concern: %q", line)
+			}
+			if level == slog.LevelDebug && !(strings.Contains(line, "chair@school.test") && strings.Contains(line, "concern:42")) {
+				t.Errorf("at the debug level the line does not name the recipient and the concern: %q", line)
+			}
+		})
+	}
+}
+
+// A send refused for one recipient fails the job, and River logs the error
+// at the info level: no line of that log names the recipient, nor the
+// concern. (The chair alone told of a concern says there is an allegation
+// about the principal.)
+func TestAlertErrorLogNamesNoOne(t *testing.T) {
+	s := newSchool(t)
+	staff := s.viewer(t, "staff@demo.test")
+	principal := s.viewer(t, "principal@demo.test")
+	id, _, err := s.db.LogConcern(t.Context(), staff, concern(t, "refused-marker", false, func(in *safeguarding.ConcernInput) {
+		in.SubjectKind, in.SubjectPersonID = safeguarding.SubjectStaff, principal.PersonID
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := jobs.AlertMessage(jobs.AlertArgs{ConcernID: 42, Urgent: true}, "Riverside Academy", baseURL)
-	m.To = "dsl@school.test"
-	if err := sender.Send(t.Context(), m); err != nil {
+	box := startSMTP(t, "127.0.0.1:0")
+	box.mu.Lock()
+	box.reject = []string{"chair@demo.test"}
+	box.mu.Unlock()
+	var out syncBuffer
+	logger := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	s.workLogged(t, box.addr, logger, func() bool { return s.jobState(t, id) == "retryable" })
+	log := out.String()
+	if !strings.Contains(log, "Job errored") || !strings.Contains(log, "550") {
+		t.Fatalf("River did not log the refused send (the test proves nothing):\n%s", log)
+	}
+	ref := strconv.FormatInt(id, 10)
+	for _, line := range strings.Split(log, "\n") {
+		if strings.Contains(line, "chair@demo.test") || strings.Contains(line, "concern:"+ref) || strings.Contains(line, "/concerns/"+ref) {
+			t.Errorf("a log line names the recipient or the concern: %s", line)
+		}
+	}
+}
+
+// syncBuffer is a buffer that River's goroutines may log to at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestDeniedLookNotice: the fifth denied look within a day at a concern about
+// the principal, by the principal, reaches the chair alone by e-mail, once,
+// naming who tried and how often and nothing of the concern.
+func TestDeniedLookNotice(t *testing.T) {
+	s := newSchool(t)
+	staff := s.viewer(t, "staff@demo.test")
+	principal := s.viewer(t, "principal@demo.test")
+	id, _, err := s.db.LogConcern(t.Context(), staff, concern(t, "notice-marker", false, func(in *safeguarding.ConcernInput) {
+		in.SubjectKind, in.SubjectPersonID = safeguarding.SubjectStaff, principal.PersonID
+	}))
+	if err != nil {
 		t.Fatal(err)
 	}
-	line := out.String()
-	if strings.Count(line, "\n") != 1 || !strings.Contains(line, "dsl@school.test") || !strings.Contains(line, "concern:42") ||
-		strings.Contains(line, "Riverside") || strings.Contains(line, "Urgent") {
-		t.Errorf("log line %q", line)
+	look := func() {
+		t.Helper()
+		if err := s.db.RecordDeniedLook(t.Context(), principal, safeguarding.DeniedLook{Record: safeguarding.LookedForConcern, ID: id,
+			Request: "GET /concerns/{id}", Address: "192.0.2.1"}); err != nil {
+			t.Fatal(err)
+		}
 	}
+	// The concern's alert goes first, and is not what this test counts.
+	box := startSMTP(t, "127.0.0.1:0")
+	s.work(t, box.addr, func() bool { return s.jobState(t, id) == "completed" })
+	alerts := len(box.messages())
+
+	for range 7 {
+		look()
+	}
+	allSent := func() bool {
+		st := s.noticeStates(t, id)
+		return st != "" && strings.Trim(strings.ReplaceAll(st, "completed", ""), ",") == ""
+	}
+	s.work(t, box.addr, allSent)
+	if st := s.noticeStates(t, id); st != "completed" {
+		t.Fatalf("notice jobs %q after 7 denied looks, want one", st)
+	}
+	msgs := box.messages()[alerts:]
+	if got := recipients(msgs); !slices.Equal(got, []string{"chair@demo.test"}) {
+		t.Fatalf("noticed %v, want only chair@demo.test", got)
+	}
+	m := msgs[0]
+	if m.Subject != "Someone has repeatedly tried to open a concern" {
+		t.Errorf("subject %q", m.Subject)
+	}
+	for _, want := range []string{"Pat Principal has tried 5 times in 24 hours to open a concern at " + demo.SchoolName,
+		fmt.Sprintf("%s/concerns/%d", baseURL, id)} {
+		if !strings.Contains(m.Body, want) {
+			t.Errorf("body lacks %q:\n%s", want, m.Body)
+		}
+	}
+	for _, secret := range []string{"notice-marker", "Sam Teacher", "physical", "neglect", "192.0.2.1"} {
+		if strings.Contains(m.Body, secret) {
+			t.Errorf("the notice gives away %q:\n%s", secret, m.Body)
+		}
+	}
+}
+
+// noticeStates are the states of a concern's notice jobs, joined.
+func (s *school) noticeStates(t *testing.T, concernID int64) string {
+	t.Helper()
+	var states string
+	err := s.owner.QueryRow(t.Context(), `SELECT coalesce(string_agg(state::text, ',' ORDER BY id), '') FROM river_job
+		WHERE kind = 'denied_look_notice' AND (args->>'concern_id')::bigint = $1`, concernID).Scan(&states)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return states
 }
 
 // school is the demo school on a fresh database.
@@ -230,7 +363,11 @@ func newSchool(t *testing.T) *school {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := postgres.New(pool, alerts)
+	notices, err := jobs.NoticeEnqueuer(pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := postgres.New(pool, alerts).WithDeniedLookNotices(safeguarding.DefaultDeniedLookWatch, notices)
 	if _, err := demo.Load(ctx, db, "test-demo-password"); err != nil {
 		t.Fatal(err)
 	}
@@ -293,13 +430,19 @@ func (s *school) alertJobs(t *testing.T, concernID int64) int {
 // server at addr, until done (polled), for at most 30 seconds.
 func (s *school) work(t *testing.T, addr string, done func() bool) {
 	t.Helper()
+	s.workLogged(t, addr, slog.New(slog.NewTextHandler(io.Discard, nil)), done)
+}
+
+// workLogged is work with River logging to logger.
+func (s *school) workLogged(t *testing.T, addr string, logger *slog.Logger, done func() bool) {
+	t.Helper()
 	sender, err := mail.NewSMTP("smtp://"+addr, mail.DefaultFrom)
 	if err != nil {
 		t.Fatal(err)
 	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	client, err := jobs.NewClient(s.pool, jobs.Config{Logger: logger, FetchPollInterval: 200 * time.Millisecond,
-		Alerts: &jobs.AlertWorker{Directory: s.db, Mail: sender, BaseURL: baseURL}})
+		Alerts:      &jobs.AlertWorker{Directory: s.db, Mail: sender, BaseURL: baseURL},
+		DeniedLooks: &jobs.DeniedLookWorker{Directory: s.db, Mail: sender, BaseURL: baseURL}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,6 +487,7 @@ type mailbox struct {
 	server *smtp.Server
 	mu     sync.Mutex
 	msgs   []received
+	reject []string // recipients the server refuses
 }
 
 type received struct {
@@ -384,10 +528,19 @@ type session struct {
 	to  []string
 }
 
-func (s *session) Reset()                                    { s.to = nil }
-func (s *session) Logout() error                             { return nil }
-func (s *session) Mail(string, *smtp.MailOptions) error      { return nil }
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = append(s.to, to); return nil }
+func (s *session) Reset()                               { s.to = nil }
+func (s *session) Logout() error                        { return nil }
+func (s *session) Mail(string, *smtp.MailOptions) error { return nil }
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.box.mu.Lock()
+	refused := slices.Contains(s.box.reject, to)
+	s.box.mu.Unlock()
+	if refused {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such mailbox: " + to}
+	}
+	s.to = append(s.to, to)
+	return nil
+}
 
 func (s *session) Data(r io.Reader) error {
 	msg, err := netmail.ReadMessage(r)

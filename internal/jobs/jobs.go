@@ -17,7 +17,10 @@ import (
 // Config is what the working client needs.
 type Config struct {
 	Alerts *AlertWorker
-	Logger *slog.Logger
+	// DeniedLooks sends the notices of repeated denied looks; nil works
+	// none (they wait in the queue).
+	DeniedLooks *DeniedLookWorker
+	Logger      *slog.Logger
 	// FetchPollInterval bounds how long a job waits when a notification is
 	// missed; zero keeps River's default. Tests shorten it.
 	FetchPollInterval time.Duration
@@ -31,6 +34,11 @@ func NewClient(pool *pgxpool.Pool, cfg Config) (*river.Client[pgx.Tx], error) {
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, cfg.Alerts); err != nil {
 		return nil, err
+	}
+	if cfg.DeniedLooks != nil {
+		if err := river.AddWorkerSafely(workers, cfg.DeniedLooks); err != nil {
+			return nil, err
+		}
 	}
 	return river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues:              map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},

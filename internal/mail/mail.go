@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -21,8 +22,9 @@ type Message struct {
 	To      string
 	Subject string
 	Body    string
-	// Ref names what the message is about for the logs, e.g. "concern:42".
-	// It must hold no personal data: the log-only sender writes it out.
+	// Ref names what the message is about, e.g. "concern:42", for the
+	// debug log only: beside a recipient it says who was told about which
+	// concern, which the server's ordinary log must never say.
 	Ref string
 }
 
@@ -40,13 +42,18 @@ func NewSender(smtpURL, from string, logger *slog.Logger) (Sender, error) {
 	return NewSMTP(smtpURL, from)
 }
 
-// LogSender writes one log line per message, naming its recipient and what
-// it is about, and sends nothing. Subject and body are not logged.
+// LogSender sends nothing and writes one log line per message: at the info
+// level only that an e-mail was not sent, and at the debug level its
+// recipient and what it is about. Subject and body are never logged.
 type LogSender struct{ Logger *slog.Logger }
 
 // Send logs m without its content.
 func (s LogSender) Send(ctx context.Context, m Message) error {
-	s.Logger.InfoContext(ctx, "e-mail not sent: SMTP_URL is unset", "to", m.To, "about", m.Ref)
+	if s.Logger.Enabled(ctx, slog.LevelDebug) {
+		s.Logger.DebugContext(ctx, "e-mail not sent: SMTP_URL is unset", "to", m.To, "about", m.Ref)
+		return nil
+	}
+	s.Logger.InfoContext(ctx, "e-mail not sent: SMTP_URL is unset")
 	return nil
 }
 
@@ -120,7 +127,27 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 		return fmt.Errorf("smtp client: %w", err)
 	}
 	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
-		return fmt.Errorf("send e-mail (%s): %w", m.Ref, err)
+		return sendError{err: err, to: m.To}
 	}
 	return nil
 }
+
+// sendError is a failed send. River logs a job's errors at the info level,
+// so its message names neither what the e-mail was about nor its
+// recipient, which the SMTP server's reply may quote: beside the kind of
+// job, who was being told is itself telling (the chair alone, about a
+// concern).
+type sendError struct {
+	err error
+	to  string
+}
+
+func (e sendError) Error() string {
+	msg := e.err.Error()
+	if e.to != "" {
+		msg = strings.ReplaceAll(msg, e.to, "<recipient>")
+	}
+	return "send e-mail: " + msg
+}
+
+func (e sendError) Unwrap() error { return e.err }

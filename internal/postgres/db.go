@@ -23,6 +23,10 @@ type DB struct {
 	// alerts enqueues a new concern's alert in the store's own transaction;
 	// nil files no alerts (see WithoutAlerts).
 	alerts AlertEnqueuer
+	// watch says when repeated denied looks at a concern raise a notice,
+	// which notices enqueues; nil raises none (see WithDeniedLookNotices).
+	watch   safeguarding.DeniedLookWatch
+	notices NoticeEnqueuer
 	// ref is the reference data, read once and shared by the copies that
 	// WithClock and WithoutAlerts make.
 	ref *reference
@@ -37,7 +41,7 @@ type AlertEnqueuer func(ctx context.Context, tx pgx.Tx, a safeguarding.ConcernAl
 // the alert of every concern filed; nil files none. The caller closes the
 // pool when done.
 func New(pool *pgxpool.Pool, alerts AlertEnqueuer) *DB {
-	return &DB{pool: pool, now: time.Now, alerts: alerts, ref: &reference{}}
+	return &DB{pool: pool, now: time.Now, alerts: alerts, watch: safeguarding.DefaultDeniedLookWatch, ref: &reference{}}
 }
 
 // PoolOption changes how NewPool sets up each connection.

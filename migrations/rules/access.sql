@@ -32,6 +32,7 @@ DROP FUNCTION IF EXISTS haven_copy_concern_access();
 DROP FUNCTION IF EXISTS haven_reroute_on_role_change();
 DROP FUNCTION IF EXISTS haven_reroute_subject(bigint, bigint);
 DROP FUNCTION IF EXISTS haven_chain_head(bigint, bigint);
+DROP FUNCTION IF EXISTS haven_unseen_concern(bigint, bigint);
 DROP FUNCTION IF EXISTS haven_set_viewer(bigint, bigint);
 DROP FUNCTION IF EXISTS haven_read_routes();
 DROP FUNCTION IF EXISTS haven_roles();
@@ -181,6 +182,24 @@ END
 $$;
 REVOKE ALL ON FUNCTION haven_chain_head(bigint, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION haven_chain_head(bigint, bigint) TO haven_app;
+
+-- Who handles a concern that the viewer asked for and may not see, for the
+-- notice of their repeated denied looks (internal/postgres
+-- RecordDeniedLook): its route and subject, from which the notice's
+-- recipients follow (safeguarding.Handles), and nothing else. The viewer
+-- cannot read the row, so this runs as the owner; it answers nothing about
+-- a concern the viewer may see (concerns_select) or of another school, and
+-- what it answers is never shown to the viewer.
+CREATE FUNCTION haven_unseen_concern(p_school_id bigint, p_concern_id bigint)
+RETURNS TABLE (route text, subject_person_id bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+    SELECT c.route, c.subject_person_id FROM concerns c
+    WHERE c.school_id = p_school_id AND c.id = p_concern_id AND c.school_id = haven_school_id()
+      AND NOT (c.subject_person_id IS DISTINCT FROM haven_viewer_id()
+               AND (c.logged_by = haven_viewer_id() OR c.route = ANY (haven_read_routes())))
+$$;
+REVOKE ALL ON FUNCTION haven_unseen_concern(bigint, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION haven_unseen_concern(bigint, bigint) TO haven_app;
 
 -- What decides who sees a pupil link or an entry (its concern's route,
 -- subject and author) is copied onto it when it is written, so the policies
