@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,6 +25,9 @@ type Config struct {
 	MailFrom     string // HAVEN_MAIL_FROM
 	BaseURL      string // HAVEN_BASE_URL: Haven's address in e-mailed links
 	BenchFloor   string // HAVEN_BENCH_FLOOR: true serves the load benchmark's floor route
+	// TrustedProxies is HAVEN_TRUSTED_PROXIES: the reverse proxies whose
+	// X-Forwarded-For is believed, as comma-separated IPs or CIDRs.
+	TrustedProxies string
 }
 
 // DefaultDemoPassword is printed by `make run`; it is only ever used for the
@@ -44,6 +48,8 @@ func loadConfig() Config {
 		MailFrom:     envOr("HAVEN_MAIL_FROM", mail.DefaultFrom),
 		BaseURL:      os.Getenv("HAVEN_BASE_URL"),
 		BenchFloor:   envOr("HAVEN_BENCH_FLOOR", "false"),
+
+		TrustedProxies: os.Getenv("HAVEN_TRUSTED_PROXIES"),
 	}
 }
 
@@ -104,6 +110,29 @@ func (c Config) ServeBenchFloor() (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("HAVEN_BENCH_FLOOR must be true or false, not %q", c.BenchFloor)
+}
+
+// Proxies parses HAVEN_TRUSTED_PROXIES: comma-separated IP addresses
+// (one address each) or CIDR prefixes; empty trusts no proxy.
+func (c Config) Proxies() ([]netip.Prefix, error) {
+	var prefixes []netip.Prefix
+	for _, s := range strings.Split(c.TrustedProxies, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(s); err == nil {
+			prefixes = append(prefixes, p.Masked())
+			continue
+		}
+		addr, err := netip.ParseAddr(s)
+		if err != nil {
+			return nil, fmt.Errorf("HAVEN_TRUSTED_PROXIES: %q is neither an IP address nor a CIDR prefix such as 10.0.0.0/8", s)
+		}
+		addr = addr.Unmap().WithZone("")
+		prefixes = append(prefixes, netip.PrefixFrom(addr, addr.BitLen()))
+	}
+	return prefixes, nil
 }
 
 // PostgresDir is where the private cluster lives.

@@ -31,6 +31,10 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 	if err != nil {
 		return err
 	}
+	proxies, err := cfg.Proxies()
+	if err != nil {
+		return err
+	}
 	tuneGarbageCollector(logger)
 	return withDatabase(ctx, cfg, logger, func(ctx context.Context, db *database) error {
 		if *demo {
@@ -58,7 +62,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 				logger.Warn("stop job queue", "err", err)
 			}
 		}()
-		handler := httpserver.New(httpserver.Config{SecureCookies: secure, TLS: cfg.TLS(), EmailAlerts: cfg.SMTPURL != "", BenchFloor: benchFloor},
+		handler := httpserver.New(httpserver.Config{SecureCookies: secure, TLS: cfg.TLS(), EmailAlerts: cfg.SMTPURL != "", BenchFloor: benchFloor,
+			TrustedProxies: proxies},
 			db.DB, db.SessionStore(sessionCleanupInterval), logger)
 		srv := &http.Server{
 			Addr:              cfg.Addr,

@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -33,6 +34,9 @@ type Config struct {
 	// BenchFloor serves GET /bench/floor, the load benchmark's floor route
 	// (benchFloor). Only `make bench` sets it.
 	BenchFloor bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// is believed (clientIP); none, and the header is ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // Server holds what every handler needs.
@@ -86,7 +90,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(s.logRequests, s.recoverPanics, s.securityHeaders, crossOriginProtection)
+	r.Use(s.logRequests, s.recoverPanics, s.clientAddresses, s.securityHeaders, crossOriginProtection)
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
