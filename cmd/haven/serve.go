@@ -47,7 +47,9 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 			return err
 		}
 		worker, err := jobs.NewClient(db.pool, jobs.Config{Logger: logger,
-			Alerts: &jobs.AlertWorker{Directory: db.DB, Mail: sender, BaseURL: cfg.LinkBase()}})
+			Alerts:  &jobs.AlertWorker{Directory: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
+			Unlocks: &jobs.UnlockWorker{Links: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
+			Sweep:   &jobs.SweepWorker{Sweeper: db.DB}})
 		if err != nil {
 			return fmt.Errorf("job queue: %w", err)
 		}

@@ -102,6 +102,8 @@ func (s *Server) routes() chi.Router {
 		r.Get("/sign-in", s.signInForm)
 		r.Post("/sign-in", s.signIn)
 		r.Post("/sign-out", s.signOut)
+		r.Get("/unlock/{token}", s.unlockForm)
+		r.Post("/unlock/{token}", s.unlock)
 
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireSignIn)

@@ -23,6 +23,9 @@ type DB struct {
 	// alerts enqueues a new concern's alert in the store's own transaction;
 	// nil files no alerts (see WithoutAlerts).
 	alerts AlertEnqueuer
+	// unlocks enqueues the e-mail with the link that unlocks an account
+	// sign-in has locked; nil sends none (see WithUnlockLinks).
+	unlocks UnlockEnqueuer
 	// ref is the reference data, read once and shared by the copies that
 	// WithClock and WithoutAlerts make.
 	ref *reference
