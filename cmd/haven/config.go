@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -30,6 +31,9 @@ type Config struct {
 
 	PwnedPasswords string // HAVEN_PWNED_PASSWORDS: true also checks new passwords with Pwned Passwords
 	DeniedLooks    string // HAVEN_DENIED_LOOKS: how many denied looks at one concern, within how long, raise a notice ("5/24h")
+	// TrustedProxies is HAVEN_TRUSTED_PROXIES: the reverse proxies whose
+	// X-Forwarded-For is believed, as comma-separated IPs or CIDRs.
+	TrustedProxies string
 }
 
 // DefaultDemoPassword is printed by `make run`; it is only ever used for the
@@ -53,6 +57,7 @@ func loadConfig() Config {
 
 		PwnedPasswords: envOr("HAVEN_PWNED_PASSWORDS", "false"),
 		DeniedLooks:    strings.TrimSpace(os.Getenv("HAVEN_DENIED_LOOKS")),
+		TrustedProxies: os.Getenv("HAVEN_TRUSTED_PROXIES"),
 	}
 }
 
@@ -141,6 +146,29 @@ func (c Config) DeniedLookWatch() (safeguarding.DeniedLookWatch, error) {
 		return safeguarding.DeniedLookWatch{}, fmt.Errorf("HAVEN_DENIED_LOOKS must be a number of looks and a span of at least a minute, such as 5/24h, not %q", c.DeniedLooks)
 	}
 	return safeguarding.DeniedLookWatch{Times: n, Within: d}, nil
+}
+
+// Proxies parses HAVEN_TRUSTED_PROXIES: comma-separated IP addresses
+// (one address each) or CIDR prefixes; empty trusts no proxy.
+func (c Config) Proxies() ([]netip.Prefix, error) {
+	var prefixes []netip.Prefix
+	for _, s := range strings.Split(c.TrustedProxies, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(s); err == nil {
+			prefixes = append(prefixes, p.Masked())
+			continue
+		}
+		addr, err := netip.ParseAddr(s)
+		if err != nil {
+			return nil, fmt.Errorf("HAVEN_TRUSTED_PROXIES: %q is neither an IP address nor a CIDR prefix such as 10.0.0.0/8", s)
+		}
+		addr = addr.Unmap().WithZone("")
+		prefixes = append(prefixes, netip.PrefixFrom(addr, addr.BitLen()))
+	}
+	return prefixes, nil
 }
 
 // PostgresDir is where the private cluster lives.

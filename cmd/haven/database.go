@@ -60,6 +60,11 @@ func withDatabase(ctx context.Context, cfg Config, logger *slog.Logger, fn func(
 	if err != nil {
 		return err
 	}
-	store := postgres.New(pool, alerts).WithDeniedLookNotices(watch, notices)
+	// So is the e-mail with the link that unlocks an account sign-in locks.
+	unlocks, err := jobs.UnlockEnqueuer(pool)
+	if err != nil {
+		return err
+	}
+	store := postgres.New(pool, alerts).WithDeniedLookNotices(watch, notices).WithUnlockLinks(unlocks)
 	return fn(ctx, &database{DB: store, pool: pool, connString: connString, cluster: cluster})
 }

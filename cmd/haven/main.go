@@ -6,6 +6,7 @@
 //	haven demo            load the demo school into an empty database
 //	haven verify          check every chronology's hash chain
 //	haven user add ...    create an account (the first administrator of a real school)
+//	haven user unlock ... unlock an account that sign-in locked
 //
 // With no DATABASE_URL, each command runs on a private PostgreSQL cluster
 // under $HAVEN_DATA_DIR/postgres, started and stopped around it.
@@ -31,6 +32,7 @@ commands:
   verify          check that no chronology entry was changed, removed or inserted after it was written
   user add        create an account: -school NAME -email E -name N -role R [-role R...]
                   (the password is read from HAVEN_NEW_PASSWORD or standard input)
+  user unlock     unlock an account locked after too many failed sign-ins: -email E
 `
 
 func main() {
@@ -65,11 +67,14 @@ func run(ctx context.Context, cfg Config, logger *slog.Logger, args []string) er
 	case "verify":
 		return verify(ctx, cfg, logger)
 	case "user":
-		if len(args) < 2 || args[1] != "add" {
-			fmt.Fprint(os.Stderr, usage)
-			return flag.ErrHelp
+		switch {
+		case len(args) >= 2 && args[1] == "add":
+			return userAdd(ctx, cfg, logger, args[2:])
+		case len(args) >= 2 && args[1] == "unlock":
+			return userUnlock(ctx, cfg, logger, args[2:])
 		}
-		return userAdd(ctx, cfg, logger, args[2:])
+		fmt.Fprint(os.Stderr, usage)
+		return flag.ErrHelp
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

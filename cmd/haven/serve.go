@@ -31,6 +31,10 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 	if err != nil {
 		return err
 	}
+	proxies, err := cfg.Proxies()
+	if err != nil {
+		return err
+	}
 	tuneGarbageCollector(logger)
 	return withDatabase(ctx, cfg, logger, func(ctx context.Context, db *database) error {
 		if *demo {
@@ -44,7 +48,9 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 		}
 		worker, err := jobs.NewClient(db.pool, jobs.Config{Logger: logger,
 			Alerts:      &jobs.AlertWorker{Directory: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
-			DeniedLooks: &jobs.DeniedLookWorker{Directory: db.DB, Mail: sender, BaseURL: cfg.LinkBase()}})
+			DeniedLooks: &jobs.DeniedLookWorker{Directory: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
+			Unlocks:     &jobs.UnlockWorker{Links: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
+			Sweep:       &jobs.SweepWorker{Sweeper: db.DB}})
 		if err != nil {
 			return fmt.Errorf("job queue: %w", err)
 		}
@@ -59,7 +65,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 				logger.Warn("stop job queue", "err", err)
 			}
 		}()
-		handler := httpserver.New(httpserver.Config{SecureCookies: secure, TLS: cfg.TLS(), EmailAlerts: cfg.SMTPURL != "", BenchFloor: benchFloor},
+		handler := httpserver.New(httpserver.Config{SecureCookies: secure, TLS: cfg.TLS(), EmailAlerts: cfg.SMTPURL != "", BenchFloor: benchFloor,
+			TrustedProxies: proxies},
 			db.DB, db.SessionStore(sessionCleanupInterval), logger)
 		srv := &http.Server{
 			Addr:              cfg.Addr,

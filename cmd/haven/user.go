@@ -85,3 +85,29 @@ func userAdd(ctx context.Context, cfg Config, logger *slog.Logger, args []string
 		return nil
 	})
 }
+
+// userUnlock lifts the lock that too many failed sign-ins put on an
+// account, and forgets its failed sign-ins, for an administrator.
+func userUnlock(ctx context.Context, cfg Config, logger *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("user unlock", flag.ContinueOnError)
+	email := fs.String("email", "", "the e-mail address of the account to unlock")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" {
+		fs.Usage()
+		return errors.New("-email is required")
+	}
+	return withDatabase(ctx, cfg, logger, func(ctx context.Context, db *database) error {
+		wasLocked, err := db.UnlockAccount(ctx, *email)
+		if err != nil {
+			return err
+		}
+		if wasLocked {
+			fmt.Printf("Unlocked %s: they can sign in again\n", postgres.NormaliseEmail(*email))
+		} else {
+			fmt.Printf("%s was not locked; its failed sign-ins are forgotten\n", postgres.NormaliseEmail(*email))
+		}
+		return nil
+	})
+}

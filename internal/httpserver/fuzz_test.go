@@ -639,7 +639,8 @@ func FuzzSignInForm(f *testing.F) {
 		if password != vals.Get("password") {
 			t.Fatal("the password is not exactly as typed")
 		}
-		if (form.Errors.Get("email") != "") != (form.Email == "") || (form.Errors.Get("password") != "") != (password == "") {
+		badEmail := form.Email == "" || utf8.RuneCountInString(form.Email) > safeguarding.MaxEmailLength
+		if (form.Errors.Get("email") != "") != badEmail || (form.Errors.Get("password") != "") != (password == "") {
 			t.Fatalf("errors %v for %q", form.Errors, body)
 		}
 		page, ids := renderedIDs(t, web.SignInPage(web.Page{Title: "Sign in"}, form))

@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -34,6 +35,9 @@ type Config struct {
 	// BenchFloor serves GET /bench/floor, the load benchmark's floor route
 	// (benchFloor). Only `make bench` sets it.
 	BenchFloor bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// is believed (clientIP); none, and the header is ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // Server holds what every handler needs.
@@ -90,7 +94,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(s.logRequests, s.recoverPanics, s.securityHeaders, crossOriginProtection)
+	r.Use(s.logRequests, s.recoverPanics, s.clientAddresses, s.securityHeaders, crossOriginProtection)
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
@@ -102,6 +106,8 @@ func (s *Server) routes() chi.Router {
 		r.Get("/sign-in", s.signInForm)
 		r.Post("/sign-in", s.signIn)
 		r.Post("/sign-out", s.signOut)
+		r.Get("/unlock/{token}", s.unlockForm)
+		r.Post("/unlock/{token}", s.unlock)
 
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireSignIn)

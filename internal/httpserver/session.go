@@ -2,7 +2,6 @@ package httpserver
 
 import (
 	"context"
-	"net"
 	"net/http"
 
 	"github.com/havenapp/haven/internal/safeguarding"
@@ -70,13 +69,4 @@ func (s *Server) requireSignIn(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// clientAddress is the address recorded in the audit log.
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

@@ -85,7 +85,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 
 	v, err := s.db.SignIn(r.Context(), email, plain, clientAddress(r))
-	if safeguarding.ErrorCode(err) == safeguarding.EUNAUTHORIZED {
+	if code := safeguarding.ErrorCode(err); code == safeguarding.EUNAUTHORIZED || code == safeguarding.EINVALID {
 		f.Errors = web.Errors{{Field: "email", Message: safeguarding.ErrorMessage(err)}}
 		s.render(w, r, http.StatusUnprocessableEntity, web.SignInPage(page(r, "Sign in"), f))
 		return
@@ -117,17 +117,17 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 
 // signInFormFrom reads the sign-in form: the e-mail address trimmed and
 // cleaned of what no one can type (cleanText), the password exactly as
-// typed, and a message for each that is missing.
+// typed, and a message for each that is missing, or for an e-mail address
+// longer than any can be.
 func signInFormFrom(vals url.Values) (f web.SignInForm, password string) {
 	f.Email = strings.TrimSpace(cleanText(vals.Get("email")))
 	f.Next = localPath(vals.Get("next"))
 	password = vals.Get("password")
-	if f.Email == "" {
-		f.Errors = append(f.Errors, web.FieldError{Field: "email", Message: "Enter your e-mail address"})
-	}
-	if password == "" {
-		f.Errors = append(f.Errors, web.FieldError{Field: "password", Message: "Enter your password"})
-	}
+	var form Form
+	form.Check(f.Email != "", "email", "Enter your e-mail address")
+	form.Check(MaxChars(f.Email, safeguarding.MaxEmailLength), "email", safeguarding.ErrorMessage(safeguarding.ErrEmailTooLong))
+	form.Check(password != "", "password", "Enter your password")
+	f.Errors = form.Errors
 	return f, password
 }
 

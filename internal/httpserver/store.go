@@ -13,6 +13,7 @@ type Store interface {
 	pinger
 	viewerStore
 	signInStore
+	unlockStore
 	referenceLists
 	concernFormStore
 	draftStore

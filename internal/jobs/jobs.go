@@ -20,7 +20,12 @@ type Config struct {
 	// DeniedLooks sends the notices of repeated denied looks; nil works
 	// none (they wait in the queue).
 	DeniedLooks *DeniedLookWorker
-	Logger      *slog.Logger
+	// Unlocks e-mails the links that unlock locked accounts; nil leaves
+	// such jobs queued.
+	Unlocks *UnlockWorker
+	// Sweep, when set, runs every sweepInterval (and at start).
+	Sweep  *SweepWorker
+	Logger *slog.Logger
 	// FetchPollInterval bounds how long a job waits when a notification is
 	// missed; zero keeps River's default. Tests shorten it.
 	FetchPollInterval time.Duration
@@ -40,9 +45,23 @@ func NewClient(pool *pgxpool.Pool, cfg Config) (*river.Client[pgx.Tx], error) {
 			return nil, err
 		}
 	}
+	if cfg.Unlocks != nil {
+		if err := river.AddWorkerSafely(workers, cfg.Unlocks); err != nil {
+			return nil, err
+		}
+	}
+	var periodic []*river.PeriodicJob
+	if cfg.Sweep != nil {
+		if err := river.AddWorkerSafely(workers, cfg.Sweep); err != nil {
+			return nil, err
+		}
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(sweepInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+	}
 	return river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues:              map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
 		Workers:             workers,
+		PeriodicJobs:        periodic,
 		Logger:              cfg.Logger,
 		FetchPollInterval:   cfg.FetchPollInterval,
 		ReindexerIndexNames: []string{},

@@ -27,6 +27,9 @@ type DB struct {
 	// which notices enqueues; nil raises none (see WithDeniedLookNotices).
 	watch   safeguarding.DeniedLookWatch
 	notices NoticeEnqueuer
+	// unlocks enqueues the e-mail with the link that unlocks an account
+	// sign-in has locked; nil sends none (see WithUnlockLinks).
+	unlocks UnlockEnqueuer
 	// ref is the reference data, read once and shared by the copies that
 	// WithClock and WithoutAlerts make.
 	ref *reference
