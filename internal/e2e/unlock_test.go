@@ -47,8 +47,8 @@ func TestUnlockJourney(t *testing.T) {
 	b.noSidewaysScroll()
 	b.tabToButton("Unlock my account")
 	b.pressEnterAndWait()
-	if got := b.path(); got != "/sign-in" {
-		t.Fatalf("unlocking led to %s, want /sign-in", got)
+	if got := b.path(); got != "/sign-in?notice=unlocked" {
+		t.Fatalf("unlocking led to %s, want the sign-in page", got)
 	}
 	if !strings.Contains(b.bodyText(), "Your account is unlocked") {
 		t.Error("no notice that the account is unlocked")

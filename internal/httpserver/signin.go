@@ -40,10 +40,12 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 const (
 	noticeSignedOut   = "signed-out"
 	noticeConcernKept = "concern-kept"
+	noticeUnlocked    = "unlocked"
 )
 
 var signInNotices = map[string]string{
 	noticeSignedOut:   "You have been signed out.",
+	noticeUnlocked:    "Your account is unlocked. Sign in with your e-mail address and password.",
 	noticeConcernKept: "You were signed out because you had not used Haven for a while. Sign in again to carry on: the concern you were writing has been kept.",
 }
 

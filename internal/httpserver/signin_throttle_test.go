@@ -229,10 +229,10 @@ func TestSignInHardLockAndUnlockLink(t *testing.T) {
 	checkStrictCSP(t, res.Body)
 	f.expectSignIn(t, "after opening the link without pressing the button", f.trySignIn(t, home, "dsl@demo.test", demoPassword), lockedMessage)
 	res = c.postFrom(home, "/unlock/"+token, nil)
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/sign-in" {
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/sign-in?notice=unlocked" {
 		t.Fatalf("POST the link: %d to %q", res.StatusCode, res.Header.Get("Location"))
 	}
-	if res := c.get("/sign-in"); !strings.Contains(res.Body, "Your account is unlocked") {
+	if res := c.get(res.Header.Get("Location")); !strings.Contains(res.Body, "Your account is unlocked") {
 		t.Error("no unlocked notice on the sign-in page")
 	}
 	f.expectSignIn(t, "the DSL after unlocking", f.trySignIn(t, "192.0.2.3", "dsl@demo.test", demoPassword), "")

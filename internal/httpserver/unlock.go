@@ -35,8 +35,7 @@ func (s *Server) unlock(w http.ResponseWriter, r *http.Request) {
 		s.renderUnlock(w, r, token, err)
 		return
 	}
-	s.sessions.Put(r.Context(), "notice", "Your account is unlocked. Sign in with your e-mail address and password.")
-	http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+	http.Redirect(w, r, signInURL("", noticeUnlocked), http.StatusSeeOther)
 }
 
 // renderUnlock shows the unlock page for a link that works (err nil) or

@@ -206,7 +206,7 @@ func TestLogSender(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m := jobs.AlertMessage(jobs.AlertArgs{ConcernID: 42, Urgent: true}, "Riverside Academy", baseURL)
+			m := jobs.AlertMessage(jobs.AlertArgs{ConcernID: 97531, Urgent: true}, "Riverside Academy", baseURL)
 			m.To = "chair@school.test"
 			if err := sender.Send(t.Context(), m); err != nil {
 				t.Fatal(err)
@@ -215,11 +215,11 @@ func TestLogSender(t *testing.T) {
 			if strings.Count(line, "\n") != 1 || !strings.Contains(line, "not sent") || strings.Contains(line, "Riverside") || strings.Contains(line, "Urgent") {
 				t.Errorf("log line %q", line)
 			}
-			names := strings.Contains(line, "chair@school.test") || strings.Contains(line, "42")
+			names := strings.Contains(line, "chair@school.test") || strings.Contains(line, "97531")
 			if level == slog.LevelInfo && names {
 				t.Errorf("at the info level the line names the recipient or the concern: %q", line)
 			}
-			if level == slog.LevelDebug && !(strings.Contains(line, "chair@school.test") && strings.Contains(line, "concern:42")) {
+			if level == slog.LevelDebug && !(strings.Contains(line, "chair@school.test") && strings.Contains(line, "concern:97531")) {
 				t.Errorf("at the debug level the line does not name the recipient and the concern: %q", line)
 			}
 		})
