@@ -22,6 +22,7 @@ type ConcernView struct {
 	Chronology    []ChronologyItem
 
 	FurtherInformation bool            // the member of staff who logged it may add to it
+	WhoSees            string          // who will see what they add, in a sentence
 	Triage             *TriageControls // nil for anyone who does not handle the concern
 }
 
@@ -35,8 +36,12 @@ func (v ConcernView) Heading() string { return concernHeadingPrefix + v.Subject 
 
 // LoggedConcern is what the member of staff wrote, as they wrote it.
 type LoggedConcern struct {
-	About        []SubjectName
-	AboutNote    string // "Member of staff", "Visitor", the pupils' year groups
+	About     []SubjectName
+	AboutNote string // "Member of staff", "Visitor", the pupils' year groups
+	// Involves are the children a concern about an adult involves, and
+	// InvolvesNote their year groups.
+	Involves     []SubjectName
+	InvolvesNote string
 	Categories   []string
 	Indicators   []string // CSE indicators ticked, in the policy's words
 	WhatHappened []string // one paragraph per line typed

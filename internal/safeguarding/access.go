@@ -18,7 +18,12 @@ const (
 	ActionClose Action = "close"
 	// ActionReopen: reopen a closed concern with a reason.
 	ActionReopen Action = "reopen"
-	// ActionViewChildFile: see the concern on its pupils' pages.
+	// ActionViewChildFile: see the concern on the pages of the pupils it
+	// is about or involves. A concern about an adult that involves children
+	// shows on their files only to those who read its route in full: an
+	// allegation about the principal that a pupil made is on that pupil's
+	// file for the chair alone, and for everyone else the file shows nothing
+	// of it.
 	ActionViewChildFile Action = "view_child_file"
 )
 
@@ -69,9 +74,18 @@ func Can(v Viewer, c ConcernAccess, a Action) bool {
 	case ActionTriage, ActionClose, ActionReopen:
 		return handles
 	case ActionViewChildFile:
-		return c.Route == RouteChild && reads
+		return reads
 	}
 	return false
+}
+
+// OpensChildFiles reports whether a person with roles rs may open any
+// pupil's file, even one with no concern on it: those who read concerns
+// about children. Anyone else (the chair) opens only the files on which a
+// concern they read is shown (ActionViewChildFile), and sees only those
+// concerns; every other file does not exist for them.
+func OpensChildFiles(rs Roles) bool {
+	return Handles(rs, RouteChild) || readsOnly(rs, RouteChild)
 }
 
 // Handles reports whether a person with roles rs case-manages concerns on
@@ -88,6 +102,25 @@ func Handles(rs Roles, r Route) bool {
 		return rs.Has(RolePrincipal)
 	}
 	return false
+}
+
+// WhoSees says, in a sentence for the person logging a concern, who will
+// see a concern on route r: its case handlers, and the principal for a
+// concern about a child, as Can decides; never the adult it is about. Every
+// page that tells a member of staff who reads what they write says it in
+// these words.
+func WhoSees(r Route) string {
+	switch r {
+	case RouteChild:
+		return "The Designated Safeguarding Lead (DSL) and the deputy DSLs will see it, and the principal may read it."
+	case RouteAdult:
+		return "The principal, the DSL and the deputy DSLs will see it. The person it is about will not."
+	case RoutePrincipal:
+		return "Only the chair of governors will see it. The principal, the DSL and the deputy DSLs will not."
+	case RouteSafeguardingLead:
+		return "Only the principal will see it. The DSL and the deputy DSLs will not."
+	}
+	return ""
 }
 
 // MayLog reports whether a person with roles rs may log a concern: anyone

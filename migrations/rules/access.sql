@@ -146,11 +146,14 @@ CREATE FUNCTION haven_handles(route text, subject_person_id bigint) RETURNS bool
     SELECT subject_person_id IS DISTINCT FROM haven_viewer_id() AND haven_handles_as(haven_roles(), route)
 $$;
 
--- safeguarding.Can, view child file: a concern shows on its pupils' files
--- to those who read its route in full, and only if it is about children.
--- The child's page reads its concerns through it, on top of concerns_select.
+-- safeguarding.Can, view child file: a concern shows on the files of the
+-- pupils it is about or involves to those who read its route in full,
+-- whatever the route: an allegation about the principal involving a pupil
+-- is on that pupil's file for the chair alone. The child's page reads its
+-- concerns through it, on top of concerns_select (which keeps the subject
+-- out).
 CREATE FUNCTION haven_on_child_file(route text) RETURNS boolean LANGUAGE sql STABLE AS $$
-    SELECT route = 'child' AND route = ANY (haven_read_routes())
+    SELECT route = ANY (haven_read_routes())
 $$;
 
 -- safeguarding.MayBeAssigned: an active DSL or deputy of the school, on a
