@@ -24,6 +24,7 @@ type ConcernView struct {
 	FurtherInformation bool            // the member of staff who logged it may add to it
 	WhoSees            string          // who will see what they add, in a sentence
 	Triage             *TriageControls // nil for anyone who does not handle the concern
+	MoveHref           string          // the form that moves the concern to its right subject; "" if the viewer may not
 }
 
 // concernHeadingPrefix starts a concern page's heading; the subject follows,

@@ -122,15 +122,19 @@ func (p ConcernFormPage) yearOptions() []Option {
 	return opts
 }
 
-func (p ConcernFormPage) staffOptions() []Option {
-	opts := []Option{{Value: "", Label: "Choose a member of staff", Selected: p.Form.SubjectPerson == ""}}
-	for _, s := range p.Staff {
+func (p ConcernFormPage) staffOptions() []Option { return staffOptions(p.Staff, p.Form.SubjectPerson) }
+
+// staffOptions lists the staff to choose from, selected (a person id)
+// chosen.
+func staffOptions(staff []StaffChoice, selected string) []Option {
+	opts := []Option{{Value: "", Label: "Choose a member of staff", Selected: selected == ""}}
+	for _, s := range staff {
 		v := strconv.FormatInt(s.ID, 10)
 		label := s.Name
 		if s.JobTitle != "" {
 			label += " – " + s.JobTitle
 		}
-		opts = append(opts, Option{Value: v, Label: label, Selected: p.Form.SubjectPerson == v})
+		opts = append(opts, Option{Value: v, Label: label, Selected: selected == v})
 	}
 	return opts
 }

@@ -115,3 +115,59 @@ func (b *tab) checkNoSidewaysScroll() {
 		b.t.Errorf("%s scrolls sideways at 390 px: %s", b.path(), wide)
 	}
 }
+
+// TestMoveConcernToThePrincipalJourney is the second misroute of issue 12:
+// a child's account of the principal, logged as a concern about the child,
+// reaches the DSL, who moves it, by keyboard alone, to the principal. From
+// then on only the chair sees it: the DSL has lost it at once, and the
+// principal finds no trace of it.
+func TestMoveConcernToThePrincipalJourney(t *testing.T) {
+	a := newApp(t)
+	child := a.uniquePupils(t, 1)[0]
+	what := "Move journey: she says the principal touched her in his office."
+	id := a.logAsStaff(t, "staff@demo.test", child.ID, what)
+	ref := strconv.FormatInt(id, 10)
+
+	dsl := newTab(t, a)
+	dsl.signIn("dsl@demo.test")
+	dsl.visit("/concerns/" + ref)
+	dsl.clickLink("Move this concern to the right person")
+	if got := dsl.heading(); got != "Move concern "+ref+" to the right person" {
+		t.Fatalf("the move page's heading is %q", got)
+	}
+	dsl.checkNoSidewaysScroll()
+	dsl.within(fieldset("Who is the concern about?")).tabToLabel("The principal (headteacher)")
+	dsl.press(" ")
+	dsl.tabToLabel("Why are you moving it?")
+	dsl.press("Her account is of the principal: for the chair of governors.")
+	dsl.tabToButton("Move concern")
+	dsl.pressEnterAndWait()
+	if p := dsl.path(); p != "/queue" {
+		t.Errorf("after the move the DSL is at %s, want their queue: the concern is no longer theirs", p)
+	}
+	if res := dsl.visit("/concerns/" + ref); res.Status != 404 {
+		t.Errorf("the DSL still opens the moved concern: status %d", res.Status)
+	}
+
+	chair := newTab(t, a)
+	chair.signIn("chair@demo.test")
+	if res := chair.visit("/concerns/" + ref); res.Status != 200 || !strings.Contains(chair.bodyText(), what) ||
+		!strings.Contains(chair.bodyText(), "for the chair of governors") {
+		t.Fatalf("the chair does not see the moved concern with the reason for the move (status %d)", res.Status)
+	}
+	if res := chair.visit(fmt.Sprintf("/pupils/%d", child.ID)); res.Status != 200 || !strings.Contains(chair.html(), `/concerns/`+ref+`"`) {
+		t.Errorf("the chair does not see the moved concern on the pupil's file (status %d)", res.Status)
+	}
+
+	p := newTab(t, a)
+	p.signIn("principal@demo.test")
+	for _, path := range []string{"/home", "/queue", "/queue?status=all", "/my-concerns", fmt.Sprintf("/pupils/%d", child.ID)} {
+		p.visit(path)
+		if strings.Contains(p.html(), what) || strings.Contains(p.html(), "/concerns/"+ref+`"`) {
+			t.Errorf("the principal's %s shows the moved concern", path)
+		}
+	}
+	if res := p.visit("/concerns/" + ref); res.Status != 404 {
+		t.Errorf("the principal opens the moved concern: status %d", res.Status)
+	}
+}

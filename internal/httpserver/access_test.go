@@ -308,6 +308,31 @@ func TestAccessMatrixHTTP(t *testing.T) {
 		})
 	}
 
+	t.Run("move", func(t *testing.T) {
+		form := url.Values{"move-subject": {"other_adult"}, "move-adult-name": {"Someone else"}, "move-reason": {"Misnamed"}}
+		for viewer, c := range a.clients {
+			for _, s := range httpAccessSubjects {
+				name := fmt.Sprintf("%s, concern about the %s, move", viewer, s.Name)
+				id := a.logConcern(t, s.Name)
+				before, _ := a.entries(t, id)
+				page := c.get(fmt.Sprintf("/concerns/%d/move", id))
+				res := c.post(fmt.Sprintf("/concerns/%d/move", id), form)
+				after, _ := a.entries(t, id)
+				if may(viewer, s.Name, "M") {
+					if page.StatusCode != http.StatusOK || res.StatusCode != http.StatusSeeOther || after != before+1 {
+						t.Errorf("%s: GET %d, POST %d, %d → %d entries; want 200, 303 and one entry more", name, page.StatusCode, res.StatusCode, before, after)
+					}
+					continue
+				}
+				checkLooksMissing(t, name+": GET", page, c.get(fmt.Sprintf("/concerns/%d/move", missingRecordID)))
+				checkLooksMissing(t, name+": POST", res, c.post(fmt.Sprintf("/concerns/%d/move", missingRecordID), form))
+				if after != before {
+					t.Errorf("%s: refused, yet %d → %d entries", name, before, after)
+				}
+			}
+		}
+	})
+
 	t.Run("view child file", func(t *testing.T) {
 		// Each pupil linked to a concern, on their own page: the concern is
 		// there for those who read it in full; for everyone else the page

@@ -95,6 +95,9 @@ func concernViewOf(v safeguarding.Viewer, c safeguarding.Concern, entries []safe
 	if safeguarding.Can(v, access, safeguarding.ActionTriage) {
 		view.Triage = triageControls(c, entries, leads)
 	}
+	if safeguarding.Can(v, access, safeguarding.ActionMove) {
+		view.MoveHref = "/concerns/" + ref + "/move"
+	}
 	return view
 }
 
@@ -212,6 +215,9 @@ func chronologyItem(e safeguarding.Entry, number int) web.ChronologyItem {
 		item.BodyLabel = "Outcome"
 	case safeguarding.EntryReopened:
 		item.BodyLabel = "Reason for reopening"
+	case safeguarding.EntryMoved:
+		item.BodyLabel = "Reason for moving it"
+		item.Facts = []web.SummaryRow{{Key: "Now about", Value: d.ToSubject}}
 	}
 	return item
 }

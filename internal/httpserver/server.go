@@ -116,6 +116,8 @@ func (s *Server) routes() chi.Router {
 			r.Get("/queue", s.queue)
 			r.Get("/concerns/{id}", s.concernPage)
 			r.Post("/concerns/{id}/entries", s.addEntry)
+			r.Get("/concerns/{id}/move", s.moveConcernForm)
+			r.Post("/concerns/{id}/move", s.moveConcern)
 
 			// The child's page and the referrer's own concerns (child.go, my_concerns.go).
 			r.Get("/pupils/{id}", s.childPage)

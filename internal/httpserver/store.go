@@ -21,6 +21,7 @@ type Store interface {
 	queueStore
 	childFileStore
 	myConcernsStore
+	concernMoveStore
 }
 
 // referenceLists are the lists every page about concerns names things

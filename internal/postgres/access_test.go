@@ -389,6 +389,27 @@ func TestAccessMatrixDatabase(t *testing.T) {
 					}
 				}
 
+				// Move: to another adult, as the case handler may.
+				{
+					id := w.logConcern(t, s.Name)
+					in := safeguarding.MoveInput{SubjectKind: safeguarding.SubjectOtherAdult, SubjectAdultName: "Someone else", Reason: "Misnamed"}
+					before, route := w.entries(t, id), w.access(t, id).Route
+					_, err := w.db.MoveConcern(ctx, v, id, in)
+					if strings.Contains(allowed, accessLetters[safeguarding.ActionMove]) {
+						if err != nil {
+							t.Errorf("%s, move: %v", name, err)
+						} else if got := w.access(t, id).Route; got != safeguarding.RouteAdult {
+							t.Errorf("%s, move: route %s after, want adult", name, got)
+						}
+					} else {
+						_, missing := w.db.MoveConcern(ctx, v, missingConcernID, in)
+						checkLooksMissing(t, name+", move", err, missing)
+						if after := w.entries(t, id); len(after) != len(before) || w.access(t, id).Route != route {
+							t.Errorf("%s, move refused, yet the concern changed", name)
+						}
+					}
+				}
+
 				// Further information is the referrer's alone: for anyone
 				// else who may not add to the concern it is no back door.
 				if viewer != "referrer" && !strings.Contains(allowed, "A") {

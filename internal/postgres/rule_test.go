@@ -233,6 +233,10 @@ func (w *ruleWorld) sqlCan(t *testing.T, tx pgx.Tx, v safeguarding.Viewer, c rul
 			t.Fatal(err)
 		}
 		return n == 1
+	case safeguarding.ActionMove:
+		return attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+			return tx.Exec(context.Background(), `SELECT haven_move_concern($1, $2, 'other_adult', NULL, 'Someone else', '')`, v.SchoolID, c.id)
+		})
 	}
 	t.Fatalf("no SQL probe for action %q", a)
 	return false

@@ -25,10 +25,22 @@ const (
 	// file for the chair alone, and for everyone else the file shows nothing
 	// of it.
 	ActionViewChildFile Action = "view_child_file"
+	// ActionMove: move the concern to the subject it is really about (the
+	// principal, a safeguarding lead, another member of staff, another
+	// adult, or the children linked to it), with a reason; the route
+	// follows (ApplyMove). Its case handlers may: the chair a concern about
+	// the principal, the principal one about a safeguarding lead or an
+	// adult, and the DSL and deputies one about a child or an adult. The
+	// DSL and deputies must: a concern misrouted as it was logged (a
+	// child's account of the principal logged as a concern about the child,
+	// the principal typed as "another adult") reaches them first, and only
+	// they can send it to the chair without the principal. The subject never
+	// may: Can's first rule.
+	ActionMove Action = "move"
 )
 
 // AllActions lists every action, for tests that must cover them all.
-var AllActions = []Action{ActionList, ActionView, ActionAddEntry, ActionTriage, ActionClose, ActionReopen, ActionViewChildFile}
+var AllActions = []Action{ActionList, ActionView, ActionAddEntry, ActionTriage, ActionClose, ActionReopen, ActionViewChildFile, ActionMove}
 
 // ConcernAccess is what the access rule needs to know about a concern.
 type ConcernAccess struct {
@@ -71,7 +83,7 @@ func Can(v Viewer, c ConcernAccess, a Action) bool {
 		return reads || referrer
 	case ActionAddEntry:
 		return handles || referrer
-	case ActionTriage, ActionClose, ActionReopen:
+	case ActionTriage, ActionClose, ActionReopen, ActionMove:
 		return handles
 	case ActionViewChildFile:
 		return reads

@@ -81,10 +81,11 @@ var Letters = map[safeguarding.Action]string{
 	safeguarding.ActionClose:         "C",
 	safeguarding.ActionReopen:        "R",
 	safeguarding.ActionViewChildFile: "F",
+	safeguarding.ActionMove:          "M",
 }
 
 // Expected: for each viewer and subject, the letters of the actions allowed
-// (L list, V view, A add entry, T triage, C close, R reopen, F view child
+// (L list, V view, A add entry, T triage, C close, R reopen, M move, F view child
 // file: the concern would show on the file of a pupil linked to it, which
 // the tests check for the subjects with one); every action not written is
 // refused.
@@ -92,8 +93,8 @@ var Expected = map[[2]string]string{
 	// A pupil: the DSL and deputies handle; the principal reads.
 	{"referrer", "pupil"}:    "LVA",
 	{"other staff", "pupil"}: "",
-	{"DSL", "pupil"}:         "LVATCRF",
-	{"deputy", "pupil"}:      "LVATCRF",
+	{"DSL", "pupil"}:         "LVATCRFM",
+	{"deputy", "pupil"}:      "LVATCRFM",
 	{"principal", "pupil"}:   "LVF",
 	{"chair", "pupil"}:       "",
 	{"governor", "pupil"}:    "",
@@ -102,9 +103,9 @@ var Expected = map[[2]string]string{
 	// An ordinary member of staff: the principal, the DSL and deputies handle.
 	{"referrer", "staff"}:    "LVA",
 	{"other staff", "staff"}: "",
-	{"DSL", "staff"}:         "LVATCRF",
-	{"deputy", "staff"}:      "LVATCRF",
-	{"principal", "staff"}:   "LVATCRF",
+	{"DSL", "staff"}:         "LVATCRFM",
+	{"deputy", "staff"}:      "LVATCRFM",
+	{"principal", "staff"}:   "LVATCRFM",
 	{"chair", "staff"}:       "",
 	{"governor", "staff"}:    "",
 	{"admin", "staff"}:       "",
@@ -114,7 +115,7 @@ var Expected = map[[2]string]string{
 	{"other staff", "DSL"}: "",
 	{"DSL", "DSL"}:         "",
 	{"deputy", "DSL"}:      "",
-	{"principal", "DSL"}:   "LVATCRF",
+	{"principal", "DSL"}:   "LVATCRFM",
 	{"chair", "DSL"}:       "",
 	{"governor", "DSL"}:    "",
 	{"admin", "DSL"}:       "",
@@ -124,7 +125,7 @@ var Expected = map[[2]string]string{
 	{"other staff", "deputy"}: "",
 	{"DSL", "deputy"}:         "",
 	{"deputy", "deputy"}:      "",
-	{"principal", "deputy"}:   "LVATCRF",
+	{"principal", "deputy"}:   "LVATCRFM",
 	{"chair", "deputy"}:       "",
 	{"governor", "deputy"}:    "",
 	{"admin", "deputy"}:       "",
@@ -135,7 +136,7 @@ var Expected = map[[2]string]string{
 	{"DSL", "principal"}:         "",
 	{"deputy", "principal"}:      "",
 	{"principal", "principal"}:   "",
-	{"chair", "principal"}:       "LVATCRF",
+	{"chair", "principal"}:       "LVATCRFM",
 	{"governor", "principal"}:    "",
 	{"admin", "principal"}:       "",
 
@@ -143,9 +144,9 @@ var Expected = map[[2]string]string{
 	// adult; on the child's file for those who handle it, for no one else.
 	{"referrer", "staff, with a child"}:    "LVA",
 	{"other staff", "staff, with a child"}: "",
-	{"DSL", "staff, with a child"}:         "LVATCRF",
-	{"deputy", "staff, with a child"}:      "LVATCRF",
-	{"principal", "staff, with a child"}:   "LVATCRF",
+	{"DSL", "staff, with a child"}:         "LVATCRFM",
+	{"deputy", "staff, with a child"}:      "LVATCRFM",
+	{"principal", "staff, with a child"}:   "LVATCRFM",
 	{"chair", "staff, with a child"}:       "",
 	{"governor", "staff, with a child"}:    "",
 	{"admin", "staff, with a child"}:       "",
@@ -157,7 +158,7 @@ var Expected = map[[2]string]string{
 	{"other staff", "DSL, with a child"}: "",
 	{"DSL", "DSL, with a child"}:         "",
 	{"deputy", "DSL, with a child"}:      "",
-	{"principal", "DSL, with a child"}:   "LVATCRF",
+	{"principal", "DSL, with a child"}:   "LVATCRFM",
 	{"chair", "DSL, with a child"}:       "",
 	{"governor", "DSL, with a child"}:    "",
 	{"admin", "DSL, with a child"}:       "",
@@ -170,7 +171,7 @@ var Expected = map[[2]string]string{
 	{"DSL", "principal, with a child"}:         "",
 	{"deputy", "principal, with a child"}:      "",
 	{"principal", "principal, with a child"}:   "",
-	{"chair", "principal, with a child"}:       "LVATCRF",
+	{"chair", "principal, with a child"}:       "LVATCRFM",
 	{"governor", "principal, with a child"}:    "",
 	{"admin", "principal, with a child"}:       "",
 }
