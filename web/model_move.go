@@ -16,7 +16,7 @@ type MoveConcern struct {
 
 	Staff []StaffChoice
 	// PrincipalOffered: the school has a principal the mover may choose;
-	// ChildrenOffered: children are linked to the concern.
+	// ChildrenOffered: children are linked to a concern about an adult.
 	PrincipalOffered, ChildrenOffered bool
 	// WhoSees says, for each answer, who will see the concern after the move.
 	WhoSees map[string]string

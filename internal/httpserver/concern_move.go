@@ -117,7 +117,7 @@ func moveConcernView(c safeguarding.Concern, staff []safeguarding.StaffMember, m
 	ref := strconv.FormatInt(c.ID, 10)
 	m.Reference, m.Action, m.Back = ref, "/concerns/"+ref+"/move", "/concerns/"+ref
 	_, m.PrincipalOffered = safeguarding.PrincipalOf(staff)
-	m.ChildrenOffered = len(c.Pupils) > 0
+	m.ChildrenOffered = len(c.Pupils) > 0 && c.SubjectKind != safeguarding.SubjectPupils
 	m.WhoSees = whoSeesBySubject()
 	for _, s := range staff {
 		m.Staff = append(m.Staff, web.StaffChoice{ID: s.ID, Name: s.Name, JobTitle: s.JobTitle, Principal: s.Principal})

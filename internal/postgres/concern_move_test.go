@@ -140,3 +140,36 @@ func TestMoveConcernToThePrincipal(t *testing.T) {
 		}
 	})
 }
+
+func TestMoveConcernToTheChildren(t *testing.T) {
+	s := newSmallSchool(t)
+	ctx := t.Context()
+	id := logConcern(t, s.db, s.staff1, safeguarding.ConcernInput{SubjectKind: safeguarding.SubjectStaff, SubjectPersonID: s.principal.PersonID,
+		PupilIDs: []int64{s.ruby}, Categories: []string{"child_on_child"}, WhatHappened: "Ruby says she was pushed in the head's office."})
+	// The chair finds it was another pupil, not the head: a concern about
+	// the child, for the DSL.
+	after, err := s.db.MoveConcern(ctx, s.chair, id, safeguarding.MoveInput{SubjectKind: safeguarding.SubjectPupils,
+		Reason: "Another pupil pushed her; the head was not there."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Route != safeguarding.RouteChild || after.SubjectPersonID != 0 {
+		t.Errorf("route %s about %d, want the child's route", after.Route, after.SubjectPersonID)
+	}
+	f, err := s.db.ChildFile(ctx, s.dsl, s.ruby, 0)
+	if err != nil || !slices.Contains(concernIDs(f.Concerns), id) {
+		t.Errorf("the DSL does not see it on Ruby's file: %v", err)
+	}
+	if _, err := s.db.ChildFile(ctx, s.chair, s.ruby, 0); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
+		t.Errorf("the chair still opens Ruby's file: %v", err)
+	}
+
+	t.Run("ErrNoChildren", func(t *testing.T) {
+		id := logConcern(t, s.db, s.staff1, safeguarding.ConcernInput{SubjectKind: safeguarding.SubjectOtherAdult, SubjectAdultName: "A visitor",
+			Categories: []string{"other"}})
+		_, err := s.db.MoveConcern(ctx, s.dsl, id, safeguarding.MoveInput{SubjectKind: safeguarding.SubjectPupils, Reason: "x"})
+		if safeguarding.ErrorCode(err) != safeguarding.EINVALID {
+			t.Errorf("moved to children it has none of: %v", err)
+		}
+	})
+}
