@@ -43,7 +43,10 @@ type ChildConcern struct {
 	Categories string
 	Status     StatusTag
 	Urgent     bool
-	AlsoAbout  []SubjectName // the other pupils the concern is about
+	AlsoAbout  []SubjectName // the other pupils the concern is about, or involves
+	// AboutAdult names the adult a concern is about when it is about an
+	// adult and involves the child; "" for a concern about children.
+	AboutAdult string
 }
 
 // ChildEntry is one line of the child's chronology.

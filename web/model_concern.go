@@ -22,7 +22,9 @@ type ConcernView struct {
 	Chronology    []ChronologyItem
 
 	FurtherInformation bool            // the member of staff who logged it may add to it
+	WhoSees            string          // who will see what they add, in a sentence
 	Triage             *TriageControls // nil for anyone who does not handle the concern
+	MoveHref           string          // the form that moves the concern to its right subject; "" if the viewer may not
 }
 
 // concernHeadingPrefix starts a concern page's heading; the subject follows,
@@ -36,8 +38,12 @@ func (v ConcernView) Title() string { return "Concern " + v.Reference }
 
 // LoggedConcern is what the member of staff wrote, as they wrote it.
 type LoggedConcern struct {
-	About        []SubjectName
-	AboutNote    string // "Member of staff", "Visitor", the pupils' year groups
+	About     []SubjectName
+	AboutNote string // "Member of staff", "Visitor", the pupils' year groups
+	// Involves are the children a concern about an adult involves, and
+	// InvolvesNote their year groups.
+	Involves     []SubjectName
+	InvolvesNote string
 	Categories   []string
 	Indicators   []string // CSE indicators ticked, in the policy's words
 	WhatHappened []string // one paragraph per line typed

@@ -8,6 +8,7 @@ import (
 // Subjects of a concern, as the form's "subject" radios post them.
 const (
 	SubjectPupils     = "pupils"
+	SubjectPrincipal  = "principal" // the school's principal: a concern about a member of staff, that one
 	SubjectStaff      = "staff"
 	SubjectOtherAdult = "other_adult"
 )
@@ -19,13 +20,16 @@ type ConcernForm struct {
 	Token  string // one per form: a resent form files one concern
 	Author string // the person id the form was first shown to
 
-	Subject       string   // SubjectPupils, SubjectStaff or SubjectOtherAdult
+	Subject       string   // SubjectPupils, SubjectPrincipal, SubjectStaff or SubjectOtherAdult
 	PupilQuery    string   // the pupil search box
 	PupilYear     string   // the pupil search's year group; "" for any
 	PupilIDs      []string // the pupils ticked
 	SubjectPerson string   // a member of staff's person id
 	AdultName     string
 	AdultRole     string
+	// AdultMatch answers whether another adult named like a member of
+	// staff is them: the member of staff's person id, or "different".
+	AdultMatch string
 
 	Categories []string // category codes
 	Indicators []string // CSE indicator codes
@@ -54,6 +58,8 @@ type PupilChoice struct {
 type StaffChoice struct {
 	ID             int64
 	Name, JobTitle string
+	Principal      bool
+	WhoSees        string // who sees a concern about them, when the form says so
 }
 
 // CodeLabel is one entry of a reference list: a category or a CSE indicator.
@@ -78,13 +84,27 @@ type ConcernFormPage struct {
 	Staff       []StaffChoice
 	Categories  []CodeLabel
 	Indicators  []CodeLabel
+
+	// AdultMatches are the members of staff "another adult" is named like:
+	// the person must choose one or say it is someone else.
+	AdultMatches []StaffChoice
+
+	// PrincipalOffered: the school has a principal other than the person
+	// logging, so "The principal (headteacher)" is a choice of its own.
+	PrincipalOffered bool
+	// WhoSees says, for each answer to "Who is the concern about?" (keyed
+	// by its value), who will see the concern.
+	WhoSees map[string]string
 }
 
 // subjectChecked reports whether subject is the chosen radio.
 func (p ConcernFormPage) subjectChecked(subject string) bool { return p.Form.Subject == subject }
 
+// childrenIntro says what the pupils chosen mean for each kind of subject.
+const childrenIntro = "If the concern is about a child, choose them here. If it is about an adult, choose any children involved: only the people who handle a concern about that adult will see it on the children's files."
+
 func (p ConcernFormPage) pupilChoices() Choices {
-	c := Choices{Name: "pupil", Legend: "Choose the child or children", Hint: "Tick each child the concern is about."}
+	c := Choices{Name: "pupil", Legend: "Choose the child or children", Hint: "Tick each child the concern is about or involves."}
 	for _, pupil := range p.Pupils {
 		id := strconv.FormatInt(pupil.ID, 10)
 		c.Items = append(c.Items, Choice{Value: id, Label: pupil.Name, Hint: yearLabel(pupil.YearGroup),
@@ -102,17 +122,46 @@ func (p ConcernFormPage) yearOptions() []Option {
 	return opts
 }
 
-func (p ConcernFormPage) staffOptions() []Option {
-	opts := []Option{{Value: "", Label: "Choose a member of staff", Selected: p.Form.SubjectPerson == ""}}
-	for _, s := range p.Staff {
+func (p ConcernFormPage) staffOptions() []Option { return staffOptions(p.Staff, p.Form.SubjectPerson) }
+
+// staffOptions lists the staff to choose from, selected (a person id)
+// chosen.
+func staffOptions(staff []StaffChoice, selected string) []Option {
+	opts := []Option{{Value: "", Label: "Choose a member of staff", Selected: selected == ""}}
+	for _, s := range staff {
 		v := strconv.FormatInt(s.ID, 10)
 		label := s.Name
 		if s.JobTitle != "" {
 			label += " – " + s.JobTitle
 		}
-		opts = append(opts, Option{Value: v, Label: label, Selected: p.Form.SubjectPerson == v})
+		opts = append(opts, Option{Value: v, Label: label, Selected: selected == v})
 	}
 	return opts
+}
+
+// AdultDifferent is the AdultMatch answer that another adult is not the
+// member of staff of the same name.
+const AdultDifferent = "different"
+
+func (p ConcernFormPage) adultMatchChoices() Choices {
+	c := Choices{Name: "adult-match", Legend: "Is this the member of staff?",
+		Hint: "The name you typed is the name of someone on the staff. A concern about a member of staff goes to whoever handles concerns about them."}
+	principal := false
+	for _, m := range p.AdultMatches {
+		v := strconv.FormatInt(m.ID, 10)
+		label := "Yes, it is " + m.Name
+		if m.JobTitle != "" {
+			label += " – " + m.JobTitle
+		}
+		c.Items = append(c.Items, Choice{Value: v, Label: label, Hint: m.WhoSees, Checked: p.Form.AdultMatch == v})
+		principal = principal || m.Principal
+	}
+	different := Choice{Value: AdultDifferent, Label: "No, it is a different person of the same name", Checked: p.Form.AdultMatch == AdultDifferent}
+	if principal {
+		different.Hint = "A concern naming the principal goes to the chair of governors even so, and only the chair will see it. The chair can move it if it is someone else."
+	}
+	c.Items = append(c.Items, different)
+	return c
 }
 
 func (p ConcernFormPage) categoryChoices() Choices {
@@ -154,8 +203,8 @@ type ConcernLogged struct {
 	Reference string // the concern's number
 	Subject   string // whom it is about, as the logger chose
 	Urgent    bool
-	// HandledBy says who will read it, in a sentence: the DSL, or for an
-	// allegation about an adult the case manager.
+	// HandledBy says where it goes and who will see it, in a sentence or
+	// two: the DSL, or for an allegation about an adult the case manager.
 	HandledBy string
 	// Alerted says who has been e-mailed about it, in a sentence.
 	Alerted string

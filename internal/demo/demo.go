@@ -36,6 +36,10 @@ var Accounts = []Account{
 	{"admin@demo.test", "Alex Admin", "Data Manager", safeguarding.RoleAdmin},
 }
 
+// knownAs are the names some demo accounts go by: a concern about "another
+// adult" typed with one of them is recognised as about that member of staff.
+var knownAs = map[string]string{"principal@demo.test": "Patty", "dsl@demo.test": "Dee", "staff@demo.test": "Sammy"}
+
 var firstNames = []string{"Amelia", "Oliver", "Isla", "George", "Ava", "Noah", "Mia", "Arthur", "Ivy", "Leo",
 	"Freya", "Oscar", "Lily", "Harry", "Florence", "Muhammad", "Willow", "Jack", "Rosie", "Charlie",
 	"Sophia", "Freddie", "Grace", "Alfie", "Evie", "Theodore", "Poppy", "Thomas", "Ella", "Jacob",
@@ -91,7 +95,7 @@ func Load(ctx context.Context, db *postgres.DB, demoPassword string) (School, er
 			roles = append(roles, safeguarding.RoleStaff) // they are staff too and may log concerns
 		}
 		if err := addPerson(postgres.PersonInput{SchoolID: schoolID, Email: a.Email, FullName: a.Name,
-			JobTitle: a.JobTitle, PasswordHash: hash, Roles: roles}); err != nil {
+			JobTitle: a.JobTitle, KnownAs: knownAs[a.Email], PasswordHash: hash, Roles: roles}); err != nil {
 			return School{}, fmt.Errorf("demo account %s: %w", a.Email, err)
 		}
 	}

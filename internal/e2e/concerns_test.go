@@ -20,8 +20,11 @@ import (
 
 // concern is what a member of staff types into the concern form.
 type concern struct {
-	Pupil        string   // a pupil's full name, found with the pupil search
-	StaffMember  string   // or a member of staff, as the list shows them
+	Pupil        string // a pupil's full name, found with the pupil search: the subject, or involved
+	Principal    bool   // or the concern is about the principal
+	StaffMember  string // or a member of staff, as the list shows them
+	AdultName    string // or another adult
+	AdultRole    string
 	Category     string   // as labelled on the form
 	Indicators   []string // CSE indicators, as labelled
 	WhatHappened string
@@ -51,14 +54,24 @@ func (b *tab) fillConcern(c concern) {
 	b.t.Helper()
 	subject := b.within(fieldset(subjectLegend))
 	switch {
-	case c.Pupil != "":
-		subject.checkByLabel("A child or children")
-		b.fillByLabel("Search for a pupil by name", c.Pupil)
-		b.clickButton("Find pupils")
-		b.within(fieldset(pupilsLegend)).checkByLabel(c.Pupil)
+	case c.Principal:
+		subject.checkByLabel("The principal (headteacher)")
 	case c.StaffMember != "":
 		subject.checkByLabel("A member of staff")
 		b.selectByLabel("Member of staff", c.StaffMember)
+	case c.AdultName != "":
+		subject.checkByLabel("Another adult (visitor, contractor, volunteer)")
+		b.fillByLabel("Their name", c.AdultName)
+		b.fillByLabel("Their role (optional)", c.AdultRole)
+	case c.Pupil != "":
+		subject.checkByLabel("A child or children")
+	}
+	// The children: those the concern is about, or those a concern about
+	// an adult involves.
+	if c.Pupil != "" {
+		b.fillByLabel("Search for a pupil by name", c.Pupil)
+		b.clickButton("Find pupils")
+		b.within(fieldset(pupilsLegend)).checkByLabel(c.Pupil)
 	}
 	b.within(fieldset(categoryLegend)).checkByLabel(c.Category)
 	for _, ind := range c.Indicators {

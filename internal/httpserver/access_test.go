@@ -47,6 +47,9 @@ type accessApp struct {
 	viewers map[string]safeguarding.Viewer
 	people  map[string]int64 // subject name → person id (0 for the pupil)
 	pupilID int64
+	// pupils are the pupils linked to the concerns of the subjects that
+	// have one, by subject: each a pupil of their own.
+	pupils map[string]int64
 }
 
 func newAccessApp(t *testing.T) *accessApp {
@@ -64,6 +67,16 @@ func newAccessApp(t *testing.T) *accessApp {
 	if err := a.owner.QueryRow(t.Context(), `SELECT min(id) FROM pupils`).Scan(&a.pupilID); err != nil {
 		t.Fatal(err)
 	}
+	a.pupils = map[string]int64{"pupil": a.pupilID}
+	for i, s := range httpAccessSubjects {
+		if s.Pupil && s.Name != "pupil" {
+			var id int64
+			if err := a.owner.QueryRow(t.Context(), `SELECT id FROM pupils ORDER BY id OFFSET $1 LIMIT 1`, i).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			a.pupils[s.Name] = id
+		}
+	}
 	return a
 }
 
@@ -72,10 +85,14 @@ func newAccessApp(t *testing.T) *accessApp {
 func (a *accessApp) logConcern(t *testing.T, subject string) int64 {
 	t.Helper()
 	in := safeguarding.ConcernInput{Categories: []string{"cse"}, WhatHappened: "Access matrix: a concern about the " + subject + ".", HappenedOn: time.Now()}
-	if subject == "pupil" {
-		in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{a.pupilID}
+	s := accesstest.SubjectNamed(subject)
+	if s.Person == "" {
+		in.SubjectKind = safeguarding.SubjectPupils
 	} else {
 		in.SubjectKind, in.SubjectPersonID = safeguarding.SubjectStaff, a.people[subject]
+	}
+	if s.Pupil {
+		in.PupilIDs = []int64{a.pupils[subject]}
 	}
 	return logConcern(t, a.app.DB, a.viewers["referrer"], in)
 }
@@ -291,25 +308,62 @@ func TestAccessMatrixHTTP(t *testing.T) {
 		})
 	}
 
-	t.Run("view child file", func(t *testing.T) {
-		id := concerns["pupil"]
+	t.Run("move", func(t *testing.T) {
+		form := url.Values{"move-subject": {"other_adult"}, "move-adult-name": {"Someone else"}, "move-reason": {"Misnamed"}}
 		for viewer, c := range a.clients {
-			name := viewer + ", the pupil's page"
-			res := c.get(fmt.Sprintf("/pupils/%d", a.pupilID))
-			if may(viewer, "pupil", "F") {
-				if res.StatusCode != http.StatusOK {
-					t.Errorf("%s: status %d, want 200", name, res.StatusCode)
-				} else if !linksToConcern([]string{res.Body}, id) {
-					t.Errorf("%s: does not link to the concern about the pupil", name)
-				}
-				for _, s := range httpAccessSubjects {
-					if s.Name != "pupil" && linksToConcern([]string{res.Body}, concerns[s.Name]) {
-						t.Errorf("%s: links to the concern about the %s", name, s.Name)
+			for _, s := range httpAccessSubjects {
+				name := fmt.Sprintf("%s, concern about the %s, move", viewer, s.Name)
+				id := a.logConcern(t, s.Name)
+				before, _ := a.entries(t, id)
+				page := c.get(fmt.Sprintf("/concerns/%d/move", id))
+				res := c.post(fmt.Sprintf("/concerns/%d/move", id), form)
+				after, _ := a.entries(t, id)
+				if may(viewer, s.Name, "M") {
+					if page.StatusCode != http.StatusOK || res.StatusCode != http.StatusSeeOther || after != before+1 {
+						t.Errorf("%s: GET %d, POST %d, %d → %d entries; want 200, 303 and one entry more", name, page.StatusCode, res.StatusCode, before, after)
 					}
+					continue
 				}
+				checkLooksMissing(t, name+": GET", page, c.get(fmt.Sprintf("/concerns/%d/move", missingRecordID)))
+				checkLooksMissing(t, name+": POST", res, c.post(fmt.Sprintf("/concerns/%d/move", missingRecordID), form))
+				if after != before {
+					t.Errorf("%s: refused, yet %d → %d entries", name, before, after)
+				}
+			}
+		}
+	})
+
+	t.Run("view child file", func(t *testing.T) {
+		// Each pupil linked to a concern, on their own page: the concern is
+		// there for those who read it in full; for everyone else the page
+		// shows nothing of it, or (for those who open a child's file only
+		// for the concerns they read) does not exist.
+		for _, s := range httpAccessSubjects {
+			if !s.Pupil {
 				continue
 			}
-			checkLooksMissing(t, name, res, c.get(fmt.Sprintf("/pupils/%d", missingRecordID)))
+			id, pupil := concerns[s.Name], a.pupils[s.Name]
+			for viewer, c := range a.clients {
+				name := fmt.Sprintf("%s, the page of the pupil of the concern about the %s", viewer, s.Name)
+				res := c.get(fmt.Sprintf("/pupils/%d", pupil))
+				opens := may(viewer, s.Name, "F") || may(viewer, "pupil", "F")
+				if !opens {
+					checkLooksMissing(t, name, res, c.get(fmt.Sprintf("/pupils/%d", missingRecordID)))
+					continue
+				}
+				if res.StatusCode != http.StatusOK {
+					t.Errorf("%s: status %d, want 200", name, res.StatusCode)
+					continue
+				}
+				if got, want := linksToConcern([]string{res.Body}, id), may(viewer, s.Name, "F"); got != want {
+					t.Errorf("%s: links to the concern = %v, want %v", name, got, want)
+				}
+				for _, other := range httpAccessSubjects {
+					if other.Name != s.Name && linksToConcern([]string{res.Body}, concerns[other.Name]) {
+						t.Errorf("%s: links to the concern about the %s", name, other.Name)
+					}
+				}
+			}
 		}
 	})
 }
@@ -337,8 +391,16 @@ func TestAccessPrincipalCannotTellConcernAboutThemExists(t *testing.T) {
 	}
 
 	blind := []string{"principal", "DSL", "deputy"}
+	// The pupil the allegation involves: their page, and the queue by their
+	// year group, read the same too.
+	var year int
+	child := a.pupils["principal, with a child"]
+	if err := a.owner.QueryRow(t.Context(), `SELECT year_group FROM pupils WHERE id = $1`, child).Scan(&year); err != nil {
+		t.Fatal(err)
+	}
 	paths := []string{"/home", "/my-concerns", "/queue", "/queue?status=all", "/queue?status=new", "/queue?status=acknowledged",
-		"/queue?status=all&category=cse"}
+		"/queue?status=all&category=cse", fmt.Sprintf("/pupils/%d", child), fmt.Sprintf("/pupils/%d?all=1", child),
+		fmt.Sprintf("/queue?status=all&year=%d", year)}
 	snapshot := func(viewer string) map[string]string {
 		out := map[string]string{}
 		for _, path := range paths {
@@ -358,7 +420,7 @@ func TestAccessPrincipalCannotTellConcernAboutThemExists(t *testing.T) {
 		t.Fatal("the principal's queue does not show the concerns they read and handle; the comparison would prove nothing")
 	}
 
-	id := a.logConcern(t, "principal")
+	id := a.logConcern(t, "principal, with a child")
 	chair := a.viewers["chair"]
 	for _, in := range []safeguarding.EntryInput{
 		{Kind: safeguarding.EntryAcknowledged},
@@ -369,6 +431,10 @@ func TestAccessPrincipalCannotTellConcernAboutThemExists(t *testing.T) {
 	// The concern is on a list: the chair's.
 	if !linksToConcern(fetchListPages(t, a.clients["chair"], "/queue"), id) {
 		t.Fatal("the chair's queue does not show the concern about the principal")
+	}
+	// And on the pupil's page: the chair's.
+	if !linksToConcern(fetchListPages(t, a.clients["chair"], fmt.Sprintf("/pupils/%d", child)), id) {
+		t.Fatal("the pupil's page does not show the chair the concern about the principal")
 	}
 
 	for _, viewer := range blind {

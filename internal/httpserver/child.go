@@ -20,8 +20,10 @@ type childFileStore interface {
 }
 
 // childPage shows everything about one pupil that the viewer may see. Anyone
-// who may not see children's files, like anyone asking for a pupil who does
-// not exist or belongs to another school, is told the page does not exist.
+// who may not see children's files (or, for the chair, this child's file:
+// one with no allegation they handle), like anyone asking for a pupil who
+// does not exist or belongs to another school, is told the page does not
+// exist.
 func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 	v, _ := viewerFrom(r.Context())
 	id := pathID(chi.URLParam(r, "id"))
@@ -58,11 +60,13 @@ func childPageView(f safeguarding.ChildFile, categories []safeguarding.Category,
 	out := web.ChildPage{
 		Reference: strconv.FormatInt(f.Pupil.ID, 10),
 		Name:      f.Pupil.Name(),
-		Details: []web.SummaryRow{
-			{Key: "Year group", Value: "Year " + strconv.Itoa(f.Pupil.YearGroup)},
-			{Key: "Date of birth", Value: longDate(f.DateOfBirth)},
-			{Key: "Age", Value: strconv.Itoa(ageOn(f.DateOfBirth, today))},
-		},
+		Details:   []web.SummaryRow{{Key: "Year group", Value: "Year " + strconv.Itoa(f.Pupil.YearGroup)}},
+	}
+	// The store leaves the date of birth out for a viewer who sees the file
+	// only for a concern about an adult (the chair).
+	if !f.DateOfBirth.IsZero() {
+		out.Details = append(out.Details, web.SummaryRow{Key: "Date of birth", Value: longDate(f.DateOfBirth)},
+			web.SummaryRow{Key: "Age", Value: strconv.Itoa(ageOn(f.DateOfBirth, today))})
 	}
 	for _, r := range f.OpenReferrals {
 		out.OpenReferrals = append(out.OpenReferrals, web.ChildReferral{Agency: r.AgencyName, Reference: orNotRecorded(r.Reference),
@@ -79,6 +83,9 @@ func childPageView(f safeguarding.ChildFile, categories []safeguarding.Category,
 		concerns[c.ID] = c
 		row := web.ChildConcern{Concern: concernLinkTo(c.ID), LoggedAt: longDateTime(c.LoggedAt), LoggedBy: c.LoggedByName,
 			Categories: strings.Join(concernCategoryLabels(categories, c.Categories), ", "), Status: statusTagFor(c.Status), Urgent: c.Urgent}
+		if c.SubjectKind != safeguarding.SubjectPupils {
+			row.AboutAdult = c.SubjectLabel()
+		}
 		for _, p := range c.Pupils {
 			if p.ID != f.Pupil.ID {
 				row.AlsoAbout = append(row.AlsoAbout, web.SubjectName{Name: p.Name(), Href: pupilHref(p.ID)})

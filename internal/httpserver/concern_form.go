@@ -34,6 +34,7 @@ func concernFormFrom(vals url.Values) web.ConcernForm {
 		SubjectPerson: vals.Get("subject-person"),
 		AdultName:     vals.Get("adult-name"),
 		AdultRole:     vals.Get("adult-role"),
+		AdultMatch:    vals.Get("adult-match"),
 		Categories:    distinct(vals["category"]),
 		Indicators:    distinct(vals["indicator"]),
 		WhatHappened:  vals.Get("what-happened"),
@@ -84,6 +85,16 @@ var concernFields = []string{"urgent", "subject", "pupil-query", "subject-person
 func validateConcern(f web.ConcernForm, o concernOptions, today time.Time) (safeguarding.ConcernInput, Form) {
 	in, unreadable := concernFromForm(f, o)
 	problems := in.Problems(o.ConcernChoices, today)
+	// Another adult named like a member of staff: the person chooses them,
+	// or says it is someone else (safeguarding.ResolveAdult; the store
+	// checks again). The message is the name's; the choice is shown
+	// beneath it.
+	if _, ok := problems["adult-name"]; !ok {
+		var matches []safeguarding.StaffMember
+		if in, matches = in.ResolveAdult(o.Staff); len(matches) > 0 {
+			problems["adult-name"] = safeguarding.StaffNamedProblem(matches)
+		}
+	}
 	var form Form
 	for _, field := range concernFields {
 		if msg, ok := unreadable[field]; ok {
@@ -112,10 +123,20 @@ func concernFromForm(f web.ConcernForm, o concernOptions) (safeguarding.ConcernI
 	}
 	in.Urgent = f.Urgent == "yes"
 
+	// The children: those the concern is about, or those a concern about
+	// an adult involves.
+	in.PupilIDs = parseIDs(f.PupilIDs)
 	switch f.Subject {
 	case web.SubjectPupils:
 		in.SubjectKind = safeguarding.SubjectPupils
-		in.PupilIDs = parseIDs(f.PupilIDs)
+	case web.SubjectPrincipal:
+		// The principal is a member of staff like any other, chosen by
+		// name: the store routes the concern by their roles, to the chair.
+		if m, ok := safeguarding.PrincipalOf(o.Staff); ok {
+			in.SubjectKind, in.SubjectPersonID = safeguarding.SubjectStaff, m.ID
+		} else {
+			unreadable["subject"] = "There is no principal to choose: choose the member of staff the concern is about"
+		}
 	case web.SubjectStaff:
 		in.SubjectKind = safeguarding.SubjectStaff
 		in.SubjectPersonID = pathID(f.SubjectPerson)
@@ -123,6 +144,14 @@ func concernFromForm(f web.ConcernForm, o concernOptions) (safeguarding.ConcernI
 		in.SubjectKind = safeguarding.SubjectOtherAdult
 		in.SubjectAdultName = strings.TrimSpace(f.AdultName)
 		in.SubjectAdultRole = strings.TrimSpace(f.AdultRole)
+		// Asked when the name is a member of staff's: it is them (a concern
+		// about that member of staff, the name kept as typed), or not.
+		switch id := pathID(f.AdultMatch); {
+		case f.AdultMatch == web.AdultDifferent:
+			in.DifferentPerson = true
+		case id != 0:
+			in.SubjectKind, in.SubjectPersonID = safeguarding.SubjectStaff, id
+		}
 	}
 
 	in.Categories = inListOrder(f.Categories, o.Categories, func(c safeguarding.Category) string { return c.Code })
@@ -178,6 +207,8 @@ func subjectField(f web.ConcernForm) string {
 	switch f.Subject {
 	case web.SubjectPupils:
 		return "pupil-query"
+	case web.SubjectPrincipal:
+		return "subject"
 	case web.SubjectStaff:
 		return "subject-person"
 	case web.SubjectOtherAdult:

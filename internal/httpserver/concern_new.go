@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -149,24 +150,47 @@ func (s *Server) concernLogged(w http.ResponseWriter, r *http.Request) {
 func concernLoggedView(c safeguarding.Concern, emailAlerts bool) web.ConcernLogged {
 	out := web.ConcernLogged{Reference: strconv.FormatInt(c.ID, 10), Subject: c.SubjectLabel(), Urgent: c.Urgent,
 		AboutChild: c.Route == safeguarding.RouteChild}
+	who := safeguarding.WhoSees(c.Route)
 	switch c.Route {
 	case safeguarding.RouteChild:
-		out.HandledBy = "The Designated Safeguarding Lead (DSL) or a deputy will read your concern and decide what to do. If they refer it to children's social care or another agency, they will tell you what action will be taken within one working day (policy §11.9)."
+		out.HandledBy = who + " The DSL or a deputy will decide what to do. If they refer it to children's social care or another agency, they will tell you what action will be taken within one working day (policy §11.9)."
 		out.SpeakTo = "If you have not already done so, speak to the DSL or a deputy DSL today as well (policy §11.1)."
 	case safeguarding.RoutePrincipal:
-		out.HandledBy = "Your concern is about the principal, so it goes to the chair of governors only (policy §11.3). The principal cannot see it."
+		out.HandledBy = "Your concern is about the principal, so it goes to the chair of governors only (policy §11.3). " + who
 		out.SpeakTo = "If you have not already done so, speak to the chair of governors as well."
 	case safeguarding.RouteSafeguardingLead:
-		out.HandledBy = "Your concern is about a safeguarding lead, so it goes to the principal only. The person it is about cannot see it."
+		out.HandledBy = "Your concern is about a safeguarding lead, so it goes to the principal only. " + who
 		out.SpeakTo = "If you have not already done so, speak to the principal as well."
 	default:
-		out.HandledBy = "Your concern is about an adult, so it goes to the principal, as case manager, and the DSL. The person it is about cannot see it."
+		out.HandledBy = "Your concern is about an adult, so it goes to the principal, as case manager, and the DSL. " + who
 		out.SpeakTo = "If you have not already done so, speak to the principal or the DSL as well."
 	}
 	if emailAlerts {
 		out.Alerted = alertedSentence(c.Route, c.Urgent)
 	}
 	return out
+}
+
+// whoSeesBySubject is, for each answer to the form's "Who is the concern
+// about?", who will see the concern (safeguarding.WhoSees). A member of
+// staff may be a safeguarding lead or the principal, whose concerns go
+// elsewhere; the hint says so.
+func whoSeesBySubject() map[string]string {
+	return map[string]string{
+		web.SubjectPupils:    safeguarding.WhoSees(safeguarding.RouteChild),
+		web.SubjectPrincipal: safeguarding.WhoSees(safeguarding.RoutePrincipal),
+		web.SubjectStaff: safeguarding.WhoSees(safeguarding.RouteAdult) +
+			" About the DSL or a deputy DSL: " + lowerFirst(safeguarding.WhoSees(safeguarding.RouteSafeguardingLead)) +
+			" About the principal: " + lowerFirst(safeguarding.WhoSees(safeguarding.RoutePrincipal)),
+		web.SubjectOtherAdult: safeguarding.WhoSees(safeguarding.RouteAdult),
+	}
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 // alertedSentence says who has been e-mailed about a new concern: its
@@ -257,7 +281,7 @@ func (s *Server) validationOptions(ctx context.Context, v safeguarding.Viewer, s
 	if o.Indicators, err = s.db.Indicators(ctx); err != nil {
 		return o, err
 	}
-	if subject == web.SubjectStaff {
+	if subject == web.SubjectStaff || subject == web.SubjectPrincipal || subject == web.SubjectOtherAdult {
 		o.Staff, err = s.db.StaffRoster(ctx, v)
 	}
 	return o, err
@@ -308,6 +332,17 @@ func (s *Server) renderConcernFormWith(w http.ResponseWriter, r *http.Request, v
 	}
 
 	p.YearGroups = opts.years
+	_, p.PrincipalOffered = safeguarding.PrincipalOf(opts.Staff)
+	p.WhoSees = whoSeesBySubject()
+	if p.Form.Subject == web.SubjectOtherAdult && NotBlank(p.Form.AdultName) {
+		for _, m := range safeguarding.StaffMatches(p.Form.AdultName, p.Form.AdultRole, opts.Staff) {
+			c := web.StaffChoice{ID: m.ID, Name: m.Name, JobTitle: m.JobTitle, Principal: m.Principal}
+			if m.Principal {
+				c.WhoSees = safeguarding.WhoSees(safeguarding.RoutePrincipal)
+			}
+			p.AdultMatches = append(p.AdultMatches, c)
+		}
+	}
 	for _, m := range opts.Staff {
 		p.Staff = append(p.Staff, web.StaffChoice{ID: m.ID, Name: m.Name, JobTitle: m.JobTitle})
 	}

@@ -202,7 +202,10 @@ func TestLogConcern(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Route != safeguarding.RouteAdult || got.SubjectAdultName != "Man in a grey van" || got.SubjectAdultRole != "visitor" || len(got.Pupils) != 0 {
+		// The pupil ticked is a child the concern involves: linked to it,
+		// and the route still the adult's.
+		if got.Route != safeguarding.RouteAdult || got.SubjectAdultName != "Man in a grey van" || got.SubjectAdultRole != "visitor" ||
+			len(got.Pupils) != 1 || got.Pupils[0].ID != pupil.ID {
 			t.Errorf("stored %+v", got)
 		}
 	})

@@ -90,9 +90,13 @@ func concernViewOf(v safeguarding.Viewer, c safeguarding.Concern, entries []safe
 		Chronology:    chronologyOf(entries),
 		FurtherInformation: c.LoggedBy == v.PersonID &&
 			safeguarding.CheckEntry(v, c, safeguarding.EntryInput{Kind: safeguarding.EntryFurtherInformation}) == nil,
+		WhoSees: safeguarding.WhoSees(c.Route),
 	}
 	if safeguarding.Can(v, access, safeguarding.ActionTriage) {
 		view.Triage = triageControls(c, entries, leads)
+	}
+	if safeguarding.Can(v, access, safeguarding.ActionMove) {
+		view.MoveHref = "/concerns/" + ref + "/move"
 	}
 	return view
 }
@@ -120,17 +124,26 @@ func loggedConcernOf(v safeguarding.Viewer, c safeguarding.Concern, categories [
 			out.Indicators = append(out.Indicators, i.Label)
 		}
 	}
+	childFile := safeguarding.Can(v, c.Access(), safeguarding.ActionViewChildFile)
+	var children []web.SubjectName
+	for _, p := range c.Pupils {
+		n := web.SubjectName{Name: p.Name()}
+		if childFile {
+			n.Href = pupilHref(p.ID)
+		}
+		children = append(children, n)
+	}
 	switch c.SubjectKind {
 	case safeguarding.SubjectPupils:
-		childFile := safeguarding.Can(v, c.Access(), safeguarding.ActionViewChildFile)
-		for _, p := range c.Pupils {
-			n := web.SubjectName{Name: p.Name()}
-			if childFile {
-				n.Href = pupilHref(p.ID)
-			}
-			out.About = append(out.About, n)
-		}
+		out.About = children
 		out.AboutNote = yearGroupsOf(c.Pupils)
+	default:
+		// A concern about an adult is routed by the adult; the children it
+		// involves are named beside it.
+		out.Involves, out.InvolvesNote = children, yearGroupsOf(c.Pupils)
+	}
+	switch c.SubjectKind {
+	case safeguarding.SubjectPupils:
 	case safeguarding.SubjectStaff:
 		out.About = []web.SubjectName{{Name: c.SubjectPersonName}}
 		out.AboutNote = "Member of staff"
@@ -202,6 +215,9 @@ func chronologyItem(e safeguarding.Entry, number int) web.ChronologyItem {
 		item.BodyLabel = "Outcome"
 	case safeguarding.EntryReopened:
 		item.BodyLabel = "Reason for reopening"
+	case safeguarding.EntryMoved:
+		item.BodyLabel = "Reason for moving it"
+		item.Facts = []web.SummaryRow{{Key: "Now about", Value: d.ToSubject}}
 	}
 	return item
 }

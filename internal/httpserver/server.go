@@ -123,7 +123,6 @@ func (s *Server) routes() chi.Router {
 
 			// Triage and the chronology (queue.go, concern_page.go, concern_entry.go).
 			r.Get("/queue", s.queue)
-
 			// The routes that ask for one concern or one child's file: a
 			// "not found" is recorded as a denied look (denied.go).
 			r.Group(func(r chi.Router) {
@@ -131,6 +130,8 @@ func (s *Server) routes() chi.Router {
 				r.Get("/concerns/{id}/logged", s.concernLogged)
 				r.Get("/concerns/{id}", s.concernPage)
 				r.Post("/concerns/{id}/entries", s.addEntry)
+				r.Get("/concerns/{id}/move", s.moveConcernForm)
+				r.Post("/concerns/{id}/move", s.moveConcern)
 			})
 			r.With(looksAt(safeguarding.LookedForChildFile)).Get("/pupils/{id}", s.childPage)
 

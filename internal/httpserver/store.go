@@ -23,6 +23,7 @@ type Store interface {
 	childFileStore
 	myConcernsStore
 	deniedLookStore
+	concernMoveStore
 }
 
 // referenceLists are the lists every page about concerns names things

@@ -49,6 +49,10 @@ type accessWorld struct {
 	viewers map[string]safeguarding.Viewer
 	people  map[string]int64 // subject name → person id (0 for the pupil)
 	pupilID int64
+	// pupils are the pupils linked to the concerns of the subjects that
+	// have one, by subject: each a pupil of their own, so that each child's
+	// file is checked for every viewer.
+	pupils map[string]int64
 }
 
 func newAccessWorld(t *testing.T) *accessWorld {
@@ -63,6 +67,21 @@ func newAccessWorld(t *testing.T) *accessWorld {
 		}
 	}
 	w.pupilID = w.firstPupil(t)
+	w.pupils = map[string]int64{}
+	rows, err := w.owner.Query(t.Context(), `SELECT id FROM pupils ORDER BY id LIMIT $1`, len(accessSubjects))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil || len(ids) < len(accessSubjects) {
+		t.Fatalf("pupils for the matrix: %v (%d found)", err, len(ids))
+	}
+	for i, s := range accessSubjects {
+		if s.Pupil {
+			w.pupils[s.Name] = ids[i]
+		}
+	}
+	w.pupils["pupil"] = w.pupilID
 	return w
 }
 
@@ -72,10 +91,14 @@ func (w *accessWorld) logConcern(t *testing.T, subject string) int64 {
 	t.Helper()
 	in := safeguarding.ConcernInput{Categories: []string{"cse"},
 		WhatHappened: "Access matrix: a concern about the " + subject + ".", HappenedOn: time.Now()}
-	if subject == "pupil" {
-		in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{w.pupilID}
+	s := accesstest.SubjectNamed(subject)
+	if s.Person == "" {
+		in.SubjectKind = safeguarding.SubjectPupils
 	} else {
 		in.SubjectKind, in.SubjectPersonID = safeguarding.SubjectStaff, w.people[subject]
+	}
+	if s.Pupil {
+		in.PupilIDs = []int64{w.pupils[subject]}
 	}
 	id := logConcern(t, w.db, w.viewers["referrer"], in)
 	for _, s := range accessSubjects {
@@ -191,12 +214,18 @@ func TestAccessMatrixDatabase(t *testing.T) {
 	for _, s := range accessSubjects {
 		concerns[s.Name] = w.logConcern(t, s.Name)
 	}
-	// The DSL records a decision on the pupil concern, so that the whole
-	// record is more than the member of staff may see of it.
-	pupilConcern := concerns["pupil"]
-	addEntry(t, w.db, w.viewers["DSL"], pupilConcern, safeguarding.EntryInput{Kind: safeguarding.EntryDecision,
-		Body: "Refer to children's social care", Details: safeguarding.EntryDetails{Reason: "Several CSE indicators"}})
-	pupilEntries := int64(len(w.entries(t, pupilConcern)))
+	// A case handler records a decision and a referral on each concern
+	// with a child, so that the whole record is more than the member of
+	// staff may see of it, and the child's file has a referral to show.
+	for _, s := range accessSubjects {
+		if !s.Pupil {
+			continue
+		}
+		addEntry(t, w.db, w.viewers[s.Closer], concerns[s.Name], safeguarding.EntryInput{Kind: safeguarding.EntryDecision,
+			Body: "Refer on", Details: safeguarding.EntryDetails{Reason: "Several CSE indicators"}})
+		addEntry(t, w.db, w.viewers[s.Closer], concerns[s.Name], safeguarding.EntryInput{Kind: safeguarding.EntryReferral,
+			Details: safeguarding.EntryDetails{Agency: safeguarding.AgencyLADO, Reference: "M-1", ReferredOn: "2026-03-10"}})
+	}
 
 	_, missingView := w.db.Concern(ctx, w.viewers["DSL"], missingConcernID)
 	if safeguarding.ErrorCode(missingView) != safeguarding.ENOTFOUND {
@@ -244,22 +273,35 @@ func TestAccessMatrixDatabase(t *testing.T) {
 					}
 				}
 
-				// The child's file: only a concern about a pupil has one.
-				if s.Name != "pupil" {
+				// The child's file: a concern about a pupil, or about an
+				// adult with a child involved, is on that child's file for
+				// those who read it in full, and for anyone else the file
+				// shows nothing of it, or does not exist at all.
+				if !s.Pupil {
 					continue
 				}
-				links := rlsIDs(t, w.db, v, `SELECT concern_id FROM concern_pupils WHERE pupil_id = $1`, w.pupilID)
+				pupil := w.pupils[s.Name]
+				entries := int64(len(w.entries(t, id)))
+				links := rlsIDs(t, w.db, v, `SELECT concern_id FROM concern_pupils WHERE pupil_id = $1`, pupil)
 				if got := slices.Contains(links, id); got != may(safeguarding.ActionList) {
 					t.Errorf("%s: concern_pupils shows the link = %v, want %v", name, got, may(safeguarding.ActionList))
 				}
 				seen := rlsCount(t, w.db, v, `SELECT count(*) FROM chronology_entries WHERE concern_id = $1`, id)
-				if whole := seen == pupilEntries; whole != may(safeguarding.ActionViewChildFile) {
+				if whole := seen == entries; whole != may(safeguarding.ActionViewChildFile) {
 					t.Errorf("%s: row-level security shows %d of the %d entries; whole record = %v, want %v",
-						name, seen, pupilEntries, whole, may(safeguarding.ActionViewChildFile))
+						name, seen, entries, whole, may(safeguarding.ActionViewChildFile))
 				}
-				f, err := w.db.ChildFile(ctx, v, w.pupilID, 0)
+				f, err := w.db.ChildFile(ctx, v, pupil, 0)
 				if err != nil && safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
 					t.Fatalf("%s, child file: %v", name, err)
+				}
+				// The file opens for those who open every child's file (the
+				// DSL, deputies and principal: the matrix's readers of a
+				// concern about a pupil) and for those who see a concern on
+				// it; to anyone else it does not exist.
+				opens := may(safeguarding.ActionViewChildFile) || strings.Contains(accessExpected[[2]string{viewer, "pupil"}], accessLetters[safeguarding.ActionViewChildFile])
+				if opened := err == nil; opened != opens {
+					t.Errorf("%s, the child's file opens = %v (error %v), want %v", name, opened, err, opens)
 				}
 				inFile := slices.ContainsFunc(f.Concerns, func(c safeguarding.Concern) bool { return c.ID == id })
 				var fileEntries int64
@@ -271,8 +313,25 @@ func TestAccessMatrixDatabase(t *testing.T) {
 				if inFile != may(safeguarding.ActionViewChildFile) {
 					t.Errorf("%s, view child file: the concern is on the child's file = %v (error %v), want %v", name, inFile, err, may(safeguarding.ActionViewChildFile))
 				}
-				if want := map[bool]int64{true: pupilEntries, false: 0}[may(safeguarding.ActionViewChildFile)]; fileEntries != want {
+				if want := map[bool]int64{true: entries, false: 0}[may(safeguarding.ActionViewChildFile)]; fileEntries != want {
 					t.Errorf("%s, view child file: %d of its entries on the child's file, want %d", name, fileEntries, want)
+				}
+				if !may(safeguarding.ActionViewChildFile) {
+					// Not even a trace: no indicator tally, no referral, no
+					// concern on the file that this one alone could explain.
+					for _, c := range f.Concerns {
+						if c.ID == id {
+							t.Errorf("%s: the child's file lists it", name)
+						}
+					}
+					for _, r := range f.OpenReferrals {
+						if r.ConcernID == id {
+							t.Errorf("%s: the child's file lists its referral", name)
+						}
+					}
+				}
+				if err == nil && !safeguarding.OpensChildFiles(v.Roles) && !f.DateOfBirth.IsZero() {
+					t.Errorf("%s: the child's file shows the date of birth to a viewer who sees it only for a concern about an adult", name)
 				}
 			}
 			if counted != wantCount || int64(len(listed)) != counted {
@@ -327,6 +386,27 @@ func TestAccessMatrixDatabase(t *testing.T) {
 					if len(after) != len(before) || w.status(t, id) != status {
 						t.Errorf("%s, %s refused, yet the concern changed: entries %v → %v, status %s → %s",
 							name, tc.action, before, after, status, w.status(t, id))
+					}
+				}
+
+				// Move: to another adult, as the case handler may.
+				{
+					id := w.logConcern(t, s.Name)
+					in := safeguarding.MoveInput{SubjectKind: safeguarding.SubjectOtherAdult, SubjectAdultName: "Someone else", Reason: "Misnamed"}
+					before, route := w.entries(t, id), w.access(t, id).Route
+					_, err := w.db.MoveConcern(ctx, v, id, in)
+					if strings.Contains(allowed, accessLetters[safeguarding.ActionMove]) {
+						if err != nil {
+							t.Errorf("%s, move: %v", name, err)
+						} else if got := w.access(t, id).Route; got != safeguarding.RouteAdult {
+							t.Errorf("%s, move: route %s after, want adult", name, got)
+						}
+					} else {
+						_, missing := w.db.MoveConcern(ctx, v, missingConcernID, in)
+						checkLooksMissing(t, name+", move", err, missing)
+						if after := w.entries(t, id); len(after) != len(before) || w.access(t, id).Route != route {
+							t.Errorf("%s, move refused, yet the concern changed", name)
+						}
 					}
 				}
 

@@ -55,6 +55,7 @@ type PersonInput struct {
 	Email        string
 	FullName     string
 	JobTitle     string
+	KnownAs      string // the name they go by, if not their full name's first; may be empty
 	PasswordHash string // from password.Hash; empty for a person who cannot sign in yet
 	Roles        []safeguarding.Role
 }
@@ -72,9 +73,9 @@ func (db *DB) CreatePerson(ctx context.Context, in PersonInput) (int64, error) {
 
 func createPerson(ctx context.Context, tx pgx.Tx, in PersonInput) (int64, error) {
 	var id int64
-	err := tx.QueryRow(ctx, `INSERT INTO people (school_id, email, full_name, job_title, password_hash)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		in.SchoolID, NormaliseEmail(in.Email), in.FullName, in.JobTitle, in.PasswordHash).Scan(&id)
+	err := tx.QueryRow(ctx, `INSERT INTO people (school_id, email, full_name, job_title, known_as, password_hash)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		in.SchoolID, NormaliseEmail(in.Email), in.FullName, in.JobTitle, in.KnownAs, in.PasswordHash).Scan(&id)
 	if isUniqueViolation(err) {
 		return 0, safeguarding.Errorf(safeguarding.ECONFLICT, "An account with the e-mail address %s already exists", in.Email)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -12,17 +13,20 @@ import (
 
 // ChildFile returns pupil pupilID's file as v may see it, with at most the
 // latest entries of its chronology (0 for all), and audits the view. The
-// indicators and the open referrals are read over everything. It returns
-// ENOTFOUND alike for a pupil who does not exist, a pupil of another
-// school, and a viewer who may not see children's files.
+// indicators and the open referrals are read over the concerns shown. It
+// returns ENOTFOUND alike for a pupil who does not exist, a pupil of
+// another school, a viewer who may not see children's files, and a viewer
+// who opens files only for the concerns they read (the chair) when the
+// pupil's file shows none of them. Such a viewer sees of the pupil only
+// their name and year group beside those concerns, not their date of birth.
 //
 // Concerns are read through row-level security and each is checked against
 // safeguarding.Can as well, so both must agree before a concern is shown.
 func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int64, latest int) (safeguarding.ChildFile, error) {
 	var f safeguarding.ChildFile
-	mayView := safeguarding.ConcernAccess{SchoolID: v.SchoolID, Route: safeguarding.RouteChild}
-	if !safeguarding.Can(v, mayView, safeguarding.ActionViewChildFile) {
-		return f, safeguarding.Errorf(safeguarding.ENOTFOUND, "No such pupil")
+	wholeFile := safeguarding.OpensChildFiles(v.Roles)
+	if !wholeFile && len(safeguarding.VisibleRoutes(v.Roles)) == 0 {
+		return f, errNoSuchPupilFile
 	}
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
 		// Two round trips: the pupil and their concerns, then everything
@@ -57,6 +61,12 @@ func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int6
 					open = append(open, c.ID)
 				}
 			}
+		}
+		if !wholeFile {
+			if len(f.Concerns) == 0 {
+				return errNoSuchPupilFile
+			}
+			f.DateOfBirth = time.Time{}
 		}
 
 		b = &pgx.Batch{}
@@ -94,6 +104,10 @@ func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int6
 	f.Indicators = safeguarding.TallyIndicators(indicators, f.Concerns)
 	return f, nil
 }
+
+// errNoSuchPupilFile answers for a file the viewer may not open, as for a
+// pupil who does not exist.
+var errNoSuchPupilFile = safeguarding.Errorf(safeguarding.ENOTFOUND, "No such pupil")
 
 // childConcernsSQL reads the concerns about a school's ($1) pupil ($2),
 // newest first, as the queue reads them: names by joins, pupils after, in

@@ -186,15 +186,16 @@ func TestChildFile(t *testing.T) {
 }
 
 // TestChildFileLeavesOutWhatTheGoRuleRefuses: a concern row that row-level
-// security lets through but safeguarding.Can refuses is not shown. The
-// DSL's own concern about a child is visible to them under both rules, so
-// the check is made on a concern whose route the owner has altered to one
-// the DSL does not read on a child's page.
+// security lets through (its logger may see it) but that safeguarding.Can
+// keeps off a child's file is not shown. The DSL's own concern about a
+// child is visible to them under both rules, so the check is made on a
+// concern whose route the owner has altered to one the DSL does not read:
+// a concern about a safeguarding lead, which is the principal's alone.
 func TestChildFileLeavesOutWhatTheGoRuleRefuses(t *testing.T) {
 	s := newSmallSchool(t)
 	ctx := t.Context()
 	id := logConcern(t, s.db, s.dsl, safeguarding.ConcernInput{PupilIDs: []int64{s.ruby}, Categories: []string{"other"}})
-	if _, err := s.owner.Exec(ctx, `UPDATE concerns SET route = 'adult' WHERE id = $1`, id); err != nil {
+	if _, err := s.owner.Exec(ctx, `UPDATE concerns SET route = 'safeguarding_lead' WHERE id = $1`, id); err != nil {
 		t.Fatal(err)
 	}
 	f, err := s.db.ChildFile(ctx, s.dsl, s.ruby, 0)
@@ -202,7 +203,7 @@ func TestChildFileLeavesOutWhatTheGoRuleRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(f.Concerns) != 0 || len(f.Chronology) != 0 {
-		t.Errorf("an adult-route concern appeared on a child's page: %d concerns, %d entries", len(f.Concerns), len(f.Chronology))
+		t.Errorf("a concern on a route the DSL does not read appeared on a child's page: %d concerns, %d entries", len(f.Concerns), len(f.Chronology))
 	}
 }
 

@@ -19,19 +19,36 @@ import (
 // duplicate=true and files nothing.
 //
 // The caller has checked in by its own rules (ConcernInput.Problems); the
-// store checks what only the database knows: that the pupils are on the
-// school's roll and whom a member of staff's concern goes to.
+// store checks what only the database knows: that the pupils (those it is
+// about, or the children a concern about an adult involves) are on the
+// school's roll and whom a member of staff's concern goes to. The children
+// of a concern about an adult are linked to it, and its route is the
+// adult's.
 func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in safeguarding.ConcernInput) (id int64, duplicate bool, err error) {
 	err = db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		if in.SubjectKind == safeguarding.SubjectOtherAdult {
+			// "Another adult" named like a member of staff is not accepted
+			// as another adult; named like the principal, it is a concern
+			// about the principal (safeguarding.ResolveAdult).
+			staff, err := staffRoster(ctx, tx, v)
+			if err != nil {
+				return err
+			}
+			var matches []safeguarding.StaffMember
+			if in, matches = in.ResolveAdult(staff); len(matches) > 0 {
+				return safeguarding.Errorf(safeguarding.EINVALID, "%s", safeguarding.StaffNamedProblem(matches))
+			}
+		}
 		route, err := routeFor(ctx, tx, v, in)
 		if err != nil {
 			return err
 		}
 		now := db.now().UTC().Truncate(time.Microsecond)
 		// The pupils' check and the concern in one round trip: if the check
-		// fails, the transaction rolls the concern back.
+		// fails, the transaction rolls the concern back. A concern about an
+		// adult may involve children too; they are checked alike.
 		b := &pgx.Batch{}
-		if in.SubjectKind == safeguarding.SubjectPupils {
+		if len(in.PupilIDs) > 0 {
 			b.Queue(`SELECT count(*) FROM pupils WHERE school_id = $1 AND id = ANY($2)`, v.SchoolID, in.PupilIDs).QueryRow(func(row pgx.Row) error {
 				var n int
 				if err := row.Scan(&n); err != nil {

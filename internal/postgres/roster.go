@@ -127,13 +127,17 @@ func (db *DB) FormLists(ctx context.Context, v safeguarding.Viewer) (safeguardin
 }
 
 // staffRosterSQL lists the active people of a school ($1) but one ($2), by
-// name, for scanStaffMember.
-const staffRosterSQL = `SELECT id, full_name, job_title FROM people
-	WHERE school_id = $1 AND active AND id <> $2 ORDER BY lower(full_name), id`
+// name, each with whether they are the principal, their e-mail address and
+// the name they go by, for scanStaffMember.
+const staffRosterSQL = `SELECT p.id, p.full_name, p.job_title,
+		EXISTS (SELECT 1 FROM person_roles r WHERE r.school_id = p.school_id AND r.person_id = p.id AND r.role = 'principal'),
+		p.email, p.known_as
+	FROM people p
+	WHERE p.school_id = $1 AND p.active AND p.id <> $2 ORDER BY lower(p.full_name), p.id`
 
 func scanStaffMember(row pgx.CollectableRow) (safeguarding.StaffMember, error) {
 	var m safeguarding.StaffMember
-	err := row.Scan(&m.ID, &m.Name, &m.JobTitle)
+	err := row.Scan(&m.ID, &m.Name, &m.JobTitle, &m.Principal, &m.Email, &m.KnownAs)
 	return m, err
 }
 
@@ -143,14 +147,24 @@ func scanStaffMember(row pgx.CollectableRow) (safeguarding.StaffMember, error) {
 func (db *DB) StaffRoster(ctx context.Context, v safeguarding.Viewer) ([]safeguarding.StaffMember, error) {
 	var staff []safeguarding.StaffMember
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, staffRosterSQL, v.SchoolID, v.PersonID)
-		if err != nil {
-			return fmt.Errorf("read staff roster: %w", err)
-		}
-		staff, err = pgx.CollectRows(rows, scanStaffMember)
+		var err error
+		staff, err = staffRoster(ctx, tx, v)
 		return err
 	})
 	return staff, err
+}
+
+// staffRoster reads StaffRoster's list in tx.
+func staffRoster(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer) ([]safeguarding.StaffMember, error) {
+	rows, err := tx.Query(ctx, staffRosterSQL, v.SchoolID, v.PersonID)
+	if err != nil {
+		return nil, fmt.Errorf("read staff roster: %w", err)
+	}
+	staff, err := pgx.CollectRows(rows, scanStaffMember)
+	if err != nil {
+		return nil, fmt.Errorf("read staff roster: %w", err)
+	}
+	return staff, nil
 }
 
 // reference is the reference data of one database: it changes only with a

@@ -119,7 +119,7 @@ func newRuleWorld(t *testing.T) *ruleWorld {
 
 // addConcern writes a concern about subject (a pupil when subject.ID is 0
 // and about is "a pupil", another adult when it is 0 otherwise), routed by
-// the Go rule, with the owner's rights.
+// the Go rule, with the pupil linked, with the owner's rights.
 func (w *ruleWorld) addConcern(t *testing.T, about string, subject safeguarding.Person, loggedBy int64) {
 	t.Helper()
 	ctx := t.Context()
@@ -140,10 +140,11 @@ func (w *ruleWorld) addConcern(t *testing.T, about string, subject safeguarding.
 	if err != nil {
 		t.Fatal(err)
 	}
-	if kind == safeguarding.SubjectPupils {
-		if _, err := w.owner.Exec(ctx, `INSERT INTO concern_pupils (school_id, concern_id, pupil_id) VALUES ($1, $2, $3)`, w.school, c.id, w.pupil); err != nil {
-			t.Fatal(err)
-		}
+	// Every concern has the pupil: the one it is about, or a child a
+	// concern about an adult involves, so that the child's file is compared
+	// on every route.
+	if _, err := w.owner.Exec(ctx, `INSERT INTO concern_pupils (school_id, concern_id, pupil_id) VALUES ($1, $2, $3)`, w.school, c.id, w.pupil); err != nil {
+		t.Fatal(err)
 	}
 	w.concerns = append(w.concerns, c)
 }
@@ -232,6 +233,10 @@ func (w *ruleWorld) sqlCan(t *testing.T, tx pgx.Tx, v safeguarding.Viewer, c rul
 			t.Fatal(err)
 		}
 		return n == 1
+	case safeguarding.ActionMove:
+		return attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+			return tx.Exec(context.Background(), `SELECT haven_move_concern($1, $2, 'other_adult', NULL, 'Someone else', '')`, v.SchoolID, c.id)
+		})
 	}
 	t.Fatalf("no SQL probe for action %q", a)
 	return false

@@ -18,12 +18,29 @@ const (
 	ActionClose Action = "close"
 	// ActionReopen: reopen a closed concern with a reason.
 	ActionReopen Action = "reopen"
-	// ActionViewChildFile: see the concern on its pupils' pages.
+	// ActionViewChildFile: see the concern on the pages of the pupils it
+	// is about or involves. A concern about an adult that involves children
+	// shows on their files only to those who read its route in full: an
+	// allegation about the principal that a pupil made is on that pupil's
+	// file for the chair alone, and for everyone else the file shows nothing
+	// of it.
 	ActionViewChildFile Action = "view_child_file"
+	// ActionMove: move the concern to the subject it is really about (the
+	// principal, a safeguarding lead, another member of staff, another
+	// adult, or the children linked to it), with a reason; the route
+	// follows (ApplyMove). Its case handlers may: the chair a concern about
+	// the principal, the principal one about a safeguarding lead or an
+	// adult, and the DSL and deputies one about a child or an adult. The
+	// DSL and deputies must: a concern misrouted as it was logged (a
+	// child's account of the principal logged as a concern about the child,
+	// the principal typed as "another adult") reaches them first, and only
+	// they can send it to the chair without the principal. The subject never
+	// may: Can's first rule.
+	ActionMove Action = "move"
 )
 
 // AllActions lists every action, for tests that must cover them all.
-var AllActions = []Action{ActionList, ActionView, ActionAddEntry, ActionTriage, ActionClose, ActionReopen, ActionViewChildFile}
+var AllActions = []Action{ActionList, ActionView, ActionAddEntry, ActionTriage, ActionClose, ActionReopen, ActionViewChildFile, ActionMove}
 
 // ConcernAccess is what the access rule needs to know about a concern.
 type ConcernAccess struct {
@@ -66,12 +83,21 @@ func Can(v Viewer, c ConcernAccess, a Action) bool {
 		return reads || referrer
 	case ActionAddEntry:
 		return handles || referrer
-	case ActionTriage, ActionClose, ActionReopen:
+	case ActionTriage, ActionClose, ActionReopen, ActionMove:
 		return handles
 	case ActionViewChildFile:
-		return c.Route == RouteChild && reads
+		return reads
 	}
 	return false
+}
+
+// OpensChildFiles reports whether a person with roles rs may open any
+// pupil's file, even one with no concern on it: those who read concerns
+// about children. Anyone else (the chair) opens only the files on which a
+// concern they read is shown (ActionViewChildFile), and sees only those
+// concerns; every other file does not exist for them.
+func OpensChildFiles(rs Roles) bool {
+	return Handles(rs, RouteChild) || readsOnly(rs, RouteChild)
 }
 
 // Handles reports whether a person with roles rs case-manages concerns on
@@ -88,6 +114,25 @@ func Handles(rs Roles, r Route) bool {
 		return rs.Has(RolePrincipal)
 	}
 	return false
+}
+
+// WhoSees says, in a sentence for the person logging a concern, who will
+// see a concern on route r: its case handlers, and the principal for a
+// concern about a child, as Can decides; never the adult it is about. Every
+// page that tells a member of staff who reads what they write says it in
+// these words.
+func WhoSees(r Route) string {
+	switch r {
+	case RouteChild:
+		return "The Designated Safeguarding Lead (DSL) and the deputy DSLs will see it, and the principal may read it."
+	case RouteAdult:
+		return "The principal, the DSL and the deputy DSLs will see it. The person it is about will not."
+	case RoutePrincipal:
+		return "Only the chair of governors will see it. The principal, the DSL and the deputy DSLs will not."
+	case RouteSafeguardingLead:
+		return "Only the principal will see it. The DSL and the deputy DSLs will not."
+	}
+	return ""
 }
 
 // MayLog reports whether a person with roles rs may log a concern: anyone

@@ -2,6 +2,7 @@ package safeguarding_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/havenapp/haven/internal/safeguarding"
@@ -34,12 +35,12 @@ var matrixConcerns = func() map[string]safeguarding.ConcernAccess {
 	cs := map[string]safeguarding.ConcernAccess{}
 	for _, s := range accesstest.Subjects {
 		c := safeguarding.ConcernAccess{SchoolID: matrixSchool, Route: s.Route, LoggedBy: matrixReferrerID}
-		switch s.Name {
-		case "pupil":
+		switch s.Person {
+		case "":
 		case "staff":
 			c.SubjectPersonID = matrixSubjectID
 		default:
-			c.SubjectPersonID = matrixViewers[s.Name].PersonID
+			c.SubjectPersonID = matrixViewers[s.Person].PersonID
 		}
 		cs[s.Name] = c
 	}
@@ -215,6 +216,33 @@ func TestAccessVisibleRoutes(t *testing.T) {
 	for _, tc := range cases {
 		if got := safeguarding.VisibleRoutes(matrixViewers[tc.viewer].Roles); !slices.Equal(got, tc.want) {
 			t.Errorf("VisibleRoutes(%s) = %v, want %v", tc.viewer, got, tc.want)
+		}
+	}
+}
+
+// WhoSees names, for every route, the case handlers Handles gives and no
+// one else, in the words a member of staff reads on the form.
+func TestWhoSees(t *testing.T) {
+	cases := []struct {
+		route     safeguarding.Route
+		says, not []string
+	}{
+		{safeguarding.RouteChild, []string{"Designated Safeguarding Lead (DSL)", "deputy DSLs will see it", "principal may read it"}, []string{"chair", "Only"}},
+		{safeguarding.RouteAdult, []string{"principal, the DSL and the deputy DSLs will see it", "person it is about will not"}, []string{"chair", "Only"}},
+		{safeguarding.RoutePrincipal, []string{"Only the chair of governors will see it", "principal, the DSL and the deputy DSLs will not"}, []string{"principal will see", "DSL will see"}},
+		{safeguarding.RouteSafeguardingLead, []string{"Only the principal will see it", "DSL and the deputy DSLs will not"}, []string{"chair", "DSL will see"}},
+	}
+	for _, tc := range cases {
+		got := safeguarding.WhoSees(tc.route)
+		for _, want := range tc.says {
+			if !strings.Contains(got, want) {
+				t.Errorf("WhoSees(%s) = %q, want it to say %q", tc.route, got, want)
+			}
+		}
+		for _, not := range tc.not {
+			if strings.Contains(got, not) {
+				t.Errorf("WhoSees(%s) = %q, must not say %q", tc.route, got, not)
+			}
 		}
 	}
 }

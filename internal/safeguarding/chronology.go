@@ -26,6 +26,7 @@ const (
 	EntryClosed             EntryKind = "closed"   // requires an outcome
 	EntryReopened           EntryKind = "reopened" // requires a reason
 	EntryCorrection         EntryKind = "correction"
+	EntryMoved              EntryKind = "moved" // to the subject it is really about, with a reason (ApplyMove)
 )
 
 // Label is the entry kind as a heading in the chronology.
@@ -61,6 +62,8 @@ func (k EntryKind) Label() string {
 		return "Reopened"
 	case EntryCorrection:
 		return "Correction"
+	case EntryMoved:
+		return "Moved to the right person"
 	}
 	return string(k)
 }
@@ -84,6 +87,7 @@ type EntryDetails struct {
 	FromStatus   Status `json:"from_status,omitempty"`   // status changed
 	ToStatus     Status `json:"to_status,omitempty"`     // status changed
 	CorrectsKind string `json:"corrects_kind,omitempty"` // what a correction corrects
+	ToSubject    string `json:"to_subject,omitempty"`    // moved: whom the concern is now about
 }
 
 // Entry is one line of a concern's chronology. Entries are never edited or

@@ -4,8 +4,9 @@ import (
 	"time"
 )
 
-// Route says who handles a concern, decided by its subject when it is
-// logged (policy §11.1, §11.3; DESIGN.md "Routing").
+// Route says who handles a concern, decided by its subject: a concern about
+// an adult that involves children is routed by the adult, and the children
+// are linked to it (policy §11.1, §11.3; DESIGN.md "Routing").
 type Route string
 
 const (
@@ -165,7 +166,7 @@ type Concern struct {
 	Route    Route
 
 	SubjectKind       SubjectKind
-	Pupils            []PupilRef // when SubjectKind is SubjectPupils
+	Pupils            []PupilRef // the pupils it is about, or the children a concern about an adult involves
 	SubjectPersonID   int64      // when SubjectKind is SubjectStaff
 	SubjectPersonName string
 	SubjectAdultName  string // when SubjectKind is SubjectOtherAdult

@@ -17,20 +17,23 @@ import (
 type ConcernInput struct {
 	SubmissionToken  string // one per form: a resent form files one concern
 	SubjectKind      SubjectKind
-	PupilIDs         []int64
+	PupilIDs         []int64 // the pupils it is about, or the children a concern about an adult involves
 	SubjectPersonID  int64
 	SubjectAdultName string
 	SubjectAdultRole string
-	Categories       []string
-	Indicators       []string
-	WhatHappened     string
-	ChildsWords      string
-	HappenedOn       time.Time
-	HappenedTime     string
-	Location         string
-	OthersTold       string
-	ActionsTaken     string
-	Urgent           bool
+	// DifferentPerson: the person logging has confirmed that "another adult"
+	// is not the member of staff of the same name (ResolveAdult).
+	DifferentPerson bool
+	Categories      []string
+	Indicators      []string
+	WhatHappened    string
+	ChildsWords     string
+	HappenedOn      time.Time
+	HappenedTime    string
+	Location        string
+	OthersTold      string
+	ActionsTaken    string
+	Urgent          bool
 }
 
 // ConcernChoices are what a concern may choose from: the kinds of concern
@@ -47,7 +50,8 @@ type ConcernChoices struct {
 // each with its first problem only. today is the date in the school's time
 // zone: nothing logged happened after it.
 //
-// Whether the pupils are on the school's roll, and whom a concern about a
+// A concern about an adult may name children involved (PupilIDs): it is
+// still routed by the adult. Whether the pupils are on the school's roll, and whom a concern about a
 // member of staff goes to, the store decides as it files the concern.
 func (in ConcernInput) Problems(choices ConcernChoices, today time.Time) FieldProblems {
 	p := FieldProblems{}
@@ -135,9 +139,23 @@ func SubmittedConcernAccount(e Entry) (a ConcernAccount, ok bool) {
 // StaffMember is a person on a school's staff roster, as the concern form
 // offers them as a subject.
 type StaffMember struct {
-	ID       int64
-	Name     string
-	JobTitle string
+	ID        int64
+	Name      string
+	JobTitle  string
+	Principal bool   // holds the principal's role: a concern about them goes to the chair alone
+	Email     string // for telling a member of staff typed as "another adult" (StaffMatches)
+	KnownAs   string // the name they go by, if not their full name's first: "Pat", "Bob Smith"
+}
+
+// PrincipalOf is the school's principal among staff, and whether there is
+// one: the person a concern about "the principal (headteacher)" is about.
+func PrincipalOf(staff []StaffMember) (StaffMember, bool) {
+	for _, m := range staff {
+		if m.Principal {
+			return m, true
+		}
+	}
+	return StaffMember{}, false
 }
 
 // Draft is the concern a person was writing, kept server-side so that

@@ -30,7 +30,7 @@ const ConcernSnapshotVersion = 2
 type ConcernSnapshot struct {
 	SubmissionToken  string      `json:"submission_token"`
 	SubjectKind      SubjectKind `json:"subject_kind"`
-	PupilIDs         []int64     `json:"pupil_ids"`          // when SubjectKind is SubjectPupils; never empty then
+	PupilIDs         []int64     `json:"pupil_ids"`          // the pupils it is about (never empty then), or the children a concern about an adult involves
 	SubjectPersonID  int64       `json:"subject_person_id"`  // when SubjectKind is SubjectStaff
 	SubjectAdultName string      `json:"subject_adult_name"` // when SubjectKind is SubjectOtherAdult
 	SubjectAdultRole string      `json:"subject_adult_role"`

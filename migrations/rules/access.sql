@@ -31,6 +31,7 @@ DROP FUNCTION IF EXISTS haven_guard_concern_update();
 DROP FUNCTION IF EXISTS haven_copy_concern_access();
 DROP FUNCTION IF EXISTS haven_reroute_on_role_change();
 DROP FUNCTION IF EXISTS haven_reroute_subject(bigint, bigint);
+DROP FUNCTION IF EXISTS haven_move_concern(bigint, bigint, text, bigint, text, text);
 DROP FUNCTION IF EXISTS haven_chain_head(bigint, bigint);
 DROP FUNCTION IF EXISTS haven_unseen_concern(bigint, bigint);
 DROP FUNCTION IF EXISTS haven_set_viewer(bigint, bigint);
@@ -147,11 +148,14 @@ CREATE FUNCTION haven_handles(route text, subject_person_id bigint) RETURNS bool
     SELECT subject_person_id IS DISTINCT FROM haven_viewer_id() AND haven_handles_as(haven_roles(), route)
 $$;
 
--- safeguarding.Can, view child file: a concern shows on its pupils' files
--- to those who read its route in full, and only if it is about children.
--- The child's page reads its concerns through it, on top of concerns_select.
+-- safeguarding.Can, view child file: a concern shows on the files of the
+-- pupils it is about or involves to those who read its route in full,
+-- whatever the route: an allegation about the principal involving a pupil
+-- is on that pupil's file for the chair alone. The child's page reads its
+-- concerns through it, on top of concerns_select (which keeps the subject
+-- out).
 CREATE FUNCTION haven_on_child_file(route text) RETURNS boolean LANGUAGE sql STABLE AS $$
-    SELECT route = 'child' AND route = ANY (haven_read_routes())
+    SELECT route = ANY (haven_read_routes())
 $$;
 
 -- safeguarding.MayBeAssigned: an active DSL or deputy of the school, on a
@@ -256,6 +260,51 @@ END
 $$;
 CREATE TRIGGER person_roles_reroute AFTER INSERT OR UPDATE OR DELETE ON person_roles
     FOR EACH ROW EXECUTE FUNCTION haven_reroute_on_role_change();
+
+-- safeguarding.Can, move: a case handler of the concern, not its subject,
+-- moves it to the subject it is really about (safeguarding.ApplyMove); the
+-- route follows the new subject, and the copies on its links and entries
+-- with it, so whoever may no longer see it loses it at once. Runs as the
+-- owner: haven_app has no right to change a concern's subject or route.
+-- A concern given to someone who may not have it on the new route is
+-- given to nobody. Returns the new route.
+CREATE FUNCTION haven_move_concern(p_school_id bigint, p_concern_id bigint, p_subject_kind text,
+    p_subject_person_id bigint, p_adult_name text, p_adult_role text) RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+    old_route text;
+    old_subject bigint;
+    new_route text;
+BEGIN
+    SELECT c.route, c.subject_person_id INTO old_route, old_subject FROM concerns c
+    WHERE c.school_id = p_school_id AND c.id = p_concern_id AND c.school_id = haven_school_id()
+    FOR NO KEY UPDATE;
+    IF NOT FOUND OR NOT haven_handles(old_route, old_subject) THEN
+        RAISE EXCEPTION 'only a case handler may move a concern' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF p_subject_kind IS NULL OR p_subject_kind NOT IN ('pupils', 'staff', 'other_adult')
+       OR (p_subject_kind = 'staff') <> (p_subject_person_id IS NOT NULL)
+       OR p_subject_person_id = haven_viewer_id()
+       OR (p_subject_kind = 'other_adult' AND coalesce(p_adult_name, '') = '')
+       OR (p_subject_kind = 'pupils' AND NOT EXISTS (
+           SELECT 1 FROM concern_pupils cp WHERE cp.school_id = p_school_id AND cp.concern_id = p_concern_id)) THEN
+        RAISE EXCEPTION 'a concern cannot be about that subject' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    new_route := haven_route_of(p_school_id, p_subject_kind, p_subject_person_id);
+    UPDATE concerns c SET subject_kind = p_subject_kind, subject_person_id = p_subject_person_id,
+        subject_adult_name = coalesce(p_adult_name, ''), subject_adult_role = coalesce(p_adult_role, ''),
+        route = new_route,
+        assigned_to = CASE WHEN c.assigned_to IS NOT NULL
+            AND haven_may_be_assigned(p_school_id, c.assigned_to, new_route, p_subject_person_id) THEN c.assigned_to END
+    WHERE c.school_id = p_school_id AND c.id = p_concern_id;
+    -- The copies are read again from the concern by their triggers.
+    UPDATE concern_pupils SET concern_route = new_route WHERE school_id = p_school_id AND concern_id = p_concern_id;
+    UPDATE chronology_entries SET concern_route = new_route WHERE school_id = p_school_id AND concern_id = p_concern_id;
+    RETURN new_route;
+END
+$$;
+REVOKE ALL ON FUNCTION haven_move_concern(bigint, bigint, text, bigint, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION haven_move_concern(bigint, bigint, text, bigint, text, text) TO haven_app;
 
 -- The member of staff who logged a concern may add further information,
 -- which bumps last_activity_at, so the update policy admits them; only a

@@ -34,23 +34,42 @@ var Viewers = []Viewer{
 }
 
 // Subject is a kind of subject a concern of the matrix is about: the
-// member of staff in the demo school ("" for a pupil), the route the
-// concern must get, and a viewer who handles it and so may close it before
-// another tries to reopen it.
+// member of staff in the demo school ("" for a pupil) and their name among
+// the matrix's people ("" for a pupil, "staff" for an ordinary member of
+// staff), whether a pupil is linked to it (the pupil it is about, or a
+// child a concern about an adult involves), the route the concern must
+// get, and a viewer who handles it and so may close it before another
+// tries to reopen it.
 type Subject struct {
 	Name   string
 	Email  string
+	Person string
+	Pupil  bool
 	Route  safeguarding.Route
 	Closer string
 }
 
-// Subjects are the matrix's concerns, one for each kind of subject.
+// Subjects are the matrix's concerns, one for each kind of subject, and
+// for each kind of adult one that involves a child as well.
 var Subjects = []Subject{
-	{"pupil", "", safeguarding.RouteChild, "DSL"},
-	{"staff", "staff01@demo.test", safeguarding.RouteAdult, "DSL"},
-	{"DSL", "dsl@demo.test", safeguarding.RouteSafeguardingLead, "principal"},
-	{"deputy", "deputy@demo.test", safeguarding.RouteSafeguardingLead, "principal"},
-	{"principal", "principal@demo.test", safeguarding.RoutePrincipal, "chair"},
+	{Name: "pupil", Pupil: true, Route: safeguarding.RouteChild, Closer: "DSL"},
+	{Name: "staff", Email: "staff01@demo.test", Person: "staff", Route: safeguarding.RouteAdult, Closer: "DSL"},
+	{Name: "DSL", Email: "dsl@demo.test", Person: "DSL", Route: safeguarding.RouteSafeguardingLead, Closer: "principal"},
+	{Name: "deputy", Email: "deputy@demo.test", Person: "deputy", Route: safeguarding.RouteSafeguardingLead, Closer: "principal"},
+	{Name: "principal", Email: "principal@demo.test", Person: "principal", Route: safeguarding.RoutePrincipal, Closer: "chair"},
+	{Name: "staff, with a child", Email: "staff01@demo.test", Person: "staff", Pupil: true, Route: safeguarding.RouteAdult, Closer: "DSL"},
+	{Name: "DSL, with a child", Email: "dsl@demo.test", Person: "DSL", Pupil: true, Route: safeguarding.RouteSafeguardingLead, Closer: "principal"},
+	{Name: "principal, with a child", Email: "principal@demo.test", Person: "principal", Pupil: true, Route: safeguarding.RoutePrincipal, Closer: "chair"},
+}
+
+// SubjectNamed returns the matrix's subject of that name.
+func SubjectNamed(name string) Subject {
+	for _, s := range Subjects {
+		if s.Name == name {
+			return s
+		}
+	}
+	panic("accesstest: no subject named " + name)
 }
 
 // Letters spell the actions in Expected.
@@ -62,17 +81,20 @@ var Letters = map[safeguarding.Action]string{
 	safeguarding.ActionClose:         "C",
 	safeguarding.ActionReopen:        "R",
 	safeguarding.ActionViewChildFile: "F",
+	safeguarding.ActionMove:          "M",
 }
 
 // Expected: for each viewer and subject, the letters of the actions allowed
-// (L list, V view, A add entry, T triage, C close, R reopen, F view child
-// file); every action not written is refused.
+// (L list, V view, A add entry, T triage, C close, R reopen, M move, F view child
+// file: the concern would show on the file of a pupil linked to it, which
+// the tests check for the subjects with one); every action not written is
+// refused.
 var Expected = map[[2]string]string{
 	// A pupil: the DSL and deputies handle; the principal reads.
 	{"referrer", "pupil"}:    "LVA",
 	{"other staff", "pupil"}: "",
-	{"DSL", "pupil"}:         "LVATCRF",
-	{"deputy", "pupil"}:      "LVATCRF",
+	{"DSL", "pupil"}:         "LVATCRFM",
+	{"deputy", "pupil"}:      "LVATCRFM",
 	{"principal", "pupil"}:   "LVF",
 	{"chair", "pupil"}:       "",
 	{"governor", "pupil"}:    "",
@@ -81,9 +103,9 @@ var Expected = map[[2]string]string{
 	// An ordinary member of staff: the principal, the DSL and deputies handle.
 	{"referrer", "staff"}:    "LVA",
 	{"other staff", "staff"}: "",
-	{"DSL", "staff"}:         "LVATCR",
-	{"deputy", "staff"}:      "LVATCR",
-	{"principal", "staff"}:   "LVATCR",
+	{"DSL", "staff"}:         "LVATCRFM",
+	{"deputy", "staff"}:      "LVATCRFM",
+	{"principal", "staff"}:   "LVATCRFM",
 	{"chair", "staff"}:       "",
 	{"governor", "staff"}:    "",
 	{"admin", "staff"}:       "",
@@ -93,7 +115,7 @@ var Expected = map[[2]string]string{
 	{"other staff", "DSL"}: "",
 	{"DSL", "DSL"}:         "",
 	{"deputy", "DSL"}:      "",
-	{"principal", "DSL"}:   "LVATCR",
+	{"principal", "DSL"}:   "LVATCRFM",
 	{"chair", "DSL"}:       "",
 	{"governor", "DSL"}:    "",
 	{"admin", "DSL"}:       "",
@@ -103,7 +125,7 @@ var Expected = map[[2]string]string{
 	{"other staff", "deputy"}: "",
 	{"DSL", "deputy"}:         "",
 	{"deputy", "deputy"}:      "",
-	{"principal", "deputy"}:   "LVATCR",
+	{"principal", "deputy"}:   "LVATCRFM",
 	{"chair", "deputy"}:       "",
 	{"governor", "deputy"}:    "",
 	{"admin", "deputy"}:       "",
@@ -114,9 +136,44 @@ var Expected = map[[2]string]string{
 	{"DSL", "principal"}:         "",
 	{"deputy", "principal"}:      "",
 	{"principal", "principal"}:   "",
-	{"chair", "principal"}:       "LVATCR",
+	{"chair", "principal"}:       "LVATCRFM",
 	{"governor", "principal"}:    "",
 	{"admin", "principal"}:       "",
+
+	// An ordinary member of staff, with a child involved: routed by the
+	// adult; on the child's file for those who handle it, for no one else.
+	{"referrer", "staff, with a child"}:    "LVA",
+	{"other staff", "staff, with a child"}: "",
+	{"DSL", "staff, with a child"}:         "LVATCRFM",
+	{"deputy", "staff, with a child"}:      "LVATCRFM",
+	{"principal", "staff, with a child"}:   "LVATCRFM",
+	{"chair", "staff, with a child"}:       "",
+	{"governor", "staff, with a child"}:    "",
+	{"admin", "staff, with a child"}:       "",
+
+	// The DSL, with a child involved: the principal only, on the child's
+	// file too; the DSL and deputies, who read the child's file, see
+	// nothing of it there.
+	{"referrer", "DSL, with a child"}:    "LVA",
+	{"other staff", "DSL, with a child"}: "",
+	{"DSL", "DSL, with a child"}:         "",
+	{"deputy", "DSL, with a child"}:      "",
+	{"principal", "DSL, with a child"}:   "LVATCRFM",
+	{"chair", "DSL, with a child"}:       "",
+	{"governor", "DSL, with a child"}:    "",
+	{"admin", "DSL, with a child"}:       "",
+
+	// The principal, with a child involved ("a pupil told me the principal
+	// touched him"): the chair only, on the child's file too; the principal,
+	// the DSL and deputies find no trace of it on it.
+	{"referrer", "principal, with a child"}:    "LVA",
+	{"other staff", "principal, with a child"}: "",
+	{"DSL", "principal, with a child"}:         "",
+	{"deputy", "principal, with a child"}:      "",
+	{"principal", "principal, with a child"}:   "",
+	{"chair", "principal, with a child"}:       "LVATCRFM",
+	{"governor", "principal, with a child"}:    "",
+	{"admin", "principal, with a child"}:       "",
 }
 
 // Allowed reports whether the matrix lets the named viewer do a to the
