@@ -3,6 +3,7 @@ package httpserver_test
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -160,6 +161,50 @@ func TestSignInThrottlesAnAddressAcrossAccounts(t *testing.T) {
 	}
 	f.expectSignIn(t, "a fresh account from the spraying address", f.trySignIn(t, addr, "staff01@demo.test", demoPassword), "Wait 5 seconds")
 	f.expectSignIn(t, "the same account from elsewhere", f.trySignIn(t, "198.51.100.30", "staff01@demo.test", demoPassword), "")
+}
+
+// Staff behind one school address sign in at the same moment: each attempt
+// is pending while its password is checked, and pending attempts slow no
+// one. Settled failures do.
+func TestSignInPendingAttemptsSlowNoOne(t *testing.T) {
+	f := newProxiedApp(t)
+	const school = "203.0.113.40"
+	pending := func(email string, n int) {
+		t.Helper()
+		for range n {
+			if _, err := f.owner.Exec(t.Context(), `INSERT INTO sign_in_failures (email, address, settled) VALUES ($1, $2, false)`, email, school); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// Twelve colleagues' attempts in flight, and two more of the DSL's own
+	// (a double click).
+	for i := range 12 {
+		pending(fmt.Sprintf("staff%02d@demo.test", i+1), 1)
+	}
+	pending("dsl@demo.test", 2)
+	f.expectSignIn(t, "the DSL among colleagues signing in at once", f.trySignIn(t, school, "dsl@demo.test", demoPassword), "")
+	// The same attempts settled as wrong passwords slow the address.
+	if _, err := f.owner.Exec(t.Context(), `UPDATE sign_in_failures SET settled = true WHERE address = $1`, school); err != nil {
+		t.Fatal(err)
+	}
+	f.expectSignIn(t, "after a dozen wrong passwords from the address", f.trySignIn(t, school, "deputy@demo.test", demoPassword), "Wait ")
+	var settled, left int
+	if err := f.owner.QueryRow(t.Context(), `SELECT count(*) FILTER (WHERE settled), count(*) FILTER (WHERE NOT settled) FROM sign_in_failures
+		WHERE email = 'staff@demo.test' OR email = 'deputy@demo.test'`).Scan(&settled, &left); err != nil {
+		t.Fatal(err)
+	}
+	if left != 0 {
+		t.Errorf("%d attempts left pending", left)
+	}
+	f.expectSignIn(t, "a wrong password elsewhere", f.trySignIn(t, "198.51.100.40", "staff@demo.test", "not the password"), wrongPasswordMessage)
+	var n int
+	if err := f.owner.QueryRow(t.Context(), `SELECT count(*) FROM sign_in_failures WHERE email = 'staff@demo.test' AND address = '198.51.100.40' AND settled`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Errorf("a wrong password left %d settled failures, want 1", n)
+	}
 }
 
 // No more than 10 guesses at one account in 5 minutes, however many

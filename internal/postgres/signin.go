@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -47,6 +48,10 @@ type account struct {
 	schoolID, personID int64
 	hash               string
 	active, locked     bool
+	// The attempt beginSignIn recorded, pending until the password is
+	// checked: its e-mail, address and time identify its row.
+	email, address string
+	attemptAt      time.Time
 }
 
 // SignIn checks an e-mail address and password, from the client at
@@ -132,6 +137,7 @@ func (db *DB) SignIn(ctx context.Context, email, plain, address string) (safegua
 // transaction), so a burst of simultaneous guesses is throttled like a
 // sequence of them.
 func (db *DB) beginSignIn(ctx context.Context, email, address string) (a account, failures int, refusal, err error) {
+	a.email, a.address = email, address
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(1, hashtext($1)), pg_advisory_xact_lock(2, hashtext($2))`, email, address); err != nil {
 			return fmt.Errorf("take sign-in locks: %w", err)
@@ -143,16 +149,16 @@ func (db *DB) beginSignIn(ctx context.Context, email, address string) (a account
 		}
 		var h safeguarding.SignInHistory
 		err = tx.QueryRow(ctx, `WITH t AS (SELECT clock_timestamp() AS now),
-			account AS (SELECT f.address, f.failed_at FROM sign_in_failures f, t WHERE f.email = $1 AND f.failed_at > t.now - $3::interval),
-			from_address AS (SELECT f.failed_at FROM sign_in_failures f, t WHERE f.address = $2 AND f.failed_at > t.now - $4::interval)
+			account AS (SELECT f.address, f.failed_at, f.settled FROM sign_in_failures f, t WHERE f.email = $1 AND f.failed_at > t.now - $3::interval),
+			from_address AS (SELECT f.failed_at FROM sign_in_failures f, t WHERE f.address = $2 AND f.failed_at > t.now - $4::interval AND f.settled)
 			SELECT t.now,
-				(SELECT count(*) FROM account WHERE address = $2),
-				(SELECT coalesce(max(failed_at), 'epoch') FROM account WHERE address = $2),
+				(SELECT count(*) FROM account WHERE address = $2 AND settled),
+				(SELECT coalesce(max(failed_at), 'epoch') FROM account WHERE address = $2 AND settled),
 				(SELECT count(*) FROM from_address),
 				(SELECT coalesce(max(failed_at), 'epoch') FROM from_address),
 				(SELECT count(*) FROM account WHERE failed_at > t.now - $5::interval),
 				coalesce((SELECT failed_at FROM account WHERE failed_at > t.now - $5::interval ORDER BY failed_at DESC OFFSET $6 LIMIT 1), 'epoch'),
-				(SELECT count(*) FROM account),
+				(SELECT count(*) FROM account WHERE settled),
 				EXISTS (SELECT FROM sign_in_addresses s WHERE s.school_id = $7 AND s.person_id = $8 AND s.address = $2 AND s.last_at > t.now - $9::interval)
 			FROM t`,
 			email, address, safeguarding.HardLockWindow, safeguarding.AddressWindow, safeguarding.GuessWindow, safeguarding.GuessLimit-1,
@@ -168,7 +174,10 @@ func (db *DB) beginSignIn(ctx context.Context, email, address string) (a account
 		case wait > 0:
 			refusal, event.Action = safeguarding.ErrSignInWait(wait), "sign_in_refused_throttled"
 		default:
-			if _, err := tx.Exec(ctx, `INSERT INTO sign_in_failures (email, address) VALUES ($1, $2)`, email, address); err != nil {
+			// Pending until the password is checked: it counts towards the
+			// guess limit at once, and slows anyone only once settled.
+			if err := tx.QueryRow(ctx, `INSERT INTO sign_in_failures (email, address, settled) VALUES ($1, $2, false) RETURNING failed_at`,
+				email, address).Scan(&a.attemptAt); err != nil {
 				return fmt.Errorf("record sign-in attempt: %w", err)
 			}
 			return nil
@@ -187,6 +196,10 @@ func (db *DB) signInFailed(ctx context.Context, a account, before int, event saf
 		event.Action = "sign_in_failed"
 		if err := audit(ctx, tx, event); err != nil {
 			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE sign_in_failures SET settled = true WHERE email = $1 AND address = $2 AND failed_at = $3`,
+			a.email, a.address, a.attemptAt); err != nil {
+			return fmt.Errorf("settle failed sign-in: %w", err)
 		}
 		if !locks || a.personID == 0 || !a.active {
 			return nil
