@@ -6,13 +6,6 @@
 -- locking the account for everyone. What is stored is capped: no e-mail
 -- address is longer than 254 characters, no IP address longer than 64.
 ALTER TABLE sign_in_failures ADD COLUMN address text NOT NULL DEFAULT '';
--- An attempt is written before its password is checked, so that a burst of
--- simultaneous guesses meets the guess limit; it is settled once the
--- password proved wrong (and deleted if it was right). Only settled failures
--- slow an account or an address: staff behind one school address signing
--- in at the same moment do not hold each other back.
-ALTER TABLE sign_in_failures ADD COLUMN settled boolean NOT NULL DEFAULT true;
-GRANT UPDATE (settled) ON sign_in_failures TO haven_app;
 ALTER TABLE sign_in_failures ADD CONSTRAINT sign_in_failures_email_length CHECK (length(email) <= 254) NOT VALID;
 ALTER TABLE sign_in_failures ADD CONSTRAINT sign_in_failures_address_length CHECK (length(address) <= 64) NOT VALID;
 CREATE INDEX sign_in_failures_address_idx ON sign_in_failures (address, failed_at);
@@ -58,4 +51,4 @@ DROP TABLE account_unlock_tokens, sign_in_addresses;
 ALTER TABLE people DROP COLUMN locked_at;
 DROP INDEX sign_in_failures_failed_at_idx, sign_in_failures_address_idx;
 ALTER TABLE sign_in_failures DROP CONSTRAINT sign_in_failures_address_length,
-    DROP CONSTRAINT sign_in_failures_email_length, DROP COLUMN settled, DROP COLUMN address;
+    DROP CONSTRAINT sign_in_failures_email_length, DROP COLUMN address;
