@@ -28,13 +28,7 @@ var (
 )
 
 // httpAccessEmails are the matrix's viewers by name.
-var httpAccessEmails = func() map[string]string {
-	emails := map[string]string{}
-	for _, v := range accesstest.Viewers {
-		emails[v.Name] = v.Email
-	}
-	return emails
-}()
+var httpAccessEmails = accesstest.Emails()
 
 // missingRecordID is an id no concern and no pupil has.
 const missingRecordID = 999999999

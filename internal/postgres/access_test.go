@@ -32,13 +32,7 @@ var (
 )
 
 // accessViewerEmails are the matrix's viewers by name.
-var accessViewerEmails = func() map[string]string {
-	emails := map[string]string{}
-	for _, v := range accesstest.Viewers {
-		emails[v.Name] = v.Email
-	}
-	return emails
-}()
+var accessViewerEmails = accesstest.Emails()
 
 // missingConcernID is an id no concern has.
 const missingConcernID = 999999999

@@ -33,6 +33,15 @@ var Viewers = []Viewer{
 	{"admin", "admin@demo.test", safeguarding.Roles{safeguarding.RoleAdmin}},
 }
 
+// Emails are the matrix's viewers' demo-school e-mail addresses, by name.
+func Emails() map[string]string {
+	emails := map[string]string{}
+	for _, v := range Viewers {
+		emails[v.Name] = v.Email
+	}
+	return emails
+}
+
 // Subject is a kind of subject a concern of the matrix is about: the
 // member of staff in the demo school ("" for a pupil) and their name among
 // the matrix's people ("" for a pupil, "staff" for an ordinary member of
@@ -189,14 +198,4 @@ func Allowed(viewer, subject string, a safeguarding.Action) bool {
 		panic("accesstest: the matrix spells no letter for action " + string(a))
 	}
 	return strings.Contains(allowed, letter)
-}
-
-// ViewerNamed returns the matrix's viewer of that name.
-func ViewerNamed(name string) Viewer {
-	for _, v := range Viewers {
-		if v.Name == name {
-			return v
-		}
-	}
-	panic("accesstest: no viewer named " + name)
 }
