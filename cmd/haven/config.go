@@ -111,25 +111,24 @@ func (c Config) SecureCookies() (bool, error) {
 // ServeBenchFloor reports whether to serve GET /bench/floor, the route
 // `make bench` measures every page against.
 func (c Config) ServeBenchFloor() (bool, error) {
-	switch c.BenchFloor {
-	case "true":
-		return true, nil
-	case "false":
-		return false, nil
-	}
-	return false, fmt.Errorf("HAVEN_BENCH_FLOOR must be true or false, not %q", c.BenchFloor)
+	return trueOrFalse("HAVEN_BENCH_FLOOR", c.BenchFloor)
 }
 
 // CheckPwnedPasswords reports whether new passwords are also checked with
 // Pwned Passwords, an outside service.
 func (c Config) CheckPwnedPasswords() (bool, error) {
-	switch c.PwnedPasswords {
+	return trueOrFalse("HAVEN_PWNED_PASSWORDS", c.PwnedPasswords)
+}
+
+// trueOrFalse reads the setting name, whose value must be true or false.
+func trueOrFalse(name, value string) (bool, error) {
+	switch value {
 	case "true":
 		return true, nil
 	case "false":
 		return false, nil
 	}
-	return false, fmt.Errorf("HAVEN_PWNED_PASSWORDS must be true or false, not %q", c.PwnedPasswords)
+	return false, fmt.Errorf("%s must be true or false, not %q", name, value)
 }
 
 // DeniedLookWatch is when one person's denied looks at one concern are

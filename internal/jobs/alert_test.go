@@ -440,29 +440,9 @@ func (s *school) workLogged(t *testing.T, addr string, logger *slog.Logger, done
 	if err != nil {
 		t.Fatal(err)
 	}
-	client, err := jobs.NewClient(s.pool, jobs.Config{Logger: logger, FetchPollInterval: 200 * time.Millisecond,
+	runJobs(t, s, jobs.Config{Logger: logger,
 		Alerts:      &jobs.AlertWorker{Directory: s.db, Mail: sender, BaseURL: baseURL},
-		DeniedLooks: &jobs.DeniedLookWorker{Directory: s.db, Mail: sender, BaseURL: baseURL}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := client.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := jobs.Stop(ctx, client); err != nil {
-			t.Errorf("stop River: %v", err)
-		}
-	}()
-	deadline := time.Now().Add(30 * time.Second)
-	for !done() {
-		if time.Now().After(deadline) {
-			t.Fatal("the job did not get there within 30s")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		DeniedLooks: &jobs.DeniedLookWorker{Directory: s.db, Mail: sender, BaseURL: baseURL}}, done)
 }
 
 func concern(t *testing.T, marker string, urgent bool, subject func(*safeguarding.ConcernInput)) safeguarding.ConcernInput {

@@ -110,11 +110,14 @@ func (s *school) unlockJobs(t *testing.T) int {
 	return n
 }
 
-// runJobs runs River's client with cfg until done (polled), for at most 30
+// runJobs runs River's client with cfg (logging nowhere unless cfg.Logger
+// says) until done (polled), for at most 30
 // seconds.
 func runJobs(t *testing.T, s *school, cfg jobs.Config, done func() bool) {
 	t.Helper()
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
 	cfg.FetchPollInterval = 200 * time.Millisecond
 	client, err := jobs.NewClient(s.pool, cfg)
 	if err != nil {
