@@ -78,7 +78,7 @@ func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int6
 		if len(open) > 0 {
 			b.Queue(`SELECT `+childEntryColumns+` FROM `+childEntries+`
 				WHERE e.school_id = $1 AND e.concern_id = ANY($2) AND e.kind = $3
-				ORDER BY e.at, e.id`, v.SchoolID, open, safeguarding.EntryReferral).Query(func(rows pgx.Rows) error {
+				ORDER BY coalesce(e.happened_at, e.at), e.id`, v.SchoolID, open, safeguarding.EntryReferral).Query(func(rows pgx.Rows) error {
 				var err error
 				if referrals, err = pgx.CollectRows(rows, scanEntry); err != nil {
 					return fmt.Errorf("read child's referrals: %w", err)
@@ -119,8 +119,7 @@ const childConcernsSQL = `SELECT ` + listColumns + `
 	ORDER BY c.logged_at DESC, c.id DESC`
 
 const (
-	childEntryColumns = `e.school_id, e.id, e.concern_id, e.kind, e.author_id, p.full_name, e.at, e.body, e.details,
-	coalesce(e.corrects_id, 0), e.prev_hash, e.hash`
+	childEntryColumns = entryColumns
 	childEntries = `chronology_entries e JOIN people p ON p.school_id = e.school_id AND p.id = e.author_id`
 )
 
@@ -131,7 +130,7 @@ func batchChildChronology(b *pgx.Batch, schoolID int64, concernIDs []int64, late
 	if latest <= 0 {
 		b.Queue(`SELECT `+childEntryColumns+` FROM `+childEntries+`
 			WHERE e.school_id = $1 AND e.concern_id = ANY($2)
-			ORDER BY e.at, e.id`, schoolID, concernIDs).Query(func(rows pgx.Rows) error {
+			ORDER BY coalesce(e.happened_at, e.at), e.id`, schoolID, concernIDs).Query(func(rows pgx.Rows) error {
 			var err error
 			if f.Chronology, err = pgx.CollectRows(rows, scanEntry); err != nil {
 				return fmt.Errorf("read child's chronology: %w", err)
@@ -146,13 +145,13 @@ func batchChildChronology(b *pgx.Batch, schoolID int64, concernIDs []int64, late
 	// counts them all and keeps the newest ids in the same walk, with no
 	// window and no sort.
 	b.Queue(`WITH latest AS (
-			SELECT count(*) AS total, (array_agg(e.id ORDER BY e.at DESC, e.id DESC))[1:$3] AS ids
+			SELECT count(*) AS total, (array_agg(e.id ORDER BY coalesce(e.happened_at, e.at) DESC, e.id DESC))[1:$3] AS ids
 			FROM chronology_entries e
 			WHERE e.school_id = $1 AND e.concern_id = ANY($2))
 		SELECT `+childEntryColumns+`, latest.total
 		FROM latest CROSS JOIN LATERAL unnest(latest.ids) AS l (id)
 		JOIN `+childEntries+` ON e.school_id = $1 AND e.id = l.id
-		ORDER BY e.at, e.id`, schoolID, concernIDs, latest).Query(func(rows pgx.Rows) error {
+		ORDER BY coalesce(e.happened_at, e.at), e.id`, schoolID, concernIDs, latest).Query(func(rows pgx.Rows) error {
 		var err error
 		f.Chronology, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (safeguarding.Entry, error) {
 			return scanEntryWith(row, &f.ChronologyTotal)

@@ -202,8 +202,17 @@ func batchEntry(b *pgx.Batch, e safeguarding.Entry) error {
 	if err != nil {
 		return err
 	}
-	b.Queue(`INSERT INTO chronology_entries (school_id, concern_id, kind, author_id, at, body, details, corrects_id, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, 0), $9, $10)`,
-		e.SchoolID, e.ConcernID, e.Kind, e.AuthorID, e.At, e.Body, details, e.CorrectsID, e.PrevHash, e.Hash)
+	var happened *time.Time
+	if !e.HappenedAt.IsZero() {
+		happened = &e.HappenedAt
+	}
+	pupils := e.PupilIDs
+	if pupils == nil {
+		pupils = []int64{}
+	}
+	b.Queue(`INSERT INTO chronology_entries (school_id, concern_id, kind, author_id, at, body, details, corrects_id,
+			pupil_ids, happened_at, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, 0), $9, $10, $11, $12)`,
+		e.SchoolID, e.ConcernID, e.Kind, e.AuthorID, e.At, e.Body, details, e.CorrectsID, pupils, happened, e.PrevHash, e.Hash)
 	return nil
 }

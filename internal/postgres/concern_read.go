@@ -144,10 +144,14 @@ func (db *DB) Chronology(ctx context.Context, v safeguarding.Viewer, concernID i
 
 // chronologySQL reads the entries of a school's ($1) concern ($2) that
 // row-level security lets the viewer see, oldest first, for scanEntry.
-const chronologySQL = `SELECT e.school_id, e.id, e.concern_id, e.kind, e.author_id, p.full_name, e.at, e.body, e.details,
-		coalesce(e.corrects_id, 0), e.prev_hash, e.hash
+const chronologySQL = `SELECT ` + entryColumns + `
 	FROM chronology_entries e JOIN people p ON p.school_id = e.school_id AND p.id = e.author_id
-	WHERE e.school_id = $1 AND e.concern_id = $2 ORDER BY e.id`
+	WHERE e.school_id = $1 AND e.concern_id = $2 ORDER BY coalesce(e.happened_at, e.at), e.id`
+
+// entryColumns are an entry's columns as scanEntry reads them, from
+// chronology_entries e joined to its author p.
+const entryColumns = `e.school_id, e.id, e.concern_id, e.kind, e.author_id, p.full_name, e.at, e.body, e.details,
+	coalesce(e.corrects_id, 0), e.pupil_ids, e.happened_at, e.prev_hash, e.hash`
 
 // chronology reads the entries of a concern that row-level security lets v
 // see, oldest first. The caller has checked that v may view the concern.
@@ -172,10 +176,17 @@ func scanEntry(row pgx.CollectableRow) (safeguarding.Entry, error) {
 func scanEntryWith(row pgx.Row, extra ...any) (safeguarding.Entry, error) {
 	var e safeguarding.Entry
 	var details []byte
+	var happened *time.Time
 	err := row.Scan(append([]any{&e.SchoolID, &e.ID, &e.ConcernID, &e.Kind, &e.AuthorID, &e.AuthorName, &e.At, &e.Body, &details,
-		&e.CorrectsID, &e.PrevHash, &e.Hash}, extra...)...)
+		&e.CorrectsID, &e.PupilIDs, &happened, &e.PrevHash, &e.Hash}, extra...)...)
 	if err != nil {
 		return e, err
+	}
+	if happened != nil {
+		e.HappenedAt = *happened
+	}
+	if len(e.PupilIDs) == 0 {
+		e.PupilIDs = nil
 	}
 	if string(details) == "{}" { // most entries: nothing to decode
 		return e, nil

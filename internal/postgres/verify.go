@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -31,7 +32,8 @@ func VerifyChronology(ctx context.Context, connString string) (checked int, brea
 		return 0, nil, fmt.Errorf("connect for verification: %w", err)
 	}
 	defer conn.Close(ctx)
-	rows, err := conn.Query(ctx, `SELECT school_id, id, concern_id, kind, author_id, at, body, details, coalesce(corrects_id, 0), prev_hash, hash
+	rows, err := conn.Query(ctx, `SELECT school_id, id, concern_id, kind, author_id, at, body, details, coalesce(corrects_id, 0),
+			pupil_ids, happened_at, prev_hash, hash
 		FROM chronology_entries ORDER BY school_id, concern_id, id`)
 	if err != nil {
 		return 0, nil, fmt.Errorf("read chronology: %w", err)
@@ -42,8 +44,13 @@ func VerifyChronology(ctx context.Context, connString string) (checked int, brea
 	for rows.Next() {
 		var e safeguarding.Entry
 		var details []byte
-		if err := rows.Scan(&e.SchoolID, &e.ID, &e.ConcernID, &e.Kind, &e.AuthorID, &e.At, &e.Body, &details, &e.CorrectsID, &e.PrevHash, &e.Hash); err != nil {
+		var happened *time.Time
+		if err := rows.Scan(&e.SchoolID, &e.ID, &e.ConcernID, &e.Kind, &e.AuthorID, &e.At, &e.Body, &details, &e.CorrectsID,
+			&e.PupilIDs, &happened, &e.PrevHash, &e.Hash); err != nil {
 			return checked, breaks, err
+		}
+		if happened != nil {
+			e.HappenedAt = *happened
 		}
 		if err := json.Unmarshal(details, &e.Details); err != nil {
 			return checked, breaks, fmt.Errorf("entry %d: decode details: %w", e.ID, err)

@@ -1,6 +1,7 @@
 package safeguarding
 
 import (
+	"slices"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
@@ -103,8 +104,33 @@ type Entry struct {
 	Body       string
 	Details    EntryDetails
 	CorrectsID int64
+	// PupilIDs are the pupils of the concern the entry is about; none means
+	// the whole concern. A pupil's file shows only the entries about them or
+	// about the whole concern (AboutPupil).
+	PupilIDs []int64
+	// HappenedAt is when what the entry records happened, when that was
+	// before it was written (At); the zero time means when it was written.
+	HappenedAt time.Time
 	PrevHash   []byte
 	Hash       []byte
+}
+
+// When is when what the entry records happened: HappenedAt if it was
+// given, else when it was written. Chronologies are ordered by it.
+func (e Entry) When() time.Time {
+	if e.HappenedAt.IsZero() {
+		return e.At
+	}
+	return e.HappenedAt
+}
+
+// BackDated reports whether the entry says it happened before it was written.
+func (e Entry) BackDated() bool { return !e.HappenedAt.IsZero() && e.HappenedAt.Before(e.At) }
+
+// AboutPupil reports whether the entry belongs on pupil's file: it is about
+// the whole concern, or names the pupil.
+func (e Entry) AboutPupil(pupil int64) bool {
+	return len(e.PupilIDs) == 0 || slices.Contains(e.PupilIDs, pupil)
 }
 
 // ChainHash is the hash that links an entry to the one before it in its
@@ -135,5 +161,19 @@ func ChainHash(prev []byte, e Entry) []byte {
 	field([]byte(e.Body))
 	field(details)
 	num(e.CorrectsID)
+	// Added later, and hashed only when set, so that every entry written
+	// before them keeps its hash. Each is tagged so neither can pass for
+	// the other.
+	if len(e.PupilIDs) > 0 {
+		field([]byte("pupils"))
+		num(int64(len(e.PupilIDs)))
+		for _, id := range e.PupilIDs {
+			num(id)
+		}
+	}
+	if !e.HappenedAt.IsZero() {
+		field([]byte("happened_at"))
+		num(e.HappenedAt.UTC().UnixMicro())
+	}
 	return h.Sum(nil)
 }
