@@ -120,7 +120,7 @@ const childConcernsSQL = `SELECT ` + listColumns + `
 
 const (
 	childEntryColumns = entryColumns
-	childEntries = `chronology_entries e JOIN people p ON p.school_id = e.school_id AND p.id = e.author_id`
+	childEntries      = `chronology_entries e JOIN people p ON p.school_id = e.school_id AND p.id = e.author_id`
 )
 
 // batchChildChronology adds to b the read of the entries of the given

@@ -1,10 +1,10 @@
 package safeguarding
 
 import (
-	"slices"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"slices"
 	"time"
 )
 

@@ -35,4 +35,4 @@ func TestChainHashCoversPupilsAndTimeOnlyWhenSet(t *testing.T) {
 }
 
 func withPupils(e Entry, ids ...int64) Entry { e.PupilIDs = ids; return e }
-func withTime(e Entry, t time.Time) Entry   { e.HappenedAt = t; return e }
+func withTime(e Entry, t time.Time) Entry    { e.HappenedAt = t; return e }
