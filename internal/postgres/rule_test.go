@@ -314,6 +314,52 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 		}
 	})
 
+	t.Run("WhoMayEditSchoolContacts", func(t *testing.T) {
+		// Every viewer tries to set the school's contacts when none are
+		// set (an insert) and to change them once set (an update):
+		// PostgreSQL lets through exactly whom MayEditSchoolContacts
+		// admits. Everyone of the school reads them.
+		insert := func(v safeguarding.Viewer) func(pgx.Tx) (pgconn.CommandTag, error) {
+			return func(tx pgx.Tx) (pgconn.CommandTag, error) {
+				return tx.Exec(context.Background(), `INSERT INTO school_contacts (school_id, dsl_phone, updated_at, updated_by)
+					VALUES ($1, '01632 960001', now(), $2)`, v.SchoolID, v.PersonID)
+			}
+		}
+		update := func(v safeguarding.Viewer) func(pgx.Tx) (pgconn.CommandTag, error) {
+			return func(tx pgx.Tx) (pgconn.CommandTag, error) {
+				return tx.Exec(context.Background(), `UPDATE school_contacts SET dsl_phone = '01632 960002', updated_at = now(), updated_by = $2
+					WHERE school_id = $1`, v.SchoolID, v.PersonID)
+			}
+		}
+		for _, set := range []bool{false, true} {
+			if set {
+				if _, err := w.owner.Exec(t.Context(), `INSERT INTO school_contacts (school_id, dsl_phone, updated_at, updated_by)
+					VALUES ($1, '01632 960000', now(), $2)`, w.school, w.logger); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, v := range w.viewers {
+				w.asViewer(t, v, func(tx pgx.Tx) {
+					goSays := safeguarding.MayEditSchoolContacts(v.Roles)
+					var sqlSays bool
+					what := "set the contacts"
+					if !set {
+						sqlSays = attempt(t, tx, insert(v))
+					} else {
+						sqlSays, what = attempt(t, tx, update(v)), "change the contacts"
+						var n int
+						if err := tx.QueryRow(t.Context(), `SELECT count(*) FROM school_contacts`).Scan(&n); err != nil || n != 1 {
+							t.Errorf("viewer with roles %v reads %d rows of contacts (err %v), want 1", v.Roles, n, err)
+						}
+					}
+					if goSays != sqlSays {
+						t.Errorf("viewer with roles %v tries to %s: Go says %v, PostgreSQL says %v", v.Roles, what, goSays, sqlSays)
+					}
+				})
+			}
+		}
+	})
+
 	t.Run("RouteForEverySubject", func(t *testing.T) {
 		kinds := []safeguarding.SubjectKind{safeguarding.SubjectPupils, safeguarding.SubjectStaff, safeguarding.SubjectOtherAdult}
 		for _, v := range w.viewers {

@@ -54,8 +54,9 @@ type ConcernAccess struct {
 //
 // This file is the only place the rule lives in Go: who may do what to a
 // concern (Can), who handles each route (Handles), whose concern goes where
-// (RouteFor), who may log a concern (MayLog) and who may be given one
-// (MayBeAssigned). PostgreSQL's row-level security enforces the same rule
+// (RouteFor), who may log a concern (MayLog), who may be given one
+// (MayBeAssigned) and who may set the school's emergency contacts
+// (MayEditSchoolContacts). PostgreSQL's row-level security enforces the same rule
 // again from its one home, migrations/rules/access.sql, and
 // internal/postgres/rule_test.go runs every combination of roles, routes
 // and actions through both.
@@ -140,6 +141,15 @@ func WhoSees(r Route) string {
 // may not file one either.
 func MayLog(rs Roles) bool {
 	return rs.Has(RoleStaff, RoleDSL, RoleDeputyDSL, RolePrincipal)
+}
+
+// MayEditSchoolContacts reports whether a person with roles rs may set the
+// school's emergency contacts (the numbers the concern form shows when a
+// child is in immediate danger): the DSL, and so a deputy, who knows the
+// local arrangements, or the administrator, who keeps the school's
+// settings. Everyone of the school reads them.
+func MayEditSchoolContacts(rs Roles) bool {
+	return rs.Has(RoleDSL, RoleDeputyDSL, RoleAdmin)
 }
 
 // MayBeAssigned reports whether concern c may be given to person p: an

@@ -23,6 +23,9 @@ DROP POLICY IF EXISTS chronology_select ON chronology_entries;
 DROP POLICY IF EXISTS chronology_insert ON chronology_entries;
 DROP POLICY IF EXISTS drafts_own ON concern_drafts;
 DROP POLICY IF EXISTS pupils_school ON pupils;
+DROP POLICY IF EXISTS school_contacts_read ON school_contacts;
+DROP POLICY IF EXISTS school_contacts_insert ON school_contacts;
+DROP POLICY IF EXISTS school_contacts_update ON school_contacts;
 DROP TRIGGER IF EXISTS concerns_guard_update ON concerns;
 DROP TRIGGER IF EXISTS concern_pupils_copy_access ON concern_pupils;
 DROP TRIGGER IF EXISTS chronology_entries_copy_access ON chronology_entries;
@@ -45,6 +48,7 @@ DROP FUNCTION IF EXISTS haven_reads_as(text[], text, bigint);
 DROP FUNCTION IF EXISTS haven_handles_as(text[], text);
 DROP FUNCTION IF EXISTS haven_reads_as(text[], text);
 DROP FUNCTION IF EXISTS haven_may_log(text[]);
+DROP FUNCTION IF EXISTS haven_may_edit_school_contacts(text[]);
 DROP FUNCTION IF EXISTS haven_on_child_file(text);
 DROP FUNCTION IF EXISTS haven_may_be_assigned(bigint, bigint, text, bigint);
 DROP FUNCTION IF EXISTS haven_route_of(bigint, text, bigint);
@@ -99,6 +103,11 @@ $$;
 -- safeguarding.MayLog: anyone who works with children may log a concern.
 CREATE FUNCTION haven_may_log(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
     SELECT roles && ARRAY['staff', 'dsl', 'deputy_dsl', 'principal']
+$$;
+-- safeguarding.MayEditSchoolContacts: the DSL (and so a deputy) or the
+-- administrator sets the numbers shown when a child is in danger.
+CREATE FUNCTION haven_may_edit_school_contacts(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT roles && ARRAY['dsl', 'deputy_dsl', 'admin']
 $$;
 
 -- Takes the viewer for the rest of the transaction: their ids, and the roles
@@ -391,3 +400,16 @@ CREATE POLICY drafts_own ON concern_drafts FOR ALL
 -- Pupils are the school's roster: visible to its own people only.
 CREATE POLICY pupils_school ON pupils FOR ALL
     USING (school_id = haven_school_id()) WITH CHECK (school_id = haven_school_id());
+
+-- The school's emergency contacts: read by everyone of the school (the
+-- concern form shows them to whoever logs), written only by those
+-- haven_may_edit_school_contacts admits, as themselves.
+CREATE POLICY school_contacts_read ON school_contacts FOR SELECT
+    USING (school_id = haven_school_id());
+CREATE POLICY school_contacts_insert ON school_contacts FOR INSERT
+    WITH CHECK (school_id = haven_school_id() AND updated_by = haven_viewer_id()
+        AND haven_may_edit_school_contacts(haven_roles()));
+CREATE POLICY school_contacts_update ON school_contacts FOR UPDATE
+    USING (school_id = haven_school_id() AND haven_may_edit_school_contacts(haven_roles()))
+    WITH CHECK (school_id = haven_school_id() AND updated_by = haven_viewer_id()
+        AND haven_may_edit_school_contacts(haven_roles()));
