@@ -46,12 +46,31 @@ type ConcernForm struct {
 	Urgent        string // "yes", "no" or ""
 }
 
+// PupilResultsID is the id of the concern form's list of pupils found:
+// "Find pupils" brings the page back there (/concerns#pupil-results).
+const PupilResultsID = "pupil-results"
+
 // PupilChoice is a pupil the form lists as a checkbox: one already ticked,
 // or one a search found.
 type PupilChoice struct {
-	ID        int64
-	Name      string
-	YearGroup int
+	ID                int64
+	Name              string
+	YearGroup         int
+	RegistrationGroup string // "" when the roster gives none
+	Born              string // the date of birth, as "3 March 2012"
+}
+
+// Details is what tells the pupil apart from another of the same name:
+// "Year 12, registration group 12WD, born 3 March 2009".
+func (p PupilChoice) Details() string {
+	s := yearLabel(p.YearGroup)
+	if p.RegistrationGroup != "" {
+		s += ", registration group " + p.RegistrationGroup
+	}
+	if p.Born != "" {
+		s += ", born " + p.Born
+	}
+	return s
 }
 
 // StaffChoice is a person on the staff roster.
@@ -107,7 +126,7 @@ func (p ConcernFormPage) pupilChoices() Choices {
 	c := Choices{Name: "pupil", Legend: "Choose the child or children", Hint: "Tick each child the concern is about or involves."}
 	for _, pupil := range p.Pupils {
 		id := strconv.FormatInt(pupil.ID, 10)
-		c.Items = append(c.Items, Choice{Value: id, Label: pupil.Name, Hint: yearLabel(pupil.YearGroup),
+		c.Items = append(c.Items, Choice{Value: id, Label: pupil.Name, Hint: pupil.Details(),
 			Checked: slices.Contains(p.Form.PupilIDs, id)})
 	}
 	return c

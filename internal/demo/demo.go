@@ -115,11 +115,12 @@ func Load(ctx context.Context, db *postgres.DB, demoPassword string) (School, er
 		thisYear--
 	}
 	for year := 7; year <= 13; year++ {
-		for range 43 {
+		for i := range 43 {
 			// A child in year Y turned Y+5 before the 1 September that started this academic year.
 			born := time.Date(thisYear-year-5, time.September, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -rng.IntN(365)-1)
 			pupils = append(pupils, postgres.PupilInput{FirstName: firstNames[rng.IntN(len(firstNames))],
-				LastName: lastNames[rng.IntN(len(lastNames))], YearGroup: year, DateOfBirth: born})
+				LastName: lastNames[rng.IntN(len(lastNames))], YearGroup: year, DateOfBirth: born,
+				RegistrationGroup: registrationGroup(year, i)})
 		}
 	}
 	ids, err := db.AddPupils(ctx, schoolID, pupils)
@@ -130,4 +131,18 @@ func Load(ctx context.Context, db *postgres.DB, demoPassword string) (School, er
 		school.Pupils = append(school.Pupils, safeguarding.PupilRef{ID: ids[i], FirstName: p.FirstName, LastName: p.LastName, YearGroup: p.YearGroup})
 	}
 	return school, nil
+}
+
+// registrationGroup is the demo pupil's tutor group: years 7 to 11 in
+// forms named for the year and a house letter ("9H"), the sixth form in
+// tutor groups named for the year and the tutor's initials ("12WD"). It is
+// drawn from the pupil's place, not the random source, so that adding it
+// left every other demo name and date as it was.
+func registrationGroup(year, i int) string {
+	if year >= 12 {
+		tutors := []string{"WD", "KP", "SM"}
+		return fmt.Sprintf("%d%s", year, tutors[i%len(tutors)])
+	}
+	houses := []string{"H", "N", "S", "W"}
+	return fmt.Sprintf("%d%s", year, houses[i%len(houses)])
 }

@@ -20,8 +20,8 @@ import (
 type concernFormStore interface {
 	FormLists(ctx context.Context, v safeguarding.Viewer) (safeguarding.FormLists, error)
 	StaffRoster(ctx context.Context, v safeguarding.Viewer) ([]safeguarding.StaffMember, error)
-	PupilsByID(ctx context.Context, v safeguarding.Viewer, ids []int64) ([]safeguarding.PupilRef, error)
-	SearchPupils(ctx context.Context, v safeguarding.Viewer, query string, year, limit int) ([]safeguarding.PupilRef, error)
+	PupilsByID(ctx context.Context, v safeguarding.Viewer, ids []int64) ([]safeguarding.PupilMatch, error)
+	SearchPupils(ctx context.Context, v safeguarding.Viewer, query string, year, limit int) ([]safeguarding.PupilMatch, error)
 	LogConcern(ctx context.Context, v safeguarding.Viewer, in safeguarding.ConcernInput) (id int64, duplicate bool, err error)
 	Concern(ctx context.Context, v safeguarding.Viewer, id int64) (safeguarding.Concern, error)
 	DeleteDraft(ctx context.Context, v safeguarding.Viewer) error
@@ -313,7 +313,7 @@ func (s *Server) renderConcernFormWith(w http.ResponseWriter, r *http.Request, v
 		return
 	}
 	for _, pupil := range ticked {
-		p.Pupils = append(p.Pupils, web.PupilChoice{ID: pupil.ID, Name: pupil.Name(), YearGroup: pupil.YearGroup})
+		p.Pupils = append(p.Pupils, pupilChoice(pupil))
 	}
 	year, _ := strconv.Atoi(p.Form.PupilYear)
 	if NotBlank(p.Form.PupilQuery) || year > 0 {
@@ -325,8 +325,8 @@ func (s *Server) renderConcernFormWith(w http.ResponseWriter, r *http.Request, v
 		p.PupilSearch = pupilSearchMessage(len(found), pupilSearchLimit)
 		found = found[:min(len(found), pupilSearchLimit)]
 		for _, pupil := range found {
-			if !slices.ContainsFunc(ticked, func(t safeguarding.PupilRef) bool { return t.ID == pupil.ID }) {
-				p.Pupils = append(p.Pupils, web.PupilChoice{ID: pupil.ID, Name: pupil.Name(), YearGroup: pupil.YearGroup})
+			if !slices.ContainsFunc(ticked, func(t safeguarding.PupilMatch) bool { return t.ID == pupil.ID }) {
+				p.Pupils = append(p.Pupils, pupilChoice(pupil))
 			}
 		}
 	}
@@ -353,6 +353,14 @@ func (s *Server) renderConcernFormWith(w http.ResponseWriter, r *http.Request, v
 		p.Indicators = append(p.Indicators, web.CodeLabel{Code: i.Code, Label: i.Label})
 	}
 	s.render(w, r, status, web.NewConcernPage(page(r, "Log a concern"), p))
+}
+
+// pupilChoice is a pupil as the form lists them: with their year,
+// registration group and date of birth, so that the right one of two
+// children of the same name is chosen.
+func pupilChoice(p safeguarding.PupilMatch) web.PupilChoice {
+	return web.PupilChoice{ID: p.ID, Name: p.Name(), YearGroup: p.YearGroup,
+		RegistrationGroup: p.RegistrationGroup, Born: longDate(p.DateOfBirth)}
 }
 
 func pupilSearchMessage(found, limit int) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,6 +18,9 @@ type PupilInput struct {
 	LastName    string
 	YearGroup   int
 	DateOfBirth time.Time
+	// RegistrationGroup is the pupil's tutor group or form ("9B"); ""
+	// when the roster has none.
+	RegistrationGroup string
 }
 
 // AddPupils adds pupils to a school's roster in one statement (COPY does
@@ -24,18 +28,20 @@ type PupilInput struct {
 // pupils.
 func (db *DB) AddPupils(ctx context.Context, schoolID int64, pupils []PupilInput) ([]int64, error) {
 	first, last, years, born := make([]string, len(pupils)), make([]string, len(pupils)), make([]int16, len(pupils)), make([]time.Time, len(pupils))
+	groups := make([]string, len(pupils))
 	for i, p := range pupils {
 		first[i], last[i], years[i], born[i] = p.FirstName, p.LastName, int16(p.YearGroup), p.DateOfBirth
+		groups[i] = strings.TrimSpace(p.RegistrationGroup)
 	}
 	var ids []int64
 	err := db.asViewer(ctx, safeguarding.Viewer{SchoolID: schoolID}, func(tx pgx.Tx) error {
 		// The ids are drawn in the order the rows are inserted, which is
 		// the order of pupils.
-		rows, err := tx.Query(ctx, `INSERT INTO pupils (school_id, first_name, last_name, year_group, date_of_birth)
-			SELECT $1, p.first, p.last, p.year, p.born
-			FROM unnest($2::text[], $3::text[], $4::smallint[], $5::date[]) WITH ORDINALITY AS p (first, last, year, born, n)
+		rows, err := tx.Query(ctx, `INSERT INTO pupils (school_id, first_name, last_name, year_group, date_of_birth, registration_group)
+			SELECT $1, p.first, p.last, p.year, p.born, p.reg
+			FROM unnest($2::text[], $3::text[], $4::smallint[], $5::date[], $6::text[]) WITH ORDINALITY AS p (first, last, year, born, reg, n)
 			ORDER BY p.n
-			RETURNING id`, schoolID, first, last, years, born)
+			RETURNING id`, schoolID, first, last, years, born, groups)
 		if err != nil {
 			return err
 		}

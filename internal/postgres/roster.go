@@ -18,7 +18,7 @@ import (
 // name), in year group year unless year is 0. Names that begin with the
 // query come first. An empty query with year 0 finds nobody: the form asks
 // for one or the other.
-func (db *DB) SearchPupils(ctx context.Context, v safeguarding.Viewer, query string, year, limit int) ([]safeguarding.PupilRef, error) {
+func (db *DB) SearchPupils(ctx context.Context, v safeguarding.Viewer, query string, year, limit int) ([]safeguarding.PupilMatch, error) {
 	words := strings.Fields(strings.ToLower(query))
 	if (len(words) == 0 && year == 0) || limit <= 0 {
 		return nil, nil
@@ -31,9 +31,9 @@ func (db *DB) SearchPupils(ctx context.Context, v safeguarding.Viewer, query str
 	if len(words) > 0 {
 		prefix = escapeLike(words[0]) + "%"
 	}
-	var pupils []safeguarding.PupilRef
+	var pupils []safeguarding.PupilMatch
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT p.id, p.first_name, p.last_name, p.year_group FROM pupils p
+		rows, err := tx.Query(ctx, `SELECT `+pupilMatchColumns+` FROM pupils p
 			WHERE p.school_id = $1 AND p.active AND ($2 = 0 OR p.year_group = $2)
 			  AND NOT EXISTS (SELECT 1 FROM unnest($3::text[]) w
 			                  WHERE lower(p.first_name) NOT LIKE w AND lower(p.last_name) NOT LIKE w)
@@ -43,7 +43,7 @@ func (db *DB) SearchPupils(ctx context.Context, v safeguarding.Viewer, query str
 		if err != nil {
 			return fmt.Errorf("search pupils: %w", err)
 		}
-		pupils, err = pgx.CollectRows(rows, scanPupilRef)
+		pupils, err = pgx.CollectRows(rows, scanPupilMatch)
 		return err
 	})
 	return pupils, err
@@ -51,19 +51,19 @@ func (db *DB) SearchPupils(ctx context.Context, v safeguarding.Viewer, query str
 
 // PupilsByID returns the active pupils of v's school among ids, by name.
 // Ids of pupils who are not on the school's roster are left out.
-func (db *DB) PupilsByID(ctx context.Context, v safeguarding.Viewer, ids []int64) ([]safeguarding.PupilRef, error) {
+func (db *DB) PupilsByID(ctx context.Context, v safeguarding.Viewer, ids []int64) ([]safeguarding.PupilMatch, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	var pupils []safeguarding.PupilRef
+	var pupils []safeguarding.PupilMatch
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT p.id, p.first_name, p.last_name, p.year_group FROM pupils p
+		rows, err := tx.Query(ctx, `SELECT `+pupilMatchColumns+` FROM pupils p
 			WHERE p.school_id = $1 AND p.id = ANY($2) AND p.active
 			ORDER BY lower(p.last_name), lower(p.first_name), p.id`, v.SchoolID, ids)
 		if err != nil {
 			return fmt.Errorf("read pupils: %w", err)
 		}
-		pupils, err = pgx.CollectRows(rows, scanPupilRef)
+		pupils, err = pgx.CollectRows(rows, scanPupilMatch)
 		return err
 	})
 	return pupils, err
@@ -79,9 +79,12 @@ const yearGroupsSQL = `WITH RECURSIVE years (y) AS (
 		SELECT (SELECT min(year_group) FROM pupils WHERE school_id = $1 AND active AND year_group > years.y) FROM years WHERE years.y IS NOT NULL)
 	SELECT y::int FROM years WHERE y IS NOT NULL ORDER BY y`
 
-func scanPupilRef(row pgx.CollectableRow) (safeguarding.PupilRef, error) {
-	var p safeguarding.PupilRef
-	err := row.Scan(&p.ID, &p.FirstName, &p.LastName, &p.YearGroup)
+// pupilMatchColumns are the columns of pupils p that scanPupilMatch reads.
+const pupilMatchColumns = `p.id, p.first_name, p.last_name, p.year_group, p.registration_group, p.date_of_birth`
+
+func scanPupilMatch(row pgx.CollectableRow) (safeguarding.PupilMatch, error) {
+	var p safeguarding.PupilMatch
+	err := row.Scan(&p.ID, &p.FirstName, &p.LastName, &p.YearGroup, &p.RegistrationGroup, &p.DateOfBirth)
 	return p, err
 }
 

@@ -40,7 +40,7 @@ func newRosterSchool(t *testing.T) *rosterSchool {
 
 	born := time.Date(2012, 3, 4, 0, 0, 0, 0, time.UTC)
 	_, err = s.db.AddPupils(ctx, north, []postgres.PupilInput{
-		{FirstName: "Amelia", LastName: "Okafor", YearGroup: 9, DateOfBirth: born},
+		{FirstName: "Amelia", LastName: "Okafor", YearGroup: 9, DateOfBirth: born, RegistrationGroup: " 9B "},
 		{FirstName: "Oliver", LastName: "Okafor", YearGroup: 7, DateOfBirth: born},
 		{FirstName: "Isla", LastName: "Brookes", YearGroup: 9, DateOfBirth: born},
 		{FirstName: "Jack", LastName: "O'Brien", YearGroup: 9, DateOfBirth: born},
@@ -58,7 +58,7 @@ func newRosterSchool(t *testing.T) *rosterSchool {
 	return s
 }
 
-func pupilNames(ps []safeguarding.PupilRef) []string {
+func pupilNames(ps []safeguarding.PupilMatch) []string {
 	var names []string
 	for _, p := range ps {
 		names = append(names, p.Name())
@@ -109,6 +109,34 @@ func TestSearchPupils(t *testing.T) {
 		}
 		if len(ps) != 2 {
 			t.Errorf("got %d pupils, want the limit of 2", len(ps))
+		}
+	})
+
+	t.Run("DetailsToTellPupilsApart", func(t *testing.T) {
+		// Year, registration group (trimmed as imported) and date of birth
+		// come with each pupil found and each pupil ticked; a roster
+		// without groups gives "".
+		ps, err := s.db.SearchPupils(ctx, s.teacher, "okafor", 0, 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) != 2 {
+			t.Fatalf("found %d pupils, want 2", len(ps))
+		}
+		amelia, oliver := ps[0], ps[1]
+		born := time.Date(2012, 3, 4, 0, 0, 0, 0, time.UTC)
+		if amelia.YearGroup != 9 || amelia.RegistrationGroup != "9B" || !amelia.DateOfBirth.Equal(born) {
+			t.Errorf("Amelia found as year %d, group %q, born %v; want 9, 9B, %v", amelia.YearGroup, amelia.RegistrationGroup, amelia.DateOfBirth, born)
+		}
+		if oliver.YearGroup != 7 || oliver.RegistrationGroup != "" {
+			t.Errorf("Oliver found as year %d, group %q; want 7 and no group", oliver.YearGroup, oliver.RegistrationGroup)
+		}
+		byID, err := s.db.PupilsByID(ctx, s.teacher, []int64{amelia.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(byID) != 1 || byID[0] != amelia {
+			t.Errorf("PupilsByID = %+v, want %+v", byID, amelia)
 		}
 	})
 

@@ -159,6 +159,14 @@ type PupilRef struct {
 // Name is the pupil's full name.
 func (p PupilRef) Name() string { return p.FirstName + " " + p.LastName }
 
+// PupilMatch is a pupil as the concern form's search lists them: enough to
+// tell apart two pupils of the same name in the same year.
+type PupilMatch struct {
+	PupilRef
+	RegistrationGroup string // "" when the roster gives none
+	DateOfBirth       time.Time
+}
+
 // Concern is a concern as logged, with where it now stands.
 type Concern struct {
 	SchoolID int64

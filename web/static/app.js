@@ -7,6 +7,10 @@
 // Frontend doesn't support.
 import { initAll } from './govuk-frontend.min.js'
 import './draft.js' // autosaves the concern form; optional like everything here
+import { focusFragmentTarget } from './focus.js'
 
 document.body.classList.add('govuk-frontend-supported')
 initAll()
+// After GOV.UK Frontend, whose error summary takes the focus on a page with
+// errors; a page that came back to a place of work has none.
+focusFragmentTarget()
