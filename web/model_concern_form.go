@@ -94,6 +94,8 @@ type ConcernFormPage struct {
 	Restored bool
 	// DraftSaved: the person pressed "Save draft".
 	DraftSaved bool
+	// Discarded: the person chose to start again, and their draft is gone.
+	Discarded bool
 
 	// Pupils lists the ticked pupils, then those the search found.
 	Pupils []PupilChoice
@@ -231,4 +233,11 @@ type ConcernLogged struct {
 	SpeakTo string
 	// AboutChild: the concern is about pupils, so it is in the DSL's queue.
 	AboutChild bool
+}
+
+// DraftOffer offers a person the concern they started and did not log:
+// continue it or start again.
+type DraftOffer struct {
+	SavedAt      string // when the draft was last saved: "3 March 2026 at 10:14am"
+	ContinueHref string // the form with the draft in it
 }

@@ -96,7 +96,7 @@ func (s *Server) keepPendingConcern(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.serverError(w, r, err)
 	case kept:
-		http.Redirect(w, r, signInURL("/concerns/new", noticeConcernKept), http.StatusSeeOther)
+		http.Redirect(w, r, signInURL("/concerns/new?draft="+draftKept, noticeConcernKept), http.StatusSeeOther)
 	default:
 		http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
 	}

@@ -32,8 +32,23 @@ const (
 	pupilSearchLimit = 30
 )
 
-// newConcernForm shows the concern form: the person's saved draft if they
-// have one, otherwise an empty form with a fresh submission token.
+// What /concerns/new?draft= asks for when the person has a saved draft.
+const (
+	// draftContinue: they chose to continue it (the offer's first button).
+	draftContinue = "continue"
+	// draftKept: they are back after signing in again, and the form the
+	// session ended under was kept as their draft: it is shown at once,
+	// with a word that it was restored.
+	draftKept = "kept"
+	// draftDiscarded: they chose to start again; the draft is gone.
+	draftDiscarded = "discarded"
+)
+
+// newConcernForm shows the concern form. A person with a saved draft is
+// first offered it (continue it or start again), never given it silently:
+// it may be a concern they meant to abandon, or one started weeks ago.
+// Coming back after sign-in with a kept form, or choosing to continue,
+// shows the draft in the form.
 func (s *Server) newConcernForm(w http.ResponseWriter, r *http.Request) {
 	v, ok := s.concernLogger(w, r)
 	if !ok {
@@ -46,12 +61,19 @@ func (s *Server) newConcernForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var p web.ConcernFormPage
+	asked := r.URL.Query().Get("draft")
+	p.Discarded = asked == draftDiscarded
 	if d := lists.Draft; d != nil {
 		if err := json.Unmarshal(d.Form, &p.Form); err != nil {
 			s.log.Warn("unreadable concern draft", "person", v.PersonID, "err", err)
 			p.Form = web.ConcernForm{}
+		} else if asked != draftContinue && asked != draftKept {
+			s.render(w, r, http.StatusOK, web.DraftOfferPage(page(r, "You started a concern"),
+				web.DraftOffer{SavedAt: longDateTime(d.SavedAt), ContinueHref: "/concerns/new?draft=" + draftContinue}))
+			return
 		} else {
-			p.Restored = true
+			p.Restored = asked == draftKept
+			p.Discarded = false
 		}
 	}
 	s.renderConcernFormWith(w, r, v, http.StatusOK, p, &lists)
@@ -76,7 +98,7 @@ func (s *Server) logConcern(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/concerns/new", http.StatusSeeOther)
+		http.Redirect(w, r, "/concerns/new?draft="+draftDiscarded, http.StatusSeeOther)
 		return
 	}
 
