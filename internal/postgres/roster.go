@@ -93,8 +93,8 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// FormLists reads the staff roster, the year groups and v's draft in one
-// round trip.
+// FormLists reads the staff roster, the year groups, v's draft and the
+// school's emergency contacts in one round trip.
 func (db *DB) FormLists(ctx context.Context, v safeguarding.Viewer) (safeguarding.FormLists, error) {
 	var l safeguarding.FormLists
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
@@ -123,6 +123,11 @@ func (db *DB) FormLists(ctx context.Context, v safeguarding.Viewer) (safeguardin
 			}
 			l.Draft = &d
 			return nil
+		})
+		b.Queue(schoolContactsSQL, v.SchoolID).QueryRow(func(row pgx.Row) error {
+			var err error
+			l.Contacts, err = scanSchoolContacts(row)
+			return err
 		})
 		return sendLast(ctx, tx, b)
 	})

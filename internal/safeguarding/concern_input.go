@@ -171,4 +171,6 @@ type FormLists struct {
 	Staff      []StaffMember // the people a concern may be about: everyone active but the viewer
 	YearGroups []int         // the year groups with active pupils, youngest first
 	Draft      *Draft        // the viewer's draft; nil when they have none
+	// Contacts are the school's emergency numbers, for a child in danger.
+	Contacts SchoolContacts
 }
