@@ -106,6 +106,9 @@ type ConcernFormPage struct {
 	Categories  []CodeLabel
 	Indicators  []CodeLabel
 
+	// Emergency is the panel shown when a child is in immediate danger.
+	Emergency Emergency
+
 	// AdultMatches are the members of staff "another adult" is named like:
 	// the person must choose one or say it is someone else.
 	AdultMatches []StaffChoice
@@ -203,17 +206,26 @@ func (p ConcernFormPage) indicatorChoices() Choices {
 	return c
 }
 
-func (p ConcernFormPage) urgentChoices() Choices {
-	return Choices{
-		Name:   "urgent",
-		Legend: "Is the child in immediate danger or at risk of immediate serious harm?",
-		Hint:   urgentAdvice,
-		Error:  p.Errors.Get("urgent"),
-		Items: []Choice{
-			{Value: "yes", Label: "Yes", Checked: p.Form.Urgent == "yes"},
-			{Value: "no", Label: "No", Checked: p.Form.Urgent == "no"},
-		},
+// aboutAdult reports whether the form is, as answered so far, about an
+// adult: the danger asked about is then to the children they may harm.
+func (p ConcernFormPage) aboutAdult() bool {
+	switch p.Form.Subject {
+	case SubjectPrincipal, SubjectStaff, SubjectOtherAdult:
+		return true
 	}
+	return false
+}
+
+// urgentHint says what "Yes" does.
+const urgentHint = "Yes marks your concern urgent and shows you whom to call now."
+
+// urgentConditionalClass is the class of the emergency panel beneath "Yes":
+// hidden until it is chosen (haven.scss hides it without scripts too).
+func urgentConditionalClass(yes bool) string {
+	if yes {
+		return "govuk-radios__conditional haven-urgent-reveal"
+	}
+	return "govuk-radios__conditional haven-urgent-reveal govuk-radios__conditional--hidden"
 }
 
 func yearLabel(y int) string { return "Year " + strconv.Itoa(y) }
@@ -233,6 +245,8 @@ type ConcernLogged struct {
 	SpeakTo string
 	// AboutChild: the concern is about pupils, so it is in the DSL's queue.
 	AboutChild bool
+	// Emergency is the panel shown for an urgent concern.
+	Emergency Emergency
 }
 
 // DraftOffer offers a person the concern they started and did not log:

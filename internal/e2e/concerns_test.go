@@ -264,7 +264,7 @@ func TestConcernJourney(t *testing.T) {
 		Urgent: true,
 	})
 	ref := strconv.FormatInt(id, 10)
-	if !strings.Contains(staff.bodyText(), "contact children's social care and/or the police now") {
+	if !strings.Contains(staff.bodyText(), "Refer to children's social care and/or the police now") {
 		t.Error("the confirmation of an urgent concern does not tell the member of staff to contact children's social care or the police now")
 	}
 

@@ -59,7 +59,7 @@ func TestLogConcernAlertConfirmation(t *testing.T) {
 		if strings.Contains(page.Body, "e-mail") {
 			t.Error("the confirmation claims an e-mail was sent, but Haven has no SMTP server")
 		}
-		if !shows(page.Body, "contact children's social care and/or the police now") {
+		if !shows(page.Body, "Refer to children's social care and/or the police now") {
 			t.Error("the urgent advice is missing")
 		}
 	})

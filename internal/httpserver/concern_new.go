@@ -25,6 +25,7 @@ type concernFormStore interface {
 	LogConcern(ctx context.Context, v safeguarding.Viewer, in safeguarding.ConcernInput) (id int64, duplicate bool, err error)
 	Concern(ctx context.Context, v safeguarding.Viewer, id int64) (safeguarding.Concern, error)
 	DeleteDraft(ctx context.Context, v safeguarding.Viewer) error
+	SchoolContacts(ctx context.Context, v safeguarding.Viewer) (safeguarding.SchoolContacts, error)
 }
 
 const (
@@ -166,7 +167,25 @@ func (s *Server) concernLogged(w http.ResponseWriter, r *http.Request) {
 		renderError(w, r, http.StatusNotFound)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.ConcernLoggedPage(page(r, "Concern logged"), concernLoggedView(c, s.cfg.EmailAlerts)))
+	view := concernLoggedView(c, s.cfg.EmailAlerts)
+	if c.Urgent {
+		contacts, err := s.db.SchoolContacts(r.Context(), v)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		view.Emergency = emergencyFor(contacts, v.Roles)
+		view.Emergency.AboutAdult = c.Route != safeguarding.RouteChild
+	}
+	s.render(w, r, http.StatusOK, web.ConcernLoggedPage(page(r, "Concern logged"), view))
+}
+
+// emergencyFor is the emergency panel of a school with contacts c, shown
+// to a viewer with roles rs, who is offered the settings page while the
+// numbers are not set if they may set them.
+func emergencyFor(c safeguarding.SchoolContacts, rs safeguarding.Roles) web.Emergency {
+	return web.Emergency{DSLPhone: c.DSLPhone, SocialCarePhone: c.SocialCarePhone, SocialCareOutOfHours: c.SocialCareOutOfHours,
+		MaySetContacts: safeguarding.MayEditSchoolContacts(rs)}
 }
 
 func concernLoggedView(c safeguarding.Concern, emailAlerts bool) web.ConcernLogged {
@@ -271,7 +290,8 @@ func parseConcernPost(w http.ResponseWriter, r *http.Request) (url.Values, bool)
 // the year groups.
 type concernOptions struct {
 	safeguarding.ConcernChoices
-	years []int
+	years    []int
+	contacts safeguarding.SchoolContacts
 }
 
 // concernOptions reads the school's lists unless the caller has them.
@@ -287,7 +307,7 @@ func (s *Server) concernOptions(ctx context.Context, v safeguarding.Viewer, list
 		}
 		lists = &read
 	}
-	o.Staff, o.years = lists.Staff, lists.YearGroups
+	o.Staff, o.years, o.contacts = lists.Staff, lists.YearGroups, lists.Contacts
 	return o, nil
 }
 
@@ -354,6 +374,7 @@ func (s *Server) renderConcernFormWith(w http.ResponseWriter, r *http.Request, v
 	}
 
 	p.YearGroups = opts.years
+	p.Emergency = emergencyFor(opts.contacts, v.Roles)
 	_, p.PrincipalOffered = safeguarding.PrincipalOf(opts.Staff)
 	p.WhoSees = whoSeesBySubject()
 	if p.Form.Subject == web.SubjectOtherAdult && NotBlank(p.Form.AdultName) {

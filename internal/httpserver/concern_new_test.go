@@ -46,7 +46,7 @@ var policyIndicators = []string{
 	"Misuse of drugs and/or alcohol",
 }
 
-const urgentMessage = "If the child is in immediate danger, contact children's social care and/or the police now (call 999 in an emergency). Do not wait for the DSL."
+const urgentMessage = "The child is in immediate danger: get help now. Do not wait for the DSL."
 
 var hiddenField = regexp.MustCompile(`name="(token|author)" value="([^"]*)"`)
 
@@ -56,6 +56,10 @@ func openForm(t *testing.T, c *client) url.Values {
 	res := c.get("/concerns/new")
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("GET /concerns/new: status %d", res.StatusCode)
+	}
+	// A person with a draft is offered it first; they continue it.
+	if shows(res.Body, "You started a concern on ") {
+		res = c.get("/concerns/new?draft=continue")
 	}
 	vals := url.Values{}
 	for _, m := range hiddenField.FindAllStringSubmatch(res.Body, -1) {

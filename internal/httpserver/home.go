@@ -27,6 +27,11 @@ func (s *Server) benchFloor(w http.ResponseWriter, r *http.Request) {
 
 // homeFor is each role's landing page: what that person comes to Haven to do.
 func homeFor(v safeguarding.Viewer) web.Home {
+	// The numbers a person logging a concern about a child in danger is
+	// given (safeguarding.MayEditSchoolContacts says who sets them).
+	contacts := web.HomeSection{Title: "Emergency contacts",
+		Body: "The DSL's phone and children's social care numbers shown when a child is in immediate danger.",
+		Href: web.SettingsContactsPath, LinkText: "Set the emergency contacts"}
 	logConcern := web.HomeSection{Title: "Log a concern",
 		Body: "Record a worry about a child or an adult. If a child is in immediate danger, call the police on 999 first.",
 		Href: "/concerns/new", LinkText: "Log a concern"}
@@ -35,6 +40,7 @@ func homeFor(v safeguarding.Viewer) web.Home {
 		return web.Home{Heading: "Safeguarding", Lead: "Concerns that need you, and the children you are following.", Sections: []web.HomeSection{
 			{Title: "Concerns queue", Body: "New and open concerns, urgent first.", Href: "/queue", LinkText: "Open the concerns queue"},
 			logConcern,
+			contacts,
 			{Title: "Training records", Body: "Who is in date with safeguarding training.", NotBuiltYet: true},
 		}}
 	case safeguarding.RolePrincipal:
@@ -58,6 +64,7 @@ func homeFor(v safeguarding.Viewer) web.Home {
 			{Title: "Accounts and roles", Body: "Add staff, set their roles, deactivate leavers.", NotBuiltYet: true},
 			{Title: "Pupil and staff roster", Body: "Import and update pupils and staff.", NotBuiltYet: true},
 			{Title: "Sign-in audit log", Body: "Every sign-in, failed sign-in and sign-out.", NotBuiltYet: true},
+			contacts,
 		}}
 	}
 	return web.Home{Heading: "Safeguarding", Lead: "If you are worried about a child, tell the Designated Safeguarding Lead and record it here.", Sections: []web.HomeSection{

@@ -137,6 +137,10 @@ func (s *Server) routes() chi.Router {
 
 			// The referrer's own concerns (my_concerns.go).
 			r.Get("/my-concerns", s.myConcerns)
+
+			// The school's emergency contacts (school_contacts.go).
+			r.Get(web.SettingsContactsPath, s.schoolContactsForm)
+			r.Post(web.SettingsContactsPath, s.setSchoolContacts)
 		})
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) { renderError(w, r, http.StatusNotFound) })
 		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { renderError(w, r, http.StatusNotFound) })

@@ -67,16 +67,3 @@ func (c SchoolContacts) Problems() FieldProblems {
 	check("social-care-out-of-hours", c.SocialCareOutOfHours, "the children's social care out-of-hours number")
 	return p
 }
-
-// TelephoneURI is number as a tel: link's target, for a tap to call on a
-// phone: its digits and a leading +, nothing else.
-func TelephoneURI(number string) string {
-	var b strings.Builder
-	b.WriteString("tel:")
-	for i, r := range strings.TrimSpace(number) {
-		if (r >= '0' && r <= '9') || (r == '+' && i == 0) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}

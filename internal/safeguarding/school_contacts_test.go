@@ -68,11 +68,3 @@ func TestSchoolContactsProblems(t *testing.T) {
 		})
 	}
 }
-
-func TestTelephoneURI(t *testing.T) {
-	for in, want := range map[string]string{"01632 960 001": "tel:01632960001", "+44 (0)1632 960-999": "tel:+4401632960999"} {
-		if got := safeguarding.TelephoneURI(in); got != want {
-			t.Errorf("TelephoneURI(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
