@@ -189,9 +189,12 @@ func phoneLink(number string) templ.Component {
 }
 
 // urgentRadios asks whether a child is in immediate danger. "Yes" reveals
-// the emergency panel at once with scripts (GOV.UK's conditional reveal);
-// without them the form is still sent as it is, and the panel is shown
-// on the page that comes back, and after logging.
+// the emergency panel beneath it at once, in GOV.UK's conditional reveal
+// markup but by the stylesheet alone (haven.scss, :has()), with or without
+// scripts: GOV.UK's script would put aria-expanded on the radio, which ARIA
+// does not allow there (axe-core's aria-allowed-attr; see NewConcernPage).
+// A browser without :has() shows the panel on the page that comes back
+// once the form is sent, and after logging.
 func urgentRadios(f ConcernFormPage) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -257,7 +260,7 @@ func urgentRadios(f ConcernFormPage) templ.Component {
 			var templ_7745c5c3_Var10 string
 			templ_7745c5c3_Var10, templ_7745c5c3_Err = templruntime.NewAttributeExpression(d).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/emergency.templ`, Line: 53, Col: 24}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/emergency.templ`, Line: 56, Col: 24}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var10)
 			if templ_7745c5c3_Err != nil {
@@ -275,7 +278,7 @@ func urgentRadios(f ConcernFormPage) templ.Component {
 		var templ_7745c5c3_Var11 string
 		templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(urgentQuestion(f.aboutAdult()))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/emergency.templ`, Line: 57, Col: 72}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/emergency.templ`, Line: 60, Col: 72}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
 		if templ_7745c5c3_Err != nil {
@@ -303,7 +306,7 @@ func urgentRadios(f ConcernFormPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, " data-aria-controls=\"conditional-urgent\"> <label class=\"govuk-label govuk-radios__label\" for=\"urgent\">Yes</label></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "> <label class=\"govuk-label govuk-radios__label\" for=\"urgent\">Yes</label></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -348,7 +348,7 @@ func (b *tab) visit(path string) *network.Response {
 	if res == nil {
 		b.t.Fatalf("open %s: no response", path)
 	}
-	b.checkA11y()
+	b.checkPage()
 	return res
 }
 
@@ -368,7 +368,7 @@ func (b *tab) navigate(what string, action chromedp.Action[chromedp.Void]) *netw
 	if res == nil {
 		b.fatalf("%s: the page did not load", what)
 	}
-	b.checkA11y()
+	b.checkPage()
 	return res
 }
 

@@ -208,6 +208,9 @@ type tab struct {
 	// noScript is set when the tab runs pages without JavaScript.
 	noScript *bool
 	a11y     *a11yStats
+	// phone is set when the tab has a phone's window for the whole test
+	// (phoneWidth); otherwise it is narrowed only to measure each page.
+	phone *bool
 }
 
 // a11yStats counts a tab's pages checked by axe-core, the time it took, and
@@ -232,7 +235,7 @@ func newTab(t *testing.T, a *app) *tab {
 	}
 	ctx, cancelTimeout := context.WithTimeout(tabCtx, testTimeout)
 	t.Cleanup(cancelTimeout)
-	b := &tab{t: t, app: a, ctx: ctx, noScript: new(bool), a11y: new(a11yStats)}
+	b := &tab{t: t, app: a, ctx: ctx, noScript: new(bool), a11y: new(a11yStats), phone: new(bool)}
 	// A new browser context starts with no cookies; clearing them again
 	// costs nothing and makes the fresh start explicit.
 	if _, err := chromedp.Call(ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {

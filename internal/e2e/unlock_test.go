@@ -3,9 +3,6 @@ package e2e
 import (
 	"strings"
 	"testing"
-
-	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/chromedp"
 )
 
 // TestUnlockJourney: the DSL, whose account too many wrong passwords have
@@ -62,21 +59,4 @@ func TestUnlockJourney(t *testing.T) {
 		t.Errorf("heading %q", got)
 	}
 	b.noSidewaysScroll()
-}
-
-// phoneWidth makes the tab's window as narrow as a phone's, 390 CSS pixels.
-func (b *tab) phoneWidth() {
-	b.t.Helper()
-	if _, err := chromedp.Call(b.ctx, emulation.SetDeviceMetricsOverride,
-		emulation.SetDeviceMetricsOverrideParams{Width: 390, Height: 844, DeviceScaleFactor: 1, Mobile: true}); err != nil {
-		b.fatalf("narrow the window: %v", err)
-	}
-}
-
-// noSidewaysScroll fails the test if the page is wider than the window.
-func (b *tab) noSidewaysScroll() {
-	b.t.Helper()
-	if eval[bool](b, "measure the page", `document.documentElement.scrollWidth > document.documentElement.clientWidth`) {
-		b.t.Errorf("%s scrolls sideways at %d CSS pixels", b.path(), eval[int](b, "measure the window", `document.documentElement.clientWidth`))
-	}
 }

@@ -1,0 +1,62 @@
+package e2e
+
+// Every page the journeys reach is checked on a phone's width: no page may
+// scroll sideways at 390 CSS pixels (issue 13).
+
+import (
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// phoneWidth makes the tab's window as narrow as a phone's, 390 CSS pixels,
+// for the rest of the test.
+func (b *tab) phoneWidth() {
+	b.t.Helper()
+	b.emulatePhone()
+	*b.phone = true
+}
+
+// emulatePhone gives the tab a phone's window: 390 by 844 CSS pixels.
+func (b *tab) emulatePhone() {
+	b.t.Helper()
+	if _, err := chromedp.Call(b.ctx, emulation.SetDeviceMetricsOverride,
+		emulation.SetDeviceMetricsOverrideParams{Width: phoneWidthPx, Height: 844, DeviceScaleFactor: 1, Mobile: true}); err != nil {
+		b.fatalf("narrow the window: %v", err)
+	}
+}
+
+// phoneWidthPx is a phone's width in CSS pixels (an iPhone 12 to 15).
+const phoneWidthPx = 390
+
+// noSidewaysScroll fails the test if the page is wider than the window.
+func (b *tab) noSidewaysScroll() {
+	b.t.Helper()
+	if eval[bool](b, "measure the page", `document.documentElement.scrollWidth > document.documentElement.clientWidth`) {
+		b.t.Errorf("%s scrolls sideways at %d CSS pixels", b.path(), eval[int](b, "measure the window", `document.documentElement.clientWidth`))
+	}
+}
+
+// checkPage runs the checks every page a journey reaches must pass:
+// axe-core's, and no sideways scrolling on a phone.
+func (b *tab) checkPage() {
+	b.t.Helper()
+	b.checkA11y()
+	b.checkPhoneWidth()
+}
+
+// checkPhoneWidth fails the test if the page scrolls sideways at a phone's
+// width. A tab at a desktop's width is narrowed for the measurement and
+// then given its own window back, so the journey goes on as it was.
+func (b *tab) checkPhoneWidth() {
+	b.t.Helper()
+	if *b.phone {
+		b.noSidewaysScroll()
+		return
+	}
+	b.emulatePhone()
+	b.noSidewaysScroll()
+	if _, err := chromedp.Call(b.ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err != nil {
+		b.fatalf("restore the window: %v", err)
+	}
+}
