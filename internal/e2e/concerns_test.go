@@ -45,8 +45,11 @@ const (
 	categoryLegend   = "What kind of concern is it?"
 	indicatorsLegend = "Signs of child sexual exploitation"
 	whenLegend       = "When did it happen?"
-	urgentLegend     = "Is the child in immediate danger or at risk of immediate serious harm?"
 )
+
+// urgentFieldset is the question whether a child is in immediate danger,
+// which is worded for the subject chosen: found by its radios.
+const urgentFieldset = "//fieldset[.//input[@name='urgent']]"
 
 // fillConcern fills the concern form by its labels, as a member of staff
 // would, without submitting it.
@@ -101,7 +104,7 @@ func (b *tab) fillConcern(c concern) {
 	if c.Urgent {
 		answer = "Yes"
 	}
-	b.within(fieldset(urgentLegend)).checkByLabel(answer)
+	b.within(urgentFieldset).checkByLabel(answer)
 }
 
 var loggedPath = regexp.MustCompile(`^/concerns/(\d+)/logged$`)
@@ -440,7 +443,7 @@ func TestConcernFormKeepsValues(t *testing.T) {
 			t.Errorf("date %s holds %q, want %q", label, got, want)
 		}
 	}
-	if !b.within(fieldset(urgentLegend)).isCheckedByLabel("Yes") {
+	if !b.within(urgentFieldset).isCheckedByLabel("Yes") {
 		t.Error("the answer to immediate danger is no longer chosen")
 	}
 
@@ -631,9 +634,9 @@ func TestKeyboardOnlyConcern(t *testing.T) {
 	when.tabToLabel("Year")
 	b.press(year)
 	// Tab reaches a group of radios at its first; the arrow keys choose.
-	b.within(fieldset(urgentLegend)).tabToLabel("Yes")
+	b.within(urgentFieldset).tabToLabel("Yes")
 	b.press(kb.ArrowDown)
-	if !b.within(fieldset(urgentLegend)).isCheckedByLabel("No") {
+	if !b.within(urgentFieldset).isCheckedByLabel("No") {
 		t.Error("the arrow key did not choose \"No\"")
 	}
 	b.tabToButton("Log concern")

@@ -59,4 +59,13 @@ func (b *tab) checkPhoneWidth() {
 	if _, err := chromedp.Call(b.ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err != nil {
 		b.fatalf("restore the window: %v", err)
 	}
+	// Scripts that follow the window's width (GOV.UK's navigation menu)
+	// hear of the change at the next frame: let them, so that the page the
+	// journey goes on with is the one it had.
+	ctx, cancel := b.quick()
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`new Promise(r => requestAnimationFrame(() => setTimeout(() => r(true), 0)))`,
+		chromedp.EvalAwaitPromise)); err != nil {
+		b.fatalf("wait for a frame: %v", err)
+	}
 }
