@@ -24,6 +24,9 @@ func (p ConcernFormPage) emergency() Emergency {
 	return e
 }
 
+func (e Emergency) forChild() Emergency { e.AboutAdult = false; return e }
+func (e Emergency) forAdult() Emergency { e.AboutAdult = true; return e }
+
 // numbersSet reports whether the school has set any of its numbers.
 func (e Emergency) numbersSet() bool {
 	return e.DSLPhone != "" || e.SocialCarePhone != "" || e.SocialCareOutOfHours != ""

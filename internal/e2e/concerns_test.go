@@ -114,6 +114,10 @@ var loggedPath = regexp.MustCompile(`^/concerns/(\d+)/logged$`)
 func (b *tab) logConcern(c concern) int64 {
 	b.t.Helper()
 	b.visit("/concerns/new")
+	// A draft the autosave kept of an earlier form is offered first.
+	if strings.HasPrefix(b.heading(), "You started a concern on ") {
+		b.clickButton("Start again")
+	}
 	b.fillConcern(c)
 	b.clickButton("Log concern")
 	m := loggedPath.FindStringSubmatch(b.path())

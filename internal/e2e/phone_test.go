@@ -61,7 +61,11 @@ func (b *tab) checkPhoneWidth() {
 	}
 	// Scripts that follow the window's width (GOV.UK's navigation menu)
 	// hear of the change at the next frame: let them, so that the page the
-	// journey goes on with is the one it had.
+	// journey goes on with is the one it had. Without scripts there are
+	// none, and no callback would run.
+	if *b.noScript {
+		return
+	}
 	ctx, cancel := b.quick()
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`new Promise(r => requestAnimationFrame(() => setTimeout(() => r(true), 0)))`,

@@ -7,6 +7,7 @@
 // Frontend doesn't support.
 import { initAll } from './govuk-frontend.min.js'
 import './draft.js' // autosaves the concern form; optional like everything here
+import './urgent.js' // words the immediate-danger question for the subject chosen
 import { focusFragmentTarget } from './focus.js'
 
 document.body.classList.add('govuk-frontend-supported')
