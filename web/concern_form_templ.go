@@ -285,7 +285,7 @@ func DraftOfferPage(p Page, d DraftOffer) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "\" role=\"button\" draggable=\"false\" class=\"govuk-button\" data-module=\"govuk-button\">Continue it</a><form method=\"post\" action=\"/concerns\"><input type=\"hidden\" name=\"action\" value=\"discard\"> <button type=\"submit\" class=\"govuk-button govuk-button--secondary\" aria-describedby=\"start-again-hint\" data-module=\"govuk-button\">Start again</button></form></div><p class=\"govuk-hint\" id=\"start-again-hint\">Starting again deletes what you wrote in the concern you started.</p></div></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "\" role=\"button\" draggable=\"false\" class=\"govuk-button\" data-module=\"govuk-button\">Continue it</a><form method=\"post\" action=\"/concerns\" class=\"haven-button-group__form\"><input type=\"hidden\" name=\"action\" value=\"discard\"> <button type=\"submit\" class=\"govuk-button govuk-button--secondary\" aria-describedby=\"start-again-hint\" data-module=\"govuk-button\">Start again</button></form></div><p class=\"govuk-hint\" id=\"start-again-hint\">Starting again deletes what you wrote in the concern you started.</p></div></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
