@@ -128,6 +128,7 @@ func TestImmediateDangerIsAnEmergency(t *testing.T) {
 	if !strings.Contains(staff.text(byID("conditional-urgent")), "A child at risk from this adult") {
 		t.Error("about an adult, the panel is not worded for the children at risk")
 	}
+	staff.checkPage()
 	staff.visit("/home")
 
 	// The DSL sets the school's numbers; a mistake is shown by its field.
@@ -147,7 +148,8 @@ func TestImmediateDangerIsAnEmergency(t *testing.T) {
 		t.Errorf("the refused form kept %q", got)
 	}
 	dsl.fillByLabel("The DSL's phone number", "07700 900 123")
-	dsl.clickButton("Save contacts")
+	dsl.tabToButton("Save contacts")
+	dsl.pressEnterAndWait()
 	if !strings.Contains(dsl.banner(), "have been saved") {
 		t.Errorf("saving says %q", dsl.banner())
 	}
