@@ -25,7 +25,7 @@ func TestLogConcernAlertConfirmation(t *testing.T) {
 		if !shows(page.Body, "The DSL and the deputy DSLs have been alerted by e-mail that your concern is urgent.") {
 			t.Error("the urgent confirmation does not say the DSL has been alerted")
 		}
-		if !shows(page.Body, urgentMessage) {
+		if !shows(page.Body, ">"+urgentMessage+"</p>") {
 			t.Error("the urgent confirmation no longer says to contact social care or the police now")
 		}
 		if n := fx.count(t, `SELECT count(*) FROM river_job WHERE kind = 'concern_alert' AND (args->>'concern_id')::bigint = `+strconv.FormatInt(id, 10)); n != 1 {

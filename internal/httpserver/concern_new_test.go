@@ -708,7 +708,7 @@ func TestUrgentConcernConfirmation(t *testing.T) {
 	form := cseConcern(openForm(t, c), fx.pupil(t, 9))
 	form.Set("urgent", "yes")
 	page := c.get(fmt.Sprintf("/concerns/%d/logged", loggedID(t, c.post("/concerns", form))))
-	if !shows(page.Body, urgentMessage) {
+	if !shows(page.Body, ">"+urgentMessage+"</p>") {
 		t.Error("the urgent confirmation does not tell the member of staff to contact social care or the police now")
 	}
 	if !shows(page.Body, "The DSL sees urgent concerns at the top of their queue") {

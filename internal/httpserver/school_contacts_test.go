@@ -136,7 +136,7 @@ func TestEmergencyPanel(t *testing.T) {
 		if shows(form, "must set them") {
 			t.Error("the panel says the numbers are unset")
 		}
-		if !shows(form, "Is the child in immediate danger or at risk of immediate serious harm?") || !shows(form, urgentMessage) {
+		if !shows(form, ">Is the child in immediate danger or at risk of immediate serious harm?</h2>") || !shows(form, ">"+urgentMessage+"</p>") {
 			t.Error("the question or the panel is not worded for the child")
 		}
 	})
@@ -165,14 +165,14 @@ func TestEmergencyPanel(t *testing.T) {
 		form.Set("action", "find")
 		form.Set("pupil-query", pupil.LastName)
 		res := staff.post("/concerns", form)
-		if !shows(res.Body, "Is any child in immediate danger or at risk of immediate serious harm from this adult?") ||
-			!shows(res.Body, "A child at risk from this adult is in immediate danger") {
+		if !shows(res.Body, ">Is any child in immediate danger or at risk of immediate serious harm from this adult?</h2>") ||
+			!shows(res.Body, ">A child at risk from this adult is in immediate danger") {
 			t.Error("the question or the panel is not worded for the children an adult may harm")
 		}
 		form.Del("action")
 		id := loggedID(t, staff.post("/concerns", form))
 		page := staff.get(fmt.Sprintf("/concerns/%d/logged", id)).Body
-		if !shows(page, "A child at risk from this adult is in immediate danger") || !strings.Contains(page, `href="tel:01632960999"`) {
+		if !shows(page, ">A child at risk from this adult is in immediate danger") || !strings.Contains(page, `href="tel:01632960999"`) {
 			t.Error("the confirmation of an urgent concern about an adult lacks the panel for the children, or the numbers")
 		}
 	})
@@ -181,7 +181,7 @@ func TestEmergencyPanel(t *testing.T) {
 		form := cseConcern(openForm(t, staff), pupil)
 		form.Set("urgent", "yes")
 		page := staff.get("/concerns/" + strconv.FormatInt(loggedID(t, staff.post("/concerns", form)), 10) + "/logged").Body
-		if !shows(page, urgentMessage) || !strings.Contains(page, `href="tel:03001234567"`) || !strings.Contains(page, `href="tel:999"`) {
+		if !shows(page, ">"+urgentMessage+"</p>") || !strings.Contains(page, `href="tel:03001234567"`) || !strings.Contains(page, `href="tel:999"`) {
 			t.Error("the urgent confirmation lacks the panel or the numbers")
 		}
 		form = cseConcern(openForm(t, staff), pupil)
