@@ -7,10 +7,17 @@
 // that place rather than from the top of a long page.
 //
 // Elements without tabindex="-1" are left alone: a fragment that happens to
-// name a heading or a field is only scrolled to, as browsers always do.
+// name a heading or a field is only scrolled to, as browsers always do. A
+// page with an error summary keeps the focus there (GOV.UK Frontend puts
+// it there): what went wrong comes before where the person was.
 export function focusFragmentTarget () {
-  const id = decodeURIComponent(window.location.hash.slice(1))
-  if (!id) return
+  let id
+  try {
+    id = decodeURIComponent(window.location.hash.slice(1))
+  } catch {
+    return // a fragment no page of Haven's names
+  }
+  if (!id || document.querySelector('.govuk-error-summary')) return
   const target = document.getElementById(id)
   if (target && target.getAttribute('tabindex') === '-1') {
     target.focus()
