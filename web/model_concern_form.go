@@ -208,8 +208,12 @@ func (p ConcernFormPage) indicatorChoices() Choices {
 
 // aboutAdult reports whether the form is, as answered so far, about an
 // adult: the danger asked about is then to the children they may harm.
-func (p ConcernFormPage) aboutAdult() bool {
-	switch p.Form.Subject {
+func (p ConcernFormPage) aboutAdult() bool { return p.Form.AboutAdult() }
+
+// AboutAdult reports whether the form's subject is an adult, so that its
+// questions about danger are worded for the children at risk.
+func (f ConcernForm) AboutAdult() bool {
+	switch f.Subject {
 	case SubjectPrincipal, SubjectStaff, SubjectOtherAdult:
 		return true
 	}

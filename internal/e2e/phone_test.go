@@ -32,8 +32,15 @@ const phoneWidthPx = 390
 // noSidewaysScroll fails the test if the page is wider than the window.
 func (b *tab) noSidewaysScroll() {
 	b.t.Helper()
-	if eval[bool](b, "measure the page", `document.documentElement.scrollWidth > document.documentElement.clientWidth`) {
-		b.t.Errorf("%s scrolls sideways at %d CSS pixels", b.path(), eval[int](b, "measure the window", `document.documentElement.clientWidth`))
+	// The last elements that stick out name what to fix.
+	wide := eval[string](b, "measure the page", `(() => {
+		const w = document.documentElement.clientWidth;
+		if (document.documentElement.scrollWidth <= w) return "";
+		const over = [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > w + 1);
+		return w + " CSS pixels: " + over.slice(-3).map(e => e.tagName.toLowerCase() + "." + [...e.classList].join(".") + " " + Math.round(e.getBoundingClientRect().right) + "px").join(", ");
+	})()`)
+	if wide != "" {
+		b.t.Errorf("%s scrolls sideways at %s", b.path(), wide)
 	}
 }
 

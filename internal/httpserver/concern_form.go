@@ -120,6 +120,9 @@ func concernFromForm(f web.ConcernForm, o concernOptions) (safeguarding.ConcernI
 
 	if f.Urgent != "yes" && f.Urgent != "no" {
 		unreadable["urgent"] = "Select yes if the child is in immediate danger"
+		if f.AboutAdult() {
+			unreadable["urgent"] = "Select yes if any child is in immediate danger from this adult"
+		}
 	}
 	in.Urgent = f.Urgent == "yes"
 
