@@ -63,6 +63,7 @@ type ChronologyItem struct {
 	Number      int    // its place in the chronology, from 1
 	Heading     string // the kind of entry
 	Author, At  string
+	Happened    string // when it happened, if earlier than At, when it was written
 	BodyLabel   string // what the paragraphs are ("Outcome", "Reason"); may be empty
 	Paragraphs  []string
 	Facts       []SummaryRow // structured details: a referral's agency, a decision's reason
@@ -85,6 +86,9 @@ type TriageControls struct {
 	Agencies       []Choice // referral agencies, in the form's order
 	Entries        []Option // entries a correction may name
 	ReferrerName   string   // who feedback goes to
+	Referrals      []Option // referrals a response may answer; none, and there is no response form
+	Awaiting       []string // referrals that await the agency's response, each in a line, for the close form
+	TimedKinds     []string // the kinds of entry whose form asks when it happened
 }
 
 // EntryDraft is what was typed into the entry form that failed, so that
@@ -96,6 +100,22 @@ type EntryDraft struct {
 	Agency, AgencyOther, Reference           string
 	ReferredDay, ReferredMonth, ReferredYear string
 	Corrects, Assignee                       string
+	EntryTimeDraft
+	ReferralResponseDraft
+}
+
+// EntryTimeDraft is when an entry says it happened, as typed.
+type EntryTimeDraft struct {
+	HappenedDay, HappenedMonth, HappenedYear, HappenedTime string
+	HappenedReason                                         string
+}
+
+// ReferralResponseDraft is an agency's response, and closing without one,
+// as typed.
+type ReferralResponseDraft struct {
+	Referral, AgencyAction, AgencyContact       string
+	RespondedDay, RespondedMonth, RespondedYear string
+	NoResponseWhy                               string
 }
 
 // EntryFieldID is the id of field in the form for entries of kind. Every
@@ -104,7 +124,7 @@ type EntryDraft struct {
 // as ids.
 func EntryFieldID(kind, field string) string {
 	switch field {
-	case "agency", "safe_to_tell", "referred_on":
+	case "agency", "safe_to_tell", "referred_on", "responded_on":
 		return field
 	}
 	return kind + "-" + field
