@@ -230,6 +230,9 @@ func chronologyItem(e safeguarding.Entry, number int) web.ChronologyItem {
 		item.BodyLabel = "Reason for moving it"
 		item.Facts = []web.SummaryRow{{Key: "Now about", Value: d.ToSubject}}
 	}
+	if d.HappenedReason != "" {
+		item.Facts = append(item.Facts, web.SummaryRow{Key: "Recorded more than 7 days later because", Value: d.HappenedReason})
+	}
 	return item
 }
 
