@@ -242,6 +242,11 @@ func (db *DB) RecordEntry(ctx context.Context, v safeguarding.Viewer, concernID 
 		if id, err = appendEntry(ctx, tx, e); err != nil {
 			return err
 		}
+		// The entry as it was being typed (SaveEntryDraft) is now recorded.
+		if _, err := tx.Exec(ctx, `DELETE FROM entry_drafts WHERE school_id = $1 AND person_id = $2 AND concern_id = $3 AND kind = $4`,
+			v.SchoolID, v.PersonID, concernID, in.Kind); err != nil {
+			return fmt.Errorf("discard entry draft: %w", err)
+		}
 		if _, err := tx.Exec(ctx, `UPDATE concerns SET status = $3, assigned_to = NULLIF($4, 0), acknowledged_at = $5, feedback_given = $6, last_activity_at = $7
 			WHERE school_id = $1 AND id = $2`, v.SchoolID, concernID, after.Status, after.AssignedTo, after.AcknowledgedAt, after.FeedbackGiven, after.LastActivityAt); err != nil {
 			return fmt.Errorf("update concern: %w", err)
