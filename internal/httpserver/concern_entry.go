@@ -19,6 +19,7 @@ import (
 // entryStore adds entries to a concern's chronology.
 type entryStore interface {
 	RecordEntry(ctx context.Context, v safeguarding.Viewer, concernID int64, in safeguarding.EntryInput) (int64, error)
+	entryDraftStore
 }
 
 // postedKinds are the entries the concern page's forms add.
@@ -83,6 +84,14 @@ func (s *Server) addEntry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view.Errors, view.Typed = form.Errors, draft
+	// A refused entry is kept as the person's draft as well, so that it
+	// survives the tab closing before they put it right.
+	if slices.Contains(draftedKinds, in.Kind) {
+		if err := s.keepEntryDraft(ctx, v, id, draft); err != nil && !errors.Is(err, errKeptEntryTooLarge) {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	s.render(w, r, http.StatusUnprocessableEntity, web.ConcernPage(page(r, view.Title()), view))
 }
 

@@ -42,6 +42,10 @@ func (s *Server) concernPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view.Banner = s.sessions.PopString(r.Context(), concernBannerKey(id))
+	if err := s.withKeptEntry(r.Context(), v, id, &view); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, web.ConcernPage(page(r, view.Title()), view))
 }
 
@@ -82,6 +86,8 @@ func concernViewOf(v safeguarding.Viewer, c safeguarding.Concern, entries []safe
 	view := web.ConcernView{
 		Reference:     ref,
 		EntriesAction: "/concerns/" + ref + "/entries",
+		DraftAction:   "/concerns/" + ref + "/entries/draft",
+		Author:        strconv.FormatInt(v.PersonID, 10),
 		Subject:       c.SubjectLabel(),
 		Status:        statusTagFor(c.Status),
 		Urgent:        c.Urgent,

@@ -7,6 +7,7 @@
 // Frontend doesn't support.
 import { initAll } from './govuk-frontend.min.js'
 import './draft.js' // autosaves the concern form; optional like everything here
+import './entry_draft.js' // autosaves chronology entries as they are typed
 import './return.js' // focuses the place the page came back at (#entry-42)
 
 document.body.classList.add('govuk-frontend-supported')
