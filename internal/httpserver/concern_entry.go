@@ -61,7 +61,7 @@ func (s *Server) addEntry(w http.ResponseWriter, r *http.Request) {
 		entryID, err := s.db.RecordEntry(ctx, v, id, in)
 		switch safeguarding.ErrorCode(err) {
 		case "":
-			s.entrySaved(w, r, v, id, entryID, in.Kind)
+			s.entrySaved(w, r, id, entryID, in.Kind)
 			return
 		case safeguarding.EINVALID:
 			// The concern moved on (closed by someone else a moment
@@ -97,7 +97,7 @@ func (s *Server) addEntry(w http.ResponseWriter, r *http.Request) {
 
 // entrySaved answers an entry just recorded: the concern's page, come back
 // at the entry (app.js moves the focus there), with what was done said.
-func (s *Server) entrySaved(w http.ResponseWriter, r *http.Request, v safeguarding.Viewer, concernID, entryID int64, kind safeguarding.EntryKind) {
+func (s *Server) entrySaved(w http.ResponseWriter, r *http.Request, concernID, entryID int64, kind safeguarding.EntryKind) {
 	s.sessions.Put(r.Context(), concernBannerKey(concernID), entryBanner(kind))
 	http.Redirect(w, r, "/concerns/"+strconv.FormatInt(concernID, 10)+"#"+entryAnchor(entryID), http.StatusSeeOther)
 }

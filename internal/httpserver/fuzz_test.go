@@ -491,7 +491,8 @@ func FuzzEntryForm(f *testing.F) {
 	}
 	for i, s := range nastyStrings { // each nasty value in every field of one kind of form
 		v := entry(postedKinds[i%len(postedKinds)])
-		for _, name := range []string{"body", "reason", "judgement", "reference", "agency_other", "referred_on-day", "corrects", "assignee"} {
+		for _, name := range []string{"body", "reason", "judgement", "reference", "agency_other", "referred_on-day", "corrects", "assignee",
+			"agency_action", "agency_contact", "no_response_reason", "happened_reason", "happened_at-time", "referral"} {
 			v.Set(name, s)
 		}
 		f.Add(v.Encode())
@@ -512,7 +513,8 @@ func FuzzEntryForm(f *testing.F) {
 		}
 		draft := entryDraftFrom(vals)
 		for _, s := range []string{draft.Kind, draft.Body, draft.Reason, draft.Judgement, draft.Agency, draft.AgencyOther, draft.Reference,
-			draft.ReferredDay, draft.ReferredMonth, draft.ReferredYear, draft.Corrects, draft.Assignee} {
+			draft.ReferredDay, draft.ReferredMonth, draft.ReferredYear, draft.Corrects, draft.Assignee,
+			draft.AgencyAction, draft.AgencyContact, draft.NoResponseWhy, draft.HappenedReason, draft.HappenedTime, draft.Referral} {
 			checkClean(t, "an entry field", s)
 		}
 		if draft.Body != cleanText(vals.Get("body")) || draft.Reason != cleanText(vals.Get("reason")) {
@@ -537,7 +539,7 @@ func FuzzEntryForm(f *testing.F) {
 			t.Fatalf("a valid form has problems %v", p)
 		}
 		d := in.Details
-		for _, s := range []string{in.Body, d.Reason, d.Judgement, d.AgencyOther, d.Reference} {
+		for _, s := range []string{in.Body, d.Reason, d.Judgement, d.AgencyOther, d.Reference, d.AgencyAction, d.AgencyContact, d.NoResponseWhy, d.HappenedReason} {
 			checkClean(t, "an entry's text", s)
 			if s != strings.TrimSpace(s) {
 				t.Fatalf("%q is not trimmed", s)
@@ -555,6 +557,9 @@ func FuzzEntryForm(f *testing.F) {
 		}
 		if kind != safeguarding.EntryReferral && (d.Agency != "" || d.AgencyOther != "" || d.Reference != "" || d.ReferredOn != "") {
 			t.Fatalf("a %s has referral details", kind)
+		}
+		if !in.HappenedAt.IsZero() && (!kind.MayBeBackDated() || in.HappenedAt.After(fuzzToday)) {
+			t.Fatalf("a %s said to happen at %s", kind, in.HappenedAt)
 		}
 		if d.AgencyOther != "" && d.Agency != safeguarding.AgencyOtherAgent {
 			t.Fatalf("agency %q with another agency named", d.Agency)
