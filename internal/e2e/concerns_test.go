@@ -382,6 +382,12 @@ func TestConcernJourney(t *testing.T) {
 	if !strings.Contains(dsl.text("//h1/following-sibling::p[1]"), "Closed") {
 		t.Errorf("status after closing: %q", dsl.text("//h1/following-sibling::p[1]"))
 	}
+	// With its response recorded, the referral no longer awaits one on the
+	// child's file.
+	dsl.visit("/pupils/" + strconv.FormatInt(child.ID, 10))
+	if !strings.Contains(dsl.bodyText(), "No referral is awaiting the agency's response.") {
+		t.Error("the child's file lists a referral whose response is recorded")
+	}
 	// Closed, it has left the open queue.
 	dsl.visit("/queue")
 	if slices.Contains(dsl.texts("//table/tbody/tr/td[1]//a"), child.Name) {
