@@ -181,9 +181,29 @@ func (s *Server) withKeptEntry(ctx context.Context, v safeguarding.Viewer, conce
 		return nil
 	}
 	d, found, err := s.keptEntry(ctx, v, concernID)
-	if err != nil || !found {
+	if err != nil || !found || !entryFormShown(*view, safeguarding.EntryKind(d.Kind)) {
 		return err
 	}
 	view.Typed, view.KeptEntry = d, true
 	return nil
+}
+
+// entryFormShown reports whether the concern page shows the form for
+// entries of kind, as web.ConcernPage decides: a draft for a form no longer
+// there (the concern closed since) is not offered.
+func entryFormShown(view web.ConcernView, kind safeguarding.EntryKind) bool {
+	t := view.Triage
+	switch {
+	case kind == safeguarding.EntryFurtherInformation:
+		return view.FurtherInformation
+	case t == nil:
+		return false
+	case kind == safeguarding.EntryReferralResponse:
+		return len(t.Referrals) > 0
+	case kind == safeguarding.EntryCorrection:
+		return true
+	case kind == safeguarding.EntryReopened:
+		return !t.Open
+	}
+	return t.Open
 }

@@ -162,6 +162,12 @@ func TestEntryDraftAutosave(t *testing.T) {
 			t.Errorf("adding an action discarded the decision being typed (%d drafts)", n)
 		}
 	})
+	t.Run("NotOfferedOnceItsFormIsGone", func(t *testing.T) {
+		triagePost(t, w.dsl, w.concern, url.Values{"kind": {"closed"}, "author": {w.dslID}, "body": {"No further action"}})
+		if page := w.dsl.get(w.ref).Body; strings.Contains(page, "has been kept in its form below") || strings.Contains(page, "Refer to CSCS") {
+			t.Error("a decision is offered on a closed concern, which has no decision form")
+		}
+	})
 }
 
 // TestEntrySurvivesDatabaseRestart: an entry posted while the database is
