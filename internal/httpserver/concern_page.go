@@ -36,39 +36,42 @@ func (s *Server) concernPage(w http.ResponseWriter, r *http.Request) {
 		renderError(w, r, http.StatusNotFound)
 		return
 	}
-	view, _, err := s.concernView(r.Context(), v, id)
+	view, rec, err := s.concernRecordView(r.Context(), v, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	view.Banner = s.sessions.PopString(r.Context(), concernBannerKey(id))
-	if err := s.withKeptEntry(r.Context(), v, id, &view); err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	withKeptEntry(&view, rec.EntryDraft)
 	s.render(w, r, http.StatusOK, web.ConcernPage(page(r, view.Title()), view))
 }
 
 // concernView reads what the page needs (the store checks access and
 // audits the view) and returns it with the concern.
 func (s *Server) concernView(ctx context.Context, v safeguarding.Viewer, id int64) (web.ConcernView, safeguarding.Concern, error) {
+	view, rec, err := s.concernRecordView(ctx, v, id)
+	return view, rec.Concern, err
+}
+
+// concernRecordView is concernView with all that the store read.
+func (s *Server) concernRecordView(ctx context.Context, v safeguarding.Viewer, id int64) (web.ConcernView, safeguarding.ConcernRecord, error) {
 	offersAssign := func(c safeguarding.Concern) bool {
 		return safeguarding.Can(v, c.Access(), safeguarding.ActionTriage) && assignable(c)
 	}
 	rec, err := s.db.ConcernRecord(ctx, v, id, offersAssign)
 	if err != nil {
-		return web.ConcernView{}, rec.Concern, err
+		return web.ConcernView{}, rec, err
 	}
 	c := rec.Concern
 	categories, err := s.db.Categories(ctx)
 	if err != nil {
-		return web.ConcernView{}, c, err
+		return web.ConcernView{}, rec, err
 	}
 	indicators, err := s.db.Indicators(ctx)
 	if err != nil {
-		return web.ConcernView{}, c, err
+		return web.ConcernView{}, rec, err
 	}
-	return concernViewOf(v, c, rec.Entries, categories, indicators, rec.Leads), c, nil
+	return concernViewOf(v, c, rec.Entries, categories, indicators, rec.Leads), rec, nil
 }
 
 // assignable: concerns that DSLs and deputies handle may be given to one of

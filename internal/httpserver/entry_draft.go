@@ -31,7 +31,6 @@ var draftedKinds = slices.DeleteFunc(slices.Clone(postedKinds), func(k safeguard
 // entryDraftStore keeps the entry a person is typing on a concern.
 type entryDraftStore interface {
 	SaveEntryDraft(ctx context.Context, v safeguarding.Viewer, concernID int64, kind safeguarding.EntryKind, form []byte) error
-	EntryDraft(ctx context.Context, v safeguarding.Viewer, concernID int64) (safeguarding.Draft, bool, error)
 	DeleteEntryDraft(ctx context.Context, v safeguarding.Viewer, concernID int64) error
 }
 
@@ -78,19 +77,6 @@ func (s *Server) keepEntryDraft(ctx context.Context, v safeguarding.Viewer, conc
 		return errKeptEntryTooLarge
 	}
 	return s.db.SaveEntryDraft(ctx, v, concernID, safeguarding.EntryKind(d.Kind), b)
-}
-
-// keptEntry is v's draft for the concern, if they have one.
-func (s *Server) keptEntry(ctx context.Context, v safeguarding.Viewer, concernID int64) (web.EntryDraft, bool, error) {
-	d, found, err := s.db.EntryDraft(ctx, v, concernID)
-	if err != nil || !found {
-		return web.EntryDraft{}, false, err
-	}
-	var typed web.EntryDraft
-	if err := json.Unmarshal(d.Form, &typed); err != nil || typed.Kind == "" {
-		return web.EntryDraft{}, false, nil // not a draft this Haven wrote: nothing to give back
-	}
-	return typed, true, nil
 }
 
 // entryPostPath matches the addresses the concern page's entry forms post to.
@@ -174,18 +160,18 @@ func (s *Server) expiredSessionsViewer(r *http.Request) (safeguarding.Viewer, bo
 	return v, err == nil, err
 }
 
-// withKeptEntry puts v's draft for the concern into its form on the page,
-// unless the page already shows a form as typed (a refused one).
-func (s *Server) withKeptEntry(ctx context.Context, v safeguarding.Viewer, concernID int64, view *web.ConcernView) error {
-	if view.Typed.Kind != "" || (view.Triage == nil && !view.FurtherInformation) {
-		return nil
+// withKeptEntry puts the viewer's kept draft (as the store read it with the
+// concern) into its form on the page, unless the page already shows a form
+// as typed (a refused one) or no longer has that form.
+func withKeptEntry(view *web.ConcernView, kept *safeguarding.Draft) {
+	if kept == nil || view.Typed.Kind != "" {
+		return
 	}
-	d, found, err := s.keptEntry(ctx, v, concernID)
-	if err != nil || !found || !entryFormShown(*view, safeguarding.EntryKind(d.Kind)) {
-		return err
+	var d web.EntryDraft
+	if err := json.Unmarshal(kept.Form, &d); err != nil || !entryFormShown(*view, safeguarding.EntryKind(d.Kind)) {
+		return // not a draft this Haven wrote, or its form has gone: nothing to give back
 	}
 	view.Typed, view.KeptEntry = d, true
-	return nil
 }
 
 // entryFormShown reports whether the concern page shows the form for

@@ -117,6 +117,7 @@ func (db *DB) ConcernRecord(ctx context.Context, v safeguarding.Viewer, id int64
 				return nil
 			})
 		}
+		batchEntryDraft(b, v, id, &rec.EntryDraft)
 		batchAudit(b, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
 		return sendLast(ctx, tx, b)
 	})

@@ -11,6 +11,9 @@ type ConcernRecord struct {
 	Concern Concern
 	Entries []Entry    // oldest first
 	Leads   []Assignee // read only when the page offers to assign the concern
+	// EntryDraft is the entry the viewer was typing on the concern and has
+	// not added yet, if they kept one (nil otherwise).
+	EntryDraft *Draft
 }
 
 // ChildFile is everything about one pupil that a viewer may see: the pupil,
