@@ -194,9 +194,13 @@ func ApplyEntry(v Viewer, c Concern, in EntryInput, assignee Person, now time.Ti
 	c.LastActivityAt = now
 	e := Entry{SchoolID: c.SchoolID, ConcernID: c.ID, Kind: in.Kind, AuthorID: v.PersonID, AuthorName: v.Name, At: now,
 		Body: in.Body, Details: in.Details, CorrectsID: in.CorrectsID}
-	// A time that is not earlier than now says nothing When does not.
+	// A time that is not earlier than now says nothing When does not, and
+	// a reason for recording late is kept only when it was late.
 	if in.Kind.MayBeBackDated() && in.HappenedAt.Before(now) {
 		e.HappenedAt = in.HappenedAt
+	}
+	if e.HappenedAt.IsZero() || !e.HappenedAt.Before(now.Add(-BackDateLimit)) {
+		e.Details.HappenedReason = ""
 	}
 	return e, c, nil
 }

@@ -78,6 +78,28 @@ func TestApplyEntryHappenedAt(t *testing.T) {
 	}
 }
 
+func TestApplyEntryKeepsALateReasonOnlyWhenLate(t *testing.T) {
+	reason := EntryDetails{HappenedReason: "Found in the pastoral log"}
+	for _, tc := range []struct {
+		name string
+		at   time.Time
+		kept bool
+	}{
+		{"not back-dated", time.Time{}, false},
+		{"a day back", testNow.Add(-24 * time.Hour), false},
+		{"ten days back", testNow.Add(-10 * 24 * time.Hour), true},
+	} {
+		in := EntryInput{Kind: EntryAction, Body: "x", HappenedAt: tc.at, Details: reason}
+		e, _, err := ApplyEntry(testDSL, openConcern(StatusAcknowledged), in, Person{}, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (e.Details.HappenedReason != "") != tc.kept {
+			t.Errorf("%s: reason %q", tc.name, e.Details.HappenedReason)
+		}
+	}
+}
+
 func TestReferralResponses(t *testing.T) {
 	referral := Entry{ID: 10, ConcernID: 3, Kind: EntryReferral, Details: EntryDetails{Agency: AgencyCSCS}}
 	other := Entry{ID: 11, ConcernID: 3, Kind: EntryReferral, Details: EntryDetails{Agency: AgencyPolice}}
