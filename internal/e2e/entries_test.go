@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp/kb"
 )
 
 var london = func() *time.Location {
@@ -92,8 +94,16 @@ func TestEntrySurvivesSessionExpiryJourney(t *testing.T) {
 		t.Error("the page does not say the entry was kept and not yet added")
 	}
 	dsl.checkNoSidewaysScroll()
-	dsl.within(details("An action taken")).clickButton("Add the action")
+	// By keyboard alone, as a DSL who does not use a mouse would.
+	dsl.within(details("An action taken")).tabToButton("Add the action")
+	dsl.pressEnterAndWait()
 	dsl.checkReturnedToNewEntry()
+	// The next Tab goes on from the new entry, not from the top of the page.
+	dsl.press(kb.Tab)
+	if after := eval[bool](dsl, "compare places", `(() => { const e = document.getElementById(location.hash.slice(1));
+		return !!(e.compareDocumentPosition(document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING) })()`); !after {
+		t.Error("Tab from the new entry went to something above it")
+	}
 	if !strings.Contains(dsl.bodyText(), typed) {
 		t.Error("the kept action was not added")
 	}
