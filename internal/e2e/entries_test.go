@@ -108,3 +108,36 @@ func TestEntrySurvivesSessionExpiryJourney(t *testing.T) {
 		t.Error("the kept action was not added")
 	}
 }
+
+// TestEntryAutosaveJourney: entry_draft.js keeps an entry as it is typed,
+// so that leaving the page (a closed tab, a crash) loses nothing: the
+// concern page gives it back, in its form.
+func TestEntryAutosaveJourney(t *testing.T) {
+	a := newApp(t)
+	child := a.uniquePupils(t, 1)[0]
+	id := a.logAsStaff(t, "staff@demo.test", child.ID, "Came to college with a new phone she would not explain.")
+	ref := "/concerns/" + strconv.FormatInt(id, 10)
+	const typed = "Keep in college; ask the police about the number that keeps calling her."
+
+	dsl := newTab(t, a)
+	dsl.signIn("dsl@demo.test")
+	dsl.visit(ref)
+	f := dsl.openDetails("A decision")
+	f.fillByLabel("Decision", typed)
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(dsl.text(details("A decision")), "Draft saved at") {
+		if time.Now().After(deadline) {
+			t.Fatal("the decision being typed was not saved as a draft")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	dsl.visit("/home")
+	dsl.visit(ref)
+	if got := dsl.within(details("A decision")).valueByLabel("Decision"); got != typed {
+		t.Fatalf("the decision after leaving the page: %q", got)
+	}
+	if !strings.Contains(dsl.bodyText(), "The entry you were writing has been kept in its form below") {
+		t.Error("the page does not say the entry was kept")
+	}
+	dsl.checkNoSidewaysScroll()
+}
