@@ -53,6 +53,7 @@ type ChildConcern struct {
 type ChildEntry struct {
 	Heading    string // "Decision", or "Concern logged: Neglect, Online safety"
 	At         string
+	Happened   string // when it happened, if earlier than At, when it was written
 	Author     string
 	Concern    ConcernLink
 	BodyLabel  string       // what the paragraphs are ("Outcome"); may be empty
@@ -68,7 +69,7 @@ type ChildIndicator struct {
 	First, Last string
 }
 
-// ChildReferral is a referral on a concern that is still open.
+// ChildReferral is a referral that awaits the agency's response.
 type ChildReferral struct {
 	Agency, Reference, ReferredOn string
 	Concern                       ConcernLink

@@ -12,6 +12,9 @@ type ConcernView struct {
 	Banner        string // what the last form did, after it succeeded
 	Errors        Errors // the failed form's messages, keyed by EntryFieldID
 	Typed         EntryDraft
+	KeptEntry     bool   // Typed is the person's draft, kept from before, not a refused form
+	DraftAction   string // where entry_draft.js saves an entry as it is typed
+	Author        string // the viewer's id, posted with each entry form so that an expired session's entry is kept for them only
 
 	Logged LoggedConcern
 	// FullRecord: the viewer reads the whole chronology. Otherwise they
@@ -63,6 +66,7 @@ type ChronologyItem struct {
 	Number      int    // its place in the chronology, from 1
 	Heading     string // the kind of entry
 	Author, At  string
+	Happened    string // when it happened, if earlier than At, when it was written
 	BodyLabel   string // what the paragraphs are ("Outcome", "Reason"); may be empty
 	Paragraphs  []string
 	Facts       []SummaryRow // structured details: a referral's agency, a decision's reason
@@ -85,6 +89,9 @@ type TriageControls struct {
 	Agencies       []Choice // referral agencies, in the form's order
 	Entries        []Option // entries a correction may name
 	ReferrerName   string   // who feedback goes to
+	Referrals      []Option // referrals a response may answer; none, and there is no response form
+	Awaiting       []string // referrals that await the agency's response, each in a line, for the close form
+	TimedKinds     []string // the kinds of entry whose form asks when it happened
 }
 
 // EntryDraft is what was typed into the entry form that failed, so that
@@ -96,6 +103,22 @@ type EntryDraft struct {
 	Agency, AgencyOther, Reference           string
 	ReferredDay, ReferredMonth, ReferredYear string
 	Corrects, Assignee                       string
+	EntryTimeDraft
+	ReferralResponseDraft
+}
+
+// EntryTimeDraft is when an entry says it happened, as typed.
+type EntryTimeDraft struct {
+	HappenedDay, HappenedMonth, HappenedYear, HappenedTime string
+	HappenedReason                                         string
+}
+
+// ReferralResponseDraft is an agency's response, and closing without one,
+// as typed.
+type ReferralResponseDraft struct {
+	Referral, AgencyAction, AgencyContact       string
+	RespondedDay, RespondedMonth, RespondedYear string
+	NoResponseWhy                               string
 }
 
 // EntryFieldID is the id of field in the form for entries of kind. Every
@@ -104,7 +127,7 @@ type EntryDraft struct {
 // as ids.
 func EntryFieldID(kind, field string) string {
 	switch field {
-	case "agency", "safe_to_tell", "referred_on":
+	case "agency", "safe_to_tell", "referred_on", "responded_on":
 		return field
 	}
 	return kind + "-" + field

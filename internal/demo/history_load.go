@@ -164,8 +164,32 @@ func (l *loader) chronology(ctx context.Context, id int64, c pastConcern) error 
 			last := entries[len(entries)-1]
 			in.CorrectsID, in.Details.CorrectsKind = last.ID, string(last.Kind)
 		}
+		if in.Kind == safeguarding.EntryClosed {
+			if err := l.answerReferrals(ctx, v, id, s.at); err != nil {
+				return err
+			}
+		}
 		if err := l.db.WithClock(fixed(s.at)).AddEntry(ctx, v, id, in); err != nil {
 			return fmt.Errorf("%s by %s: %w", in.Kind, s.by, err)
+		}
+	}
+	return nil
+}
+
+// answerReferrals records, as the concern closes at at, the agencies'
+// responses to its referrals that have none yet: a concern closes on what
+// the agencies decided, which its outcome tells.
+func (l *loader) answerReferrals(ctx context.Context, v safeguarding.Viewer, id int64, at time.Time) error {
+	entries, err := l.db.Chronology(ctx, v, id)
+	if err != nil {
+		return err
+	}
+	for _, r := range safeguarding.AwaitingResponse(entries) {
+		in := safeguarding.EntryInput{Kind: safeguarding.EntryReferralResponse, Details: safeguarding.EntryDetails{ReferralID: r.ID,
+			AgencyAction: "Confirmed what it has done and will do, as the outcome of this concern records.",
+			RespondedOn:  at.Format(time.DateOnly)}} // in working hours, the same day in UTC as in England
+		if err := l.db.WithClock(fixed(at)).AddEntry(ctx, v, id, in); err != nil {
+			return fmt.Errorf("response to referral %d: %w", r.ID, err)
 		}
 	}
 	return nil

@@ -240,6 +240,8 @@ const (
 	cseFeedback     = "Thank you for logging this. I have referred it to children's social care today and will keep you informed of what you need to know."
 	cseOutcome      = "Children's social care opened a child and family assessment; a safety plan is in place with college."
 	cseClosing      = "Referral accepted; safety plan agreed with the family and college. Closing here; the plan is reviewed at the child's next meeting."
+	cseCall         = "Phoned the MASH duty desk before writing anything down."
+	cseResponse     = "A child and family assessment, starting this week."
 )
 
 // TestConcernJourney is the core loop of issue 3 in a real browser: a
@@ -325,6 +327,18 @@ func TestConcernJourney(t *testing.T) {
 	referred.fillByLabel("Year", year)
 	f.clickButton("Add the referral")
 
+	// A call made earlier, recorded now, says when it happened; the page
+	// comes back at it (focus.js).
+	called := time.Now().Add(-2 * time.Hour)
+	f = dsl.openDetails("An action taken")
+	f.fillByLabel("What was done", cseCall)
+	dsl.fillHappenedAt(f, called)
+	f.clickButton("Add the action")
+	dsl.checkReturnedToNewEntry()
+	if want := "Happened " + called.In(london).Format("2 January 2006 15:04") + " · written "; !strings.Contains(dsl.bodyText(), want) {
+		t.Errorf("the back-dated call does not show both times (%q)", want)
+	}
+
 	f = dsl.openDetails("Feedback to Sam Teacher")
 	f.fillByLabel("Feedback for Sam Teacher", cseFeedback)
 	f.clickButton("Add the feedback")
@@ -333,26 +347,52 @@ func TestConcernJourney(t *testing.T) {
 	f.fillByLabel("Outcome", cseOutcome)
 	f.clickButton("Add the outcome")
 
+	// Closing asks for the agency's response to the referral first.
 	f = dsl.openDetails("Close the concern")
 	f.fillByLabel("Outcome", cseClosing)
+	f.clickButton("Close the concern")
+	if got := dsl.text("//*[contains(@class,'govuk-error-summary')]//li"); got != "Record the agency's response to each referral, or say why the concern is closed without it" {
+		t.Errorf("closing with a referral awaiting its response: error %q", got)
+	}
+	f = dsl.openDetails("A response to a referral")
+	f.selectByLabel("Referral", "Children's social care (CSCS), referred "+time.Now().In(london).Format("2 January 2006"))
+	f.fillByLabel("What the agency will do", cseResponse)
+	responded := f.within(fieldset("Date of the response"))
+	responded.fillByLabel("Day", day)
+	responded.fillByLabel("Month", month)
+	responded.fillByLabel("Year", year)
+	f.clickButton("Add the response")
+	dsl.checkReturnedToNewEntry()
+
+	f = dsl.openDetails("Close the concern")
+	if got := f.valueByLabel("Outcome"); got != cseClosing {
+		t.Errorf("the refused close form kept %q", got)
+	}
 	f.clickButton("Close the concern")
 	if got := dsl.banner(); got != "Concern closed" {
 		t.Errorf("after closing, the banner says %q", got)
 	}
 
-	wantEntries := []string{"Concern logged", "Acknowledged", "Conversation with the child", "Decision", "Referral",
-		"Feedback to the member of staff", "Outcome", "Closed"}
+	wantEntries := []string{"Action taken", "Concern logged", "Acknowledged", "Conversation with the child", "Decision", "Referral",
+		"Feedback to the member of staff", "Outcome", "Response to a referral", "Closed"}
 	if got := dsl.chronology(); !slices.Equal(got, wantEntries) {
 		t.Errorf("chronology:\n got %q\nwant %q", got, wantEntries)
 	}
 	page = dsl.bodyText()
-	for _, want := range []string{cseConversation, cseDecision, cseReason, cseReference, "Children's social care (CSCS)", cseFeedback, cseOutcome, cseClosing} {
+	for _, want := range []string{cseConversation, cseDecision, cseReason, cseReference, "Children's social care (CSCS)", cseFeedback, cseOutcome, cseClosing,
+		cseCall, cseResponse} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the chronology lacks %q", want)
 		}
 	}
 	if !strings.Contains(dsl.text("//h1/following-sibling::p[1]"), "Closed") {
 		t.Errorf("status after closing: %q", dsl.text("//h1/following-sibling::p[1]"))
+	}
+	// With its response recorded, the referral no longer awaits one on the
+	// child's file.
+	dsl.visit("/pupils/" + strconv.FormatInt(child.ID, 10))
+	if !strings.Contains(dsl.bodyText(), "No referral is awaiting the agency's response.") {
+		t.Error("the child's file lists a referral whose response is recorded")
 	}
 	// Closed, it has left the open queue.
 	dsl.visit("/queue")
@@ -377,7 +417,7 @@ func TestConcernJourney(t *testing.T) {
 	if !strings.Contains(page, cseFeedback) {
 		t.Error("the member of staff does not see the DSL's feedback")
 	}
-	for _, secret := range []string{cseConversation, cseDecision, cseReason, cseReference, cseOutcome, cseClosing} {
+	for _, secret := range []string{cseConversation, cseDecision, cseReason, cseReference, cseOutcome, cseClosing, cseCall, cseResponse} {
 		if strings.Contains(page, secret) {
 			t.Errorf("the member of staff sees %q, which the DSL recorded for the safeguarding team only", secret)
 		}

@@ -261,6 +261,19 @@ func TestAccessMatrixHTTP(t *testing.T) {
 			}
 		}
 		form := url.Values{"kind": {ch.kind}, "body": {ch.body}}
+		if ch.letter == "A" {
+			// Keeping the entry as it is typed (entry_draft.go) follows the
+			// same rule as adding it.
+			draftPath := fmt.Sprintf("/concerns/%d/entries/draft", id)
+			res := c.post(draftPath, form)
+			if may(viewer, subject, "A") {
+				if res.StatusCode != http.StatusNoContent {
+					t.Errorf("%s: POST %s answered %d, want 204", name, draftPath, res.StatusCode)
+				}
+			} else {
+				checkLooksMissing(t, name+": POST /concerns/{id}/entries/draft", res, c.post(fmt.Sprintf("/concerns/%d/entries/draft", missingRecordID), form))
+			}
+		}
 		before, status := a.entries(t, id)
 		res := c.post(fmt.Sprintf("/concerns/%d/entries", id), form)
 		after, statusAfter := a.entries(t, id)

@@ -109,7 +109,7 @@ func childPageView(f safeguarding.ChildFile, categories []safeguarding.Category,
 // the account and child's words read from it, not as the raw snapshot.
 func childEntryView(e safeguarding.Entry, c safeguarding.Concern, categories []safeguarding.Category) web.ChildEntry {
 	item := chronologyItem(e, 0)
-	out := web.ChildEntry{Heading: item.Heading, At: item.At, Author: item.Author, Concern: concernLinkTo(e.ConcernID),
+	out := web.ChildEntry{Heading: item.Heading, At: item.At, Happened: item.Happened, Author: item.Author, Concern: concernLinkTo(e.ConcernID),
 		BodyLabel: item.BodyLabel, Paragraphs: item.Paragraphs, Facts: item.Facts}
 	switch e.Kind {
 	case safeguarding.EntryConcernLogged:

@@ -95,7 +95,8 @@ func TestChildPage(t *testing.T) {
 	addEntry(t, w.db, dsl, second, safeguarding.EntryInput{Kind: safeguarding.EntryReferral,
 		Details: safeguarding.EntryDetails{Agency: safeguarding.AgencyPolice, Reference: "POL-77", ReferredOn: "2026-03-06"}})
 	w.now = day(7, 13)
-	addEntry(t, w.db, dsl, second, safeguarding.EntryInput{Kind: safeguarding.EntryClosed, Body: "Police took no further action."})
+	addEntry(t, w.db, dsl, second, safeguarding.EntryInput{Kind: safeguarding.EntryClosed, Body: "Police took no further action.",
+		Details: safeguarding.EntryDetails{NoResponseWhy: "The police answer by letter, which has not come yet."}})
 	w.now = day(8, 14)
 	addEntry(t, w.db, staff, first, safeguarding.EntryInput{Kind: safeguarding.EntryFurtherInformation, Body: "She had a new phone today."})
 
@@ -167,13 +168,13 @@ func TestChildPage(t *testing.T) {
 		}
 	})
 
-	t.Run("OpenReferrals", func(t *testing.T) {
-		open := between(t, res.Body, ">Open referrals</h2>", "<h2")
+	t.Run("ReferralsAwaitingResponse", func(t *testing.T) {
+		open := between(t, res.Body, ">Referrals awaiting a response</h2>", "<h2")
 		if !strings.Contains(open, "MASH-0042") || !strings.Contains(open, "Children&#39;s social care (CSCS)") || !strings.Contains(open, "5 March 2026") {
 			t.Errorf("the open concern's referral is not listed:\n%s", open)
 		}
-		if strings.Contains(open, "POL-77") {
-			t.Error("the closed concern's referral is listed as open")
+		if !strings.Contains(open, "POL-77") {
+			t.Error("the closed concern's referral, which has no response, is not listed")
 		}
 	})
 
@@ -389,7 +390,7 @@ func TestChildPageLatestEntries(t *testing.T) {
 			t.Errorf("an entry older than the latest %d is shown: %q", latest, gone)
 		}
 	}
-	if open := between(t, res.Body, ">Open referrals</h2>", "<h2"); !strings.Contains(open, "MASH-EARLY") {
+	if open := between(t, res.Body, ">Referrals awaiting a response</h2>", "<h2"); !strings.Contains(open, "MASH-EARLY") {
 		t.Errorf("a referral older than the latest entries is not listed as open:\n%s", open)
 	}
 	if !strings.Contains(between(t, res.Body, ">CSE indicators recorded</h2>", "</table>"), "Being secretive") {

@@ -2,6 +2,7 @@ package httpserver
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -17,7 +18,8 @@ import (
 
 // entryStore adds entries to a concern's chronology.
 type entryStore interface {
-	AddEntry(ctx context.Context, v safeguarding.Viewer, concernID int64, in safeguarding.EntryInput) error
+	RecordEntry(ctx context.Context, v safeguarding.Viewer, concernID int64, in safeguarding.EntryInput) (int64, error)
+	entryDraftStore
 }
 
 // postedKinds are the entries the concern page's forms add.
@@ -27,7 +29,9 @@ var postedKinds = append([]safeguarding.EntryKind{safeguarding.EntryFurtherInfor
 
 // entryFieldOrder is the order in which the entry forms ask for their
 // fields, so that the error summary lists problems as the form shows them.
-var entryFieldOrder = []string{"assignee", "corrects", "agency", "agency_other", "reference", "referred_on", "body", "safe_to_tell", "judgement", "reason"}
+var entryFieldOrder = []string{"assignee", "corrects", "agency", "agency_other", "reference", "referred_on",
+	"referral", "agency_action", "agency_contact", "responded_on", "body", "safe_to_tell", "judgement", "reason",
+	"no_response_reason", "happened_at", "happened_reason"}
 
 // Longest texts an entry may hold: generous, but bounded.
 const (
@@ -52,18 +56,17 @@ func (s *Server) addEntry(w http.ResponseWriter, r *http.Request) {
 		renderError(w, r, http.StatusNotFound)
 		return
 	}
-	in, form := validateEntry(draft, vals.Get("to_status"), todayInEngland())
+	in, form := validateEntry(draft, vals.Get("to_status"), time.Now())
 	if form.Valid() {
-		err := s.db.AddEntry(ctx, v, id, in)
+		entryID, err := s.db.RecordEntry(ctx, v, id, in)
 		switch safeguarding.ErrorCode(err) {
 		case "":
-			s.sessions.Put(ctx, concernBannerKey(id), entryBanner(in.Kind))
-			http.Redirect(w, r, "/concerns/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+			s.entrySaved(w, r, id, entryID, in.Kind)
 			return
 		case safeguarding.EINVALID:
 			// The concern moved on (closed by someone else a moment
 			// before), or the entry names something not on it.
-			form.Check(false, storeProblemField(in.Kind), safeguarding.ErrorMessage(err))
+			form.Check(false, storeProblemField(in.Kind, err), safeguarding.ErrorMessage(err))
 		default:
 			s.fail(w, r, err)
 			return
@@ -81,7 +84,22 @@ func (s *Server) addEntry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view.Errors, view.Typed = form.Errors, draft
+	// A refused entry is kept as the person's draft as well, so that it
+	// survives the tab closing before they put it right.
+	if slices.Contains(draftedKinds, in.Kind) {
+		if err := s.keepEntryDraft(ctx, v, id, draft); err != nil && !errors.Is(err, errKeptEntryTooLarge) {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	s.render(w, r, http.StatusUnprocessableEntity, web.ConcernPage(page(r, view.Title()), view))
+}
+
+// entrySaved answers an entry just recorded: the concern's page, come back
+// at the entry (app.js moves the focus there), with what was done said.
+func (s *Server) entrySaved(w http.ResponseWriter, r *http.Request, concernID, entryID int64, kind safeguarding.EntryKind) {
+	s.sessions.Put(r.Context(), concernBannerKey(concernID), entryBanner(kind))
+	http.Redirect(w, r, "/concerns/"+strconv.FormatInt(concernID, 10)+"#"+entryAnchor(entryID), http.StatusSeeOther)
 }
 
 // entryDraftFrom reads an entry form exactly as typed, cleaned of what no
@@ -102,13 +120,30 @@ func entryDraftFrom(vals url.Values) web.EntryDraft {
 		ReferredYear:  vals.Get("referred_on-year"),
 		Corrects:      vals.Get("corrects"),
 		Assignee:      vals.Get("assignee"),
+		EntryTimeDraft: web.EntryTimeDraft{
+			HappenedDay:    vals.Get("happened_at-day"),
+			HappenedMonth:  vals.Get("happened_at-month"),
+			HappenedYear:   vals.Get("happened_at-year"),
+			HappenedTime:   vals.Get("happened_at-time"),
+			HappenedReason: vals.Get("happened_reason"),
+		},
+		ReferralResponseDraft: web.ReferralResponseDraft{
+			Referral:       vals.Get("referral"),
+			AgencyAction:   vals.Get("agency_action"),
+			AgencyContact:  vals.Get("agency_contact"),
+			RespondedDay:   vals.Get("responded_on-day"),
+			RespondedMonth: vals.Get("responded_on-month"),
+			RespondedYear:  vals.Get("responded_on-year"),
+			NoResponseWhy:  vals.Get("no_response_reason"),
+		},
 	}
 }
 
-// validateEntry turns a typed entry into the domain's input, keeping only
-// the fields its kind has, and collects every problem with it, one per
-// field, in the order the form shows them.
-func validateEntry(d web.EntryDraft, toStatus string, today time.Time) (safeguarding.EntryInput, Form) {
+// validateEntry turns an entry typed at now into the domain's input,
+// keeping only the fields its kind has, and collects every problem with it,
+// one per field, in the order the form shows them.
+func validateEntry(d web.EntryDraft, toStatus string, now time.Time) (safeguarding.EntryInput, Form) {
+	today := dateIn(now)
 	kind := safeguarding.EntryKind(d.Kind)
 	in := safeguarding.EntryInput{Kind: kind, Body: strings.TrimSpace(d.Body)}
 	if kind == safeguarding.EntryAcknowledged || kind == safeguarding.EntryAssigned || kind == safeguarding.EntryStatusChanged {
@@ -132,6 +167,16 @@ func validateEntry(d web.EntryDraft, toStatus string, today time.Time) (safeguar
 			in.Details.ReferredOn = on.Format(time.DateOnly)
 			form.Check(!on.After(today), field("referred_on"), "The date of the referral must be today or in the past")
 		}
+	case safeguarding.EntryReferralResponse:
+		in.Details.ReferralID = pathID(d.Referral)
+		in.Details.AgencyAction = strings.TrimSpace(d.AgencyAction)
+		in.Details.AgencyContact = strings.TrimSpace(d.AgencyContact)
+		if on, ok := ParseDate(d.RespondedDay, d.RespondedMonth, d.RespondedYear); ok {
+			in.Details.RespondedOn = on.Format(time.DateOnly)
+			form.Check(!on.After(today), field("responded_on"), "The date of the response must be today or in the past")
+		}
+	case safeguarding.EntryClosed:
+		in.Details.NoResponseWhy = strings.TrimSpace(d.NoResponseWhy)
 	case safeguarding.EntryCorrection:
 		in.CorrectsID = pathID(d.Corrects)
 	case safeguarding.EntryAssigned:
@@ -140,7 +185,13 @@ func validateEntry(d web.EntryDraft, toStatus string, today time.Time) (safeguar
 	case safeguarding.EntryStatusChanged:
 		in.Details.ToStatus = safeguarding.Status(toStatus)
 	}
-	problems := in.Problems()
+	if kind.MayBeBackDated() {
+		at, msg := parseHappenedAt(d.EntryTimeDraft, now)
+		form.Check(msg == "", field("happened_at"), msg)
+		in.HappenedAt = at
+		in.Details.HappenedReason = strings.TrimSpace(d.HappenedReason)
+	}
+	problems := in.Problems(now)
 	for _, name := range entryFieldOrder {
 		if msg, ok := problems[name]; ok {
 			form.Check(false, field(name), msg)
@@ -148,16 +199,23 @@ func validateEntry(d web.EntryDraft, toStatus string, today time.Time) (safeguar
 	}
 	form.Check(MaxChars(in.Body, maxEntryBody), field("body"), "Shorten the text to "+strconv.Itoa(maxEntryBody)+" characters or fewer")
 	for _, f := range []struct{ name, value string }{{"agency_other", in.Details.AgencyOther}, {"reference", in.Details.Reference},
-		{"judgement", in.Details.Judgement}, {"reason", in.Details.Reason}} {
+		{"judgement", in.Details.Judgement}, {"reason", in.Details.Reason}, {"agency_action", in.Details.AgencyAction},
+		{"agency_contact", in.Details.AgencyContact}, {"no_response_reason", in.Details.NoResponseWhy},
+		{"happened_reason", in.Details.HappenedReason}} {
 		form.Check(MaxChars(f.value, maxEntryField), field(f.name), "Shorten this to "+strconv.Itoa(maxEntryField)+" characters or fewer")
 	}
 	return in, form
 }
 
-// storeProblemField is where the page shows a problem the store found with
-// an entry that passed the form's checks.
-func storeProblemField(kind safeguarding.EntryKind) string {
+// storeProblemField is where the page shows a problem (err) the store found
+// with an entry that passed the form's checks.
+func storeProblemField(kind safeguarding.EntryKind, err error) string {
+	if errors.Is(err, safeguarding.ErrReferralsAwaitResponse) {
+		return web.EntryFieldID(string(kind), "no_response_reason")
+	}
 	switch kind {
+	case safeguarding.EntryReferralResponse:
+		return web.EntryFieldID(string(kind), "referral")
 	case safeguarding.EntryAssigned:
 		return web.EntryFieldID(string(kind), "assignee")
 	case safeguarding.EntryCorrection:
@@ -183,4 +241,34 @@ func entryBanner(kind safeguarding.EntryKind) string {
 		return "Concern reopened"
 	}
 	return kind.Label() + " added to the chronology"
+}
+
+// parseHappenedAt reads when an entry says it happened, on the 24-hour
+// clock in the schools' time zone: zero if nothing was typed (it happened
+// now), today's date if only a time was. msg says what is wrong, if anything.
+func parseHappenedAt(d web.EntryTimeDraft, now time.Time) (time.Time, string) {
+	dateTyped := NotBlank(d.HappenedDay) || NotBlank(d.HappenedMonth) || NotBlank(d.HappenedYear)
+	if !dateTyped && !NotBlank(d.HappenedTime) {
+		return time.Time{}, ""
+	}
+	day := dateIn(now)
+	if dateTyped {
+		var ok bool
+		if day, ok = ParseDate(d.HappenedDay, d.HappenedMonth, d.HappenedYear); !ok {
+			return time.Time{}, "The date it happened must be a real date, like 27 3 2026"
+		}
+	}
+	clock, ok := parseClock(d.HappenedTime)
+	if !ok {
+		return time.Time{}, "Enter the time it happened on the 24-hour clock, like 09:10"
+	}
+	hm, _ := time.Parse("15:04", clock)
+	return time.Date(day.Year(), day.Month(), day.Day(), hm.Hour(), hm.Minute(), 0, 0, england()), ""
+}
+
+// dateIn is the date at t in the schools' time zone, as a UTC midnight like
+// the dates ParseDate returns.
+func dateIn(t time.Time) time.Time {
+	y, m, d := t.In(england()).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -35,35 +36,42 @@ func (s *Server) concernPage(w http.ResponseWriter, r *http.Request) {
 		renderError(w, r, http.StatusNotFound)
 		return
 	}
-	view, _, err := s.concernView(r.Context(), v, id)
+	view, rec, err := s.concernRecordView(r.Context(), v, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	view.Banner = s.sessions.PopString(r.Context(), concernBannerKey(id))
+	withKeptEntry(&view, rec.EntryDraft)
 	s.render(w, r, http.StatusOK, web.ConcernPage(page(r, view.Title()), view))
 }
 
 // concernView reads what the page needs (the store checks access and
 // audits the view) and returns it with the concern.
 func (s *Server) concernView(ctx context.Context, v safeguarding.Viewer, id int64) (web.ConcernView, safeguarding.Concern, error) {
+	view, rec, err := s.concernRecordView(ctx, v, id)
+	return view, rec.Concern, err
+}
+
+// concernRecordView is concernView with all that the store read.
+func (s *Server) concernRecordView(ctx context.Context, v safeguarding.Viewer, id int64) (web.ConcernView, safeguarding.ConcernRecord, error) {
 	offersAssign := func(c safeguarding.Concern) bool {
 		return safeguarding.Can(v, c.Access(), safeguarding.ActionTriage) && assignable(c)
 	}
 	rec, err := s.db.ConcernRecord(ctx, v, id, offersAssign)
 	if err != nil {
-		return web.ConcernView{}, rec.Concern, err
+		return web.ConcernView{}, rec, err
 	}
 	c := rec.Concern
 	categories, err := s.db.Categories(ctx)
 	if err != nil {
-		return web.ConcernView{}, c, err
+		return web.ConcernView{}, rec, err
 	}
 	indicators, err := s.db.Indicators(ctx)
 	if err != nil {
-		return web.ConcernView{}, c, err
+		return web.ConcernView{}, rec, err
 	}
-	return concernViewOf(v, c, rec.Entries, categories, indicators, rec.Leads), c, nil
+	return concernViewOf(v, c, rec.Entries, categories, indicators, rec.Leads), rec, nil
 }
 
 // assignable: concerns that DSLs and deputies handle may be given to one of
@@ -81,6 +89,8 @@ func concernViewOf(v safeguarding.Viewer, c safeguarding.Concern, entries []safe
 	view := web.ConcernView{
 		Reference:     ref,
 		EntriesAction: "/concerns/" + ref + "/entries",
+		DraftAction:   "/concerns/" + ref + "/entries/draft",
+		Author:        strconv.FormatInt(v.PersonID, 10),
 		Subject:       c.SubjectLabel(),
 		Status:        statusTagFor(c.Status),
 		Urgent:        c.Urgent,
@@ -188,6 +198,9 @@ func entryAnchor(id int64) string { return "entry-" + strconv.FormatInt(id, 10) 
 func chronologyItem(e safeguarding.Entry, number int) web.ChronologyItem {
 	item := web.ChronologyItem{Anchor: entryAnchor(e.ID), Number: number, Heading: e.Kind.Label(),
 		Author: e.AuthorName, At: longDateTime(e.At), Paragraphs: paragraphs(e.Body)}
+	if e.BackDated() {
+		item.At, item.Happened = clockDateTime(e.At), clockDateTime(e.HappenedAt)
+	}
 	d := e.Details
 	switch e.Kind {
 	case safeguarding.EntryConcernLogged:
@@ -203,6 +216,10 @@ func chronologyItem(e safeguarding.Entry, number int) web.ChronologyItem {
 		item.BodyLabel = "Notes"
 		item.Facts = []web.SummaryRow{{Key: "Agency", Value: agency}, {Key: "Reference", Value: orNotRecorded(d.Reference)},
 			{Key: "Date of the referral", Value: isoDate(d.ReferredOn)}}
+	case safeguarding.EntryReferralResponse:
+		item.BodyLabel = "Notes"
+		item.Facts = []web.SummaryRow{{Key: "What the agency will do", Value: d.AgencyAction},
+			{Key: "Who at the agency", Value: orNotRecorded(d.AgencyContact)}, {Key: "Date of the response", Value: isoDate(d.RespondedOn)}}
 	case safeguarding.EntryContactParents:
 		item.Facts = []web.SummaryRow{
 			{Key: "Risk of telling them", Value: "Judged that telling them would not put the child or others at risk of harm"},
@@ -213,11 +230,17 @@ func chronologyItem(e safeguarding.Entry, number int) web.ChronologyItem {
 		item.Facts = []web.SummaryRow{{Key: "Status", Value: d.FromStatus.Label() + " to " + d.ToStatus.Label()}}
 	case safeguarding.EntryClosed:
 		item.BodyLabel = "Outcome"
+		if d.NoResponseWhy != "" {
+			item.Facts = []web.SummaryRow{{Key: "Closed without a referral's response because", Value: d.NoResponseWhy}}
+		}
 	case safeguarding.EntryReopened:
 		item.BodyLabel = "Reason for reopening"
 	case safeguarding.EntryMoved:
 		item.BodyLabel = "Reason for moving it"
 		item.Facts = []web.SummaryRow{{Key: "Now about", Value: d.ToSubject}}
+	}
+	if d.HappenedReason != "" {
+		item.Facts = append(item.Facts, web.SummaryRow{Key: "Recorded more than 7 days later because", Value: d.HappenedReason})
 	}
 	return item
 }
@@ -243,6 +266,12 @@ func triageControls(c safeguarding.Concern, entries []safeguarding.Entry, leads 
 	for _, a := range safeguarding.Agencies {
 		t.Agencies = append(t.Agencies, web.Choice{Value: string(a), Label: a.Label()})
 	}
+	for _, k := range safeguarding.RecordableKinds {
+		if k.MayBeBackDated() {
+			t.TimedKinds = append(t.TimedKinds, string(k))
+		}
+	}
+	t.Referrals, t.Awaiting = referralChoices(entries)
 	t.Entries = []web.Option{{Value: "", Label: "Choose an entry"}}
 	for i, e := range entries {
 		t.Entries = append(t.Entries, web.Option{Value: strconv.FormatInt(e.ID, 10),
@@ -250,3 +279,28 @@ func triageControls(c safeguarding.Concern, entries []safeguarding.Entry, leads 
 	}
 	return t
 }
+
+// referralChoices are the concern's referrals, for the response form (none,
+// and it has no response form), and those awaiting a response, for the
+// close form.
+func referralChoices(entries []safeguarding.Entry) (choices []web.Option, awaiting []string) {
+	label := func(e safeguarding.Entry) string {
+		return e.Details.AgencyName() + ", referred " + isoDate(e.Details.ReferredOn)
+	}
+	for _, e := range entries {
+		if e.Kind == safeguarding.EntryReferral {
+			choices = append(choices, web.Option{Value: strconv.FormatInt(e.ID, 10), Label: label(e)})
+		}
+	}
+	if len(choices) > 0 {
+		choices = append([]web.Option{{Value: "", Label: "Choose a referral"}}, choices...)
+	}
+	for _, e := range safeguarding.AwaitingResponse(entries) {
+		awaiting = append(awaiting, label(e))
+	}
+	return choices, awaiting
+}
+
+// clockDateTime is a time on the 24-hour clock, as the entry form asks for
+// it: the two times of a back-dated entry read alike.
+func clockDateTime(t time.Time) string { return t.In(england()).Format("2 January 2006 15:04") }

@@ -445,7 +445,10 @@ func entryFuzzPage(kind string, errs web.Errors, typed web.EntryDraft) templ.Com
 		Triage: &web.TriageControls{Open: kind != string(safeguarding.EntryReopened), CanAcknowledge: true, CanStart: true,
 			Assignees:    []web.Option{{Value: "", Label: "Choose a DSL or deputy"}, {Value: "7", Label: "Dana Lead"}},
 			Entries:      []web.Option{{Value: "", Label: "Choose an entry"}, {Value: "3", Label: "Entry 1: Concern logged"}},
-			ReferrerName: "Sam Teacher"}}
+			ReferrerName: "Sam Teacher", TimedKinds: []string{"action", "conversation_with_child", "contact_with_parents", "decision",
+				"referral", "referral_response", "feedback", "outcome"},
+			Referrals: []web.Option{{Value: "", Label: "Choose a referral"}, {Value: "4", Label: "Police, referred 26 March 2026"}},
+			Awaiting:  []string{"Police, referred 26 March 2026"}}}
 	for _, a := range safeguarding.Agencies {
 		v.Triage.Agencies = append(v.Triage.Agencies, web.Choice{Value: string(a), Label: a.Label()})
 	}
@@ -464,6 +467,8 @@ var anEntry = map[safeguarding.EntryKind]url.Values{
 	safeguarding.EntryDecision:           {"body": {"Refer to CSC."}, "reason": {"Meets the threshold."}},
 	safeguarding.EntryReferral: {"agency": {"other"}, "agency_other": {"School nurse"}, "reference": {"REF-1"},
 		"referred_on-day": {"26"}, "referred_on-month": {"3"}, "referred_on-year": {"2026"}, "body": {"Sent by e-mail."}},
+	safeguarding.EntryReferralResponse: {"referral": {"4"}, "agency_action": {"An assessment."}, "agency_contact": {"A social worker"},
+		"responded_on-day": {"26"}, "responded_on-month": {"3"}, "responded_on-year": {"2026"}},
 	safeguarding.EntryFeedback:   {"body": {"Thank you: we have referred it."}},
 	safeguarding.EntryOutcome:    {"body": {"Support in place."}},
 	safeguarding.EntryCorrection: {"corrects": {"3"}, "body": {"The date was the 25th."}},
@@ -486,7 +491,8 @@ func FuzzEntryForm(f *testing.F) {
 	}
 	for i, s := range nastyStrings { // each nasty value in every field of one kind of form
 		v := entry(postedKinds[i%len(postedKinds)])
-		for _, name := range []string{"body", "reason", "judgement", "reference", "agency_other", "referred_on-day", "corrects", "assignee"} {
+		for _, name := range []string{"body", "reason", "judgement", "reference", "agency_other", "referred_on-day", "corrects", "assignee",
+			"agency_action", "agency_contact", "no_response_reason", "happened_reason", "happened_at-time", "referral"} {
 			v.Set(name, s)
 		}
 		f.Add(v.Encode())
@@ -507,7 +513,8 @@ func FuzzEntryForm(f *testing.F) {
 		}
 		draft := entryDraftFrom(vals)
 		for _, s := range []string{draft.Kind, draft.Body, draft.Reason, draft.Judgement, draft.Agency, draft.AgencyOther, draft.Reference,
-			draft.ReferredDay, draft.ReferredMonth, draft.ReferredYear, draft.Corrects, draft.Assignee} {
+			draft.ReferredDay, draft.ReferredMonth, draft.ReferredYear, draft.Corrects, draft.Assignee,
+			draft.AgencyAction, draft.AgencyContact, draft.NoResponseWhy, draft.HappenedReason, draft.HappenedTime, draft.Referral} {
 			checkClean(t, "an entry field", s)
 		}
 		if draft.Body != cleanText(vals.Get("body")) || draft.Reason != cleanText(vals.Get("reason")) {
@@ -528,11 +535,11 @@ func FuzzEntryForm(f *testing.F) {
 
 		// An entry that passes is one the domain accepts, with only the
 		// details its kind has.
-		if p := in.Problems(); len(p) > 0 {
+		if p := in.Problems(fuzzToday); len(p) > 0 {
 			t.Fatalf("a valid form has problems %v", p)
 		}
 		d := in.Details
-		for _, s := range []string{in.Body, d.Reason, d.Judgement, d.AgencyOther, d.Reference} {
+		for _, s := range []string{in.Body, d.Reason, d.Judgement, d.AgencyOther, d.Reference, d.AgencyAction, d.AgencyContact, d.NoResponseWhy, d.HappenedReason} {
 			checkClean(t, "an entry's text", s)
 			if s != strings.TrimSpace(s) {
 				t.Fatalf("%q is not trimmed", s)
@@ -550,6 +557,9 @@ func FuzzEntryForm(f *testing.F) {
 		}
 		if kind != safeguarding.EntryReferral && (d.Agency != "" || d.AgencyOther != "" || d.Reference != "" || d.ReferredOn != "") {
 			t.Fatalf("a %s has referral details", kind)
+		}
+		if !in.HappenedAt.IsZero() && (!kind.MayBeBackDated() || in.HappenedAt.After(fuzzToday)) {
+			t.Fatalf("a %s said to happen at %s", kind, in.HappenedAt)
 		}
 		if d.AgencyOther != "" && d.Agency != safeguarding.AgencyOtherAgent {
 			t.Fatalf("agency %q with another agency named", d.Agency)

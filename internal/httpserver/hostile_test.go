@@ -318,7 +318,7 @@ func TestHostileInput(t *testing.T) {
 				{dsl, url.Values{"kind": {"outcome"}}, []string{"body"}},
 				{dsl, url.Values{"kind": {"correction"}, "corrects": {strconv.FormatInt(firstEntry, 10)}}, []string{"body"}},
 				{staff, url.Values{"kind": {"further_information"}}, []string{"body"}},
-				{dsl, url.Values{"kind": {"closed"}}, []string{"body"}},
+				{dsl, url.Values{"kind": {"closed"}, "no_response_reason": {"The agency answers by letter."}}, []string{"body"}},
 				{dsl, url.Values{"kind": {"reopened"}}, []string{"body"}},
 			}
 			for _, f := range forms {

@@ -130,6 +130,7 @@ func (s *Server) routes() chi.Router {
 				r.Get("/concerns/{id}/logged", s.concernLogged)
 				r.Get("/concerns/{id}", s.concernPage)
 				r.Post("/concerns/{id}/entries", s.addEntry)
+				r.Post("/concerns/{id}/entries/draft", s.saveEntryDraft)
 				r.Get("/concerns/{id}/move", s.moveConcernForm)
 				r.Post("/concerns/{id}/move", s.moveConcern)
 			})

@@ -60,6 +60,10 @@ func (s *Server) requireSignIn(next http.Handler) http.Handler {
 				s.keepPendingConcern(w, r) // a concern typed as the session ended survives sign-in
 				return
 			}
+			if id := entryPostConcern(r); id != 0 {
+				s.keepPendingEntry(w, r, id) // and so does an entry (entry_draft.go)
+				return
+			}
 			to := "/sign-in"
 			if r.Method == http.MethodGet {
 				to = signInURL(r.URL.RequestURI(), "")

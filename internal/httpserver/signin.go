@@ -47,6 +47,7 @@ var signInNotices = map[string]string{
 	noticeSignedOut:   "You have been signed out.",
 	noticeUnlocked:    "Your account is unlocked. Sign in with your e-mail address and password.",
 	noticeConcernKept: "You were signed out because you had not used Haven for a while. Sign in again to carry on: the concern you were writing has been kept.",
+	noticeEntryKept:   "You were signed out because you had not used Haven for a while. Sign in again to carry on: the entry you were writing has been kept, and has not been added yet.",
 }
 
 // signInURL is the sign-in page's address, with the page to go to after

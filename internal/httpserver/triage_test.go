@@ -45,7 +45,8 @@ func triagePost(t *testing.T, c *client, id int64, form url.Values) {
 	t.Helper()
 	path := "/concerns/" + strconv.FormatInt(id, 10)
 	res := c.post(path+"/entries", form)
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != path {
+	// The page comes back at the entry just added.
+	if res.StatusCode != http.StatusSeeOther || !regexp.MustCompile(`^`+path+`#entry-[0-9]+$`).MatchString(res.Header.Get("Location")) {
 		t.Fatalf("add %s: status %d, location %q, body:\n%s", form.Get("kind"), res.StatusCode, res.Header.Get("Location"), res.Body)
 	}
 }
@@ -158,6 +159,31 @@ func TestTriageJourney(t *testing.T) {
 			t.Errorf("closing without an outcome: status %d", res.StatusCode)
 		}
 	})
+	t.Run("ClosingAsksForTheReferralsResponse", func(t *testing.T) {
+		res := dsl.post(ref+"/entries", url.Values{"kind": {"closed"}, "body": {"Plan in place; closed by the school."}})
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("closing with a referral awaiting its response: status %d", res.StatusCode)
+		}
+		for _, want := range []string{
+			`<a href="#closed-no_response_reason">Record the agency&#39;s response to each referral, or say why the concern is closed without it</a>`,
+			"These referrals have no response recorded:", "<li>Children&#39;s social care (CSCS), referred " + today.Format("2 January 2006") + "</li>",
+			`>Plan in place; closed by the school.</textarea>`,
+		} {
+			if !strings.Contains(res.Body, want) {
+				t.Errorf("the refused close form lacks %s", want)
+			}
+		}
+		if n := fx.entryID(t, id, safeguarding.EntryClosed); n != 0 {
+			t.Error("the concern was closed with a referral awaiting its response")
+		}
+	})
+	referral := fx.entryID(t, id, safeguarding.EntryReferral)
+	triagePost(t, dsl, id, url.Values{"kind": {"referral_response"}, "referral": {strconv.FormatInt(referral, 10)},
+		"agency_action": {"A strategy discussion tomorrow."}, "agency_contact": {"Duty social worker"},
+		"responded_on-day": {strconv.Itoa(today.Day())}, "responded_on-month": {strconv.Itoa(int(today.Month()))}, "responded_on-year": {strconv.Itoa(today.Year())}})
+	if text := triageText(dsl.get(ref).Body); !strings.Contains(text, "A strategy discussion tomorrow.") || !strings.Contains(text, "Response to a referral") {
+		t.Error("the referral's response is not in the chronology")
+	}
 	triagePost(t, dsl, id, url.Values{"kind": {"closed"}, "body": {"Plan in place; closed by the school."}})
 
 	t.Run("ClosingTwice", func(t *testing.T) {

@@ -52,14 +52,11 @@ func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int6
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return err
 		}
-		var ids, open []int64
+		var ids []int64
 		for _, c := range all {
 			if safeguarding.Can(v, c.Access(), safeguarding.ActionViewChildFile) {
 				f.Concerns = append(f.Concerns, c)
 				ids = append(ids, c.ID)
-				if c.Status.Open() {
-					open = append(open, c.ID)
-				}
 			}
 		}
 		if !wholeFile {
@@ -75,10 +72,10 @@ func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int6
 			batchListDetails(b, v.SchoolID, f.Concerns, pupilID)
 			batchChildChronology(b, v.SchoolID, ids, latest, &f)
 		}
-		if len(open) > 0 {
-			b.Queue(`SELECT `+childEntryColumns+` FROM `+childEntries+`
-				WHERE e.school_id = $1 AND e.concern_id = ANY($2) AND e.kind = $3
-				ORDER BY coalesce(e.happened_at, e.at), e.id`, v.SchoolID, open, safeguarding.EntryReferral).Query(func(rows pgx.Rows) error {
+		if len(ids) > 0 {
+			// Every concern's, closed or not: a referral awaits its response
+			// until one is recorded (safeguarding.OpenReferrals).
+			b.Queue(referralsSQL, v.SchoolID, ids).Query(func(rows pgx.Rows) error {
 				var err error
 				if referrals, err = pgx.CollectRows(rows, scanEntry); err != nil {
 					return fmt.Errorf("read child's referrals: %w", err)
@@ -91,7 +88,7 @@ func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int6
 		if err := sendLast(ctx, tx, b); err != nil {
 			return err
 		}
-		f.OpenReferrals = safeguarding.OpenReferrals(f.Concerns, referrals)
+		f.OpenReferrals = safeguarding.OpenReferrals(referrals)
 		return nil
 	})
 	if err != nil {

@@ -38,7 +38,8 @@ func TestChildFile(t *testing.T) {
 	addEntry(t, db, s.dsl, second, safeguarding.EntryInput{Kind: safeguarding.EntryReferral,
 		Details: safeguarding.EntryDetails{Agency: safeguarding.AgencyPolice, Reference: "POL-7", ReferredOn: "2026-03-11"}})
 	clk.at(day(12, 9))
-	addEntry(t, db, s.dsl, second, safeguarding.EntryInput{Kind: safeguarding.EntryClosed, Body: "Police took no further action."})
+	addEntry(t, db, s.dsl, second, safeguarding.EntryInput{Kind: safeguarding.EntryClosed, Body: "Police took no further action.",
+		Details: safeguarding.EntryDetails{NoResponseWhy: "The police answer by letter."}})
 	clk.at(day(13, 9))
 	addEntry(t, db, s.staff1, first, safeguarding.EntryInput{Kind: safeguarding.EntryFurtherInformation, Body: "She had a new phone today."})
 	// A concern about someone else entirely stays off Ruby's page.
@@ -108,13 +109,17 @@ func TestChildFile(t *testing.T) {
 		}
 	})
 
-	t.Run("OnlyReferralsOfOpenConcernsAreOpen", func(t *testing.T) {
+	t.Run("ReferralsAwaitingAResponseWhateverTheConcernsStatus", func(t *testing.T) {
 		f, err := s.db.ChildFile(ctx, s.dsl, s.ruby, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := []safeguarding.OpenReferral{{ConcernID: first, Agency: safeguarding.AgencyCSCS, AgencyName: safeguarding.AgencyCSCS.Label(),
-			Reference: "MASH-0042", ReferredOn: "2026-03-10"}}
+			Reference: "MASH-0042", ReferredOn: "2026-03-10"}, {ConcernID: second, Agency: safeguarding.AgencyPolice,
+			AgencyName: safeguarding.AgencyPolice.Label(), Reference: "POL-7", ReferredOn: "2026-03-11"}}
+		for i := range f.OpenReferrals {
+			f.OpenReferrals[i].EntryID = 0
+		}
 		if !slices.Equal(f.OpenReferrals, want) {
 			t.Errorf("open referrals = %+v\nwant %+v", f.OpenReferrals, want)
 		}

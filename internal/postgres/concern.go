@@ -99,7 +99,7 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in safeguar
 		}
 		first := safeguarding.Entry{SchoolID: v.SchoolID, ConcernID: id, Kind: safeguarding.EntryConcernLogged,
 			AuthorID: v.PersonID, At: now, Body: string(in.Snapshot().Encode()), PrevHash: []byte{}}
-		if err := batchEntry(b, first); err != nil {
+		if _, err := batchEntry(b, first); err != nil {
 			return err
 		}
 		b.Queue(`DELETE FROM concern_drafts WHERE school_id = $1 AND person_id = $2`, v.SchoolID, v.PersonID)
@@ -168,39 +168,44 @@ func nonNil(s []string) []string {
 }
 
 // appendEntry adds an entry to its concern's chronology, linking it by hash
-// to the entry before it. The concern row is locked first so that two
-// entries appended at once cannot both claim the same predecessor.
-func appendEntry(ctx context.Context, tx pgx.Tx, e safeguarding.Entry) error {
+// to the entry before it, and returns its id. The concern row is locked
+// first so that two entries appended at once cannot both claim the same
+// predecessor.
+func appendEntry(ctx context.Context, tx pgx.Tx, e safeguarding.Entry) (int64, error) {
 	var lockedID int64
 	if err := tx.QueryRow(ctx, `SELECT id FROM concerns WHERE school_id = $1 AND id = $2 FOR NO KEY UPDATE`, e.SchoolID, e.ConcernID).Scan(&lockedID); err != nil {
-		return notFound(err, "No such concern")
+		return 0, notFound(err, "No such concern")
 	}
 	// The viewer may not see every entry (staff see only their own), so the
 	// chain head comes from a function that runs as the owner.
 	var prev []byte
 	if err := tx.QueryRow(ctx, `SELECT haven_chain_head($1, $2)`, e.SchoolID, e.ConcernID).Scan(&prev); err != nil {
-		return fmt.Errorf("read chain head: %w", err)
+		return 0, fmt.Errorf("read chain head: %w", err)
 	}
 	if prev == nil {
 		prev = []byte{}
 	}
 	e.PrevHash = prev
 	b := &pgx.Batch{}
-	if err := batchEntry(b, e); err != nil {
-		return err
+	q, err := batchEntry(b, e)
+	if err != nil {
+		return 0, err
 	}
+	var id int64
+	q.QueryRow(func(row pgx.Row) error { return row.Scan(&id) })
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return fmt.Errorf("append %s entry: %w", e.Kind, err)
+		return 0, fmt.Errorf("append %s entry: %w", e.Kind, err)
 	}
-	return nil
+	return id, nil
 }
 
-// batchEntry adds to b the insert of e, linked to e.PrevHash.
-func batchEntry(b *pgx.Batch, e safeguarding.Entry) error {
+// batchEntry adds to b the insert of e, linked to e.PrevHash; the queued
+// insert returns the entry's id to whoever asks it.
+func batchEntry(b *pgx.Batch, e safeguarding.Entry) (*pgx.QueuedQuery, error) {
 	e.Hash = safeguarding.ChainHash(e.PrevHash, e)
 	details, err := json.Marshal(e.Details)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var happened *time.Time
 	if !e.HappenedAt.IsZero() {
@@ -210,9 +215,8 @@ func batchEntry(b *pgx.Batch, e safeguarding.Entry) error {
 	if pupils == nil {
 		pupils = []int64{}
 	}
-	b.Queue(`INSERT INTO chronology_entries (school_id, concern_id, kind, author_id, at, body, details, corrects_id,
+	return b.Queue(`INSERT INTO chronology_entries (school_id, concern_id, kind, author_id, at, body, details, corrects_id,
 			pupil_ids, happened_at, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, 0), $9, $10, $11, $12)`,
-		e.SchoolID, e.ConcernID, e.Kind, e.AuthorID, e.At, e.Body, details, e.CorrectsID, pupils, happened, e.PrevHash, e.Hash)
-	return nil
+		VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, 0), $9, $10, $11, $12) RETURNING id`,
+		e.SchoolID, e.ConcernID, e.Kind, e.AuthorID, e.At, e.Body, details, e.CorrectsID, pupils, happened, e.PrevHash, e.Hash), nil
 }

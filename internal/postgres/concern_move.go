@@ -56,7 +56,7 @@ func (db *DB) MoveConcern(ctx context.Context, v safeguarding.Viewer, concernID 
 		}
 		// The entry first, while v still handles the concern: after the
 		// move they may not.
-		if err := appendEntry(ctx, tx, e); err != nil {
+		if _, err := appendEntry(ctx, tx, e); err != nil {
 			return err
 		}
 		var route safeguarding.Route

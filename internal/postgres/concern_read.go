@@ -117,6 +117,7 @@ func (db *DB) ConcernRecord(ctx context.Context, v safeguarding.Viewer, id int64
 				return nil
 			})
 		}
+		batchEntryDraft(b, v, id, &rec.EntryDraft)
 		batchAudit(b, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
 		return sendLast(ctx, tx, b)
 	})
@@ -201,10 +202,20 @@ func scanEntryWith(row pgx.Row, extra ...any) (safeguarding.Entry, error) {
 // on as the entry says (safeguarding.ApplyEntry). It returns ENOTFOUND if v
 // may not add to the concern, and EINVALID if the concern's status does not
 // allow the entry or it names something it may not (an entry of another
-// concern, someone who may not be assigned). The entry's fields were checked
-// where they were typed (in.Problems).
+// concern, someone who may not be assigned, a referral not on the concern),
+// or closes the concern while referrals await a response without saying why
+// (safeguarding.CheckReferrals). The entry's fields were checked where they
+// were typed (in.Problems).
 func (db *DB) AddEntry(ctx context.Context, v safeguarding.Viewer, concernID int64, in safeguarding.EntryInput) error {
-	return db.asViewer(ctx, v, func(tx pgx.Tx) error {
+	_, err := db.RecordEntry(ctx, v, concernID, in)
+	return err
+}
+
+// RecordEntry is AddEntry that returns the new entry's id, so that the page
+// can come back at it.
+func (db *DB) RecordEntry(ctx context.Context, v safeguarding.Viewer, concernID int64, in safeguarding.EntryInput) (int64, error) {
+	var id int64
+	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
 		c, err := concernByID(ctx, tx, v, concernID, true)
 		if err != nil {
 			return err
@@ -216,6 +227,9 @@ func (db *DB) AddEntry(ctx context.Context, v safeguarding.Viewer, concernID int
 				return safeguarding.Errorf(safeguarding.EINVALID, "Choose an entry of this concern to correct")
 			}
 		}
+		if err := checkReferrals(ctx, tx, v, concernID, in); err != nil {
+			return err
+		}
 		var assignee safeguarding.Person
 		if in.Kind == safeguarding.EntryAssigned && in.Details.AssigneeID != 0 {
 			if assignee, err = personByID(ctx, tx, v.SchoolID, in.Details.AssigneeID); err != nil && !errors.Is(err, pgx.ErrNoRows) {
@@ -226,8 +240,13 @@ func (db *DB) AddEntry(ctx context.Context, v safeguarding.Viewer, concernID int
 		if err != nil {
 			return err
 		}
-		if err := appendEntry(ctx, tx, e); err != nil {
+		if id, err = appendEntry(ctx, tx, e); err != nil {
 			return err
+		}
+		// The entry as it was being typed (SaveEntryDraft) is now recorded.
+		if _, err := tx.Exec(ctx, `DELETE FROM entry_drafts WHERE school_id = $1 AND person_id = $2 AND concern_id = $3 AND kind = $4`,
+			v.SchoolID, v.PersonID, concernID, in.Kind); err != nil {
+			return fmt.Errorf("discard entry draft: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE concerns SET status = $3, assigned_to = NULLIF($4, 0), acknowledged_at = $5, feedback_given = $6, last_activity_at = $7
 			WHERE school_id = $1 AND id = $2`, v.SchoolID, concernID, after.Status, after.AssignedTo, after.AcknowledgedAt, after.FeedbackGiven, after.LastActivityAt); err != nil {
@@ -236,6 +255,39 @@ func (db *DB) AddEntry(ctx context.Context, v safeguarding.Viewer, concernID int
 		return audit(ctx, tx, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "add_entry",
 			Object: "concern:" + strconv.FormatInt(concernID, 10), Detail: string(in.Kind)})
 	})
+	return id, err
+}
+
+// checkReferrals reads the concern's referrals and responses, when the
+// entry is one that depends on them, for safeguarding.CheckReferrals.
+func checkReferrals(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, concernID int64, in safeguarding.EntryInput) error {
+	if in.Kind != safeguarding.EntryReferralResponse && in.Kind != safeguarding.EntryClosed {
+		return nil
+	}
+	entries, err := referralEntries(ctx, tx, v.SchoolID, []int64{concernID})
+	if err != nil {
+		return err
+	}
+	return safeguarding.CheckReferrals(in, entries)
+}
+
+// referralsSQL reads the referrals and responses of a school's ($1)
+// concerns ($2), in time order, for scanEntry.
+const referralsSQL = `SELECT ` + entryColumns + `
+	FROM chronology_entries e JOIN people p ON p.school_id = e.school_id AND p.id = e.author_id
+	WHERE e.school_id = $1 AND e.concern_id = ANY($2) AND e.kind IN ('referral', 'referral_response')
+	ORDER BY coalesce(e.happened_at, e.at), e.id`
+
+func referralEntries(ctx context.Context, tx pgx.Tx, schoolID int64, concernIDs []int64) ([]safeguarding.Entry, error) {
+	rows, err := tx.Query(ctx, referralsSQL, schoolID, concernIDs)
+	if err != nil {
+		return nil, fmt.Errorf("read referrals: %w", err)
+	}
+	entries, err := pgx.CollectRows(rows, scanEntry)
+	if err != nil {
+		return nil, fmt.Errorf("read referrals: %w", err)
+	}
+	return entries, nil
 }
 
 // personByID reads a person of the school with their roles: the rules about

@@ -360,6 +360,33 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 		}
 	})
 
+	t.Run("WhoMayKeepAnEntryDraft", func(t *testing.T) {
+		// An entry being typed is kept only on a concern the person may add
+		// to (Can ActionAddEntry), and only as their own.
+		for _, v := range w.viewers {
+			w.asViewer(t, v, func(tx pgx.Tx) {
+				for _, c := range w.concerns {
+					if c.viewer != 0 && c.viewer != v.PersonID {
+						continue
+					}
+					keep := func(person int64) bool {
+						return attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+							return tx.Exec(context.Background(), `INSERT INTO entry_drafts (school_id, person_id, concern_id, kind, form)
+								VALUES ($1, $2, $3, 'action', '{}')`, w.school, person, c.id)
+						})
+					}
+					if goSays, sqlSays := safeguarding.Can(v, c.access, safeguarding.ActionAddEntry), keep(v.PersonID); goSays != sqlSays {
+						t.Errorf("viewer with roles %v keeps an entry draft on a concern about %s (route %s): Go says %v, PostgreSQL says %v",
+							v.Roles, c.about, c.access.Route, goSays, sqlSays)
+					}
+					if keep(w.logger) && v.PersonID != w.logger {
+						t.Errorf("viewer with roles %v kept an entry draft as someone else", v.Roles)
+					}
+				}
+			})
+		}
+	})
+
 	t.Run("RouteForEverySubject", func(t *testing.T) {
 		kinds := []safeguarding.SubjectKind{safeguarding.SubjectPupils, safeguarding.SubjectStaff, safeguarding.SubjectOtherAdult}
 		for _, v := range w.viewers {

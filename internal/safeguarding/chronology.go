@@ -22,6 +22,7 @@ const (
 	EntryContactParents     EntryKind = "contact_with_parents"    // with the judgement that it was safe (§11.15)
 	EntryDecision           EntryKind = "decision"                // with the reason for it (§11.17)
 	EntryReferral           EntryKind = "referral"                // to an agency, with reference and date
+	EntryReferralResponse   EntryKind = "referral_response"       // the agency's answer to a referral (§11.9–11.12)
 	EntryFeedback           EntryKind = "feedback"                // to the member of staff who raised it (§11.9)
 	EntryOutcome            EntryKind = "outcome"
 	EntryClosed             EntryKind = "closed"   // requires an outcome
@@ -53,6 +54,8 @@ func (k EntryKind) Label() string {
 		return "Decision"
 	case EntryReferral:
 		return "Referral"
+	case EntryReferralResponse:
+		return "Response to a referral"
 	case EntryFeedback:
 		return "Feedback to the member of staff"
 	case EntryOutcome:
@@ -72,7 +75,19 @@ func (k EntryKind) Label() string {
 // RecordableKinds are the entries a case handler writes from the concern
 // page's "Add to the chronology" form.
 var RecordableKinds = []EntryKind{EntryAction, EntryConversationChild, EntryContactParents, EntryDecision,
-	EntryReferral, EntryFeedback, EntryOutcome, EntryCorrection}
+	EntryReferral, EntryReferralResponse, EntryFeedback, EntryOutcome, EntryCorrection}
+
+// MayBeBackDated reports whether an entry of kind records something done,
+// which may have happened before it was written: not triage, a status
+// change, logging, closing or reopening, which happen as they are written.
+func (k EntryKind) MayBeBackDated() bool {
+	switch k {
+	case EntryAction, EntryConversationChild, EntryContactParents, EntryDecision, EntryReferral,
+		EntryReferralResponse, EntryFeedback, EntryOutcome:
+		return true
+	}
+	return false
+}
 
 // EntryDetails holds the structured fields some kinds of entry need.
 type EntryDetails struct {
@@ -89,6 +104,15 @@ type EntryDetails struct {
 	ToStatus     Status `json:"to_status,omitempty"`     // status changed
 	CorrectsKind string `json:"corrects_kind,omitempty"` // what a correction corrects
 	ToSubject    string `json:"to_subject,omitempty"`    // moved: whom the concern is now about
+
+	// Added later; omitempty keeps every earlier entry's details, and so
+	// its hash, as they were.
+	HappenedReason string `json:"happened_reason,omitempty"`    // why it is recorded more than 7 days after it happened
+	ReferralID     int64  `json:"referral_id,omitempty"`        // a response: the referral entry it answers
+	AgencyAction   string `json:"agency_action,omitempty"`      // a response: what the agency will do
+	AgencyContact  string `json:"agency_contact,omitempty"`     // a response: who at the agency
+	RespondedOn    string `json:"responded_on,omitempty"`       // a response: when the agency answered, YYYY-MM-DD
+	NoResponseWhy  string `json:"no_response_reason,omitempty"` // closed: why referrals without a response do not hold it open
 }
 
 // Entry is one line of a concern's chronology. Entries are never edited or

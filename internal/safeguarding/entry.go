@@ -11,16 +11,32 @@ type EntryInput struct {
 	Body       string
 	Details    EntryDetails
 	CorrectsID int64
+	// HappenedAt is when what the entry records happened, if the person
+	// said; the zero time means now. Only kinds that MayBeBackDated take it.
+	HappenedAt time.Time
 }
+
+// BackDateLimit is how far back an entry may say it happened without a
+// reason for recording it so late.
+const BackDateLimit = 7 * 24 * time.Hour
 
 // FieldProblems maps a form field's name to what is wrong with it.
 type FieldProblems map[string]string
 
-// Problems says what is missing or wrong, field by field; empty means the
-// entry may be recorded. Fields are named as the entry form names them.
-func (in EntryInput) Problems() FieldProblems {
+// Problems says what is missing or wrong, field by field, for an entry
+// written at now; empty means the entry may be recorded. Fields are named as
+// the entry form names them.
+func (in EntryInput) Problems(now time.Time) FieldProblems {
 	p := FieldProblems{}
 	blank := func(s string) bool { return strings.TrimSpace(s) == "" }
+	if in.Kind.MayBeBackDated() && !in.HappenedAt.IsZero() {
+		switch {
+		case in.HappenedAt.After(now):
+			p["happened_at"] = "The time it happened must be now or in the past"
+		case in.HappenedAt.Before(now.Add(-BackDateLimit)) && blank(in.Details.HappenedReason):
+			p["happened_reason"] = "Say why this is being recorded more than 7 days after it happened"
+		}
+	}
 	switch in.Kind {
 	case EntryFurtherInformation, EntryAction, EntryFeedback, EntryOutcome:
 		if blank(in.Body) {
@@ -60,6 +76,16 @@ func (in EntryInput) Problems() FieldProblems {
 		}
 		if _, err := time.Parse(time.DateOnly, in.Details.ReferredOn); err != nil {
 			p["referred_on"] = "Enter the date the referral was made, for example 27 3 2026"
+		}
+	case EntryReferralResponse:
+		if in.Details.ReferralID == 0 {
+			p["referral"] = "Choose the referral the agency responded to"
+		}
+		if blank(in.Details.AgencyAction) {
+			p["agency_action"] = "Enter what the agency will do"
+		}
+		if _, err := time.Parse(time.DateOnly, in.Details.RespondedOn); err != nil {
+			p["responded_on"] = "Enter the date the agency responded, for example 27 3 2026"
 		}
 	case EntryClosed:
 		if blank(in.Body) {
@@ -122,7 +148,9 @@ func CheckEntry(v Viewer, c Concern, in EntryInput) error {
 	if to, ok := next[in.Kind]; ok && !c.Status.CanMoveTo(to) {
 		return Errorf(EINVALID, "A concern that is %s cannot become %s", strings.ToLower(c.Status.Label()), strings.ToLower(to.Label()))
 	}
-	if c.Status == StatusClosed && in.Kind != EntryReopened && in.Kind != EntryCorrection {
+	// An agency's response may come after the concern closed; recording it
+	// does not reopen the concern.
+	if c.Status == StatusClosed && in.Kind != EntryReopened && in.Kind != EntryCorrection && in.Kind != EntryReferralResponse {
 		return Errorf(EINVALID, "This concern is closed: reopen it, with a reason, before adding to it")
 	}
 	return nil
@@ -166,5 +194,59 @@ func ApplyEntry(v Viewer, c Concern, in EntryInput, assignee Person, now time.Ti
 	c.LastActivityAt = now
 	e := Entry{SchoolID: c.SchoolID, ConcernID: c.ID, Kind: in.Kind, AuthorID: v.PersonID, AuthorName: v.Name, At: now,
 		Body: in.Body, Details: in.Details, CorrectsID: in.CorrectsID}
+	// A time that is not earlier than now says nothing When does not, and
+	// a reason for recording late is kept only when it was late.
+	if in.Kind.MayBeBackDated() && in.HappenedAt.Before(now) {
+		e.HappenedAt = in.HappenedAt
+	}
+	if e.HappenedAt.IsZero() || !e.HappenedAt.Before(now.Add(-BackDateLimit)) {
+		e.Details.HappenedReason = ""
+	}
 	return e, c, nil
+}
+
+// ErrReferralsAwaitResponse refuses closing a concern while referrals on it
+// have no recorded response and no reason is given (§11.9–11.12).
+var ErrReferralsAwaitResponse = Errorf(EINVALID,
+	"Record the agency's response to each referral, or say why the concern is closed without it")
+
+// AwaitingResponse are the referrals among entries (one concern's
+// chronology, or a child's across concerns) that no response names, in the
+// order given.
+func AwaitingResponse(entries []Entry) []Entry {
+	answered := map[int64]bool{}
+	for _, e := range entries {
+		if e.Kind == EntryReferralResponse {
+			answered[e.Details.ReferralID] = true
+		}
+	}
+	var out []Entry
+	for _, e := range entries {
+		if e.Kind == EntryReferral && !answered[e.ID] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// CheckReferrals decides whether in may be added to a concern whose
+// chronology is entries: a response must answer a referral of that concern,
+// and closing while referrals await a response needs a reason
+// (ErrReferralsAwaitResponse). It is checked beside ApplyEntry by whoever
+// has read the chronology.
+func CheckReferrals(in EntryInput, entries []Entry) error {
+	switch in.Kind {
+	case EntryReferralResponse:
+		for _, e := range entries {
+			if e.ID == in.Details.ReferralID && e.Kind == EntryReferral {
+				return nil
+			}
+		}
+		return Errorf(EINVALID, "Choose a referral of this concern")
+	case EntryClosed:
+		if len(AwaitingResponse(entries)) > 0 && strings.TrimSpace(in.Details.NoResponseWhy) == "" {
+			return ErrReferralsAwaitResponse
+		}
+	}
+	return nil
 }

@@ -8,10 +8,11 @@ import (
 )
 
 // entryFields are the names Problems may use: the entry form's fields.
-var entryFields = []string{"kind", "body", "safe_to_tell", "judgement", "reason", "agency", "agency_other", "referred_on", "corrects"}
+var entryFields = []string{"kind", "body", "safe_to_tell", "judgement", "reason", "agency", "agency_other", "referred_on", "corrects",
+	"referral", "agency_action", "responded_on"}
 
 var allEntryKinds = []EntryKind{EntryConcernLogged, EntryFurtherInformation, EntryAcknowledged, EntryAssigned, EntryStatusChanged,
-	EntryAction, EntryConversationChild, EntryContactParents, EntryDecision, EntryReferral, EntryFeedback, EntryOutcome,
+	EntryAction, EntryConversationChild, EntryContactParents, EntryDecision, EntryReferral, EntryReferralResponse, EntryFeedback, EntryOutcome,
 	EntryClosed, EntryReopened, EntryCorrection}
 
 // FuzzEntryProblems: Problems names only the form's fields, with a message
@@ -32,7 +33,8 @@ func FuzzEntryProblems(f *testing.F) {
 	f.Fuzz(func(t *testing.T, kind, body, reason, judgement string, safe bool, agency, agencyOther, referredOn string, corrects int64) {
 		in := EntryInput{Kind: EntryKind(kind), Body: body, CorrectsID: corrects, Details: EntryDetails{Reason: reason, Judgement: judgement,
 			SafeToTell: safe, Agency: Agency(agency), AgencyOther: agencyOther, ReferredOn: referredOn}}
-		p := in.Problems()
+		now := time.Date(2026, 3, 27, 11, 2, 0, 0, time.UTC)
+		p := in.Problems(now)
 		for field, msg := range p {
 			if !slices.Contains(entryFields, field) {
 				t.Fatalf("Problems names %q, which is no field of the form", field)
@@ -41,7 +43,7 @@ func FuzzEntryProblems(f *testing.F) {
 				t.Fatalf("field %q has no message", field)
 			}
 		}
-		if again := in.Problems(); len(again) != len(p) {
+		if again := in.Problems(now); len(again) != len(p) {
 			t.Fatal("Problems is not deterministic")
 		}
 		known := slices.Contains(allEntryKinds, in.Kind) && in.Kind != EntryConcernLogged // LogConcern writes that one

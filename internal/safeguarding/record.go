@@ -11,6 +11,9 @@ type ConcernRecord struct {
 	Concern Concern
 	Entries []Entry    // oldest first
 	Leads   []Assignee // read only when the page offers to assign the concern
+	// EntryDraft is the entry the viewer was typing on the concern and has
+	// not added yet, if they kept one (nil otherwise).
+	EntryDraft *Draft
 }
 
 // ChildFile is everything about one pupil that a viewer may see: the pupil,
@@ -70,32 +73,33 @@ func TallyIndicators(indicators []Indicator, concerns []Concern) []IndicatorTall
 	return out
 }
 
-// OpenReferral is a referral recorded on a concern that is not closed.
+// OpenReferral is a referral that awaits the agency's response, whatever
+// its concern's status: closing a concern does not answer its referrals.
 type OpenReferral struct {
 	ConcernID  int64
+	EntryID    int64
 	Agency     Agency
 	AgencyName string // the agency's label, or its name when it is "other"
 	Reference  string
 	ReferredOn string // YYYY-MM-DD, as recorded
 }
 
-// OpenReferrals are the referral entries of concerns that are not closed.
-func OpenReferrals(concerns []Concern, entries []Entry) []OpenReferral {
-	open := map[int64]bool{}
-	for _, c := range concerns {
-		open[c.ID] = c.Status.Open()
-	}
+// OpenReferrals are the referrals among entries (the referrals and
+// responses of a child's concerns) that await the agency's response.
+func OpenReferrals(entries []Entry) []OpenReferral {
 	var out []OpenReferral
-	for _, e := range entries {
-		if e.Kind != EntryReferral || !open[e.ConcernID] {
-			continue
-		}
-		name := e.Details.Agency.Label()
-		if e.Details.Agency == AgencyOtherAgent && e.Details.AgencyOther != "" {
-			name = e.Details.AgencyOther
-		}
-		out = append(out, OpenReferral{ConcernID: e.ConcernID, Agency: e.Details.Agency, AgencyName: name,
-			Reference: e.Details.Reference, ReferredOn: e.Details.ReferredOn})
+	for _, e := range AwaitingResponse(entries) {
+		out = append(out, OpenReferral{ConcernID: e.ConcernID, EntryID: e.ID, Agency: e.Details.Agency,
+			AgencyName: e.Details.AgencyName(), Reference: e.Details.Reference, ReferredOn: e.Details.ReferredOn})
 	}
 	return out
+}
+
+// AgencyName is a referral's agency as people call it: its label, or its
+// name when it is "other".
+func (d EntryDetails) AgencyName() string {
+	if d.Agency == AgencyOtherAgent && d.AgencyOther != "" {
+		return d.AgencyOther
+	}
+	return d.Agency.Label()
 }

@@ -22,6 +22,7 @@ DROP POLICY IF EXISTS concern_pupils_insert ON concern_pupils;
 DROP POLICY IF EXISTS chronology_select ON chronology_entries;
 DROP POLICY IF EXISTS chronology_insert ON chronology_entries;
 DROP POLICY IF EXISTS drafts_own ON concern_drafts;
+DROP POLICY IF EXISTS entry_drafts_own ON entry_drafts;
 DROP POLICY IF EXISTS pupils_school ON pupils;
 DROP POLICY IF EXISTS school_contacts_read ON school_contacts;
 DROP POLICY IF EXISTS school_contacts_insert ON school_contacts;
@@ -343,6 +344,7 @@ ALTER TABLE concerns ENABLE ROW LEVEL SECURITY;
 ALTER TABLE concern_pupils ENABLE ROW LEVEL SECURITY;
 ALTER TABLE chronology_entries ENABLE ROW LEVEL SECURITY;
 ALTER TABLE concern_drafts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE entry_drafts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE pupils ENABLE ROW LEVEL SECURITY;
 
 -- safeguarding.Can, list and view: not about the viewer, and logged by them
@@ -396,6 +398,18 @@ CREATE POLICY chronology_insert ON chronology_entries FOR INSERT WITH CHECK (
 CREATE POLICY drafts_own ON concern_drafts FOR ALL
     USING (school_id = haven_school_id() AND person_id = haven_viewer_id())
     WITH CHECK (school_id = haven_school_id() AND person_id = haven_viewer_id());
+
+-- An entry being typed: the person's own, on a concern they may add to
+-- (Can ActionAddEntry: its case handlers, and the member of staff who
+-- logged it). The concern is read through its own policy, which hides it
+-- from its subject.
+CREATE POLICY entry_drafts_own ON entry_drafts FOR ALL
+    USING (school_id = haven_school_id() AND person_id = haven_viewer_id()
+        AND EXISTS (SELECT 1 FROM concerns c WHERE c.school_id = entry_drafts.school_id AND c.id = entry_drafts.concern_id
+            AND (haven_handles(c.route, c.subject_person_id) OR c.logged_by = haven_viewer_id())))
+    WITH CHECK (school_id = haven_school_id() AND person_id = haven_viewer_id()
+        AND EXISTS (SELECT 1 FROM concerns c WHERE c.school_id = entry_drafts.school_id AND c.id = entry_drafts.concern_id
+            AND (haven_handles(c.route, c.subject_person_id) OR c.logged_by = haven_viewer_id())));
 
 -- Pupils are the school's roster: visible to its own people only.
 CREATE POLICY pupils_school ON pupils FOR ALL

@@ -7,11 +7,13 @@
 // Frontend doesn't support.
 import { initAll } from './govuk-frontend.min.js'
 import './draft.js' // autosaves the concern form; optional like everything here
+import './entry_draft.js' // autosaves chronology entries as they are typed
 import './urgent.js' // words the immediate-danger question for the subject chosen
 import { focusFragmentTarget } from './focus.js'
 
 document.body.classList.add('govuk-frontend-supported')
 initAll()
 // After GOV.UK Frontend, whose error summary takes the focus on a page with
-// errors; a page that came back to a place of work has none.
+// errors; a page that came back to a place of work (the pupils found,
+// the entry just added: #entry-42) has none.
 focusFragmentTarget()
