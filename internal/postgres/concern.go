@@ -25,6 +25,9 @@ import (
 // of a concern about an adult are linked to it, and its route is the
 // adult's.
 func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in safeguarding.ConcernInput) (id int64, duplicate bool, err error) {
+	if err := in.CheckParts(); err != nil {
+		return 0, false, err
+	}
 	err = db.asViewer(ctx, v, func(tx pgx.Tx) error {
 		if in.SubjectKind == safeguarding.SubjectOtherAdult {
 			// "Another adult" named like a member of staff is not accepted

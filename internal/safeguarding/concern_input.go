@@ -142,6 +142,22 @@ func (in ConcernInput) checkPupilParts(p FieldProblems, knownIndicator func(stri
 	}
 }
 
+// CheckParts is EINVALID when the input would file indicators or words
+// that are no one pupil's on a concern about several pupils: the store
+// checks it, so that whose they are is never guessed and nothing given is
+// dropped. Problems says the same field by field.
+func (in ConcernInput) CheckParts() error {
+	if len(in.PupilIDs) > 1 && (len(in.Indicators) > 0 || in.ChildsWords != "") {
+		return Errorf(EINVALID, "Record each child's signs of exploitation and words in that child's own section")
+	}
+	for _, pp := range in.Parts {
+		if !slices.Contains(in.PupilIDs, pp.PupilID) {
+			return Errorf(EINVALID, "Choose the child or children the concern is about")
+		}
+	}
+	return nil
+}
+
 // PupilParts are the pupils' own parts as they are filed, in the order of
 // PupilIDs: each as given in Parts, or the child harmed or at risk; the one
 // pupil of a concern gets the concern's indicators and words (Indicators,

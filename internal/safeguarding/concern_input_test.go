@@ -15,7 +15,7 @@ var concernFields = []string{"subject", "pupil-query", "subject-person", "adult-
 	"what-happened", "childs-words", "happened", "happened-time", "location", "others-told", "actions-taken"}
 
 // perPupilField is the name of one pupil's own field (PartFields).
-var perPupilField = regexp.MustCompile(`^(part|indicator|childs-words)-[0-9]+$`)
+var perPupilField = regexp.MustCompile(`^child-[0-9]+-(part|indicator|words)$`)
 
 // PupilParts files each pupil's own part: the one pupil gets the concern's
 // indicators and words, and each of several pupils only their own.
@@ -114,7 +114,7 @@ func TestConcernProblems(t *testing.T) {
 			in.SubjectKind, in.SubjectAdultName, in.PupilIDs, in.Indicators = SubjectOtherAdult, "A visitor", []int64{12, 13}, nil
 		}), FieldProblems{}},
 		"SeveralPupilsWithoutParts": {valid(func(in *ConcernInput) { in.PupilIDs, in.Indicators = []int64{12, 13}, nil }),
-			FieldProblems{"part-12": "Select the part this child had", "part-13": "Select the part this child had"}},
+			FieldProblems{"child-12-part": "Select the part this child had", "child-13-part": "Select the part this child had"}},
 		"SeveralPupilsSharingWords": {valid(func(in *ConcernInput) {
 			in.PupilIDs, in.ChildsWords = []int64{12, 13}, "Whose?"
 			in.Parts = []PupilPart{{PupilID: 12, Part: PartHarmed}, {PupilID: 13, Part: PartHarmed}}
@@ -123,8 +123,8 @@ func TestConcernProblems(t *testing.T) {
 		"PartNotOnTheList": {valid(func(in *ConcernInput) {
 			in.Parts = []PupilPart{{PupilID: 12, Part: PartNotRecorded, Indicators: []string{"bogus"}, ChildsWords: strings.Repeat("é", 20001)}}
 			in.Indicators = nil
-		}), FieldProblems{"part-12": "Select the part this child had", "indicator-12": "Select signs of exploitation from the list",
-			"childs-words-12": "The child's words must be 20,000 characters or fewer"}},
+		}), FieldProblems{"child-12-part": "Select the part this child had", "child-12-indicator": "Select signs of exploitation from the list",
+			"child-12-words": "The child's words must be 20,000 characters or fewer"}},
 		"PartOfAnotherPupil": {valid(func(in *ConcernInput) { in.Parts = []PupilPart{{PupilID: 99, Part: PartHarmed}} }),
 			FieldProblems{"pupil-query": "Choose the child or children the concern is about"}},
 		"OnePupilsWordsTwice": {valid(func(in *ConcernInput) {

@@ -56,10 +56,10 @@ type PupilPart struct {
 }
 
 // PartFields are the names of a pupil's fields on the forms that record
-// their part: "part-12", "indicator-12", "childs-words-12".
+// their part: "child-12-part", "child-12-indicator", "child-12-words".
 func PartFields(pupilID int64) (part, indicator, words string) {
-	id := strconv.FormatInt(pupilID, 10)
-	return "part-" + id, "indicator-" + id, "childs-words-" + id
+	prefix := "child-" + strconv.FormatInt(pupilID, 10) + "-"
+	return prefix + "part", prefix + "indicator", prefix + "words"
 }
 
 // PartOf is pupil's part among parts, and whether there is one.
