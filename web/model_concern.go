@@ -44,10 +44,23 @@ type LoggedConcern struct {
 	// InvolvesNote their year groups.
 	Involves     []SubjectName
 	InvolvesNote string
-	Categories   []string
+	Categories []string
+	// Indicators and ChildsWords are the one child's, or the concern's
+	// when it names no child or they are not yet attributed; with several
+	// children, each child's own are in Parts.
 	Indicators   []string // CSE indicators ticked, in the policy's words
-	WhatHappened []string // one paragraph per line typed
+	WhatHappened []string // one paragraph per line typed, shared by every child
 	ChildsWords  []string // verbatim, shown as a quotation apart from the account
+	// PartLabel is the one child's part ("The child harmed or at risk").
+	PartLabel string
+	// Parts are each child's own part, when the concern names several.
+	Parts []LoggedPart
+	// Unattributed: logged about several children before each child's part
+	// was recorded; Indicators and ChildsWords are no one child's yet.
+	Unattributed bool
+	// AttributeHref is the form that records each child's part, for a case
+	// handler of an unattributed concern; "" otherwise.
+	AttributeHref string
 	When         string
 	Where        string
 	OthersTold   []string
@@ -55,6 +68,14 @@ type LoggedConcern struct {
 	Urgent       bool
 	LoggedBy     string
 	LoggedAt     string
+}
+
+// LoggedPart is one child's own part of a concern about several.
+type LoggedPart struct {
+	Child      SubjectName
+	Part       string
+	Indicators []string // in the policy's words
+	Words      []string // verbatim, one paragraph per line
 }
 
 // ChronologyItem is one entry of the chronology.
@@ -157,4 +178,12 @@ func concernSelect(options []Option, chosen string) []Option {
 		out[i] = o
 	}
 	return out
+}
+
+// unattributedKey is key, saying so when what it names is no one child's yet.
+func unattributedKey(key string, unattributed bool) string {
+	if unattributed {
+		return key + " (not yet attributed to a child)"
+	}
+	return key
 }

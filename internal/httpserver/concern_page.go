@@ -119,11 +119,6 @@ func loggedConcernOf(v safeguarding.Viewer, c safeguarding.Concern, categories [
 	if c.HappenedTime != "" {
 		out.When += " at " + c.HappenedTime
 	}
-	for _, i := range indicators {
-		if slices.Contains(c.Indicators, i.Code) {
-			out.Indicators = append(out.Indicators, i.Label)
-		}
-	}
 	childFile := safeguarding.Can(v, c.Access(), safeguarding.ActionViewChildFile)
 	var children []web.SubjectName
 	for _, p := range c.Pupils {
@@ -133,6 +128,7 @@ func loggedConcernOf(v safeguarding.Viewer, c safeguarding.Concern, categories [
 		}
 		children = append(children, n)
 	}
+	loggedParts(&out, v, c, children, indicators)
 	switch c.SubjectKind {
 	case safeguarding.SubjectPupils:
 		out.About = children
@@ -156,6 +152,38 @@ func loggedConcernOf(v safeguarding.Viewer, c safeguarding.Concern, categories [
 		}
 	}
 	return out
+}
+
+// loggedParts fills in the indicators and the child's words as the concern
+// holds them: the one child's, with their part; each child's own, when it
+// names several; or the concern's, when it names no child or they are not
+// yet attributed, with the form that attributes them for a case handler.
+// children are the concern's pupils as the page names them, in c's order.
+func loggedParts(out *web.LoggedConcern, v safeguarding.Viewer, c safeguarding.Concern, children []web.SubjectName, indicators []safeguarding.Indicator) {
+	labels := func(codes []string) []string {
+		var ls []string
+		for _, i := range indicators {
+			if slices.Contains(codes, i.Code) {
+				ls = append(ls, i.Label)
+			}
+		}
+		return ls
+	}
+	switch {
+	case len(c.Parts) == 0 || c.Unattributed():
+		out.Indicators, out.ChildsWords, out.Unattributed = labels(c.Indicators), paragraphs(c.ChildsWords), c.Unattributed()
+		if out.Unattributed && safeguarding.MayAttribute(v, c.Access()) {
+			out.AttributeHref = "/concerns/" + strconv.FormatInt(c.ID, 10) + "/parts"
+		}
+	case len(c.Parts) == 1:
+		p := c.Parts[0]
+		out.Indicators, out.ChildsWords, out.PartLabel = labels(p.Indicators), paragraphs(p.ChildsWords), p.Part.Label()
+	default:
+		for i, p := range c.Parts {
+			out.Parts = append(out.Parts, web.LoggedPart{Child: children[i], Part: p.Part.Label(),
+				Indicators: labels(p.Indicators), Words: paragraphs(p.ChildsWords)})
+		}
+	}
 }
 
 // chronologyOf numbers the entries in time order and links each correction
