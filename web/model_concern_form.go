@@ -318,19 +318,32 @@ type ChildSection struct {
 func (p ConcernFormPage) childSections() []ChildSection {
 	var out []ChildSection
 	for _, pupil := range p.Chosen {
-		id := strconv.FormatInt(pupil.ID, 10)
-		typed, _ := p.Form.ChildPart(id)
-		partField, indicatorField, wordsField := "child-"+id+"-part", "child-"+id+"-indicator", "child-"+id+"-words"
-		sec := ChildSection{Pupil: pupil, PartField: partField, IndicatorField: indicatorField,
-			Part: PartChoices(partField, "Their part", typed.Part, p.Errors.Get(partField)),
-			Indicators: indicatorChoices(p.Indicators, indicatorField, "Signs of child sexual exploitation seen in them",
-				typed.Indicators, p.Errors.Get(indicatorField)),
-			Words: Input{Name: wordsField, Label: "What they said, in their own words (optional)", Value: typed.Words,
-				Hint: "Word for word, even if it is rude or unclear.", Error: p.Errors.Get(wordsField)},
-			IndicatorsOpen: len(typed.Indicators) > 0 || p.Errors.Get(indicatorField) != ""}
-		out = append(out, sec)
+		typed, _ := p.Form.ChildPart(strconv.FormatInt(pupil.ID, 10))
+		out = append(out, NewChildSection(pupil, typed, p.Indicators, p.Errors, PartHarmed))
 	}
 	return out
+}
+
+// NewChildSection is pupil's own fields as typed, with their messages; a
+// part not typed is defaultPart, or none chosen if that is "".
+func NewChildSection(pupil PupilChoice, typed ChildPartForm, indicators []CodeLabel, errs Errors, defaultPart string) ChildSection {
+	id := strconv.FormatInt(pupil.ID, 10)
+	partField, indicatorField, wordsField := "child-"+id+"-part", "child-"+id+"-indicator", "child-"+id+"-words"
+	part := typed.Part
+	if part == "" {
+		part = defaultPart
+	}
+	sec := ChildSection{Pupil: pupil, PartField: partField, IndicatorField: indicatorField,
+		Part: Choices{Name: partField, Legend: "Their part", Error: errs.Get(partField), Small: true},
+		Indicators: indicatorChoices(indicators, indicatorField, "Signs of child sexual exploitation seen in them",
+			typed.Indicators, errs.Get(indicatorField)),
+		Words: Input{Name: wordsField, Label: "What they said, in their own words (optional)", Value: typed.Words,
+			Hint: "Word for word, even if it is rude or unclear.", Error: errs.Get(wordsField)},
+		IndicatorsOpen: len(typed.Indicators) > 0 || errs.Get(indicatorField) != ""}
+	for _, pl := range partLabels {
+		sec.Part.Items = append(sec.Part.Items, Choice{Value: pl.Code, Label: pl.Label, Checked: part == pl.Code})
+	}
+	return sec
 }
 
 // onePart is the one chosen child's part, which defaults to the child

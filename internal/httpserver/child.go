@@ -133,6 +133,10 @@ func childEntryView(e safeguarding.Entry, c safeguarding.Concern, pupil int64, c
 		if c.Urgent {
 			out.Facts = append(out.Facts, web.SummaryRow{Key: "Immediate danger", Value: "Yes: marked urgent"})
 		}
+	case safeguarding.EntryPartRecorded:
+		// About this pupil alone (the store reads no other's).
+		out.Facts = append(out.Facts, ownPartRows(safeguarding.PupilPart{Part: e.Details.Part, Indicators: e.Details.Indicators,
+			ChildsWords: e.Details.ChildsWords}, labels)...)
 	case safeguarding.EntryCorrection:
 		// The concern page links a correction to the entry it corrects; across
 		// concerns, name what kind of entry that was.

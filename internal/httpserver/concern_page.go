@@ -87,7 +87,7 @@ func concernViewOf(v safeguarding.Viewer, c safeguarding.Concern, entries []safe
 		Logged:        loggedConcernOf(v, c, categories, indicators),
 		FullRecord:    safeguarding.SeesFullRecord(v, access),
 		FeedbackGiven: c.FeedbackGiven,
-		Chronology:    chronologyOf(entries),
+		Chronology:    withPupils(chronologyOf(entries), entries, c, indicators),
 		FurtherInformation: c.LoggedBy == v.PersonID &&
 			safeguarding.CheckEntry(v, c, safeguarding.EntryInput{Kind: safeguarding.EntryFurtherInformation}) == nil,
 		WhoSees: safeguarding.WhoSees(c.Route),
@@ -206,6 +206,54 @@ func chronologyOf(entries []safeguarding.Entry) []web.ChronologyItem {
 		items[n-1].CorrectedBy = append(items[n-1].CorrectedBy, web.EntryRef{Number: i + 1, Anchor: entryAnchor(e.ID)})
 	}
 	return items
+}
+
+// withPupils adds to each item of a concern's chronology whom its entry is
+// about, when it names pupils of c, and the part a part_recorded entry
+// records (pupilFacts).
+func withPupils(items []web.ChronologyItem, entries []safeguarding.Entry, c safeguarding.Concern, indicators []safeguarding.Indicator) []web.ChronologyItem {
+	names := make(map[int64]string, len(c.Pupils))
+	for _, p := range c.Pupils {
+		names[p.ID] = p.Name()
+	}
+	for i, e := range entries {
+		items[i].Facts = append(items[i].Facts, pupilFacts(e, names, indicators)...)
+	}
+	return items
+}
+
+// pupilFacts say whom an entry is about, when it names pupils (names: id →
+// name; a pupil not in names is "another pupil"), and for a part_recorded
+// entry the part, signs (in the policy's words) and words it records.
+func pupilFacts(e safeguarding.Entry, names map[int64]string, indicators []safeguarding.Indicator) []web.SummaryRow {
+	var rows []web.SummaryRow
+	if len(e.PupilIDs) > 0 {
+		var about []string
+		for _, id := range e.PupilIDs {
+			n, ok := names[id]
+			if !ok {
+				n = "another pupil"
+			}
+			about = append(about, n)
+		}
+		rows = append(rows, web.SummaryRow{Key: "About", Value: strings.Join(about, ", ")})
+	}
+	if e.Kind == safeguarding.EntryPartRecorded {
+		rows = append(rows, web.SummaryRow{Key: "Their part", Value: e.Details.Part.Label()})
+		var signs []string
+		for _, i := range indicators {
+			if slices.Contains(e.Details.Indicators, i.Code) {
+				signs = append(signs, i.Label)
+			}
+		}
+		if len(signs) > 0 {
+			rows = append(rows, web.SummaryRow{Key: "Signs of exploitation seen in them", Value: strings.Join(signs, "; ")})
+		}
+		if strings.TrimSpace(e.Details.ChildsWords) != "" {
+			rows = append(rows, web.SummaryRow{Key: "Their own words", Value: e.Details.ChildsWords})
+		}
+	}
+	return rows
 }
 
 func entryAnchor(id int64) string { return "entry-" + strconv.FormatInt(id, 10) }

@@ -24,6 +24,7 @@ type Store interface {
 	myConcernsStore
 	deniedLookStore
 	concernMoveStore
+	concernPartsStore
 }
 
 // referenceLists are the lists every page about concerns names things

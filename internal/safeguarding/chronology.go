@@ -28,6 +28,10 @@ const (
 	EntryReopened           EntryKind = "reopened" // requires a reason
 	EntryCorrection         EntryKind = "correction"
 	EntryMoved              EntryKind = "moved" // to the subject it is really about, with a reason (ApplyMove)
+	// EntryPartRecorded: one child's part, signs and words, recorded by a
+	// case handler for a concern logged before parts were (ApplyAttribution).
+	// One per child, about that child, so no child's file holds another's.
+	EntryPartRecorded EntryKind = "part_recorded"
 )
 
 // Label is the entry kind as a heading in the chronology.
@@ -65,6 +69,8 @@ func (k EntryKind) Label() string {
 		return "Correction"
 	case EntryMoved:
 		return "Moved to the right person"
+	case EntryPartRecorded:
+		return "Child's part recorded"
 	}
 	return string(k)
 }
@@ -89,6 +95,11 @@ type EntryDetails struct {
 	ToStatus     Status `json:"to_status,omitempty"`     // status changed
 	CorrectsKind string `json:"corrects_kind,omitempty"` // what a correction corrects
 	ToSubject    string `json:"to_subject,omitempty"`    // moved: whom the concern is now about
+	// Part is the child's part, signs and words a part_recorded entry
+	// records; the entry names the child (Entry.PupilIDs).
+	Part        Part     `json:"part,omitempty"`
+	Indicators  []string `json:"indicators,omitempty"`
+	ChildsWords string   `json:"childs_words,omitempty"`
 }
 
 // Entry is one line of a concern's chronology. Entries are never edited or

@@ -160,3 +160,50 @@ func TestSubmittedConcernAccount(t *testing.T) {
 		t.Error("an account read from an entry that is not the concern as logged")
 	}
 }
+
+func TestApplyAttribution(t *testing.T) {
+	now := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
+	list := []Indicator{{Code: "vehicles"}, {Code: "missing"}}
+	dsl := Viewer{SchoolID: 1, PersonID: 2, Roles: Roles{RoleDSL}}
+	c := Concern{SchoolID: 1, ID: 9, Route: RouteChild, LoggedBy: 5, Pupils: []PupilRef{{ID: 11}, {ID: 12}},
+		Parts: []PupilPart{{PupilID: 11, Part: PartNotRecorded}, {PupilID: 12, Part: PartNotRecorded}}}
+	parts := []PupilPart{{PupilID: 11, Part: PartHarmed, Indicators: []string{"vehicles"}, ChildsWords: "Eleven's words."},
+		{PupilID: 12, Part: PartWitness}}
+
+	t.Run("OKOneEntryPerPupilAboutThem", func(t *testing.T) {
+		entries, err := ApplyAttribution(dsl, c, parts, list, now)
+		if err != nil || len(entries) != 2 {
+			t.Fatalf("%d entries, %v", len(entries), err)
+		}
+		for i, e := range entries {
+			if e.Kind != EntryPartRecorded || !slices.Equal(e.PupilIDs, []int64{parts[i].PupilID}) || e.Details.Part != parts[i].Part ||
+				e.Details.ChildsWords != parts[i].ChildsWords || e.AboutPupil(parts[1-i].PupilID) {
+				t.Errorf("entry %d: %+v", i, e)
+			}
+		}
+	})
+	t.Run("ErrStaffMayNot", func(t *testing.T) {
+		_, err := ApplyAttribution(Viewer{SchoolID: 1, PersonID: 5, Roles: Roles{RoleStaff}}, c, parts, list, now)
+		if ErrorCode(err) != EFORBIDDEN {
+			t.Errorf("error %v, want EFORBIDDEN", err)
+		}
+	})
+	t.Run("ErrAlreadyRecorded", func(t *testing.T) {
+		done := c
+		done.Parts = parts
+		if _, err := ApplyAttribution(dsl, done, parts, list, now); ErrorCode(err) != EINVALID {
+			t.Errorf("error %v, want EINVALID", err)
+		}
+	})
+	t.Run("ErrEveryPupilOnce", func(t *testing.T) {
+		got := AttributionProblems(c, []PupilPart{{PupilID: 11, Part: PartNotRecorded, Indicators: []string{"bogus"}}, {PupilID: 99, Part: PartHarmed}}, list)
+		want := FieldProblems{"child-11-part": "Select the part this child had", "child-11-indicator": "Select signs of exploitation from the list",
+			"child-12-part": "Select the part this child had", "pupil-query": "Choose the child or children the concern is about"}
+		if !maps.Equal(got, want) {
+			t.Errorf("problems %v, want %v", got, want)
+		}
+		if _, err := ApplyAttribution(dsl, c, parts[:1], list, now); ErrorCode(err) != EINVALID {
+			t.Errorf("one pupil left out: error %v, want EINVALID", err)
+		}
+	})
+}
