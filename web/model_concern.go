@@ -1,5 +1,7 @@
 package web
 
+import "slices"
+
 // ConcernView is a concern's page: the concern exactly as it was logged,
 // then as much of its chronology as the viewer may see, then the forms for
 // what the viewer may do. A control the viewer may not use is left out.
@@ -25,6 +27,25 @@ type ConcernView struct {
 	WhoSees            string          // who will see what they add, in a sentence
 	Triage             *TriageControls // nil for anyone who does not handle the concern
 	MoveHref           string          // the form that moves the concern to its right subject; "" if the viewer may not
+	// EntryPupils are the concern's pupils (value: id, label: name), when
+	// an entry may be about some of them (entryAbout).
+	EntryPupils []Choice
+}
+
+// aboutPupilsKind reports whether an entry of kind may be about named
+// pupils (safeguarding.AboutPupilsKinds).
+func aboutPupilsKind(kind string) bool {
+	switch kind {
+	case "action", "conversation_with_child", "contact_with_parents", "decision", "referral", "outcome":
+		return true
+	}
+	return false
+}
+
+// aboutChecked reports whether pupil (an id) was ticked in the failed form
+// for kind.
+func (v ConcernView) aboutChecked(kind, pupil string) bool {
+	return slices.Contains(v.draft(kind).About, pupil)
 }
 
 // concernHeadingPrefix starts a concern page's heading; the subject follows,
@@ -117,6 +138,7 @@ type EntryDraft struct {
 	Agency, AgencyOther, Reference           string
 	ReferredDay, ReferredMonth, ReferredYear string
 	Corrects, Assignee                       string
+	About                                    []string // the pupils it is about (ids); none for the whole concern
 }
 
 // EntryFieldID is the id of field in the form for entries of kind. Every

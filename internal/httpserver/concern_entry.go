@@ -80,7 +80,7 @@ func (s *Server) addEntry(w http.ResponseWriter, r *http.Request) {
 		renderError(w, r, http.StatusNotFound)
 		return
 	}
-	view.Errors, view.Typed = form.Errors, draft
+	view.Errors, view.Typed = aboutProblemOnField(form.Errors, c, in), draft
 	s.render(w, r, http.StatusUnprocessableEntity, web.ConcernPage(page(r, view.Title()), view))
 }
 
@@ -102,6 +102,7 @@ func entryDraftFrom(vals url.Values) web.EntryDraft {
 		ReferredYear:  vals.Get("referred_on-year"),
 		Corrects:      vals.Get("corrects"),
 		Assignee:      vals.Get("assignee"),
+		About:         distinct(vals["about"]),
 	}
 }
 
@@ -139,6 +140,9 @@ func validateEntry(d web.EntryDraft, toStatus string, today time.Time) (safeguar
 		form.Check(in.Details.AssigneeID != 0, field("assignee"), "Choose the DSL or deputy to assign the concern to")
 	case safeguarding.EntryStatusChanged:
 		in.Details.ToStatus = safeguarding.Status(toStatus)
+	}
+	if slices.Contains(safeguarding.AboutPupilsKinds, kind) {
+		in.PupilIDs = parseIDs(d.About)
 	}
 	problems := in.Problems()
 	for _, name := range entryFieldOrder {
@@ -183,4 +187,21 @@ func entryBanner(kind safeguarding.EntryKind) string {
 		return "Concern reopened"
 	}
 	return kind.Label() + " added to the chronology"
+}
+
+// aboutProblemOnField moves the store's complaint about whom an entry is
+// about (safeguarding.EntryPupils) from the form to its question.
+func aboutProblemOnField(errs web.Errors, c safeguarding.Concern, in safeguarding.EntryInput) web.Errors {
+	_, problem := safeguarding.EntryPupils(c, in)
+	formID := web.EntryFormID(string(in.Kind))
+	if problem == "" || errs.Get(formID) != problem {
+		return errs
+	}
+	out := web.Errors{{Field: web.EntryFieldID(string(in.Kind), "about"), Message: problem}}
+	for _, e := range errs {
+		if e.Field != formID {
+			out = append(out, e)
+		}
+	}
+	return out
 }

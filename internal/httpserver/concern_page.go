@@ -94,6 +94,11 @@ func concernViewOf(v safeguarding.Viewer, c safeguarding.Concern, entries []safe
 	}
 	if safeguarding.Can(v, access, safeguarding.ActionTriage) {
 		view.Triage = triageControls(c, entries, leads)
+		if len(c.Pupils) > 1 {
+			for _, p := range c.Pupils {
+				view.EntryPupils = append(view.EntryPupils, web.Choice{Value: strconv.FormatInt(p.ID, 10), Label: p.Name()})
+			}
+		}
 	}
 	if safeguarding.Can(v, access, safeguarding.ActionMove) {
 		view.MoveHref = "/concerns/" + ref + "/move"

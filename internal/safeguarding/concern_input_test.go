@@ -207,3 +207,38 @@ func TestApplyAttribution(t *testing.T) {
 		}
 	})
 }
+
+func TestEntryPupils(t *testing.T) {
+	two := Concern{Pupils: []PupilRef{{ID: 11}, {ID: 12}}}
+	one := Concern{Pupils: []PupilRef{{ID: 11}}}
+	for name, tc := range map[string]struct {
+		c       Concern
+		in      EntryInput
+		want    []int64
+		problem bool
+	}{
+		"OKWholeConcern":           {two, EntryInput{Kind: EntryAction}, nil, false},
+		"OKNamedPupil":             {two, EntryInput{Kind: EntryDecision, PupilIDs: []int64{12}}, []int64{12}, false},
+		"OKConversationWithTheOne": {one, EntryInput{Kind: EntryConversationChild}, []int64{11}, false},
+		"ErrConversationWithWhom":  {two, EntryInput{Kind: EntryConversationChild}, nil, true},
+		"ErrPupilOfAnotherConcern": {two, EntryInput{Kind: EntryAction, PupilIDs: []int64{13}}, nil, true},
+		"ErrPupilTwice":            {two, EntryInput{Kind: EntryAction, PupilIDs: []int64{11, 11}}, nil, true},
+		"ErrClosingAboutAPupil":    {two, EntryInput{Kind: EntryClosed, PupilIDs: []int64{11}}, nil, true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, problem := EntryPupils(tc.c, tc.in)
+			if !slices.Equal(got, tc.want) || (problem != "") != tc.problem {
+				t.Errorf("pupils %v, problem %q", got, problem)
+			}
+		})
+	}
+	dsl := Viewer{SchoolID: 1, PersonID: 2, Roles: Roles{RoleDSL}}
+	c := Concern{SchoolID: 1, ID: 3, Route: RouteChild, Status: StatusNew, Pupils: two.Pupils}
+	if _, _, err := ApplyEntry(dsl, c, EntryInput{Kind: EntryConversationChild, Body: "x"}, Person{}, time.Now()); ErrorCode(err) != EINVALID {
+		t.Errorf("a conversation with no child named: %v, want EINVALID", err)
+	}
+	e, _, err := ApplyEntry(dsl, c, EntryInput{Kind: EntryConversationChild, Body: "x", PupilIDs: []int64{12}}, Person{}, time.Now())
+	if err != nil || !slices.Equal(e.PupilIDs, []int64{12}) {
+		t.Errorf("entry about %v, %v", e.PupilIDs, err)
+	}
+}

@@ -1,6 +1,7 @@
 package safeguarding
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -11,6 +12,10 @@ type EntryInput struct {
 	Body       string
 	Details    EntryDetails
 	CorrectsID int64
+	// PupilIDs are the pupils of the concern the entry is about; none
+	// means the whole concern. A conversation with a child names the
+	// child or children it was with (EntryPupils).
+	PupilIDs []int64
 }
 
 // FieldProblems maps a form field's name to what is wrong with it.
@@ -141,6 +146,10 @@ func ApplyEntry(v Viewer, c Concern, in EntryInput, assignee Person, now time.Ti
 	if err := CheckEntry(v, c, in); err != nil {
 		return Entry{}, c, err
 	}
+	pupils, problem := EntryPupils(c, in)
+	if problem != "" {
+		return Entry{}, c, Errorf(EINVALID, "%s", problem)
+	}
 	switch in.Kind {
 	case EntryAcknowledged:
 		c.Status, c.AcknowledgedAt = StatusAcknowledged, &now
@@ -165,6 +174,35 @@ func ApplyEntry(v Viewer, c Concern, in EntryInput, assignee Person, now time.Ti
 	}
 	c.LastActivityAt = now
 	e := Entry{SchoolID: c.SchoolID, ConcernID: c.ID, Kind: in.Kind, AuthorID: v.PersonID, AuthorName: v.Name, At: now,
-		Body: in.Body, Details: in.Details, CorrectsID: in.CorrectsID}
+		Body: in.Body, Details: in.Details, CorrectsID: in.CorrectsID, PupilIDs: pupils}
 	return e, c, nil
+}
+
+// AboutPupilsKinds are the entries that may be about named pupils of a
+// concern rather than the whole of it; the rest are about the whole.
+var AboutPupilsKinds = []EntryKind{EntryAction, EntryConversationChild, EntryContactParents, EntryDecision, EntryReferral, EntryOutcome}
+
+// EntryPupils are the pupils entry in is about, as it is recorded on
+// concern c: those it names, each a pupil of c; a conversation with a
+// child is always about the child or children it was with, which with one
+// pupil is that pupil. problem says what is wrong, "" if nothing is.
+func EntryPupils(c Concern, in EntryInput) (pupils []int64, problem string) {
+	for _, id := range in.PupilIDs {
+		if !slices.ContainsFunc(c.Pupils, func(p PupilRef) bool { return p.ID == id }) || slices.Contains(pupils, id) {
+			return nil, "Choose pupils of this concern"
+		}
+		pupils = append(pupils, id)
+	}
+	if len(pupils) > 0 && !slices.Contains(AboutPupilsKinds, in.Kind) {
+		return nil, "This entry is about the whole concern: do not choose pupils for it"
+	}
+	if in.Kind == EntryConversationChild && len(pupils) == 0 {
+		if len(c.Pupils) == 1 {
+			return []int64{c.Pupils[0].ID}, ""
+		}
+		if len(c.Pupils) > 1 {
+			return nil, "Choose the child or children the conversation was with"
+		}
+	}
+	return pupils, ""
 }
