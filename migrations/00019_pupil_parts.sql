@@ -37,6 +37,10 @@ WHERE c.childs_words <> '' AND (
 -- never guessed.
 
 -- +goose Down
+-- The rules file's policy on the columns goes with them; access.sql is
+-- applied whole again by the next migration up.
+DROP POLICY IF EXISTS concern_pupils_attribute ON concern_pupils;
+DELETE FROM haven_rules_applied;
 UPDATE concerns c SET childs_words = cp.childs_words
 FROM concern_pupils cp
 WHERE cp.school_id = c.school_id AND cp.concern_id = c.id AND cp.childs_words <> '' AND c.childs_words = ''
