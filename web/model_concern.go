@@ -65,7 +65,7 @@ type LoggedConcern struct {
 	// InvolvesNote their year groups.
 	Involves     []SubjectName
 	InvolvesNote string
-	Categories []string
+	Categories   []string
 	// Indicators and ChildsWords are the one child's, or the concern's
 	// when it names no child or they are not yet attributed; with several
 	// children, each child's own are in Parts.
@@ -82,13 +82,13 @@ type LoggedConcern struct {
 	// AttributeHref is the form that records each child's part, for a case
 	// handler of an unattributed concern; "" otherwise.
 	AttributeHref string
-	When         string
-	Where        string
-	OthersTold   []string
-	ActionsTaken []string
-	Urgent       bool
-	LoggedBy     string
-	LoggedAt     string
+	When          string
+	Where         string
+	OthersTold    []string
+	ActionsTaken  []string
+	Urgent        bool
+	LoggedBy      string
+	LoggedAt      string
 }
 
 // LoggedPart is one child's own part of a concern about several.

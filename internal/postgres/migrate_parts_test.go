@@ -63,7 +63,7 @@ func TestMigrationGivesEachPupilTheirPart(t *testing.T) {
 				FILTER (WHERE cp.pupil_id IS NOT NULL), '[]')
 		FROM concerns c JOIN chronology_entries e ON e.school_id = c.school_id AND e.concern_id = c.id AND e.kind = 'concern_logged'
 		LEFT JOIN concern_pupils cp ON cp.school_id = c.school_id AND cp.concern_id = c.id
-		GROUP BY c.id, e.body ORDER BY c.id`)
+		GROUP BY c.school_id, c.id, e.body ORDER BY c.id`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -187,7 +187,7 @@ type Concern struct {
 	ChildsWords string
 	// Parts are each pupil's own part, indicators and words, in the order
 	// of Pupils. A child's file holds only that child's.
-	Parts []PupilPart
+	Parts        []PupilPart
 	HappenedOn   time.Time
 	HappenedTime string // "14:30", or "" if not known
 	Location     string

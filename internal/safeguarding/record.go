@@ -26,7 +26,7 @@ type ChildFile struct {
 	// files (MayNameOnFile). Each one's Parts, Indicators and ChildsWords are
 	// the pupil's own only (one part, that pupil's), with the shared account
 	// (WhatHappened); nothing of another pupil's is on the file.
-	Concerns   []Concern
+	Concerns []Concern
 	// Chronology is the entries of the concerns above about the pupil or the
 	// whole concern (Entry.AboutPupil), in time order: all, or the latest
 	// asked for. The body of each concern's first entry (the concern as
