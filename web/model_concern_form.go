@@ -195,7 +195,7 @@ func (p ConcernFormPage) adultMatchChoices() Choices {
 
 func (p ConcernFormPage) categoryChoices() Choices {
 	c := Choices{Name: "category", Legend: "What kind of concern is it?", Hint: "Select all that apply.",
-		Error: p.Errors.Get("category")}
+		Error: p.Errors.Get("category"), Small: true, Columns: true}
 	for _, cat := range p.Categories {
 		c.Items = append(c.Items, Choice{Value: cat.Code, Label: cat.Label, Checked: slices.Contains(p.Form.Categories, cat.Code)})
 	}

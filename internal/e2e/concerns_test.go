@@ -44,8 +44,10 @@ const (
 	pupilsLegend     = "Choose the child or children"
 	categoryLegend   = "What kind of concern is it?"
 	indicatorsLegend = "Signs of child sexual exploitation"
-	whenLegend       = "When did it happen?"
-	urgentLegend     = "Is the child in immediate danger or at risk of immediate serious harm?"
+	// indicatorsSummary opens the folded checklist.
+	indicatorsSummary = "Signs of child sexual exploitation (policy §5.2)"
+	whenLegend        = "When did it happen?"
+	urgentLegend      = "Is the child in immediate danger or at risk of immediate serious harm?"
 )
 
 // fillConcern fills the concern form by its labels, as a member of staff
@@ -74,6 +76,10 @@ func (b *tab) fillConcern(c concern) {
 		b.within(fieldset(pupilsLegend)).checkByLabel(c.Pupil)
 	}
 	b.within(fieldset(categoryLegend)).checkByLabel(c.Category)
+	if len(c.Indicators) > 0 {
+		// One action away: the checklist is folded until opened.
+		b.openDetails(indicatorsSummary)
+	}
 	for _, ind := range c.Indicators {
 		b.within(fieldset(indicatorsLegend)).checkByLabel(ind)
 	}
