@@ -457,7 +457,9 @@ func TestConcernFormKeepsValues(t *testing.T) {
 		t.Fatalf("the corrected form did not log the concern: %v", b.texts("//*[contains(@class,'govuk-error-summary')]//li"))
 	}
 	var words string
-	if err := a.owner(t).QueryRow(t.Context(), `SELECT childs_words FROM concerns WHERE what_happened = $1`,
+	// The one child's words are theirs (concern_pupils), kept exactly.
+	if err := a.owner(t).QueryRow(t.Context(), `SELECT cp.childs_words FROM concerns c
+		JOIN concern_pupils cp ON cp.school_id = c.school_id AND cp.concern_id = c.id WHERE c.what_happened = $1`,
 		"She was upset and would not say why.").Scan(&words); err != nil {
 		t.Fatal(err)
 	}

@@ -49,7 +49,7 @@ func TestPupilPartsJourney(t *testing.T) {
 
 	t.Run("TheChecklistIsForAChild", func(t *testing.T) {
 		hidden := func() bool {
-			return eval[bool](staff, "is the checklist hidden", `document.querySelector('[data-shown-for-subject]').hidden`)
+			return eval[bool](staff, "is the checklist hidden", `document.querySelector('[data-shown-for-subject="pupils"]').hidden`)
 		}
 		staff.within(fieldset(subjectLegend)).checkByLabel("A member of staff")
 		if !hidden() {
