@@ -150,3 +150,28 @@ func TestEachPupilsOwnPart(t *testing.T) {
 		}
 	})
 }
+
+// TestChildPartsDraft: each child's own fields are kept in the draft as the
+// person types (draft.js posts the whole form), and come back in place.
+func TestChildPartsDraft(t *testing.T) {
+	w := newChildWorld(t)
+	born := time.Date(2011, 2, 3, 0, 0, 0, 0, time.UTC)
+	a := strconv.FormatInt(w.addPupil(t, w.app.SchoolID, "Ada", "Pemberton", 9, born), 10)
+	b := strconv.FormatInt(w.addPupil(t, w.app.SchoolID, "Bea", "Quantock", 9, born), 10)
+	c := w.app.signIn(t, "staff@demo.test")
+	hidden := openForm(t, c)
+	form := url.Values{"token": {hidden.Get("token")}, "author": {hidden.Get("author")}, "subject": {"pupils"}, "pupil": {a, b},
+		"child-" + a + "-part": {"harmed"}, "child-" + b + "-part": {"witness"}, "child-" + b + "-words": {"BRAVO-draft words"},
+		"child-" + b + "-indicator": {"missing"}}
+	req, _ := http.NewRequest(http.MethodPost, w.app.URL+"/concerns/draft", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Haven-Autosave", "1")
+	if res := c.do(req); res.StatusCode != http.StatusNoContent {
+		t.Fatalf("autosave: status %d, want 204", res.StatusCode)
+	}
+	page := c.get("/concerns/new")
+	if !shows(page.Body, "BRAVO-draft words") || !checked(page.Body, "child-"+b+"-part", "witness") || !checked(page.Body, "child-"+b+"-indicator", "missing") {
+		t.Errorf("the second child's own fields did not come back with the draft")
+	}
+}
