@@ -23,7 +23,7 @@ func TestRecordPartsJourney(t *testing.T) {
 	}
 	id, _, err := a.DB.LogConcern(t.Context(), v, safeguarding.ConcernInput{SubmissionToken: newToken(), SubjectKind: safeguarding.SubjectPupils,
 		PupilIDs: []int64{alpha.ID, bravo.ID}, Categories: []string{"child_on_child"}, WhatHappened: "SHARED-account: a fight.",
-		HappenedOn: time.Now().UTC().Truncate(24 * time.Hour).AddDate(0, 0, -1),
+		HappenedOn: time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -1),
 		Parts:      []safeguarding.PupilPart{{PupilID: alpha.ID, Part: safeguarding.PartHarmed}, {PupilID: bravo.ID, Part: safeguarding.PartHarmed}}})
 	if err != nil {
 		t.Fatal(err)

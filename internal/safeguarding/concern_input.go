@@ -226,7 +226,7 @@ func (in ConcernInput) Snapshot() ConcernSnapshot {
 		s.Indicators = in.Indicators
 	}
 	for _, pp := range in.PupilParts() {
-		s.Pupils = append(s.Pupils, SnapshotPupil{PupilID: pp.PupilID, Part: pp.Part, Indicators: pp.Indicators, ChildsWords: pp.ChildsWords})
+		s.Pupils = append(s.Pupils, SnapshotPupil(pp))
 	}
 	return s
 }
