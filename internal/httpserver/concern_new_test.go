@@ -261,7 +261,7 @@ func TestConcernFormOffersEveryIndicator(t *testing.T) {
 		"Child sexual exploitation (CSE)", "Self-harm or mental health", // first and last but one category
 		"A child or children", "A member of staff", "Another adult (visitor, contractor, volunteer)",
 		"Never upload, copy, forward or screenshot an image that may be an indecent image of a child",
-		"Write exactly what the child said",
+		"Word for word, even if it is rude or unclear",
 		"Is the child in immediate danger or at risk of immediate serious harm?",
 		`formaction="/concerns/draft"`, `name="action" value="find"`,
 		">Pat Principal – Principal</option>", // a concern about the principal can be logged by anyone
