@@ -170,8 +170,8 @@ func TestVerifyAcrossSnapshotVersions(t *testing.T) {
 				t.Errorf("version %s: snapshot %+v, %v; want %+v", c.version, snap, err, want)
 			}
 			account := safeguarding.ConcernAccount{WhatHappened: want.WhatHappened, ChildsWords: want.ChildsWords}
-			if a, ok := safeguarding.SubmittedConcernAccount(entries[0]); !ok || a != account {
-				t.Errorf("version %s: account %+v, %v; want %+v", c.version, a, ok, account)
+			if a, err := safeguarding.DecodeConcernAccount([]byte(entries[0].Body)); err != nil || a != account {
+				t.Errorf("version %s: account %+v, %v; want %+v", c.version, a, err, account)
 			}
 		}
 		// The child's file shows each concern's shared account and Ruby's

@@ -231,19 +231,6 @@ func (in ConcernInput) Snapshot() ConcernSnapshot {
 	return s
 }
 
-// SubmittedConcernAccount reads what the member of staff wrote, and the
-// child's words, from a concern's first entry, whose snapshot may be of any
-// version; ok is false for any other entry. It decodes only the account:
-// the child's page shows it for every concern in a chronology that may run
-// to hundreds.
-func SubmittedConcernAccount(e Entry) (a ConcernAccount, ok bool) {
-	if e.Kind != EntryConcernLogged {
-		return a, false
-	}
-	a, err := DecodeConcernAccount([]byte(e.Body))
-	return a, err == nil
-}
-
 // StaffMember is a person on a school's staff roster, as the concern form
 // offers them as a subject.
 type StaffMember struct {

@@ -180,9 +180,10 @@ type ConcernAccount struct {
 }
 
 // DecodeConcernAccount reads only the account from a stored snapshot of any
-// version, in one pass: the child's page shows it for every concern in a
-// chronology that may run to hundreds. It reads the same names as
-// DecodeConcernSnapshot (a test holds them to it) and ignores the rest.
+// version, in one pass. It reads the same names as DecodeConcernSnapshot (a
+// test holds them to it) and ignores the rest. A pupil's file never reads a
+// snapshot: it holds every pupil's words, and a version 1 or 2 snapshot of
+// a concern about several pupils holds them undivided.
 func DecodeConcernAccount(b []byte) (ConcernAccount, error) {
 	var s struct {
 		Version *int `json:"version"`
