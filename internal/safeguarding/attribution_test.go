@@ -28,6 +28,12 @@ func TestApplyAttribution(t *testing.T) {
 			}
 		}
 	})
+	t.Run("ErrNotAsAnEntryAlone", func(t *testing.T) {
+		in := EntryInput{Kind: EntryPartRecorded, PupilIDs: []int64{11}, Details: EntryDetails{Part: PartHarmed}}
+		if _, _, err := ApplyEntry(dsl, c, in, Person{}, now); ErrorCode(err) != EINVALID {
+			t.Errorf("a part recorded as an entry alone: %v, want EINVALID", err)
+		}
+	})
 	t.Run("ErrStaffMayNot", func(t *testing.T) {
 		_, err := ApplyAttribution(Viewer{SchoolID: 1, PersonID: 5, Roles: Roles{RoleStaff}}, c, parts, list, now)
 		if ErrorCode(err) != EFORBIDDEN {

@@ -116,6 +116,9 @@ func CheckEntry(v Viewer, c Concern, in EntryInput) error {
 		action = ActionReopen
 	case EntryConcernLogged:
 		return Errorf(EINVALID, "A concern is logged only once")
+	case EntryPartRecorded:
+		// Recorded with the pupil's row, by ApplyAttribution, never alone.
+		return Errorf(EINVALID, "Record each child's part with the form for it")
 	}
 	if !Can(v, access, action) {
 		return Errorf(EFORBIDDEN, "No such concern")
