@@ -145,11 +145,23 @@ func choiceID(name string, i int) string {
 	return name + "-" + strconv.Itoa(i+1)
 }
 
-func choicesClass(kind string, small bool) string {
+func choicesClass(kind string, small, columns bool) string {
+	c := "govuk-" + kind
 	if small {
-		return "govuk-" + kind + " govuk-" + kind + "--small"
+		c += " govuk-" + kind + "--small"
 	}
-	return "govuk-" + kind
+	if columns {
+		c += " haven-choices--columns"
+	}
+	return c
+}
+
+// textareaRows is a textarea's height in lines: 5 unless set.
+func textareaRows(in Input) string {
+	if in.Rows > 0 {
+		return strconv.Itoa(in.Rows)
+	}
+	return "5"
 }
 
 func dateInputClass(width string, err bool) string {

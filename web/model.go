@@ -89,6 +89,7 @@ type Input struct {
 	Error          string
 	LabelIsHeading bool   // the label is the page's <h1>
 	LabelName      string // a person's name the label ends with, shown isolated (<bdi>)
+	Rows           int    // a textarea's height in lines; 0 is 5
 }
 
 // Choices configures Checkboxes and Radios. Item ids are Name for the first
@@ -99,6 +100,8 @@ type Choices struct {
 	LegendIsHeading           bool // the legend is the page's <h1>
 	Items                     []Choice
 	Small                     bool
+	// Columns lays a long list out in two columns on wider screens.
+	Columns bool
 }
 
 // Choice is one checkbox or radio.

@@ -21,8 +21,11 @@ func (c ChildPage) Title() string { return "Child's file " + c.Reference }
 
 // SubjectName is a name on a concern's subject line. Href links a pupil's
 // name to their page when the viewer may see it, and is empty otherwise.
+// Another: a pupil the viewer may not see named, shown as "another pupil".
+// A named pupil prints as "another pupil" too.
 type SubjectName struct {
 	Name, Href string
+	Another    bool
 }
 
 // ConcernLink names a concern and links to its page.
@@ -43,6 +46,7 @@ type ChildConcern struct {
 	Categories string
 	Status     StatusTag
 	Urgent     bool
+	Part       string        // the child's part: "The child harmed or at risk"
 	AlsoAbout  []SubjectName // the other pupils the concern is about, or involves
 	// AboutAdult names the adult a concern is about when it is about an
 	// adult and involves the child; "" for a concern about children.

@@ -1,5 +1,7 @@
 package web
 
+import "slices"
+
 // ConcernView is a concern's page: the concern exactly as it was logged,
 // then as much of its chronology as the viewer may see, then the forms for
 // what the viewer may do. A control the viewer may not use is left out.
@@ -28,6 +30,25 @@ type ConcernView struct {
 	WhoSees            string          // who will see what they add, in a sentence
 	Triage             *TriageControls // nil for anyone who does not handle the concern
 	MoveHref           string          // the form that moves the concern to its right subject; "" if the viewer may not
+	// EntryPupils are the concern's pupils (value: id, label: name), when
+	// an entry may be about some of them (entryAbout).
+	EntryPupils []Choice
+}
+
+// aboutPupilsKind reports whether an entry of kind may be about named
+// pupils (safeguarding.AboutPupilsKinds).
+func aboutPupilsKind(kind string) bool {
+	switch kind {
+	case "action", "conversation_with_child", "contact_with_parents", "decision", "referral", "outcome":
+		return true
+	}
+	return false
+}
+
+// aboutChecked reports whether pupil (an id) was ticked in the failed form
+// for kind.
+func (v ConcernView) aboutChecked(kind, pupil string) bool {
+	return slices.Contains(v.draft(kind).About, pupil)
 }
 
 // concernHeadingPrefix starts a concern page's heading; the subject follows,
@@ -48,16 +69,37 @@ type LoggedConcern struct {
 	Involves     []SubjectName
 	InvolvesNote string
 	Categories   []string
+	// Indicators and ChildsWords are the one child's, or the concern's
+	// when it names no child or they are not yet attributed; with several
+	// children, each child's own are in Parts.
 	Indicators   []string // CSE indicators ticked, in the policy's words
-	WhatHappened []string // one paragraph per line typed
+	WhatHappened []string // one paragraph per line typed, shared by every child
 	ChildsWords  []string // verbatim, shown as a quotation apart from the account
-	When         string
-	Where        string
-	OthersTold   []string
-	ActionsTaken []string
-	Urgent       bool
-	LoggedBy     string
-	LoggedAt     string
+	// PartLabel is the one child's part ("The child harmed or at risk").
+	PartLabel string
+	// Parts are each child's own part, when the concern names several.
+	Parts []LoggedPart
+	// Unattributed: logged about several children before each child's part
+	// was recorded; Indicators and ChildsWords are no one child's yet.
+	Unattributed bool
+	// AttributeHref is the form that records each child's part, for a case
+	// handler of an unattributed concern; "" otherwise.
+	AttributeHref string
+	When          string
+	Where         string
+	OthersTold    []string
+	ActionsTaken  []string
+	Urgent        bool
+	LoggedBy      string
+	LoggedAt      string
+}
+
+// LoggedPart is one child's own part of a concern about several.
+type LoggedPart struct {
+	Child      SubjectName
+	Part       string
+	Indicators []string // in the policy's words
+	Words      []string // verbatim, one paragraph per line
 }
 
 // ChronologyItem is one entry of the chronology.
@@ -103,6 +145,7 @@ type EntryDraft struct {
 	Agency, AgencyOther, Reference           string
 	ReferredDay, ReferredMonth, ReferredYear string
 	Corrects, Assignee                       string
+	About                                    []string // the pupils it is about (ids); none for the whole concern
 	EntryTimeDraft
 	ReferralResponseDraft
 }
@@ -180,4 +223,12 @@ func concernSelect(options []Option, chosen string) []Option {
 		out[i] = o
 	}
 	return out
+}
+
+// unattributedKey is key, saying so when what it names is no one child's yet.
+func unattributedKey(key string, unattributed bool) string {
+	if unattributed {
+		return key + " (not yet attributed to a child)"
+	}
+	return key
 }

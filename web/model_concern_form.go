@@ -3,6 +3,7 @@ package web
 import (
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Subjects of a concern, as the form's "subject" radios post them.
@@ -32,10 +33,17 @@ type ConcernForm struct {
 	AdultMatch string
 
 	Categories []string // category codes
+	// Indicators and ChildsWords are the one child's, or those of a
+	// concern that names no child; with several children each child's own
+	// are in Children.
 	Indicators []string // CSE indicator codes
 
-	WhatHappened  string
-	ChildsWords   string
+	WhatHappened string
+	ChildsWords  string
+	// Children are each ticked pupil's own part, indicators and words, as
+	// typed in the pupil's own fields (child-<id>-part, …), in the order
+	// of PupilIDs.
+	Children      []ChildPartForm
 	HappenedDay   string
 	HappenedMonth string
 	HappenedYear  string
@@ -49,6 +57,24 @@ type ConcernForm struct {
 // PupilResultsID is the id of the concern form's list of pupils found:
 // "Find pupils" brings the page back there (/concerns#pupil-results).
 const PupilResultsID = "pupil-results"
+
+// ChildPartForm is one pupil's own fields on the concern form.
+type ChildPartForm struct {
+	PupilID    string
+	Part       string   // a safeguarding.Part; "" if the form did not ask
+	Indicators []string // CSE indicator codes seen in them
+	Words      string   // their own words, verbatim
+}
+
+// ChildPart is the pupil's own fields as typed, and whether there are any.
+func (f ConcernForm) ChildPart(pupilID string) (ChildPartForm, bool) {
+	for _, c := range f.Children {
+		if c.PupilID == pupilID {
+			return c, true
+		}
+	}
+	return ChildPartForm{PupilID: pupilID}, false
+}
 
 // PupilChoice is a pupil the form lists as a checkbox: one already ticked,
 // or one a search found.
@@ -99,6 +125,9 @@ type ConcernFormPage struct {
 
 	// Pupils lists the ticked pupils, then those the search found.
 	Pupils []PupilChoice
+	// Chosen are the ticked pupils: one gets a part that defaults to the
+	// child harmed or at risk; several each get their own section.
+	Chosen []PupilChoice
 	// PupilSearch says what the search found, when there was one.
 	PupilSearch string
 	YearGroups  []int
@@ -190,20 +219,165 @@ func (p ConcernFormPage) adultMatchChoices() Choices {
 
 func (p ConcernFormPage) categoryChoices() Choices {
 	c := Choices{Name: "category", Legend: "What kind of concern is it?", Hint: "Select all that apply.",
-		Error: p.Errors.Get("category")}
+		Error: p.Errors.Get("category"), Small: true, Columns: true}
 	for _, cat := range p.Categories {
 		c.Items = append(c.Items, Choice{Value: cat.Code, Label: cat.Label, Checked: slices.Contains(p.Form.Categories, cat.Code)})
 	}
 	return c
 }
 
-func (p ConcernFormPage) indicatorChoices() Choices {
-	c := Choices{Name: "indicator", Legend: "Signs of child sexual exploitation", Hint: "Tick any you have noticed (policy §5.2).",
-		Small: true, Error: p.Errors.Get("indicator")}
-	for _, ind := range p.Indicators {
-		c.Items = append(c.Items, Choice{Value: ind.Code, Label: ind.Label, Checked: slices.Contains(p.Form.Indicators, ind.Code)})
+// PartChoices are the parts a child may have had, as radios named name,
+// with chosen checked: the child harmed or at risk unless another is.
+func PartChoices(name, legend, chosen, err string) Choices {
+	if chosen == "" {
+		chosen = PartHarmed
+	}
+	c := Choices{Name: name, Legend: legend, Error: err, Small: true}
+	for _, part := range partLabels {
+		c.Items = append(c.Items, Choice{Value: part.Code, Label: part.Label, Checked: chosen == part.Code})
 	}
 	return c
+}
+
+// PartHarmed is the part a child has unless another is chosen.
+const PartHarmed = "harmed"
+
+// partLabels are the parts a child may have had, as safeguarding.Parts
+// words them.
+var partLabels = []CodeLabel{{"harmed", "The child harmed or at risk"}, {"harmed_others", "The child who harmed"},
+	{"witness", "A witness"}, {"other", "Other"}}
+
+// PartLabel is a part's words: "The child harmed or at risk".
+func PartLabel(code string) string {
+	for _, p := range partLabels {
+		if p.Code == code {
+			return p.Label
+		}
+	}
+	return partLabels[0].Label
+}
+
+// showsConcernSigns: the concern's own checklist and words are asked for
+// (one child or none), or hold what was typed before a second child was
+// chosen, which is shown until it is moved to a child's section.
+func (p ConcernFormPage) showsConcernSigns() bool {
+	return !p.sections() || len(p.Form.Indicators) > 0 || strings.TrimSpace(p.Form.ChildsWords) != ""
+}
+
+// sections reports whether each chosen child gets a section of their own:
+// when several are chosen, or when the one chosen has signs or words typed
+// in their own fields (a second child was chosen, then unticked), which
+// stay in view.
+func (p ConcernFormPage) sections() bool {
+	if len(p.Chosen) > 1 {
+		return true
+	}
+	for _, c := range p.Chosen {
+		if typed, _ := p.Form.ChildPart(strconv.FormatInt(c.ID, 10)); len(typed.Indicators) > 0 || strings.TrimSpace(typed.Words) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// PlaceErrors puts each message where the page has its field, once Chosen
+// is known: one about a child the page does not show (not on the roll)
+// becomes the children's message, and one about the one child's signs or
+// words, which the page asks as the concern's, becomes theirs.
+func (p *ConcernFormPage) PlaceErrors() {
+	var out Errors
+	for _, e := range p.Errors {
+		if id, field, ok := childField(e.Field); ok {
+			switch {
+			case !slices.ContainsFunc(p.Chosen, func(c PupilChoice) bool { return strconv.FormatInt(c.ID, 10) == id }):
+				e = FieldError{Field: "pupil-query", Message: "Choose the child or children the concern is about"}
+			case !p.sections() && field == "indicator":
+				e.Field = "indicator"
+			case !p.sections() && field == "words":
+				e.Field = "childs-words"
+			}
+		}
+		if out.Get(e.Field) == "" {
+			out = append(out, e)
+		}
+	}
+	p.Errors = out
+}
+
+// childField splits a child's own field name, "child-12-words", into the
+// pupil's id and the field ("words").
+func childField(name string) (id, field string, ok bool) {
+	rest, ok := strings.CutPrefix(name, "child-")
+	if !ok {
+		return "", "", false
+	}
+	id, field, ok = strings.Cut(rest, "-")
+	return id, field, ok
+}
+
+func (p ConcernFormPage) indicatorChoices() Choices {
+	return indicatorChoices(p.Indicators, "indicator", "Signs of child sexual exploitation", p.Form.Indicators, p.Errors.Get("indicator"))
+}
+
+// indicatorChoices is the §5.2 checklist named name, with ticked ticked.
+func indicatorChoices(list []CodeLabel, name, legend string, ticked []string, err string) Choices {
+	c := Choices{Name: name, Legend: legend, Hint: "Tick any you have noticed (policy §5.2).", Small: true, Error: err}
+	for _, ind := range list {
+		c.Items = append(c.Items, Choice{Value: ind.Code, Label: ind.Label, Checked: slices.Contains(ticked, ind.Code)})
+	}
+	return c
+}
+
+// ChildSection is one chosen child's own fields on the form.
+type ChildSection struct {
+	Pupil                     PupilChoice
+	Part                      Choices
+	Indicators                Choices
+	Words                     Input
+	IndicatorsOpen            bool // some are ticked or wrong: the checklist is open
+	PartField, IndicatorField string
+}
+
+// childSections are the chosen children's own sections, when several are chosen.
+func (p ConcernFormPage) childSections() []ChildSection {
+	var out []ChildSection
+	for _, pupil := range p.Chosen {
+		typed, _ := p.Form.ChildPart(strconv.FormatInt(pupil.ID, 10))
+		out = append(out, NewChildSection(pupil, typed, p.Indicators, p.Errors, PartHarmed))
+	}
+	return out
+}
+
+// NewChildSection is pupil's own fields as typed, with their messages; a
+// part not typed is defaultPart, or none chosen if that is "".
+func NewChildSection(pupil PupilChoice, typed ChildPartForm, indicators []CodeLabel, errs Errors, defaultPart string) ChildSection {
+	id := strconv.FormatInt(pupil.ID, 10)
+	partField, indicatorField, wordsField := "child-"+id+"-part", "child-"+id+"-indicator", "child-"+id+"-words"
+	part := typed.Part
+	if part == "" {
+		part = defaultPart
+	}
+	sec := ChildSection{Pupil: pupil, PartField: partField, IndicatorField: indicatorField,
+		Part: Choices{Name: partField, Legend: "Their part", Error: errs.Get(partField), Small: true},
+		Indicators: indicatorChoices(indicators, indicatorField, "Signs of child sexual exploitation seen in them",
+			typed.Indicators, errs.Get(indicatorField)),
+		Words: Input{Name: wordsField, Label: "What they said, in their own words (optional)", Value: typed.Words,
+			Hint: "Word for word, even if it is rude or unclear.", Error: errs.Get(wordsField)},
+		IndicatorsOpen: len(typed.Indicators) > 0 || errs.Get(indicatorField) != ""}
+	for _, pl := range partLabels {
+		sec.Part.Items = append(sec.Part.Items, Choice{Value: pl.Code, Label: pl.Label, Checked: part == pl.Code})
+	}
+	return sec
+}
+
+// onePart is the one chosen child's part, which defaults to the child
+// harmed or at risk: its radios, and whether they start open.
+func (p ConcernFormPage) onePart() (Choices, bool) {
+	id := strconv.FormatInt(p.Chosen[0].ID, 10)
+	typed, _ := p.Form.ChildPart(id)
+	field := "child-" + id + "-part"
+	c := PartChoices(field, "Their part", typed.Part, p.Errors.Get(field))
+	return c, c.Error != "" || (typed.Part != "" && typed.Part != PartHarmed)
 }
 
 // aboutAdult reports whether the form is, as answered so far, about an
@@ -258,4 +432,13 @@ type ConcernLogged struct {
 type DraftOffer struct {
 	SavedAt      string // when the draft was last saved: "3 March 2026 at 10:14am"
 	ContinueHref string // the form with the draft in it
+}
+
+// partOf is the part typed for pupil id, or the child harmed or at risk.
+func (f ConcernForm) partOf(id int64) string {
+	typed, _ := f.ChildPart(strconv.FormatInt(id, 10))
+	if typed.Part == "" {
+		return PartHarmed
+	}
+	return typed.Part
 }

@@ -431,7 +431,8 @@ var (
 	// write them are off while loading; checkRules compares them afterwards.
 	entryColumns = []string{"school_id", "id", "concern_id", "kind", "author_id", "at", "body", "details", "corrects_id", "prev_hash", "hash",
 		"concern_route", "concern_subject_id", "concern_logged_by"}
-	linkColumns = []string{"school_id", "concern_id", "pupil_id", "concern_route", "concern_subject_id", "concern_logged_by", "pupil_year_group"}
+	linkColumns = []string{"school_id", "concern_id", "pupil_id", "concern_route", "concern_subject_id", "concern_logged_by", "pupil_year_group",
+		"part", "indicators", "childs_words"}
 )
 
 // copyHistories generates the schools' histories in one goroutine (ids in
@@ -495,8 +496,9 @@ func copyHistory(ctx context.Context, conn *pgx.Conn, h *schoolHistory) error {
 	sid := h.school.id
 	_, err := conn.CopyFrom(ctx, pgx.Identifier{"concerns"}, concernColumns, pgx.CopyFromSlice(len(h.concerns), func(i int) ([]any, error) {
 		c := &h.concerns[i]
+		in := c.input()
 		return []any{sid, c.id, string(c.route), string(c.subjectKind), nullID(c.subjectPerson), c.adultName, c.adultRole,
-			c.loggedBy, c.loggedAt, c.token, c.categories, nonNil(c.indicators), c.what, c.childsWords, c.happenedOn,
+			c.loggedBy, c.loggedAt, c.token, c.categories, nonNil(in.AllIndicators()), c.what, in.UnattributedWords(), c.happenedOn,
 			c.happenedTime, c.location, c.othersTold, c.actionsTaken, c.urgent, string(c.status), nullID(c.assignedTo), c.acknowledgedAt,
 			c.lastActivity, c.feedbackGiven}, nil
 	}))
@@ -511,8 +513,9 @@ func copyHistory(ctx context.Context, conn *pgx.Conn, h *schoolHistory) error {
 	}
 	for i, c := range h.concerns {
 		at[c.id] = i
-		for _, p := range c.pupils {
-			links = append(links, []any{sid, c.id, p, string(c.route), nullID(c.subjectPerson), c.loggedBy, year[p]})
+		for _, p := range c.input().PupilParts() {
+			links = append(links, []any{sid, c.id, p.PupilID, string(c.route), nullID(c.subjectPerson), c.loggedBy, year[p.PupilID],
+				string(p.Part), nonNil(p.Indicators), p.ChildsWords})
 		}
 	}
 	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"concern_pupils"}, linkColumns, pgx.CopyFromRows(links)); err != nil {

@@ -330,11 +330,7 @@ func (g *generator) chronology(rng *mrand.Rand, s *school, c *concernRow, h *sch
 		details safeguarding.EntryDetails
 	}
 	// The first entry holds the concern as LogConcern stores it.
-	snapshot := safeguarding.ConcernInput{
-		SubmissionToken: uuidString(c.token), SubjectKind: c.subjectKind, PupilIDs: c.pupils, SubjectPersonID: c.subjectPerson,
-		SubjectAdultName: c.adultName, SubjectAdultRole: c.adultRole, Categories: c.categories, Indicators: c.indicators,
-		WhatHappened: c.what, ChildsWords: c.childsWords, HappenedOn: c.happenedOn, HappenedTime: c.happenedTime,
-		Location: c.location, OthersTold: c.othersTold, ActionsTaken: c.actionsTaken, Urgent: c.urgent}.Snapshot().Encode()
+	snapshot := c.input().Snapshot().Encode()
 	steps := []step{{kind: safeguarding.EntryConcernLogged, author: c.loggedBy, body: string(snapshot)}}
 	add := func(kind safeguarding.EntryKind, author int64, body string, d safeguarding.EntryDetails) {
 		steps = append(steps, step{kind, author, body, d})
@@ -493,4 +489,23 @@ func sentences(rng *mrand.Rand, pool []string, n int) string {
 		out += pool[j]
 	}
 	return out
+}
+
+// input is the concern as the form files it. With several pupils, the
+// indicators and words are the first pupil's, the child harmed or at risk;
+// the others are witnesses.
+func (c *concernRow) input() safeguarding.ConcernInput {
+	in := safeguarding.ConcernInput{
+		SubmissionToken: uuidString(c.token), SubjectKind: c.subjectKind, PupilIDs: c.pupils, SubjectPersonID: c.subjectPerson,
+		SubjectAdultName: c.adultName, SubjectAdultRole: c.adultRole, Categories: c.categories, Indicators: c.indicators,
+		WhatHappened: c.what, ChildsWords: c.childsWords, HappenedOn: c.happenedOn, HappenedTime: c.happenedTime,
+		Location: c.location, OthersTold: c.othersTold, ActionsTaken: c.actionsTaken, Urgent: c.urgent}
+	if len(c.pupils) > 1 {
+		in.Parts = []safeguarding.PupilPart{{PupilID: c.pupils[0], Part: safeguarding.PartHarmed, Indicators: c.indicators, ChildsWords: c.childsWords}}
+		for _, p := range c.pupils[1:] {
+			in.Parts = append(in.Parts, safeguarding.PupilPart{PupilID: p, Part: safeguarding.PartWitness})
+		}
+		in.Indicators, in.ChildsWords = nil, ""
+	}
+	return in
 }

@@ -42,6 +42,11 @@ type pastConcern struct {
 	subject string      // e-mail address of the member of staff it is about
 	in      safeguarding.ConcernInput
 	steps   []step
+	// otherPart and otherWords are the second child's own part and words,
+	// when there is one; the first child is the child harmed or at risk,
+	// with the concern's indicators and words.
+	otherPart  safeguarding.Part
+	otherWords string
 }
 
 // pupilPick names a pupil by year group and place in it, as Load adds them.

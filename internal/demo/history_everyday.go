@@ -34,6 +34,7 @@ type story struct {
 type account struct {
 	what, words, where, done, told string
 	indicators                     []string // CSE indicators of §5.2 they tick
+	otherWords                     string   // the second child's own words, when there is one
 }
 
 // contact is a conversation with parents and why it was safe to have it.
@@ -91,6 +92,10 @@ func (p *planner) childConcern(at time.Time, s *story) {
 			other.n = (other.n + 1) % 43
 		}
 		c.pupils = append(c.pupils, other)
+		c.otherPart, c.otherWords = safeguarding.PartWitness, a.otherWords
+		if s.category == "child_on_child" {
+			c.otherPart = safeguarding.PartHarmer
+		}
 	}
 	categories := []string{s.category}
 	if len(s.also) > 0 && p.chance(0.3) {

@@ -141,17 +141,30 @@ func (l *loader) input(c pastConcern) (safeguarding.ConcernInput, error) {
 	for _, s := range []*string{&in.WhatHappened, &in.ChildsWords, &in.Location, &in.OthersTold, &in.ActionsTaken} {
 		*s = r.Replace(*s)
 	}
+	// Several children: each has their own part, the first the child harmed
+	// or at risk with what the account records, the second their own.
+	if len(ids) > 1 {
+		in.Parts = []safeguarding.PupilPart{{PupilID: ids[0], Part: safeguarding.PartHarmed, Indicators: in.Indicators, ChildsWords: in.ChildsWords}}
+		for _, id := range ids[1:] {
+			in.Parts = append(in.Parts, safeguarding.PupilPart{PupilID: id, Part: c.otherPart, ChildsWords: r.Replace(c.otherWords)})
+		}
+		in.Indicators, in.ChildsWords = nil, ""
+	}
 	return in, nil
 }
 
 // chronology adds a concern's entries in order, each as its author at its time.
 func (l *loader) chronology(ctx context.Context, id int64, c pastConcern) error {
-	r, _, err := l.names(c)
+	r, ids, err := l.names(c)
 	if err != nil {
 		return err
 	}
 	for _, s := range c.steps {
 		v, in := l.viewers[s.by], s.in
+		// A conversation is with the child the story names ({name}), the first.
+		if in.Kind == safeguarding.EntryConversationChild && len(ids) > 1 {
+			in.PupilIDs = ids[:1]
+		}
 		in.Body, in.Details.Reason, in.Details.Judgement = r.Replace(in.Body), r.Replace(in.Details.Reason), r.Replace(in.Details.Judgement)
 		if s.assignee != "" {
 			in.Details.AssigneeID = l.school.People[s.assignee].ID

@@ -202,11 +202,14 @@ func childStories() []story {
 		{category: "child_on_child", weight: 10, also: []string{"online_safety"}, withOther: true,
 			accounts: []account{
 				{what: "{name} reported that {other} and a group of friends have been pushing {name} in the corridor and taking {name}'s lunch money most days this week.",
-					words: `"I don't want to come in any more. They wait for me by the lockers."`, where: "Science corridor"},
+					words: `"I don't want to come in any more. They wait for me by the lockers."`, where: "Science corridor",
+					otherWords: `"We were only messing about. I gave the money back."`},
 				{what: "{name} said that {other} grabbed {name} over clothing in the lunch queue and laughed about it with friends. {name} was upset and asked to go home.",
-					words: `"Everyone saw and they all laughed. I told him to stop."`, where: "Dining hall"},
+					words: `"Everyone saw and they all laughed. I told him to stop."`, where: "Dining hall",
+					otherWords: `"It was a joke. Everyone does it."`},
 				{what: "A group chat set up by {other} has been used to post unkind comments about {name}'s appearance. {name} showed me the messages; I did not take copies.", where: "Online, outside school"},
-				{what: "Fight on the field at lunchtime: {other} hit {name} twice and {name} has a swollen lip. Witnesses say it was arranged in advance.", where: "Playing field"},
+				{what: "Fight on the field at lunchtime: {other} hit {name} twice and {name} has a swollen lip. Witnesses say it was arranged in advance.", where: "Playing field",
+					words: `"I didn't even hit back."`, otherWords: `"He started it online last night."`},
 			},
 			voices: []string{
 				"{name} said they want it to stop but don't want {other} to know they told. {name} agreed to a plan: a safe place at break and a different route between lessons.",

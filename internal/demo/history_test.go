@@ -226,7 +226,7 @@ func TestLoadHistory(t *testing.T) {
 
 	t.Run("ChronologiesVerify", func(t *testing.T) {
 		rows, err := owner.Query(ctx, `SELECT school_id, id, concern_id, kind, author_id, at, body, details,
-				coalesce(corrects_id, 0), prev_hash, hash FROM chronology_entries ORDER BY concern_id, id`)
+				coalesce(corrects_id, 0), pupil_ids, coalesce(happened_at, at), prev_hash, hash FROM chronology_entries ORDER BY concern_id, id`)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -237,8 +237,11 @@ func TestLoadHistory(t *testing.T) {
 			var e safeguarding.Entry
 			var details []byte
 			if err := rows.Scan(&e.SchoolID, &e.ID, &e.ConcernID, &e.Kind, &e.AuthorID, &e.At, &e.Body, &details,
-				&e.CorrectsID, &e.PrevHash, &e.Hash); err != nil {
+				&e.CorrectsID, &e.PupilIDs, &e.HappenedAt, &e.PrevHash, &e.Hash); err != nil {
 				t.Fatal(err)
+			}
+			if e.HappenedAt.Equal(e.At) { // not given: hashed only when set
+				e.HappenedAt = time.Time{}
 			}
 			if err := json.Unmarshal(details, &e.Details); err != nil {
 				t.Fatal(err)
@@ -299,6 +302,22 @@ func TestLoadHistory(t *testing.T) {
 		}
 		if len(all) == 0 || len(all) != count(t, `SELECT count(*) FROM concerns`) {
 			t.Errorf("%d snapshots, want one per concern", len(all))
+		}
+	})
+	t.Run("EachPupilsOwnPart", func(t *testing.T) {
+		// Concerns about two children record each child's own part and
+		// words: the child harmed, and the child who harmed with theirs.
+		if n := count(t, `SELECT count(*) FROM (SELECT concern_id FROM concern_pupils GROUP BY concern_id
+				HAVING count(DISTINCT part) > 1 AND count(*) FILTER (WHERE part = 'harmed_others' AND childs_words <> '') = 1
+				   AND count(*) FILTER (WHERE part = 'harmed' AND childs_words <> '') = 1) x`); n < 3 {
+			t.Errorf("%d concerns about two children with each child's own part and words, want several", n)
+		}
+		if n := count(t, `SELECT count(*) FROM concern_pupils WHERE part = 'not_recorded'`); n != 0 {
+			t.Errorf("%d pupils of demo concerns have no part", n)
+		}
+		// A conversation with a child of a concern about two is about that child.
+		if n := count(t, `SELECT count(*) FROM chronology_entries e WHERE e.kind = 'conversation_with_child' AND cardinality(e.pupil_ids) <> 1`); n != 0 {
+			t.Errorf("%d conversations with a child name no child, or several", n)
 		}
 	})
 }

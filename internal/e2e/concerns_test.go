@@ -44,7 +44,10 @@ const (
 	pupilsLegend     = "Choose the child or children"
 	categoryLegend   = "What kind of concern is it?"
 	indicatorsLegend = "Signs of child sexual exploitation"
-	whenLegend       = "When did it happen?"
+	// indicatorsSummary opens the folded checklist.
+	indicatorsSummary = "Signs of child sexual exploitation (policy §5.2)"
+	whenLegend        = "When did it happen?"
+	urgentLegend      = "Is the child in immediate danger or at risk of immediate serious harm?"
 )
 
 // urgentFieldset is the question whether a child is in immediate danger,
@@ -77,6 +80,10 @@ func (b *tab) fillConcern(c concern) {
 		b.within(fieldset(pupilsLegend)).checkByLabel(c.Pupil)
 	}
 	b.within(fieldset(categoryLegend)).checkByLabel(c.Category)
+	if len(c.Indicators) > 0 {
+		// One action away: the checklist is folded until opened.
+		b.openDetails(indicatorsSummary)
+	}
 	for _, ind := range c.Indicators {
 		b.within(fieldset(indicatorsLegend)).checkByLabel(ind)
 	}
@@ -498,7 +505,9 @@ func TestConcernFormKeepsValues(t *testing.T) {
 		t.Fatalf("the corrected form did not log the concern: %v", b.texts("//*[contains(@class,'govuk-error-summary')]//li"))
 	}
 	var words string
-	if err := a.owner(t).QueryRow(t.Context(), `SELECT childs_words FROM concerns WHERE what_happened = $1`,
+	// The one child's words are theirs (concern_pupils), kept exactly.
+	if err := a.owner(t).QueryRow(t.Context(), `SELECT cp.childs_words FROM concerns c
+		JOIN concern_pupils cp ON cp.school_id = c.school_id AND cp.concern_id = c.id WHERE c.what_happened = $1`,
 		"She was upset and would not say why.").Scan(&words); err != nil {
 		t.Fatal(err)
 	}

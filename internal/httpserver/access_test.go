@@ -340,6 +340,40 @@ func TestAccessMatrixHTTP(t *testing.T) {
 		}
 	})
 
+	t.Run("record parts", func(t *testing.T) {
+		// A concern logged before each pupil's part was recorded: its case
+		// handlers (who triage it) record the part; to anyone else the form
+		// does not exist and nothing changes.
+		for viewer, c := range a.clients {
+			for _, s := range httpAccessSubjects {
+				if !s.Pupil {
+					continue
+				}
+				name := fmt.Sprintf("%s, concern about the %s, record parts", viewer, s.Name)
+				id := a.logConcern(t, s.Name)
+				if _, err := a.owner.Exec(t.Context(), `UPDATE concern_pupils SET part = 'not_recorded' WHERE concern_id = $1`, id); err != nil {
+					t.Fatal(err)
+				}
+				form := url.Values{fmt.Sprintf("child-%d-part", a.pupils[s.Name]): {"witness"}}
+				before, _ := a.entries(t, id)
+				page := c.get(fmt.Sprintf("/concerns/%d/parts", id))
+				res := c.post(fmt.Sprintf("/concerns/%d/parts", id), form)
+				after, _ := a.entries(t, id)
+				if may(viewer, s.Name, "T") {
+					if page.StatusCode != http.StatusOK || res.StatusCode != http.StatusSeeOther || after != before+1 {
+						t.Errorf("%s: GET %d, POST %d, %d → %d entries; want 200, 303 and one entry more", name, page.StatusCode, res.StatusCode, before, after)
+					}
+					continue
+				}
+				checkLooksMissing(t, name+": GET", page, c.get(fmt.Sprintf("/concerns/%d/parts", missingRecordID)))
+				checkLooksMissing(t, name+": POST", res, c.post(fmt.Sprintf("/concerns/%d/parts", missingRecordID), form))
+				if after != before {
+					t.Errorf("%s: refused, yet %d → %d entries", name, before, after)
+				}
+			}
+		}
+	})
+
 	t.Run("view child file", func(t *testing.T) {
 		// Each pupil linked to a concern, on their own page: the concern is
 		// there for those who read it in full; for everyone else the page

@@ -86,15 +86,26 @@ func childPageView(f safeguarding.ChildFile, categories []safeguarding.Category,
 		if c.SubjectKind != safeguarding.SubjectPupils {
 			row.AboutAdult = c.SubjectLabel()
 		}
+		row.Part = safeguarding.PartNotRecorded.Label()
+		if own, ok := safeguarding.PartOf(c.Parts, f.Pupil.ID); ok {
+			row.Part = own.Part.Label()
+		}
 		for _, p := range c.Pupils {
-			if p.ID != f.Pupil.ID {
+			switch {
+			case p.ID == 0: // the viewer may not see their file
+				row.AlsoAbout = append(row.AlsoAbout, web.SubjectName{Another: true})
+			case p.ID != f.Pupil.ID:
 				row.AlsoAbout = append(row.AlsoAbout, web.SubjectName{Name: p.Name(), Href: pupilHref(p.ID)})
 			}
 		}
 		out.Concerns = append(out.Concerns, row)
 	}
+	labels := make(map[string]string, len(f.Indicators))
+	for _, t := range f.Indicators {
+		labels[t.Indicator.Code] = t.Indicator.Label
+	}
 	for _, e := range f.Chronology {
-		out.Chronology = append(out.Chronology, childEntryView(e, concerns[e.ConcernID], categories))
+		out.Chronology = append(out.Chronology, childEntryView(e, concerns[e.ConcernID], f.Pupil.ID, categories, labels))
 	}
 	if f.ChronologyTotal > len(f.Chronology) {
 		out.ShowAllHref = pupilHref(f.Pupil.ID) + "?all=1"
@@ -105,26 +116,27 @@ func childPageView(f safeguarding.ChildFile, categories []safeguarding.Category,
 
 // childEntryView is one line of the child's chronology, worded as the
 // concern page words it (chronologyItem). The first entry of a concern holds
-// the form as submitted; here it is shown as the concern's categories and
-// the account and child's words read from it, not as the raw snapshot.
-func childEntryView(e safeguarding.Entry, c safeguarding.Concern, categories []safeguarding.Category) web.ChildEntry {
+// the form as submitted, every pupil's part with it; here it is shown as the
+// concern's categories, the shared account, and this pupil's own part,
+// indicators (labels: code → the policy's words) and words.
+func childEntryView(e safeguarding.Entry, c safeguarding.Concern, pupil int64, categories []safeguarding.Category, labels map[string]string) web.ChildEntry {
 	item := chronologyItem(e, 0)
 	out := web.ChildEntry{Heading: item.Heading, At: item.At, Happened: item.Happened, Author: item.Author, Concern: concernLinkTo(e.ConcernID),
 		BodyLabel: item.BodyLabel, Paragraphs: item.Paragraphs, Facts: item.Facts}
 	switch e.Kind {
 	case safeguarding.EntryConcernLogged:
-		// The list of concerns carries no account; the entry holds it.
 		out.Heading = "Concern logged: " + strings.Join(concernCategoryLabels(categories, c.Categories), ", ")
-		out.Paragraphs = nil
-		if in, ok := safeguarding.SubmittedConcernAccount(e); ok {
-			out.Paragraphs = paragraphs(in.WhatHappened)
-			if strings.TrimSpace(in.ChildsWords) != "" {
-				out.Facts = append(out.Facts, web.SummaryRow{Key: "The child's own words", Value: in.ChildsWords})
-			}
+		out.Paragraphs, out.BodyLabel = paragraphs(c.WhatHappened), "What happened"
+		if own, ok := safeguarding.PartOf(c.Parts, pupil); ok {
+			out.Facts = append(out.Facts, ownPartRows(own, labels)...)
 		}
 		if c.Urgent {
 			out.Facts = append(out.Facts, web.SummaryRow{Key: "Immediate danger", Value: "Yes: marked urgent"})
 		}
+	case safeguarding.EntryPartRecorded:
+		// About this pupil alone (the store reads no other's).
+		out.Facts = append(out.Facts, ownPartRows(safeguarding.PupilPart{Part: e.Details.Part, Indicators: e.Details.Indicators,
+			ChildsWords: e.Details.ChildsWords}, labels)...)
 	case safeguarding.EntryCorrection:
 		// The concern page links a correction to the entry it corrects; across
 		// concerns, name what kind of entry that was.
@@ -133,6 +145,30 @@ func childEntryView(e safeguarding.Entry, c safeguarding.Concern, categories []s
 		}
 	}
 	return out
+}
+
+// ownPartRows are a pupil's own part of a concern as summary rows: their
+// part, the indicators seen in them (labels: code → the policy's words) and
+// their own words. A part not yet recorded says so.
+func ownPartRows(own safeguarding.PupilPart, labels map[string]string) []web.SummaryRow {
+	part := own.Part.Label()
+	if own.Part == safeguarding.PartNotRecorded {
+		part = "Not yet recorded: the DSL has been asked to record each child's part"
+	}
+	rows := []web.SummaryRow{{Key: "Their part", Value: part}}
+	if len(own.Indicators) > 0 {
+		names := make([]string, len(own.Indicators))
+		for i, code := range own.Indicators {
+			if names[i] = labels[code]; names[i] == "" {
+				names[i] = code
+			}
+		}
+		rows = append(rows, web.SummaryRow{Key: "Signs of exploitation seen in them", Value: strings.Join(names, "; ")})
+	}
+	if strings.TrimSpace(own.ChildsWords) != "" {
+		rows = append(rows, web.SummaryRow{Key: "Their own words", Value: own.ChildsWords})
+	}
+	return rows
 }
 
 // ageOn is a person's age in whole years on a day; someone born on 29

@@ -42,10 +42,20 @@ func (w *childWorld) addPupil(t *testing.T, school int64, first, last string, ye
 }
 
 // logConcern files a concern by v about pupils at w.now.
+// The indicators are the first pupil's, the child harmed or at risk; any
+// other pupil is a witness.
 func (w *childWorld) logConcern(t *testing.T, v safeguarding.Viewer, categories, indicators []string, pupils ...int64) int64 {
 	t.Helper()
-	return logConcern(t, w.db, v, safeguarding.ConcernInput{PupilIDs: pupils, Categories: categories, Indicators: indicators,
-		WhatHappened: "Waiting at the gate for a car she would not talk about."})
+	in := safeguarding.ConcernInput{PupilIDs: pupils, Categories: categories, Indicators: indicators,
+		WhatHappened: "Waiting at the gate for a car she would not talk about."}
+	if len(pupils) > 1 {
+		in.Indicators = nil
+		in.Parts = []safeguarding.PupilPart{{PupilID: pupils[0], Part: safeguarding.PartHarmed, Indicators: indicators}}
+		for _, p := range pupils[1:] {
+			in.Parts = append(in.Parts, safeguarding.PupilPart{PupilID: p, Part: safeguarding.PartWitness})
+		}
+	}
+	return logConcern(t, w.db, v, in)
 }
 
 // between is the part of body from the first from to the next to after it.
@@ -124,7 +134,7 @@ func TestChildPage(t *testing.T) {
 	})
 
 	t.Run("ConcernsFromBothStaffNewestFirst", func(t *testing.T) {
-		concerns := between(t, res.Body, ">Concerns</h2>", "</table>")
+		concerns := between(t, res.Body, ">Concerns</h2>", "<h2")
 		inOrder(t, concerns, fmt.Sprintf(`href="/concerns/%d"`, second), fmt.Sprintf(`href="/concerns/%d"`, first))
 		for _, want := range []string{"Sam Teacher", colleague.Name, "Child sexual exploitation (CSE), Online safety", ">Closed<", ">New<"} {
 			if !strings.Contains(concerns, want) {
@@ -151,10 +161,13 @@ func TestChildPage(t *testing.T) {
 	})
 
 	t.Run("IndicatorCounts", func(t *testing.T) {
-		indicators := between(t, res.Body, ">CSE indicators recorded</h2>", "</table>")
+		indicators := between(t, res.Body, ">CSE indicators recorded</h2>", "<h2")
+		value := func(key, v string) string {
+			return key + `</dt>\s*<dd class="govuk-summary-list__value">` + v + `</dd>.*?`
+		}
 		row := func(label string, times, staff int, first, last string) *regexp.Regexp {
-			return regexp.MustCompile(regexp.QuoteMeta(label) + `</th>\s*<td[^>]*>` + strconv.Itoa(times) + `</td>\s*<td[^>]*>` + strconv.Itoa(staff) +
-				`</td>\s*<td[^>]*>` + first + `</td>\s*<td[^>]*>` + last + `</td>`)
+			return regexp.MustCompile(regexp.QuoteMeta(label) + `</h3>.*?` + value("Times recorded", strconv.Itoa(times)) +
+				value("Members of staff", strconv.Itoa(staff)) + value("First recorded", first) + value("Last recorded", last))
 		}
 		if !row("Being secretive", 2, 2, "2 March 2026", "4 March 2026").MatchString(indicators) {
 			t.Errorf("\"Being secretive\" is not shown as 2 times by 2 staff from 2 to 4 March:\n%s", indicators)

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/havenapp/haven/internal/safeguarding"
@@ -68,8 +69,12 @@ func isBlank(f web.ConcernForm) bool {
 		!NotBlank(f.AdultName) && !NotBlank(f.AdultRole) && len(f.Categories) == 0 && len(f.Indicators) == 0 &&
 		!NotBlank(f.WhatHappened) && !NotBlank(f.ChildsWords) && !NotBlank(f.HappenedDay) && !NotBlank(f.HappenedMonth) &&
 		!NotBlank(f.HappenedYear) && !NotBlank(f.HappenedTime) && !NotBlank(f.Location) && !NotBlank(f.OthersTold) &&
-		!NotBlank(f.ActionsTaken) && f.Urgent == ""
+		!NotBlank(f.ActionsTaken) && f.Urgent == "" && !slices.ContainsFunc(f.Children, typedChildPart)
 }
+
+// typedChildPart reports whether a child's own fields hold anything typed:
+// their part alone is a default, not typing.
+func typedChildPart(c web.ChildPartForm) bool { return len(c.Indicators) > 0 || NotBlank(c.Words) }
 
 // maxKeptConcernBytes bounds a concern form kept across sign-in, as the
 // draft's JSON. The longest concern Haven accepts (50,800 characters in all)

@@ -83,7 +83,7 @@ func (s *Server) addEntry(w http.ResponseWriter, r *http.Request) {
 		renderError(w, r, http.StatusNotFound)
 		return
 	}
-	view.Errors, view.Typed = form.Errors, draft
+	view.Errors, view.Typed = aboutProblemOnField(form.Errors, c, in), draft
 	// A refused entry is kept as the person's draft as well, so that it
 	// survives the tab closing before they put it right.
 	if slices.Contains(draftedKinds, in.Kind) {
@@ -136,6 +136,7 @@ func entryDraftFrom(vals url.Values) web.EntryDraft {
 			RespondedYear:  vals.Get("responded_on-year"),
 			NoResponseWhy:  vals.Get("no_response_reason"),
 		},
+		About: distinct(vals["about"]),
 	}
 }
 
@@ -190,6 +191,9 @@ func validateEntry(d web.EntryDraft, toStatus string, now time.Time) (safeguardi
 		form.Check(msg == "", field("happened_at"), msg)
 		in.HappenedAt = at
 		in.Details.HappenedReason = strings.TrimSpace(d.HappenedReason)
+	}
+	if slices.Contains(safeguarding.AboutPupilsKinds, kind) {
+		in.PupilIDs = parseIDs(d.About)
 	}
 	problems := in.Problems(now)
 	for _, name := range entryFieldOrder {
@@ -271,4 +275,21 @@ func parseHappenedAt(d web.EntryTimeDraft, now time.Time) (time.Time, string) {
 func dateIn(t time.Time) time.Time {
 	y, m, d := t.In(england()).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// aboutProblemOnField moves the store's complaint about whom an entry is
+// about (safeguarding.EntryPupils) from the form to its question.
+func aboutProblemOnField(errs web.Errors, c safeguarding.Concern, in safeguarding.EntryInput) web.Errors {
+	_, problem := safeguarding.EntryPupils(c, in)
+	formID := web.EntryFormID(string(in.Kind))
+	if problem == "" || errs.Get(formID) != problem {
+		return errs
+	}
+	out := web.Errors{{Field: web.EntryFieldID(string(in.Kind), "about"), Message: problem}}
+	for _, e := range errs {
+		if e.Field != formID {
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -24,7 +24,7 @@ import (
 // no one can type (cleanText).
 func concernFormFrom(vals url.Values) web.ConcernForm {
 	vals = cleanValues(vals)
-	return web.ConcernForm{
+	f := web.ConcernForm{
 		Token:         vals.Get("token"),
 		Author:        vals.Get("author"),
 		Subject:       vals.Get("subject"),
@@ -48,6 +48,18 @@ func concernFormFrom(vals url.Values) web.ConcernForm {
 		ActionsTaken:  vals.Get("actions-taken"),
 		Urgent:        vals.Get("urgent"),
 	}
+	// Each ticked pupil's own fields, kept as typed whenever any was posted.
+	for _, id := range f.PupilIDs {
+		if pathID(id) == 0 {
+			continue
+		}
+		part, indicator, words := safeguarding.PartFields(pathID(id))
+		c := web.ChildPartForm{PupilID: id, Part: vals.Get(part), Indicators: distinct(vals[indicator]), Words: vals.Get(words)}
+		if c.Part != "" || len(c.Indicators) > 0 || c.Words != "" {
+			f.Children = append(f.Children, c)
+		}
+	}
+	return f
 }
 
 // postedConcernForm is concernFormFrom with a usable submission token: a
@@ -96,12 +108,23 @@ func validateConcern(f web.ConcernForm, o concernOptions, today time.Time) (safe
 		}
 	}
 	var form Form
-	for _, field := range concernFields {
+	check := func(field string) {
 		if msg, ok := unreadable[field]; ok {
 			form.Check(false, field, msg)
 		}
 		if msg, ok := problems[field]; ok {
 			form.Check(false, field, msg)
+		}
+	}
+	for _, field := range concernFields {
+		check(field)
+		if field == "adult-role" { // each child's own section follows the children
+			for _, id := range in.PupilIDs {
+				part, indicator, words := safeguarding.PartFields(id)
+				check(part)
+				check(indicator)
+				check(words)
+			}
 		}
 	}
 	// A field concernFields does not name still stops the concern.
@@ -158,13 +181,21 @@ func concernFromForm(f web.ConcernForm, o concernOptions) (safeguarding.ConcernI
 	}
 
 	in.Categories = inListOrder(f.Categories, o.Categories, func(c safeguarding.Category) string { return c.Code })
-	in.Indicators = inListOrder(f.Indicators, o.Indicators, func(i safeguarding.Indicator) string { return i.Code })
+	// The §5.2 checklist is a concern about a child's: shown only for one
+	// (a conditional reveal with scripts), and not filed for another subject.
+	aboutChild := in.SubjectKind == safeguarding.SubjectPupils || f.Subject == ""
+	if aboutChild {
+		in.Indicators = indicatorsInOrder(f.Indicators, o)
+	}
 
 	in.WhatHappened = strings.TrimSpace(f.WhatHappened)
-	// The child's words are kept exactly as typed: not even trimmed.
-	in.ChildsWords = f.ChildsWords
-	if !NotBlank(in.ChildsWords) {
-		in.ChildsWords = ""
+	in.ChildsWords = childsWords(f.ChildsWords)
+	for _, c := range f.Children {
+		pp := safeguarding.PupilPart{PupilID: pathID(c.PupilID), Part: safeguarding.Part(c.Part), ChildsWords: childsWords(c.Words)}
+		if aboutChild {
+			pp.Indicators = indicatorsInOrder(c.Indicators, o)
+		}
+		in.Parts = append(in.Parts, pp)
 	}
 
 	if NotBlank(f.HappenedDay) || NotBlank(f.HappenedMonth) || NotBlank(f.HappenedYear) {
@@ -186,6 +217,19 @@ func concernFromForm(f web.ConcernForm, o concernOptions) (safeguarding.ConcernI
 	in.OthersTold = strings.TrimSpace(f.OthersTold)
 	in.ActionsTaken = strings.TrimSpace(f.ActionsTaken)
 	return in, unreadable
+}
+
+func indicatorsInOrder(ticked []string, o concernOptions) []string {
+	return inListOrder(ticked, o.Indicators, func(i safeguarding.Indicator) string { return i.Code })
+}
+
+// childsWords are a child's words as typed, not even trimmed, or "" if
+// there are none.
+func childsWords(s string) string {
+	if !NotBlank(s) {
+		return ""
+	}
+	return s
 }
 
 // inListOrder is the codes ticked in the order of the list they were ticked

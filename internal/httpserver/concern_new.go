@@ -357,6 +357,8 @@ func (s *Server) renderConcernFormWith(w http.ResponseWriter, r *http.Request, v
 	for _, pupil := range ticked {
 		p.Pupils = append(p.Pupils, pupilChoice(pupil))
 	}
+	p.Chosen = slices.Clone(p.Pupils)
+	p.PlaceErrors()
 	year, _ := strconv.Atoi(p.Form.PupilYear)
 	if NotBlank(p.Form.PupilQuery) || year > 0 {
 		found, err := s.db.SearchPupils(ctx, v, p.Form.PupilQuery, year, pupilSearchLimit+1)

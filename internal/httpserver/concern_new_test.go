@@ -156,8 +156,10 @@ func TestLogConcern(t *testing.T) {
 		if !slices.Equal(got.Categories, []string{"cse"}) || got.Urgent || got.LoggedBy != staff.PersonID {
 			t.Errorf("categories %q, urgent %v, logged by %d", got.Categories, got.Urgent, got.LoggedBy)
 		}
-		if got.ChildsWords != "He's my boyfriend, he's 22, he buys me stuff." || got.HappenedTime != "15:45" || got.Location != "Main gates" {
-			t.Errorf("stored %q at %q in %q", got.ChildsWords, got.HappenedTime, got.Location)
+		// The one child's words are theirs, as the child harmed or at risk.
+		if len(got.Parts) != 1 || got.Parts[0].Part != safeguarding.PartHarmed || got.ChildsWords != "" ||
+			got.Parts[0].ChildsWords != "He's my boyfriend, he's 22, he buys me stuff." || got.HappenedTime != "15:45" || got.Location != "Main gates" {
+			t.Errorf("stored %+v (and %q on the concern) at %q in %q", got.Parts, got.ChildsWords, got.HappenedTime, got.Location)
 		}
 		entries, err := fx.app.DB.Chronology(t.Context(), staff, id)
 		if err != nil {
@@ -263,7 +265,7 @@ func TestConcernFormOffersEveryIndicator(t *testing.T) {
 		"Child sexual exploitation (CSE)", "Self-harm or mental health", // first and last but one category
 		"A child or children", "A member of staff", "Another adult (visitor, contractor, volunteer)",
 		"Never upload, copy, forward or screenshot an image that may be an indecent image of a child",
-		"Write exactly what the child said",
+		"Word for word, even if it is rude or unclear",
 		"Is the child in immediate danger or at risk of immediate serious harm?",
 		`formaction="/concerns/draft"`, `name="action" value="find"`,
 		">Pat Principal – Principal</option>", // a concern about the principal can be logged by anyone

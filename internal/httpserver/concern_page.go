@@ -97,13 +97,18 @@ func concernViewOf(v safeguarding.Viewer, c safeguarding.Concern, entries []safe
 		Logged:        loggedConcernOf(v, c, categories, indicators),
 		FullRecord:    safeguarding.SeesFullRecord(v, access),
 		FeedbackGiven: c.FeedbackGiven,
-		Chronology:    chronologyOf(entries),
+		Chronology:    withPupils(chronologyOf(entries), entries, c, indicators),
 		FurtherInformation: c.LoggedBy == v.PersonID &&
 			safeguarding.CheckEntry(v, c, safeguarding.EntryInput{Kind: safeguarding.EntryFurtherInformation}) == nil,
 		WhoSees: safeguarding.WhoSees(c.Route),
 	}
 	if safeguarding.Can(v, access, safeguarding.ActionTriage) {
 		view.Triage = triageControls(c, entries, leads)
+		if len(c.Pupils) > 1 {
+			for _, p := range c.Pupils {
+				view.EntryPupils = append(view.EntryPupils, web.Choice{Value: strconv.FormatInt(p.ID, 10), Label: p.Name()})
+			}
+		}
 	}
 	if safeguarding.Can(v, access, safeguarding.ActionMove) {
 		view.MoveHref = "/concerns/" + ref + "/move"
@@ -129,11 +134,6 @@ func loggedConcernOf(v safeguarding.Viewer, c safeguarding.Concern, categories [
 	if c.HappenedTime != "" {
 		out.When += " at " + c.HappenedTime
 	}
-	for _, i := range indicators {
-		if slices.Contains(c.Indicators, i.Code) {
-			out.Indicators = append(out.Indicators, i.Label)
-		}
-	}
 	childFile := safeguarding.Can(v, c.Access(), safeguarding.ActionViewChildFile)
 	var children []web.SubjectName
 	for _, p := range c.Pupils {
@@ -143,6 +143,7 @@ func loggedConcernOf(v safeguarding.Viewer, c safeguarding.Concern, categories [
 		}
 		children = append(children, n)
 	}
+	loggedParts(&out, v, c, children, indicators)
 	switch c.SubjectKind {
 	case safeguarding.SubjectPupils:
 		out.About = children
@@ -168,6 +169,38 @@ func loggedConcernOf(v safeguarding.Viewer, c safeguarding.Concern, categories [
 	return out
 }
 
+// loggedParts fills in the indicators and the child's words as the concern
+// holds them: the one child's, with their part; each child's own, when it
+// names several; or the concern's, when it names no child or they are not
+// yet attributed, with the form that attributes them for a case handler.
+// children are the concern's pupils as the page names them, in c's order.
+func loggedParts(out *web.LoggedConcern, v safeguarding.Viewer, c safeguarding.Concern, children []web.SubjectName, indicators []safeguarding.Indicator) {
+	labels := func(codes []string) []string {
+		var ls []string
+		for _, i := range indicators {
+			if slices.Contains(codes, i.Code) {
+				ls = append(ls, i.Label)
+			}
+		}
+		return ls
+	}
+	switch {
+	case len(c.Parts) == 0 || c.Unattributed():
+		out.Indicators, out.ChildsWords, out.Unattributed = labels(c.Indicators), paragraphs(c.ChildsWords), c.Unattributed()
+		if out.Unattributed && safeguarding.MayAttribute(v, c.Access()) {
+			out.AttributeHref = "/concerns/" + strconv.FormatInt(c.ID, 10) + "/parts"
+		}
+	case len(c.Parts) == 1:
+		p := c.Parts[0]
+		out.Indicators, out.ChildsWords, out.PartLabel = labels(p.Indicators), paragraphs(p.ChildsWords), p.Part.Label()
+	default:
+		for i, p := range c.Parts {
+			out.Parts = append(out.Parts, web.LoggedPart{Child: children[i], Part: p.Part.Label(),
+				Indicators: labels(p.Indicators), Words: paragraphs(p.ChildsWords)})
+		}
+	}
+}
+
 // chronologyOf numbers the entries in time order and links each correction
 // with the entry it corrects, both ways.
 func chronologyOf(entries []safeguarding.Entry) []web.ChronologyItem {
@@ -188,6 +221,54 @@ func chronologyOf(entries []safeguarding.Entry) []web.ChronologyItem {
 		items[n-1].CorrectedBy = append(items[n-1].CorrectedBy, web.EntryRef{Number: i + 1, Anchor: entryAnchor(e.ID)})
 	}
 	return items
+}
+
+// withPupils adds to each item of a concern's chronology whom its entry is
+// about, when it names pupils of c, and the part a part_recorded entry
+// records (pupilFacts).
+func withPupils(items []web.ChronologyItem, entries []safeguarding.Entry, c safeguarding.Concern, indicators []safeguarding.Indicator) []web.ChronologyItem {
+	names := make(map[int64]string, len(c.Pupils))
+	for _, p := range c.Pupils {
+		names[p.ID] = p.Name()
+	}
+	for i, e := range entries {
+		items[i].Facts = append(items[i].Facts, pupilFacts(e, names, indicators)...)
+	}
+	return items
+}
+
+// pupilFacts say whom an entry is about, when it names pupils (names: id →
+// name; a pupil not in names is "another pupil"), and for a part_recorded
+// entry the part, signs (in the policy's words) and words it records.
+func pupilFacts(e safeguarding.Entry, names map[int64]string, indicators []safeguarding.Indicator) []web.SummaryRow {
+	var rows []web.SummaryRow
+	if len(e.PupilIDs) > 0 {
+		var about []string
+		for _, id := range e.PupilIDs {
+			n, ok := names[id]
+			if !ok {
+				n = "another pupil"
+			}
+			about = append(about, n)
+		}
+		rows = append(rows, web.SummaryRow{Key: "About", Value: strings.Join(about, ", ")})
+	}
+	if e.Kind == safeguarding.EntryPartRecorded {
+		rows = append(rows, web.SummaryRow{Key: "Their part", Value: e.Details.Part.Label()})
+		var signs []string
+		for _, i := range indicators {
+			if slices.Contains(e.Details.Indicators, i.Code) {
+				signs = append(signs, i.Label)
+			}
+		}
+		if len(signs) > 0 {
+			rows = append(rows, web.SummaryRow{Key: "Signs of exploitation seen in them", Value: strings.Join(signs, "; ")})
+		}
+		if strings.TrimSpace(e.Details.ChildsWords) != "" {
+			rows = append(rows, web.SummaryRow{Key: "Their own words", Value: e.Details.ChildsWords})
+		}
+	}
+	return rows
 }
 
 func entryAnchor(id int64) string { return "entry-" + strconv.FormatInt(id, 10) }

@@ -146,8 +146,12 @@ var concernFuzzOptions = concernOptions{
 }
 
 func concernFuzzPage(f web.ConcernForm, errs web.Errors) templ.Component {
-	p := web.ConcernFormPage{Form: f, Errors: errs, YearGroups: concernFuzzOptions.years,
-		Pupils: []web.PupilChoice{{ID: 12, Name: "Ann Example", YearGroup: 9}}}
+	return concernFuzzPageOf(web.ConcernFormPage{Form: f, Errors: errs})
+}
+
+// concernFuzzPageOf is the concern form p with the fuzz tests' lists.
+func concernFuzzPageOf(p web.ConcernFormPage) templ.Component {
+	p.YearGroups, p.Pupils = concernFuzzOptions.years, []web.PupilChoice{{ID: 12, Name: "Ann Example", YearGroup: 9}}
 	for _, m := range concernFuzzOptions.Staff {
 		p.Staff = append(p.Staff, web.StaffChoice{ID: m.ID, Name: m.Name, JobTitle: m.JobTitle})
 	}
@@ -239,7 +243,15 @@ func FuzzConcernForm(f *testing.F) {
 		}
 
 		in, checked := validateConcern(form, concernFuzzOptions, fuzzToday)
-		checkErrorLinks(t, checked.Errors, idsOf(t, "concern form", func() templ.Component { return concernFuzzPage(web.ConcernForm{}, nil) }))
+		// The page shows the pupil on the roll (12) if ticked; each message
+		// is placed where the page has its field, as renderConcernForm does.
+		page := web.ConcernFormPage{Form: form, Errors: checked.Errors}
+		if slices.Contains(form.PupilIDs, "12") {
+			page.Chosen = []web.PupilChoice{{ID: 12, Name: "Ann Example", YearGroup: 9}}
+		}
+		page.PlaceErrors()
+		_, ids := renderedIDs(t, concernFuzzPageOf(page))
+		checkErrorLinks(t, page.Errors, ids)
 		if !checked.Valid() {
 			return
 		}

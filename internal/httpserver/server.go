@@ -133,6 +133,8 @@ func (s *Server) routes() chi.Router {
 				r.Post("/concerns/{id}/entries/draft", s.saveEntryDraft)
 				r.Get("/concerns/{id}/move", s.moveConcernForm)
 				r.Post("/concerns/{id}/move", s.moveConcern)
+				r.Get("/concerns/{id}/parts", s.recordPartsForm)
+				r.Post("/concerns/{id}/parts", s.recordParts)
 			})
 			r.With(looksAt(safeguarding.LookedForChildFile)).Get("/pupils/{id}", s.childPage)
 

@@ -25,6 +25,7 @@ type Store interface {
 	deniedLookStore
 	concernMoveStore
 	schoolContactsStore
+	concernPartsStore
 }
 
 // referenceLists are the lists every page about concerns names things

@@ -70,12 +70,14 @@ func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int6
 		var referrals []safeguarding.Entry
 		if len(ids) > 0 {
 			batchListDetails(b, v.SchoolID, f.Concerns, pupilID)
-			batchChildChronology(b, v.SchoolID, ids, latest, &f)
+			batchOwnParts(b, v.SchoolID, pupilID, f.Concerns)
+			batchChildChronology(b, v.SchoolID, pupilID, ids, latest, &f)
 		}
 		if len(ids) > 0 {
-			// Every concern's, closed or not: a referral awaits its response
-			// until one is recorded (safeguarding.OpenReferrals).
-			b.Queue(referralsSQL, v.SchoolID, ids).Query(func(rows pgx.Rows) error {
+			// Every concern's, closed or not: a referral about the pupil (or
+			// the whole concern) awaits its response until one is recorded
+			// (safeguarding.OpenReferrals).
+			b.Queue(childReferralsSQL, v.SchoolID, ids, pupilID).Query(func(rows pgx.Rows) error {
 				var err error
 				if referrals, err = pgx.CollectRows(rows, scanEntry); err != nil {
 					return fmt.Errorf("read child's referrals: %w", err)
@@ -89,6 +91,13 @@ func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int6
 			return err
 		}
 		f.OpenReferrals = safeguarding.OpenReferrals(referrals)
+		// The other pupils of a concern are named only to those who may
+		// see their files; to anyone else each is "another pupil".
+		for i := range f.Concerns {
+			if !safeguarding.MayNameOnFile(v, f.Concerns[i].Access()) {
+				f.Concerns[i].Pupils = make([]safeguarding.PupilRef, len(f.Concerns[i].Pupils))
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -115,19 +124,69 @@ const childConcernsSQL = `SELECT ` + listColumns + `
 	WHERE cp.school_id = $1 AND cp.pupil_id = $2 AND haven_on_child_file(c.route)
 	ORDER BY c.logged_at DESC, c.id DESC`
 
+// childEntryColumns are entryColumns for a pupil's file, with the body of
+// each concern's first entry left out: it holds the concern as submitted,
+// every pupil's part and words with it. The file shows the pupil's own part
+// (batchOwnParts) and the shared account instead.
 const (
-	childEntryColumns = entryColumns
-	childEntries      = `chronology_entries e JOIN people p ON p.school_id = e.school_id AND p.id = e.author_id`
+	childEntryColumns = `e.school_id, e.id, e.concern_id, e.kind, e.author_id, p.full_name, e.at,
+	CASE WHEN e.kind = 'concern_logged' THEN '' ELSE e.body END, e.details,
+	coalesce(e.corrects_id, 0), e.pupil_ids, e.happened_at, e.prev_hash, e.hash`
+	childEntries = `chronology_entries e JOIN people p ON p.school_id = e.school_id AND p.id = e.author_id`
+	// aboutPupil keeps the entries about the pupil ($4) or the whole
+	// concern (safeguarding.Entry.AboutPupil).
+	aboutPupil = `(cardinality(e.pupil_ids) = 0 OR $4 = ANY(e.pupil_ids))`
 )
 
+// childReferralsSQL reads the referrals about a school's ($1) pupil ($3) or
+// the whole of their concern, and every response, of the given concerns
+// ($2), for safeguarding.OpenReferrals.
+const childReferralsSQL = `SELECT ` + childEntryColumns + ` FROM ` + childEntries + `
+	WHERE e.school_id = $1 AND e.concern_id = ANY($2)
+	  AND (e.kind = 'referral_response' OR (e.kind = 'referral' AND (cardinality(e.pupil_ids) = 0 OR $3 = ANY(e.pupil_ids))))
+	ORDER BY coalesce(e.happened_at, e.at), e.id`
+
+// batchOwnParts adds to b the read of the pupil's own part of each concern
+// (their part, indicators and words) and the concern's shared account.
+// Each concern's Parts and Indicators become the pupil's alone: nothing of
+// another pupil's reaches the file.
+func batchOwnParts(b *pgx.Batch, schoolID, pupilID int64, concerns []safeguarding.Concern) {
+	ids := make([]int64, len(concerns))
+	at := make(map[int64]int, len(concerns))
+	for i := range concerns {
+		ids[i], at[concerns[i].ID] = concerns[i].ID, i
+		concerns[i].Indicators, concerns[i].Parts, concerns[i].ChildsWords = nil, nil, ""
+	}
+	b.Queue(`SELECT cp.concern_id, cp.part, cp.indicators, cp.childs_words, c.what_happened
+		FROM concern_pupils cp JOIN concerns c ON c.school_id = cp.school_id AND c.id = cp.concern_id
+		WHERE cp.school_id = $1 AND cp.pupil_id = $2 AND cp.concern_id = ANY($3)`, schoolID, pupilID, ids).Query(func(rows pgx.Rows) error {
+		var concernID int64
+		var pp safeguarding.PupilPart
+		var what string
+		_, err := pgx.ForEachRow(rows, []any{&concernID, &pp.Part, &pp.Indicators, &pp.ChildsWords, &what}, func() error {
+			if i, ok := at[concernID]; ok {
+				c := &concerns[i]
+				own := safeguarding.PupilPart{PupilID: pupilID, Part: pp.Part, Indicators: nilIfNone(pp.Indicators), ChildsWords: pp.ChildsWords}
+				c.Parts, c.Indicators, c.WhatHappened = []safeguarding.PupilPart{own}, own.Indicators, what
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("read the pupil's parts: %w", err)
+		}
+		return nil
+	})
+}
+
 // batchChildChronology adds to b the read of the entries of the given
-// concerns into f: all of them in time order, or only the latest (the
-// newest that many, still in time order) with the count of all.
-func batchChildChronology(b *pgx.Batch, schoolID int64, concernIDs []int64, latest int, f *safeguarding.ChildFile) {
+// concerns that are about the pupil or the whole concern into f: all of
+// them in time order, or only the latest (the newest that many, still in
+// time order) with the count of all.
+func batchChildChronology(b *pgx.Batch, schoolID, pupilID int64, concernIDs []int64, latest int, f *safeguarding.ChildFile) {
 	if latest <= 0 {
 		b.Queue(`SELECT `+childEntryColumns+` FROM `+childEntries+`
-			WHERE e.school_id = $1 AND e.concern_id = ANY($2)
-			ORDER BY coalesce(e.happened_at, e.at), e.id`, schoolID, concernIDs).Query(func(rows pgx.Rows) error {
+			WHERE e.school_id = $1 AND e.concern_id = ANY($2) AND (cardinality(e.pupil_ids) = 0 OR $3 = ANY(e.pupil_ids))
+			ORDER BY coalesce(e.happened_at, e.at), e.id`, schoolID, concernIDs, pupilID).Query(func(rows pgx.Rows) error {
 			var err error
 			if f.Chronology, err = pgx.CollectRows(rows, scanEntry); err != nil {
 				return fmt.Errorf("read child's chronology: %w", err)
@@ -144,11 +203,11 @@ func batchChildChronology(b *pgx.Batch, schoolID int64, concernIDs []int64, late
 	b.Queue(`WITH latest AS (
 			SELECT count(*) AS total, (array_agg(e.id ORDER BY coalesce(e.happened_at, e.at) DESC, e.id DESC))[1:$3] AS ids
 			FROM chronology_entries e
-			WHERE e.school_id = $1 AND e.concern_id = ANY($2))
+			WHERE e.school_id = $1 AND e.concern_id = ANY($2) AND `+aboutPupil+`)
 		SELECT `+childEntryColumns+`, latest.total
 		FROM latest CROSS JOIN LATERAL unnest(latest.ids) AS l (id)
 		JOIN `+childEntries+` ON e.school_id = $1 AND e.id = l.id
-		ORDER BY coalesce(e.happened_at, e.at), e.id`, schoolID, concernIDs, latest).Query(func(rows pgx.Rows) error {
+		ORDER BY coalesce(e.happened_at, e.at), e.id`, schoolID, concernIDs, latest, pupilID).Query(func(rows pgx.Rows) error {
 		var err error
 		f.Chronology, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (safeguarding.Entry, error) {
 			return scanEntryWith(row, &f.ChronologyTotal)

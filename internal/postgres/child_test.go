@@ -27,8 +27,11 @@ func TestChildFile(t *testing.T) {
 	first := logConcern(t, db, s.staff1, safeguarding.ConcernInput{PupilIDs: []int64{s.ruby},
 		Categories: []string{"cse"}, Indicators: []string{"secretive", "unexplained_gifts"}})
 	clk.at(day(9, 9))
+	// Tom's indicator is his own: it is not counted on Ruby's file.
 	second := logConcern(t, db, s.staff2, safeguarding.ConcernInput{PupilIDs: []int64{s.ruby, s.tom},
-		Categories: []string{"cse", "online_safety"}, Indicators: []string{"secretive", "vehicles"}})
+		Categories: []string{"cse", "online_safety"}, Parts: []safeguarding.PupilPart{
+			{PupilID: s.ruby, Part: safeguarding.PartHarmed, Indicators: []string{"secretive", "vehicles"}},
+			{PupilID: s.tom, Part: safeguarding.PartWitness, Indicators: []string{"withdrawn"}}}})
 	// The first concern's DSL entries come after the second was logged, so
 	// the child's chronology interleaves them.
 	clk.at(day(10, 9))

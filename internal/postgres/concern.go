@@ -25,6 +25,9 @@ import (
 // of a concern about an adult are linked to it, and its route is the
 // adult's.
 func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in safeguarding.ConcernInput) (id int64, duplicate bool, err error) {
+	if err := in.CheckParts(); err != nil {
+		return 0, false, err
+	}
 	err = db.asViewer(ctx, v, func(tx pgx.Tx) error {
 		if in.SubjectKind == safeguarding.SubjectOtherAdult {
 			// "Another adult" named like a member of staff is not accepted
@@ -67,7 +70,7 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in safeguar
 			ON CONFLICT (school_id, submission_token) DO NOTHING
 			RETURNING id`,
 			v.SchoolID, route, in.SubjectKind, in.SubjectPersonID, in.SubjectAdultName, in.SubjectAdultRole,
-			v.PersonID, now, in.SubmissionToken, in.Categories, nonNil(in.Indicators), in.WhatHappened, in.ChildsWords, in.HappenedOn, in.HappenedTime,
+			v.PersonID, now, in.SubmissionToken, in.Categories, nonNil(in.AllIndicators()), in.WhatHappened, in.UnattributedWords(), in.HappenedOn, in.HappenedTime,
 			in.Location, in.OthersTold, in.ActionsTaken, in.Urgent).QueryRow(func(row pgx.Row) error {
 			err := row.Scan(&id)
 			if errors.Is(err, pgx.ErrNoRows) {
@@ -94,8 +97,10 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in safeguar
 			return err
 		}
 		b = &pgx.Batch{}
-		for _, p := range in.PupilIDs {
-			b.Queue(`INSERT INTO concern_pupils (school_id, concern_id, pupil_id) VALUES ($1, $2, $3)`, v.SchoolID, id, p)
+		// Each pupil's own part, indicators and words, filed with the concern.
+		for _, p := range in.PupilParts() {
+			b.Queue(`INSERT INTO concern_pupils (school_id, concern_id, pupil_id, part, indicators, childs_words) VALUES ($1, $2, $3, $4, $5, $6)`,
+				v.SchoolID, id, p.PupilID, p.Part, nonNil(p.Indicators), p.ChildsWords)
 		}
 		first := safeguarding.Entry{SchoolID: v.SchoolID, ConcernID: id, Kind: safeguarding.EntryConcernLogged,
 			AuthorID: v.PersonID, At: now, Body: string(in.Snapshot().Encode()), PrevHash: []byte{}}

@@ -22,7 +22,8 @@ const concernColumns = `c.school_id, c.id, c.route, c.subject_kind, coalesce(c.s
 	c.others_told, c.actions_taken, c.urgent, c.status, coalesce(c.assigned_to, 0),
 	coalesce((SELECT full_name FROM people WHERE school_id = c.school_id AND id = c.assigned_to), ''),
 	c.acknowledged_at, c.last_activity_at, c.feedback_given,
-	coalesce((SELECT json_agg(json_build_object('id', p.id, 'first', p.first_name, 'last', p.last_name, 'year', p.year_group) ORDER BY p.last_name, p.first_name)
+	coalesce((SELECT json_agg(json_build_object('id', p.id, 'first', p.first_name, 'last', p.last_name, 'year', p.year_group,
+			'part', cp.part, 'indicators', cp.indicators, 'words', cp.childs_words) ORDER BY p.last_name, p.first_name)
 		FROM concern_pupils cp JOIN pupils p ON p.school_id = cp.school_id AND p.id = cp.pupil_id
 		WHERE cp.school_id = c.school_id AND cp.concern_id = c.id), '[]')`
 
@@ -34,16 +35,20 @@ func scanConcern(row pgx.Row) (safeguarding.Concern, error) {
 		return c, err
 	}
 	var refs []struct {
-		ID    int64  `json:"id"`
-		First string `json:"first"`
-		Last  string `json:"last"`
-		Year  int    `json:"year"`
+		ID         int64             `json:"id"`
+		First      string            `json:"first"`
+		Last       string            `json:"last"`
+		Year       int               `json:"year"`
+		Part       safeguarding.Part `json:"part"`
+		Indicators []string          `json:"indicators"`
+		Words      string            `json:"words"`
 	}
 	if err := json.Unmarshal(pupils, &refs); err != nil {
 		return c, fmt.Errorf("decode pupils: %w", err)
 	}
 	for _, r := range refs {
 		c.Pupils = append(c.Pupils, safeguarding.PupilRef{ID: r.ID, FirstName: r.First, LastName: r.Last, YearGroup: r.Year})
+		c.Parts = append(c.Parts, safeguarding.PupilPart{PupilID: r.ID, Part: r.Part, Indicators: nilIfNone(r.Indicators), ChildsWords: r.Words})
 	}
 	return c, nil
 }
@@ -227,7 +232,7 @@ func (db *DB) RecordEntry(ctx context.Context, v safeguarding.Viewer, concernID 
 				return safeguarding.Errorf(safeguarding.EINVALID, "Choose an entry of this concern to correct")
 			}
 		}
-		if err := checkReferrals(ctx, tx, v, concernID, in); err != nil {
+		if in, err = checkReferrals(ctx, tx, v, concernID, in); err != nil {
 			return err
 		}
 		var assignee safeguarding.Person
@@ -259,16 +264,18 @@ func (db *DB) RecordEntry(ctx context.Context, v safeguarding.Viewer, concernID 
 }
 
 // checkReferrals reads the concern's referrals and responses, when the
-// entry is one that depends on them, for safeguarding.CheckReferrals.
-func checkReferrals(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, concernID int64, in safeguarding.EntryInput) error {
+// entry is one that depends on them, for safeguarding.CheckReferrals, and
+// returns in with a response about the pupils its referral is about
+// (safeguarding.ResponseAbout).
+func checkReferrals(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, concernID int64, in safeguarding.EntryInput) (safeguarding.EntryInput, error) {
 	if in.Kind != safeguarding.EntryReferralResponse && in.Kind != safeguarding.EntryClosed {
-		return nil
+		return in, nil
 	}
 	entries, err := referralEntries(ctx, tx, v.SchoolID, []int64{concernID})
 	if err != nil {
-		return err
+		return in, err
 	}
-	return safeguarding.CheckReferrals(in, entries)
+	return safeguarding.ResponseAbout(in, entries), safeguarding.CheckReferrals(in, entries)
 }
 
 // referralsSQL reads the referrals and responses of a school's ($1)
@@ -302,4 +309,11 @@ func personByID(ctx context.Context, tx pgx.Tx, schoolID, id int64) (safeguardin
 		p.Roles = append(p.Roles, safeguarding.Role(r))
 	}
 	return p, err
+}
+
+func nilIfNone(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
 }

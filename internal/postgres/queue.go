@@ -127,7 +127,7 @@ func queuePage(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, routes []s
 // or a join per row. A list shows no account, so the five free-text fields
 // (what happened, the child's words, where, who else knows, what was done)
 // are left empty; the concern's page reads them, and the first entry of its
-// chronology holds them as submitted (SubmittedConcernAccount).
+// chronology holds them as submitted.
 const listColumns = `c.school_id, c.id, c.route, c.subject_kind, coalesce(c.subject_person_id, 0), '',
 	c.subject_adult_name, c.subject_adult_role, c.logged_by, '', c.logged_at,
 	c.categories, c.indicators, '', '', c.happened_on, c.happened_time, '',

@@ -402,6 +402,39 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 		}
 	})
 
+	t.Run("WhoMayRecordParts", func(t *testing.T) {
+		// Every viewer gives the pupil of every concern a part: PostgreSQL
+		// lets exactly the viewers safeguarding.MayAttribute names (its
+		// case handlers) record a part not yet recorded, and no one change
+		// a part once recorded.
+		for _, v := range w.viewers {
+			w.asViewer(t, v, func(tx pgx.Tx) {
+				for _, c := range w.concerns {
+					if c.viewer != 0 && c.viewer != v.PersonID {
+						continue
+					}
+					record := func(tx pgx.Tx) (pgconn.CommandTag, error) {
+						return tx.Exec(context.Background(), `UPDATE concern_pupils SET part = 'witness', indicators = '{secretive}', childs_words = 'Mine.'
+							WHERE school_id = $1 AND concern_id = $2 AND pupil_id = $3`, v.SchoolID, c.id, w.pupil)
+					}
+					goSays, sqlSays := safeguarding.MayAttribute(v, c.access), attempt(t, tx, record)
+					if goSays != sqlSays {
+						t.Errorf("viewer with roles %v records the part of a pupil of a concern about %s (route %s): Go says %v, PostgreSQL says %v",
+							v.Roles, c.about, c.access.Route, goSays, sqlSays)
+					}
+					if sqlSays && attempt(t, tx, record, record) {
+						t.Errorf("viewer with roles %v changes a part already recorded", v.Roles)
+					}
+					if attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+						return tx.Exec(context.Background(), `UPDATE concern_pupils SET pupil_id = pupil_id WHERE school_id = $1 AND concern_id = $2`, v.SchoolID, c.id)
+					}) {
+						t.Errorf("viewer with roles %v changes which pupil a concern is about", v.Roles)
+					}
+				}
+			})
+		}
+	})
+
 	t.Run("WhoMayBeAssigned", func(t *testing.T) {
 		// A case handler of each route gives each concern about someone
 		// else to every viewer in turn (every set of roles), and to the

@@ -130,7 +130,9 @@ func TestVerifyAcrossSnapshotVersions(t *testing.T) {
 		HappenedOn: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), HappenedTime: "15:40", Location: "Front gate"}
 	since := safeguarding.ConcernInput{SubmissionToken: newToken(), SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{s.ruby, s.tom},
 		Categories: []string{"online_safety"}, WhatHappened: "Both were sent <messages> by an adult they met online.",
-		ChildsWords: "He knows where we live.", HappenedOn: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC), Urgent: true}
+		Parts: []safeguarding.PupilPart{{PupilID: s.ruby, Part: safeguarding.PartHarmed, ChildsWords: "He knows where we live."},
+			{PupilID: s.tom, Part: safeguarding.PartWitness}},
+		HappenedOn: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC), Urgent: true}
 	beforeID := logConcern(t, s.db, s.staff1, before)
 	v1 := asLoggedBeforeVersion2(t, s, beforeID, before)
 	if !strings.HasPrefix(v1, `{"SubmissionToken":"`) || !strings.Contains(v1, `"HappenedOn":"2026-03-02T00:00:00Z"`) {
@@ -154,34 +156,37 @@ func TestVerifyAcrossSnapshotVersions(t *testing.T) {
 			id      int64
 			in      safeguarding.ConcernInput
 			version string
-		}{{beforeID, before, "1"}, {sinceID, since, "2"}} {
+		}{{beforeID, before, "1"}, {sinceID, since, "3"}} {
 			entries, err := s.db.Chronology(ctx, s.dsl, c.id)
 			if err != nil || len(entries) != 3 {
 				t.Fatalf("concern %d: %d entries, %v", c.id, len(entries), err)
 			}
-			snap, err := safeguarding.DecodeConcernSnapshot([]byte(entries[0].Body))
-			if err != nil || !reflect.DeepEqual(snap, c.in.Snapshot()) {
-				t.Errorf("version %s: snapshot %+v, %v; want %+v", c.version, snap, err, c.in.Snapshot())
+			want := c.in.Snapshot()
+			if c.version == "1" { // version 1 kept the one pupil's indicators and words as the concern's
+				want.Indicators, want.ChildsWords, want.Pupils = c.in.Indicators, c.in.ChildsWords, nil
 			}
-			want := safeguarding.ConcernAccount{WhatHappened: c.in.WhatHappened, ChildsWords: c.in.ChildsWords}
-			if a, ok := safeguarding.SubmittedConcernAccount(entries[0]); !ok || a != want {
-				t.Errorf("version %s: account %+v, %v; want %+v", c.version, a, ok, want)
+			snap, err := safeguarding.DecodeConcernSnapshot([]byte(entries[0].Body))
+			if err != nil || !reflect.DeepEqual(snap, want) {
+				t.Errorf("version %s: snapshot %+v, %v; want %+v", c.version, snap, err, want)
+			}
+			account := safeguarding.ConcernAccount{WhatHappened: want.WhatHappened, ChildsWords: want.ChildsWords}
+			if a, err := safeguarding.DecodeConcernAccount([]byte(entries[0].Body)); err != nil || a != account {
+				t.Errorf("version %s: account %+v, %v; want %+v", c.version, a, err, account)
 			}
 		}
-		// The child's file reads the account from both first entries.
+		// The child's file shows each concern's shared account and Ruby's
+		// own words, from the concern, not from its first entry.
 		f, err := s.db.ChildFile(ctx, s.dsl, s.ruby, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		accounts := map[string]bool{}
-		for _, e := range f.Chronology {
-			if a, ok := safeguarding.SubmittedConcernAccount(e); ok {
-				accounts[a.WhatHappened+"|"+a.ChildsWords] = true
-			}
+		for _, c := range f.Concerns {
+			accounts[c.WhatHappened+"|"+c.Parts[0].ChildsWords] = true
 		}
-		for _, in := range []safeguarding.ConcernInput{before, since} {
-			if !accounts[in.WhatHappened+"|"+in.ChildsWords] {
-				t.Errorf("the child's file does not read the account %q", in.WhatHappened)
+		for _, a := range []string{before.WhatHappened + "|" + before.ChildsWords, since.WhatHappened + "|He knows where we live."} {
+			if !accounts[a] {
+				t.Errorf("the child's file does not show %q", a)
 			}
 		}
 	})

@@ -183,3 +183,17 @@ func VisibleRoutes(rs Roles) []Route {
 	}
 	return out
 }
+
+// MayAttribute reports whether v may give each pupil of concern c their own
+// part, indicators and words, when c was logged before parts were recorded
+// (ApplyAttribution): its case handlers. concern_pupils_attribute in
+// access.sql is the same rule.
+func MayAttribute(v Viewer, c ConcernAccess) bool { return Can(v, c, ActionTriage) }
+
+// MayNameOnFile reports whether v may see, on a pupil's file, the names of
+// the other pupils of concern c: whoever may see those pupils' files, which
+// is anyone who opens every child's file, or sees c on a child's file. Any
+// printed or exported file calls them "another pupil" even so.
+func MayNameOnFile(v Viewer, c ConcernAccess) bool {
+	return OpensChildFiles(v.Roles) || Can(v, c, ActionViewChildFile)
+}

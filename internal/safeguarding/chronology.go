@@ -29,6 +29,10 @@ const (
 	EntryReopened           EntryKind = "reopened" // requires a reason
 	EntryCorrection         EntryKind = "correction"
 	EntryMoved              EntryKind = "moved" // to the subject it is really about, with a reason (ApplyMove)
+	// EntryPartRecorded: one child's part, signs and words, recorded by a
+	// case handler for a concern logged before parts were (ApplyAttribution).
+	// One per child, about that child, so no child's file holds another's.
+	EntryPartRecorded EntryKind = "part_recorded"
 )
 
 // Label is the entry kind as a heading in the chronology.
@@ -68,6 +72,8 @@ func (k EntryKind) Label() string {
 		return "Correction"
 	case EntryMoved:
 		return "Moved to the right person"
+	case EntryPartRecorded:
+		return "Child's part recorded"
 	}
 	return string(k)
 }
@@ -113,6 +119,12 @@ type EntryDetails struct {
 	AgencyContact  string `json:"agency_contact,omitempty"`     // a response: who at the agency
 	RespondedOn    string `json:"responded_on,omitempty"`       // a response: when the agency answered, YYYY-MM-DD
 	NoResponseWhy  string `json:"no_response_reason,omitempty"` // closed: why referrals without a response do not hold it open
+
+	// Part is the child's part, signs and words a part_recorded entry
+	// records; the entry names the child (Entry.PupilIDs).
+	Part        Part     `json:"part,omitempty"`
+	Indicators  []string `json:"indicators,omitempty"`
+	ChildsWords string   `json:"childs_words,omitempty"`
 }
 
 // Entry is one line of a concern's chronology. Entries are never edited or

@@ -184,10 +184,18 @@ type Concern struct {
 	LoggedByName string
 	LoggedAt     time.Time
 
-	Categories   []string // category codes
-	Indicators   []string // CSE indicator codes
-	WhatHappened string
-	ChildsWords  string // verbatim, kept apart from the staff member's account
+	Categories []string // category codes
+	// Indicators are every CSE indicator recorded on the concern: each
+	// pupil's own (Parts) and any not attributed to a pupil.
+	Indicators   []string
+	WhatHappened string // shared by every pupil of the concern
+	// ChildsWords are the child's words that are no one pupil's: those of a
+	// concern that names no pupil, or recorded before parts on a concern
+	// about several pupils (Unattributed). Each pupil's own are in Parts.
+	ChildsWords string
+	// Parts are each pupil's own part, indicators and words, in the order
+	// of Pupils. A child's file holds only that child's.
+	Parts        []PupilPart
 	HappenedOn   time.Time
 	HappenedTime string // "14:30", or "" if not known
 	Location     string
@@ -201,6 +209,18 @@ type Concern struct {
 	AcknowledgedAt *time.Time
 	LastActivityAt time.Time
 	FeedbackGiven  bool
+}
+
+// Unattributed reports whether the concern was logged about several pupils
+// before parts were recorded and no one has yet said whose its indicators
+// and words are (ApplyAttribution).
+func (c Concern) Unattributed() bool {
+	for _, p := range c.Parts {
+		if p.Part == PartNotRecorded {
+			return true
+		}
+	}
+	return false
 }
 
 // Access is the part of a concern the access rule reads.

@@ -25,15 +25,24 @@ type ConcernInput struct {
 	// is not the member of staff of the same name (ResolveAdult).
 	DifferentPerson bool
 	Categories      []string
-	Indicators      []string
-	WhatHappened    string
-	ChildsWords     string
-	HappenedOn      time.Time
-	HappenedTime    string
-	Location        string
-	OthersTold      string
-	ActionsTaken    string
-	Urgent          bool
+	// Indicators and ChildsWords are those of the one pupil, when there is
+	// one and Parts does not give them, or of a concern that names no
+	// pupil. With several pupils they are each pupil's own (Parts), never
+	// the concern's: Problems refuses them here.
+	Indicators   []string
+	ChildsWords  string
+	WhatHappened string
+	// Parts are the pupils' own parts, indicators and words. Optional for
+	// one pupil (the child harmed or at risk, with Indicators and
+	// ChildsWords) and for the children of a concern about an adult (each
+	// harmed or at risk); a concern about several pupils gives each a part.
+	Parts        []PupilPart
+	HappenedOn   time.Time
+	HappenedTime string
+	Location     string
+	OthersTold   string
+	ActionsTaken string
+	Urgent       bool
 }
 
 // ConcernChoices are what a concern may choose from: the kinds of concern
@@ -85,10 +94,16 @@ func (in ConcernInput) Problems(choices ConcernChoices, today time.Time) FieldPr
 	}
 	check(len(in.Categories) > 0 && allOf(in.Categories, knownCategory), "category", "Select at least one category")
 	check(allOf(in.Indicators, knownIndicator), "indicator", "Select signs of exploitation from the list")
+	in.checkPupilParts(p, knownIndicator)
 
 	check(!blank(in.WhatHappened), "what-happened", "Describe what happened")
 	check(maxChars(in.WhatHappened, 20000), "what-happened", "What happened must be 20,000 characters or fewer")
 	check(maxChars(in.ChildsWords, 20000), "childs-words", "The child's words must be 20,000 characters or fewer")
+	if len(in.PupilIDs) > 1 {
+		// Whose they are would be a guess: each child's are kept apart.
+		check(len(in.Indicators) == 0, "indicator", "Tick the signs in the section of the child they were seen in")
+		check(in.ChildsWords == "", "childs-words", "Write each child's words in that child's own section")
+	}
 
 	check(!in.HappenedOn.IsZero(), "happened", "Enter the date it happened")
 	check(!in.HappenedOn.After(today), "happened", "The date it happened must be today or in the past")
@@ -99,6 +114,90 @@ func (in ConcernInput) Problems(choices ConcernChoices, today time.Time) FieldPr
 	check(maxChars(in.OthersTold, 5000), "others-told", "Who else you have told must be 5,000 characters or fewer")
 	check(maxChars(in.ActionsTaken, 5000), "actions-taken", "What you have already done must be 5,000 characters or fewer")
 	return p
+}
+
+// checkPupilParts adds to p what is wrong with the pupils' own parts. Each
+// pupil of a concern about several pupils must be given a part; the one
+// pupil, or the children of a concern about an adult, are the child harmed
+// or at risk unless a part is given. The one pupil's indicators and words
+// come from Parts or from the concern's fields, not both.
+func (in ConcernInput) checkPupilParts(p FieldProblems, knownIndicator func(string) bool) {
+	partOptional := in.SubjectKind != SubjectPupils || len(in.PupilIDs) == 1
+	checkParts(p, in.Parts, in.PupilIDs, partOptional, knownIndicator)
+	for _, id := range in.PupilIDs {
+		partField, _, _ := PartFields(id)
+		if _, given := PartOf(in.Parts, id); !given && !partOptional {
+			if _, ok := p[partField]; !ok {
+				p[partField] = "Select the part this child had"
+			}
+		}
+	}
+	if len(in.PupilIDs) == 1 {
+		if pp, ok := PartOf(in.Parts, in.PupilIDs[0]); ok && (len(pp.Indicators) > 0 || pp.ChildsWords != "") &&
+			(len(in.Indicators) > 0 || in.ChildsWords != "") {
+			if _, ok := p["childs-words"]; !ok {
+				p["childs-words"] = "Write the child's words once"
+			}
+		}
+	}
+}
+
+// CheckParts is EINVALID when the input would file indicators or words
+// that are no one pupil's on a concern about several pupils: the store
+// checks it, so that whose they are is never guessed and nothing given is
+// dropped. Problems says the same field by field.
+func (in ConcernInput) CheckParts() error {
+	if len(in.PupilIDs) > 1 && (len(in.Indicators) > 0 || in.ChildsWords != "") {
+		return Errorf(EINVALID, "Record each child's signs of exploitation and words in that child's own section")
+	}
+	for _, pp := range in.Parts {
+		if !slices.Contains(in.PupilIDs, pp.PupilID) {
+			return Errorf(EINVALID, "Choose the child or children the concern is about")
+		}
+	}
+	return nil
+}
+
+// PupilParts are the pupils' own parts as they are filed, in the order of
+// PupilIDs: each as given in Parts, or the child harmed or at risk; the one
+// pupil of a concern gets the concern's indicators and words (Indicators,
+// ChildsWords) unless Parts gave them.
+func (in ConcernInput) PupilParts() []PupilPart {
+	out := make([]PupilPart, 0, len(in.PupilIDs))
+	for _, id := range in.PupilIDs {
+		pp, ok := PartOf(in.Parts, id)
+		if !ok || pp.Part == "" {
+			pp.PupilID, pp.Part = id, PartHarmed
+		}
+		out = append(out, pp)
+	}
+	if len(out) == 1 && len(out[0].Indicators) == 0 && out[0].ChildsWords == "" {
+		out[0].Indicators, out[0].ChildsWords = in.Indicators, in.ChildsWords
+	}
+	return out
+}
+
+// UnattributedWords are the child's words that are no pupil's own: those
+// of a concern that names no pupil. They stay on the concern.
+func (in ConcernInput) UnattributedWords() string {
+	if len(in.PupilIDs) > 0 {
+		return ""
+	}
+	return in.ChildsWords
+}
+
+// AllIndicators are every CSE indicator the concern records, each once:
+// every pupil's own, or the concern's when it names no pupil. The concern
+// keeps them for queries and reports; a pupil's file counts only theirs.
+func (in ConcernInput) AllIndicators() []string {
+	lists := [][]string{}
+	if len(in.PupilIDs) == 0 {
+		lists = append(lists, in.Indicators)
+	}
+	for _, pp := range in.PupilParts() {
+		lists = append(lists, pp.Indicators)
+	}
+	return unionIndicators(lists...)
 }
 
 // clock24 is a time of day as a concern records it: HH:MM, 00:00 to 23:59.
@@ -115,25 +214,21 @@ func allOf(codes []string, ok func(string) bool) bool {
 
 // Snapshot is the concern as its first chronology entry keeps it, in the
 // record's own format: a rename here changes nothing stored.
+// The pupils' parts are kept as filed (PupilParts); the concern's own
+// indicators and words are only those of a concern that names no pupil.
 func (in ConcernInput) Snapshot() ConcernSnapshot {
-	return ConcernSnapshot{SubmissionToken: in.SubmissionToken, SubjectKind: in.SubjectKind, PupilIDs: in.PupilIDs,
+	s := ConcernSnapshot{SubmissionToken: in.SubmissionToken, SubjectKind: in.SubjectKind, PupilIDs: in.PupilIDs,
 		SubjectPersonID: in.SubjectPersonID, SubjectAdultName: in.SubjectAdultName, SubjectAdultRole: in.SubjectAdultRole,
-		Categories: in.Categories, Indicators: in.Indicators, WhatHappened: in.WhatHappened, ChildsWords: in.ChildsWords,
+		Categories: in.Categories, WhatHappened: in.WhatHappened, ChildsWords: in.UnattributedWords(),
 		HappenedOn: SnapshotDate(in.HappenedOn), HappenedTime: in.HappenedTime, Location: in.Location,
 		OthersTold: in.OthersTold, ActionsTaken: in.ActionsTaken, Urgent: in.Urgent}
-}
-
-// SubmittedConcernAccount reads what the member of staff wrote, and the
-// child's words, from a concern's first entry, whose snapshot may be of any
-// version; ok is false for any other entry. It decodes only the account:
-// the child's page shows it for every concern in a chronology that may run
-// to hundreds.
-func SubmittedConcernAccount(e Entry) (a ConcernAccount, ok bool) {
-	if e.Kind != EntryConcernLogged {
-		return a, false
+	if len(in.PupilIDs) == 0 {
+		s.Indicators = in.Indicators
 	}
-	a, err := DecodeConcernAccount([]byte(e.Body))
-	return a, err == nil
+	for _, pp := range in.PupilParts() {
+		s.Pupils = append(s.Pupils, SnapshotPupil(pp))
+	}
+	return s
 }
 
 // StaffMember is a person on a school's staff roster, as the concern form

@@ -2,6 +2,7 @@ package safeguarding
 
 import (
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +13,35 @@ import (
 // form's fields.
 var concernFields = []string{"subject", "pupil-query", "subject-person", "adult-name", "adult-role", "category", "indicator",
 	"what-happened", "childs-words", "happened", "happened-time", "location", "others-told", "actions-taken"}
+
+// perPupilField is the name of one pupil's own field (PartFields).
+var perPupilField = regexp.MustCompile(`^child-[0-9]+-(part|indicator|words)$`)
+
+// PupilParts files each pupil's own part: the one pupil gets the concern's
+// indicators and words, and each of several pupils only their own.
+func TestPupilParts(t *testing.T) {
+	one := ConcernInput{PupilIDs: []int64{7}, Indicators: []string{"vehicles"}, ChildsWords: "Mine."}
+	got := one.PupilParts()
+	if len(got) != 1 || got[0].Part != PartHarmed || !slices.Equal(got[0].Indicators, []string{"vehicles"}) || got[0].ChildsWords != "Mine." {
+		t.Errorf("one pupil: %+v", got)
+	}
+	if one.UnattributedWords() != "" || one.Snapshot().ChildsWords != "" || len(one.Snapshot().Indicators) != 0 {
+		t.Error("one pupil's words stay on the concern as well")
+	}
+	two := ConcernInput{PupilIDs: []int64{7, 8}, Parts: []PupilPart{{PupilID: 8, Part: PartWitness, ChildsWords: "Eight's."},
+		{PupilID: 7, Part: PartHarmer, Indicators: []string{"missing"}}}}
+	got = two.PupilParts()
+	if len(got) != 2 || got[0].PupilID != 7 || got[0].ChildsWords != "" || got[1].ChildsWords != "Eight's." || got[1].Part != PartWitness {
+		t.Errorf("two pupils: %+v", got)
+	}
+	if !slices.Equal(two.AllIndicators(), []string{"missing"}) {
+		t.Errorf("all indicators %q", two.AllIndicators())
+	}
+	none := ConcernInput{SubjectKind: SubjectOtherAdult, Indicators: []string{"vehicles"}, ChildsWords: "No pupil named."}
+	if none.UnattributedWords() != "No pupil named." || !slices.Equal(none.AllIndicators(), []string{"vehicles"}) {
+		t.Errorf("a concern naming no pupil keeps its words and indicators")
+	}
+}
 
 func TestConcernProblems(t *testing.T) {
 	today := time.Date(2026, 3, 27, 0, 0, 0, 0, time.UTC)
@@ -72,6 +102,35 @@ func TestConcernProblems(t *testing.T) {
 		}), FieldProblems{"location": "Where it happened must be 500 characters or fewer",
 			"others-told":   "Who else you have told must be 5,000 characters or fewer",
 			"actions-taken": "What you have already done must be 5,000 characters or fewer"}},
+		"OKOnePupilWithAPart": {valid(func(in *ConcernInput) {
+			in.Parts = []PupilPart{{PupilID: 12, Part: PartWitness}}
+		}), FieldProblems{}},
+		"OKSeveralPupilsEachWithAPart": {valid(func(in *ConcernInput) {
+			in.PupilIDs, in.Indicators = []int64{12, 13}, nil
+			in.Parts = []PupilPart{{PupilID: 12, Part: PartHarmed, Indicators: []string{"vehicles"}, ChildsWords: "He said get in."},
+				{PupilID: 13, Part: PartWitness}}
+		}), FieldProblems{}},
+		"OKAdultWithChildrenHarmedByDefault": {valid(func(in *ConcernInput) {
+			in.SubjectKind, in.SubjectAdultName, in.PupilIDs, in.Indicators = SubjectOtherAdult, "A visitor", []int64{12, 13}, nil
+		}), FieldProblems{}},
+		"SeveralPupilsWithoutParts": {valid(func(in *ConcernInput) { in.PupilIDs, in.Indicators = []int64{12, 13}, nil }),
+			FieldProblems{"child-12-part": "Select the part this child had", "child-13-part": "Select the part this child had"}},
+		"SeveralPupilsSharingWords": {valid(func(in *ConcernInput) {
+			in.PupilIDs, in.ChildsWords = []int64{12, 13}, "Whose?"
+			in.Parts = []PupilPart{{PupilID: 12, Part: PartHarmed}, {PupilID: 13, Part: PartHarmed}}
+		}), FieldProblems{"indicator": "Tick the signs in the section of the child they were seen in",
+			"childs-words": "Write each child's words in that child's own section"}},
+		"PartNotOnTheList": {valid(func(in *ConcernInput) {
+			in.Parts = []PupilPart{{PupilID: 12, Part: PartNotRecorded, Indicators: []string{"bogus"}, ChildsWords: strings.Repeat("é", 20001)}}
+			in.Indicators = nil
+		}), FieldProblems{"child-12-part": "Select the part this child had", "child-12-indicator": "Select signs of exploitation from the list",
+			"child-12-words": "The child's words must be 20,000 characters or fewer"}},
+		"PartOfAnotherPupil": {valid(func(in *ConcernInput) { in.Parts = []PupilPart{{PupilID: 99, Part: PartHarmed}} }),
+			FieldProblems{"pupil-query": "Choose the child or children the concern is about"}},
+		"OnePupilsWordsTwice": {valid(func(in *ConcernInput) {
+			in.Parts = []PupilPart{{PupilID: 12, ChildsWords: "Once."}}
+			in.ChildsWords = "Twice."
+		}), FieldProblems{"childs-words": "Write the child's words once"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			got := tc.in.Problems(choices, today)
@@ -79,25 +138,10 @@ func TestConcernProblems(t *testing.T) {
 				t.Errorf("problems %v, want %v", got, tc.want)
 			}
 			for field := range got {
-				if !slices.Contains(concernFields, field) {
+				if !slices.Contains(concernFields, field) && !perPupilField.MatchString(field) {
 					t.Errorf("problem with %q, which is not a field of the concern form", field)
 				}
 			}
 		})
-	}
-}
-
-// The snapshot a concern's first entry holds is ConcernInput in the
-// record's format, and SubmittedConcernAccount reads the account back from
-// it.
-func TestSubmittedConcernAccount(t *testing.T) {
-	in := ConcernInput{WhatHappened: "Seen getting into a silver car.", ChildsWords: "He's my boyfriend, he's 22."}
-	body := in.Snapshot().Encode()
-	a, ok := SubmittedConcernAccount(Entry{Kind: EntryConcernLogged, Body: string(body)})
-	if !ok || a.WhatHappened != in.WhatHappened || a.ChildsWords != in.ChildsWords {
-		t.Errorf("read %+v, %v from %s", a, ok, body)
-	}
-	if _, ok := SubmittedConcernAccount(Entry{Kind: EntryAction, Body: string(body)}); ok {
-		t.Error("an account read from an entry that is not the concern as logged")
 	}
 }

@@ -1,6 +1,7 @@
 package safeguarding
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -14,6 +15,10 @@ type EntryInput struct {
 	// HappenedAt is when what the entry records happened, if the person
 	// said; the zero time means now. Only kinds that MayBeBackDated take it.
 	HappenedAt time.Time
+	// PupilIDs are the pupils of the concern the entry is about; none
+	// means the whole concern. A conversation with a child names the
+	// child or children it was with (EntryPupils).
+	PupilIDs []int64
 }
 
 // BackDateLimit is how far back an entry may say it happened without a
@@ -137,6 +142,9 @@ func CheckEntry(v Viewer, c Concern, in EntryInput) error {
 		action = ActionReopen
 	case EntryConcernLogged:
 		return Errorf(EINVALID, "A concern is logged only once")
+	case EntryPartRecorded:
+		// Recorded with the pupil's row, by ApplyAttribution, never alone.
+		return Errorf(EINVALID, "Record each child's part with the form for it")
 	}
 	if !Can(v, access, action) {
 		return Errorf(EFORBIDDEN, "No such concern")
@@ -169,6 +177,10 @@ func ApplyEntry(v Viewer, c Concern, in EntryInput, assignee Person, now time.Ti
 	if err := CheckEntry(v, c, in); err != nil {
 		return Entry{}, c, err
 	}
+	pupils, problem := EntryPupils(c, in)
+	if problem != "" {
+		return Entry{}, c, Errorf(EINVALID, "%s", problem)
+	}
 	switch in.Kind {
 	case EntryAcknowledged:
 		c.Status, c.AcknowledgedAt = StatusAcknowledged, &now
@@ -193,7 +205,7 @@ func ApplyEntry(v Viewer, c Concern, in EntryInput, assignee Person, now time.Ti
 	}
 	c.LastActivityAt = now
 	e := Entry{SchoolID: c.SchoolID, ConcernID: c.ID, Kind: in.Kind, AuthorID: v.PersonID, AuthorName: v.Name, At: now,
-		Body: in.Body, Details: in.Details, CorrectsID: in.CorrectsID}
+		Body: in.Body, Details: in.Details, CorrectsID: in.CorrectsID, PupilIDs: pupils}
 	// A time that is not earlier than now says nothing When does not, and
 	// a reason for recording late is kept only when it was late.
 	if in.Kind.MayBeBackDated() && in.HappenedAt.Before(now) {
@@ -229,6 +241,22 @@ func AwaitingResponse(entries []Entry) []Entry {
 	return out
 }
 
+// ResponseAbout is in with, if it is an agency's response that names no
+// pupils, the pupils its referral (among entries) is about: a response to a
+// referral about one child belongs on that child's file, not on every
+// file the concern is on.
+func ResponseAbout(in EntryInput, entries []Entry) EntryInput {
+	if in.Kind != EntryReferralResponse || len(in.PupilIDs) > 0 {
+		return in
+	}
+	for _, e := range entries {
+		if e.ID == in.Details.ReferralID && e.Kind == EntryReferral {
+			in.PupilIDs = slices.Clone(e.PupilIDs)
+		}
+	}
+	return in
+}
+
 // CheckReferrals decides whether in may be added to a concern whose
 // chronology is entries: a response must answer a referral of that concern,
 // and closing while referrals await a response needs a reason
@@ -249,4 +277,34 @@ func CheckReferrals(in EntryInput, entries []Entry) error {
 		}
 	}
 	return nil
+}
+
+// AboutPupilsKinds are the entries that may be about named pupils of a
+// concern rather than the whole of it; the rest are about the whole.
+var AboutPupilsKinds = []EntryKind{EntryAction, EntryConversationChild, EntryContactParents, EntryDecision, EntryReferral,
+	EntryReferralResponse, EntryOutcome}
+
+// EntryPupils are the pupils entry in is about, as it is recorded on
+// concern c: those it names, each a pupil of c; a conversation with a
+// child is always about the child or children it was with, which with one
+// pupil is that pupil. problem says what is wrong, "" if nothing is.
+func EntryPupils(c Concern, in EntryInput) (pupils []int64, problem string) {
+	for _, id := range in.PupilIDs {
+		if !slices.ContainsFunc(c.Pupils, func(p PupilRef) bool { return p.ID == id }) || slices.Contains(pupils, id) {
+			return nil, "Choose pupils of this concern"
+		}
+		pupils = append(pupils, id)
+	}
+	if len(pupils) > 0 && !slices.Contains(AboutPupilsKinds, in.Kind) {
+		return nil, "This entry is about the whole concern: do not choose pupils for it"
+	}
+	if in.Kind == EntryConversationChild && len(pupils) == 0 {
+		if len(c.Pupils) == 1 {
+			return []int64{c.Pupils[0].ID}, ""
+		}
+		if len(c.Pupils) > 1 {
+			return nil, "Choose the child or children the conversation was with"
+		}
+	}
+	return pupils, ""
 }

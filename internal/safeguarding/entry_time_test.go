@@ -1,6 +1,7 @@
 package safeguarding
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -153,4 +154,26 @@ func TestReferralResponses(t *testing.T) {
 			t.Fatalf("status %s, err %v", after.Status, err)
 		}
 	})
+}
+
+// A response to a referral about one child is about that child, unless it
+// names pupils itself; one to a referral about the whole concern is too.
+func TestResponseAboutItsReferralsPupils(t *testing.T) {
+	entries := []Entry{
+		{ID: 10, Kind: EntryReferral, PupilIDs: []int64{7}},
+		{ID: 11, Kind: EntryReferral},
+	}
+	for _, tc := range []struct {
+		in   EntryInput
+		want []int64
+	}{
+		{EntryInput{Kind: EntryReferralResponse, Details: EntryDetails{ReferralID: 10}}, []int64{7}},
+		{EntryInput{Kind: EntryReferralResponse, Details: EntryDetails{ReferralID: 11}}, nil},
+		{EntryInput{Kind: EntryReferralResponse, Details: EntryDetails{ReferralID: 10}, PupilIDs: []int64{8}}, []int64{8}},
+		{EntryInput{Kind: EntryAction, Details: EntryDetails{ReferralID: 10}}, nil},
+	} {
+		if got := ResponseAbout(tc.in, entries).PupilIDs; !slices.Equal(got, tc.want) {
+			t.Errorf("%s answering %d naming %v: about %v, want %v", tc.in.Kind, tc.in.Details.ReferralID, tc.in.PupilIDs, got, tc.want)
+		}
+	}
 }

@@ -24,9 +24,17 @@ type ChildFile struct {
 	DateOfBirth time.Time
 
 	// Concerns are newest first. Each one's Pupils are the other pupils it
-	// is about, if any: the pupil of the file is left out of every one.
-	Concerns   []Concern
-	Chronology []Entry // the entries of the concerns above, in time order: all, or the latest asked for
+	// is about, if any: the pupil of the file is left out of every one, and
+	// each is nameless (the zero PupilRef) to a viewer who may not see their
+	// files (MayNameOnFile). Each one's Parts, Indicators and ChildsWords are
+	// the pupil's own only (one part, that pupil's), with the shared account
+	// (WhatHappened); nothing of another pupil's is on the file.
+	Concerns []Concern
+	// Chronology is the entries of the concerns above about the pupil or the
+	// whole concern (Entry.AboutPupil), in time order: all, or the latest
+	// asked for. The body of each concern's first entry (the concern as
+	// submitted, every pupil's part with it) is left out.
+	Chronology []Entry
 	// ChronologyTotal is how many entries the concerns above have in all;
 	// more than len(Chronology) when only the latest were read.
 	ChronologyTotal int
@@ -45,7 +53,8 @@ type IndicatorTally struct {
 }
 
 // TallyIndicators counts, for each CSE indicator in policy order (§5.2),
-// the concerns that ticked it, the distinct members of staff who did, and
+// the concerns that ticked it (on a child's file, for that child: each
+// concern's Indicators are theirs alone), the distinct members of staff who did, and
 // the first and last time; indicators no concern ticked are left out.
 func TallyIndicators(indicators []Indicator, concerns []Concern) []IndicatorTally {
 	var out []IndicatorTally

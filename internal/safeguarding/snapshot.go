@@ -11,39 +11,54 @@ import (
 // writes. Bump it, and add a decoder of the old version to
 // DecodeConcernSnapshot, whenever what a stored snapshot says would change:
 // a record written today must mean the same when it is read in 2040.
-const ConcernSnapshotVersion = 2
+const ConcernSnapshotVersion = 3
 
 // ConcernSnapshot is a concern as the member of staff submitted it, as the
 // first entry of its chronology (EntryConcernLogged) keeps it for good. The
 // entry's hash covers the encoded bytes, so its stored format is its own:
 // the JSON names below are the record's, written out so that no Go rename
-// changes them, and Encode writes them with "version": 2.
+// changes them, and Encode writes them with "version": 3.
 //
-//	{"version":2,"submission_token":"…","subject_kind":"pupils","pupil_ids":[101,205],
+//	{"version":3,"submission_token":"…","subject_kind":"pupils","pupil_ids":[101,205],
 //	 "subject_person_id":0,"subject_adult_name":"","subject_adult_role":"",
-//	 "categories":["cse"],"indicators":["secretive"],"what_happened":"…","childs_words":"…",
+//	 "categories":["cse"],"indicators":[],"what_happened":"…","childs_words":"",
 //	 "happened_on":"2026-03-27","happened_time":"15:40","location":"…","others_told":"…",
-//	 "actions_taken":"…","urgent":false}
+//	 "actions_taken":"…","urgent":false,
+//	 "pupils":[{"pupil_id":101,"part":"harmed","indicators":["secretive"],"childs_words":"…"},…]}
 //
-// Version 1 (no "version" key) was the store's form input marshalled with
-// its Go field names; DecodeConcernSnapshot still reads it.
+// In version 3 each pupil's part, indicators and words are in "pupils";
+// "indicators" and "childs_words" are those of no one pupil (a concern
+// that names none). Versions 1 and 2 have no "pupils": their indicators
+// and words are the concern's, the one pupil's if it names one, and of no
+// pupil in particular if it names several. Version 1 (no "version" key)
+// was the store's form input marshalled with its Go field names.
+// DecodeConcernSnapshot reads every version.
 type ConcernSnapshot struct {
-	SubmissionToken  string      `json:"submission_token"`
-	SubjectKind      SubjectKind `json:"subject_kind"`
-	PupilIDs         []int64     `json:"pupil_ids"`          // the pupils it is about (never empty then), or the children a concern about an adult involves
-	SubjectPersonID  int64       `json:"subject_person_id"`  // when SubjectKind is SubjectStaff
-	SubjectAdultName string      `json:"subject_adult_name"` // when SubjectKind is SubjectOtherAdult
-	SubjectAdultRole string      `json:"subject_adult_role"`
-	Categories       []string    `json:"categories"` // category codes
-	Indicators       []string    `json:"indicators"` // CSE indicator codes
-	WhatHappened     string      `json:"what_happened"`
-	ChildsWords      string      `json:"childs_words"` // verbatim, as typed
-	HappenedOn       string      `json:"happened_on"`  // YYYY-MM-DD; "" if none was given
-	HappenedTime     string      `json:"happened_time"`
-	Location         string      `json:"location"`
-	OthersTold       string      `json:"others_told"`
-	ActionsTaken     string      `json:"actions_taken"`
-	Urgent           bool        `json:"urgent"`
+	SubmissionToken  string          `json:"submission_token"`
+	SubjectKind      SubjectKind     `json:"subject_kind"`
+	PupilIDs         []int64         `json:"pupil_ids"`          // the pupils it is about (never empty then), or the children a concern about an adult involves
+	SubjectPersonID  int64           `json:"subject_person_id"`  // when SubjectKind is SubjectStaff
+	SubjectAdultName string          `json:"subject_adult_name"` // when SubjectKind is SubjectOtherAdult
+	SubjectAdultRole string          `json:"subject_adult_role"`
+	Categories       []string        `json:"categories"` // category codes
+	Indicators       []string        `json:"indicators"` // CSE indicator codes
+	WhatHappened     string          `json:"what_happened"`
+	ChildsWords      string          `json:"childs_words"` // verbatim, as typed
+	HappenedOn       string          `json:"happened_on"`  // YYYY-MM-DD; "" if none was given
+	HappenedTime     string          `json:"happened_time"`
+	Location         string          `json:"location"`
+	OthersTold       string          `json:"others_told"`
+	ActionsTaken     string          `json:"actions_taken"`
+	Urgent           bool            `json:"urgent"`
+	Pupils           []SnapshotPupil `json:"pupils"` // version 3: each pupil's own part, in the order of PupilIDs
+}
+
+// SnapshotPupil is one pupil's own part of a concern as a snapshot keeps it.
+type SnapshotPupil struct {
+	PupilID     int64    `json:"pupil_id"`
+	Part        Part     `json:"part"`
+	Indicators  []string `json:"indicators"` // CSE indicator codes seen in this pupil
+	ChildsWords string   `json:"childs_words"`
 }
 
 // SnapshotDate is a day as a snapshot's HappenedOn holds it: the date in
@@ -59,8 +74,8 @@ func SnapshotDate(t time.Time) string {
 // and decoding it use the field tags and not MarshalJSON or UnmarshalJSON.
 type snapshotFields ConcernSnapshot
 
-// snapshotV2 is version 2 as stored: the version first, then the fields.
-type snapshotV2 struct {
+// snapshotV3 is version 3 as stored: the version first, then the fields.
+type snapshotV3 struct {
 	Version int `json:"version"`
 	snapshotFields
 }
@@ -78,7 +93,14 @@ func (s ConcernSnapshot) Encode() []byte {
 	if f.Indicators == nil {
 		f.Indicators = []string{}
 	}
-	b, err := json.Marshal(snapshotV2{Version: ConcernSnapshotVersion, snapshotFields: f})
+	f.Pupils = make([]SnapshotPupil, len(s.Pupils))
+	for i, p := range s.Pupils {
+		if p.Indicators == nil {
+			p.Indicators = []string{}
+		}
+		f.Pupils[i] = p
+	}
+	b, err := json.Marshal(snapshotV3{Version: ConcernSnapshotVersion, snapshotFields: f})
 	if err != nil { // strings, integers, booleans and lists of them
 		panic("safeguarding: encode concern snapshot: " + err.Error())
 	}
@@ -126,30 +148,42 @@ func DecodeConcernSnapshot(b []byte) (ConcernSnapshot, error) {
 		if err := decodeObject(b, &v2, true); err != nil {
 			return s, fmt.Errorf("concern snapshot (version 2): %w", err)
 		}
-		s = ConcernSnapshot(v2.snapshotFields)
-		if s.HappenedOn != "" {
-			if _, err := time.Parse(time.DateOnly, s.HappenedOn); err != nil {
-				return s, fmt.Errorf("concern snapshot (version 2): happened_on %q is not a date like 2026-03-27", s.HappenedOn)
-			}
+		s = v2.snapshot()
+	case 3:
+		var v3 snapshotV3
+		if err := decodeObject(b, &v3, true); err != nil {
+			return s, fmt.Errorf("concern snapshot (version 3): %w", err)
+		}
+		s = ConcernSnapshot(v3.snapshotFields)
+		for i := range s.Pupils {
+			s.Pupils[i].Indicators = nilIfEmpty(s.Pupils[i].Indicators)
 		}
 	default: // a version snapshotVersion accepts must have its case here
 		return s, fmt.Errorf("concern snapshot: version %d has no decoder", version)
 	}
+	if s.HappenedOn != "" && version >= 2 {
+		if _, err := time.Parse(time.DateOnly, s.HappenedOn); err != nil {
+			return s, fmt.Errorf("concern snapshot (version %d): happened_on %q is not a date like 2026-03-27", version, s.HappenedOn)
+		}
+	}
 	s.PupilIDs, s.Categories, s.Indicators = nilIfEmpty(s.PupilIDs), nilIfEmpty(s.Categories), nilIfEmpty(s.Indicators)
+	s.Pupils = nilIfEmpty(s.Pupils)
 	return s, nil
 }
 
 // ConcernAccount is the account a snapshot holds: what the member of staff
-// wrote, and the child's own words.
+// wrote, and the child's words that are no one pupil's (in version 3, those
+// of a concern that names no pupil; each pupil's own are in its Pupils).
 type ConcernAccount struct {
 	WhatHappened string
 	ChildsWords  string
 }
 
 // DecodeConcernAccount reads only the account from a stored snapshot of any
-// version, in one pass: the child's page shows it for every concern in a
-// chronology that may run to hundreds. It reads the same names as
-// DecodeConcernSnapshot (a test holds them to it) and ignores the rest.
+// version, in one pass. It reads the same names as DecodeConcernSnapshot (a
+// test holds them to it) and ignores the rest. A pupil's file never reads a
+// snapshot: it holds every pupil's words, and a version 1 or 2 snapshot of
+// a concern about several pupils holds them undivided.
 func DecodeConcernAccount(b []byte) (ConcernAccount, error) {
 	var s struct {
 		Version *int `json:"version"`
@@ -170,7 +204,7 @@ func DecodeConcernAccount(b []byte) (ConcernAccount, error) {
 	switch version {
 	case 1:
 		return ConcernAccount{WhatHappened: s.WhatHappened1, ChildsWords: s.ChildsWords1}, nil
-	case 2:
+	case 2, 3:
 		return ConcernAccount{WhatHappened: s.WhatHappened2, ChildsWords: s.ChildsWords2}, nil
 	}
 	return ConcernAccount{}, fmt.Errorf("concern snapshot: version %d has no account reader", version)
@@ -239,5 +273,35 @@ func (v snapshotV1) snapshot() ConcernSnapshot {
 		SubjectPersonID: v.SubjectPersonID, SubjectAdultName: v.SubjectAdultName, SubjectAdultRole: v.SubjectAdultRole,
 		Categories: v.Categories, Indicators: v.Indicators, WhatHappened: v.WhatHappened, ChildsWords: v.ChildsWords,
 		HappenedOn: SnapshotDate(v.HappenedOn), HappenedTime: v.HappenedTime, Location: v.Location,
+		OthersTold: v.OthersTold, ActionsTaken: v.ActionsTaken, Urgent: v.Urgent}
+}
+
+// snapshotV2 is version 2 as it was stored until version 3 (December 2026),
+// which added each pupil's own part ("pupils"). The tags freeze its names.
+type snapshotV2 struct {
+	Version          int         `json:"version"`
+	SubmissionToken  string      `json:"submission_token"`
+	SubjectKind      SubjectKind `json:"subject_kind"`
+	PupilIDs         []int64     `json:"pupil_ids"`
+	SubjectPersonID  int64       `json:"subject_person_id"`
+	SubjectAdultName string      `json:"subject_adult_name"`
+	SubjectAdultRole string      `json:"subject_adult_role"`
+	Categories       []string    `json:"categories"`
+	Indicators       []string    `json:"indicators"`
+	WhatHappened     string      `json:"what_happened"`
+	ChildsWords      string      `json:"childs_words"`
+	HappenedOn       string      `json:"happened_on"`
+	HappenedTime     string      `json:"happened_time"`
+	Location         string      `json:"location"`
+	OthersTold       string      `json:"others_told"`
+	ActionsTaken     string      `json:"actions_taken"`
+	Urgent           bool        `json:"urgent"`
+}
+
+func (v snapshotV2) snapshot() ConcernSnapshot {
+	return ConcernSnapshot{SubmissionToken: v.SubmissionToken, SubjectKind: v.SubjectKind, PupilIDs: v.PupilIDs,
+		SubjectPersonID: v.SubjectPersonID, SubjectAdultName: v.SubjectAdultName, SubjectAdultRole: v.SubjectAdultRole,
+		Categories: v.Categories, Indicators: v.Indicators, WhatHappened: v.WhatHappened, ChildsWords: v.ChildsWords,
+		HappenedOn: v.HappenedOn, HappenedTime: v.HappenedTime, Location: v.Location,
 		OthersTold: v.OthersTold, ActionsTaken: v.ActionsTaken, Urgent: v.Urgent}
 }

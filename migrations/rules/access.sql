@@ -19,6 +19,7 @@ DROP POLICY IF EXISTS concerns_insert ON concerns;
 DROP POLICY IF EXISTS concerns_update ON concerns;
 DROP POLICY IF EXISTS concern_pupils_select ON concern_pupils;
 DROP POLICY IF EXISTS concern_pupils_insert ON concern_pupils;
+DROP POLICY IF EXISTS concern_pupils_attribute ON concern_pupils;
 DROP POLICY IF EXISTS chronology_select ON chronology_entries;
 DROP POLICY IF EXISTS chronology_insert ON chronology_entries;
 DROP POLICY IF EXISTS drafts_own ON concern_drafts;
@@ -374,6 +375,14 @@ CREATE POLICY concern_pupils_insert ON concern_pupils FOR INSERT WITH CHECK (
     school_id = haven_school_id()
     AND EXISTS (SELECT 1 FROM concerns c WHERE c.school_id = concern_pupils.school_id AND c.id = concern_pupils.concern_id
                 AND c.logged_by = haven_viewer_id()));
+-- safeguarding.MayAttribute: a case handler of the concern gives each
+-- pupil of a concern logged before parts were recorded their own part,
+-- indicators and words (safeguarding.ApplyAttribution), once: a part
+-- recorded is never changed in place. No one else may touch a pupil's part.
+GRANT UPDATE (part, indicators, childs_words) ON concern_pupils TO haven_app;
+CREATE POLICY concern_pupils_attribute ON concern_pupils FOR UPDATE
+    USING (school_id = haven_school_id() AND part = 'not_recorded' AND haven_handles(concern_route, concern_subject_id))
+    WITH CHECK (school_id = haven_school_id() AND part <> 'not_recorded');
 
 -- The concern is visible and either its route is read in full or the
 -- viewer logged it and the entry is theirs or the feedback given to them
