@@ -170,7 +170,7 @@ func TestChildPartsDraft(t *testing.T) {
 	if res := c.do(req); res.StatusCode != http.StatusNoContent {
 		t.Fatalf("autosave: status %d, want 204", res.StatusCode)
 	}
-	page := c.get("/concerns/new")
+	page := c.get("/concerns/new?draft=continue") // "Continue it", as the draft is offered
 	if !shows(page.Body, "BRAVO-draft words") || !checked(page.Body, "child-"+b+"-part", "witness") || !checked(page.Body, "child-"+b+"-indicator", "missing") {
 		t.Errorf("the second child's own fields did not come back with the draft")
 	}
