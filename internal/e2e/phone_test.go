@@ -7,6 +7,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"strconv"
 )
 
 // phoneWidth makes the tab's window as narrow as a phone's, 390 CSS pixels,
@@ -61,11 +62,15 @@ func (b *tab) checkPhoneWidth() {
 		b.noSidewaysScroll()
 		return
 	}
+	// Narrowing the window moves the page under it: where it was
+	// scrolled to (the entry a page came back at) is put back after.
+	scrolled := eval[float64](b, "read the scroll", `window.scrollY`)
 	b.emulatePhone()
 	b.noSidewaysScroll()
 	if _, err := chromedp.Call(b.ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err != nil {
 		b.fatalf("restore the window: %v", err)
 	}
+	eval[bool](b, "restore the scroll", `(window.scrollTo(0, `+strconv.FormatFloat(scrolled, 'f', -1, 64)+`), true)`)
 	// Scripts that follow the window's width (GOV.UK's navigation menu)
 	// hear of the change at the next frame: let them, so that the page the
 	// journey goes on with is the one it had. Without scripts there are
