@@ -123,27 +123,8 @@ func (s *Server) keepExpiredSessionsConcern(r *http.Request) (bool, error) {
 		return false, errKeptConcernTooLarge
 	}
 
-	c, err := r.Cookie(s.sessions.Cookie.Name)
-	if err != nil {
-		return false, nil
-	}
-	b, found, err := s.sessionStore.Expired(r.Context(), c.Value)
-	if err != nil || !found {
-		return false, err
-	}
-	_, values, err := s.sessions.Codec.Decode(b)
-	if err != nil {
-		return false, nil // not a session Haven can read: nobody to keep it for
-	}
-	personID, _ := values[sessionPersonID].(int64)
-	if personID == 0 || f.Author != strconv.FormatInt(personID, 10) {
-		return false, nil
-	}
-	v, err := s.db.Viewer(r.Context(), personID)
-	if safeguarding.ErrorCode(err) == safeguarding.ENOTFOUND || (err == nil && !canLogConcerns(v.Roles)) {
-		return false, nil
-	}
-	if err != nil {
+	v, ok, err := s.expiredSessionsViewer(r)
+	if err != nil || !ok || f.Author != strconv.FormatInt(v.PersonID, 10) || !canLogConcerns(v.Roles) {
 		return false, err
 	}
 	if err := s.keepDraft(r.Context(), v, f); err != nil {

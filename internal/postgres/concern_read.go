@@ -265,8 +265,7 @@ func (db *DB) RecordEntry(ctx context.Context, v safeguarding.Viewer, concernID 
 
 // checkReferrals reads the concern's referrals and responses, when the
 // entry is one that depends on them, for safeguarding.CheckReferrals, and
-// returns in with a response about the pupils its referral is about
-// (safeguarding.ResponseAbout).
+// returns in as it is recorded against them (safeguarding.FitToReferrals).
 func checkReferrals(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, concernID int64, in safeguarding.EntryInput) (safeguarding.EntryInput, error) {
 	if in.Kind != safeguarding.EntryReferralResponse && in.Kind != safeguarding.EntryClosed {
 		return in, nil
@@ -275,7 +274,7 @@ func checkReferrals(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, conce
 	if err != nil {
 		return in, err
 	}
-	return safeguarding.ResponseAbout(in, entries), safeguarding.CheckReferrals(in, entries)
+	return safeguarding.FitToReferrals(in, entries), safeguarding.CheckReferrals(in, entries)
 }
 
 // referralsSQL reads the referrals and responses of a school's ($1)

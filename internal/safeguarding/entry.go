@@ -241,17 +241,26 @@ func AwaitingResponse(entries []Entry) []Entry {
 	return out
 }
 
-// ResponseAbout is in with, if it is an agency's response that names no
-// pupils, the pupils its referral (among entries) is about: a response to a
-// referral about one child belongs on that child's file, not on every
-// file the concern is on.
-func ResponseAbout(in EntryInput, entries []Entry) EntryInput {
-	if in.Kind != EntryReferralResponse || len(in.PupilIDs) > 0 {
-		return in
-	}
-	for _, e := range entries {
-		if e.ID == in.Details.ReferralID && e.Kind == EntryReferral {
-			in.PupilIDs = slices.Clone(e.PupilIDs)
+// FitToReferrals is in as it is recorded on a concern whose referrals and
+// responses are entries: an agency's response that names no pupils is about
+// the pupils its referral is about (a response to a referral about one
+// child belongs on that child's file, not on every file the concern is on),
+// and a reason for closing without responses is kept only while a referral
+// awaits one.
+func FitToReferrals(in EntryInput, entries []Entry) EntryInput {
+	switch in.Kind {
+	case EntryReferralResponse:
+		if len(in.PupilIDs) > 0 {
+			break
+		}
+		for _, e := range entries {
+			if e.ID == in.Details.ReferralID && e.Kind == EntryReferral {
+				in.PupilIDs = slices.Clone(e.PupilIDs)
+			}
+		}
+	case EntryClosed:
+		if len(AwaitingResponse(entries)) == 0 {
+			in.Details.NoResponseWhy = ""
 		}
 	}
 	return in

@@ -157,8 +157,9 @@ func TestReferralResponses(t *testing.T) {
 }
 
 // A response to a referral about one child is about that child, unless it
-// names pupils itself; one to a referral about the whole concern is too.
-func TestResponseAboutItsReferralsPupils(t *testing.T) {
+// names pupils itself; one to a referral about the whole concern is too. A
+// reason for closing without responses is kept only while one is awaited.
+func TestFitToReferrals(t *testing.T) {
 	entries := []Entry{
 		{ID: 10, Kind: EntryReferral, PupilIDs: []int64{7}},
 		{ID: 11, Kind: EntryReferral},
@@ -172,8 +173,17 @@ func TestResponseAboutItsReferralsPupils(t *testing.T) {
 		{EntryInput{Kind: EntryReferralResponse, Details: EntryDetails{ReferralID: 10}, PupilIDs: []int64{8}}, []int64{8}},
 		{EntryInput{Kind: EntryAction, Details: EntryDetails{ReferralID: 10}}, nil},
 	} {
-		if got := ResponseAbout(tc.in, entries).PupilIDs; !slices.Equal(got, tc.want) {
+		if got := FitToReferrals(tc.in, entries).PupilIDs; !slices.Equal(got, tc.want) {
 			t.Errorf("%s answering %d naming %v: about %v, want %v", tc.in.Kind, tc.in.Details.ReferralID, tc.in.PupilIDs, got, tc.want)
 		}
+	}
+	closing := EntryInput{Kind: EntryClosed, Body: "Done", Details: EntryDetails{NoResponseWhy: "The agency closed its case"}}
+	if got := FitToReferrals(closing, entries).Details.NoResponseWhy; got != closing.Details.NoResponseWhy {
+		t.Errorf("closing while referrals await a response keeps the reason %q, want %q", got, closing.Details.NoResponseWhy)
+	}
+	answered := append(entries, Entry{ID: 12, Kind: EntryReferralResponse, Details: EntryDetails{ReferralID: 10}},
+		Entry{ID: 13, Kind: EntryReferralResponse, Details: EntryDetails{ReferralID: 11}})
+	if got := FitToReferrals(closing, answered).Details.NoResponseWhy; got != "" {
+		t.Errorf("closing with every referral answered keeps the reason %q", got)
 	}
 }
