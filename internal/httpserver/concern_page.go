@@ -106,7 +106,7 @@ func concernViewOf(v safeguarding.Viewer, c safeguarding.Concern, entries []safe
 		view.Triage = triageControls(c, entries, leads)
 		if len(c.Pupils) > 1 {
 			for _, p := range c.Pupils {
-				view.EntryPupils = append(view.EntryPupils, web.Choice{Value: strconv.FormatInt(p.ID, 10), Label: p.Name()})
+				view.EntryPupils = append(view.EntryPupils, web.Choice{Value: strconv.FormatInt(p.ID, 10), Label: pupilLabel(p, c.Pupils)})
 			}
 		}
 	}
@@ -137,7 +137,7 @@ func loggedConcernOf(v safeguarding.Viewer, c safeguarding.Concern, categories [
 	childFile := safeguarding.Can(v, c.Access(), safeguarding.ActionViewChildFile)
 	var children []web.SubjectName
 	for _, p := range c.Pupils {
-		n := web.SubjectName{Name: p.Name()}
+		n := web.SubjectName{Name: pupilLabel(p, c.Pupils)}
 		if childFile {
 			n.Href = pupilHref(p.ID)
 		}
@@ -201,24 +201,33 @@ func loggedParts(out *web.LoggedConcern, v safeguarding.Viewer, c safeguarding.C
 	}
 }
 
-// chronologyOf numbers the entries in time order and links each correction
-// with the entry it corrects, both ways.
+// chronologyOf lists the entries in the order given (when they happened)
+// and links each correction with the entry it corrects, both ways. Each is
+// numbered in the order it was written, as the hash chain links them, so
+// that "entry 4" still names the same entry after one is back-dated
+// before it.
 func chronologyOf(entries []safeguarding.Entry) []web.ChronologyItem {
-	number := map[int64]int{}
+	written := make([]int64, len(entries))
+	at := make(map[int64]int, len(entries)) // id → index in entries
 	for i, e := range entries {
-		number[e.ID] = i + 1
+		written[i], at[e.ID] = e.ID, i
+	}
+	slices.Sort(written)
+	number := make(map[int64]int, len(entries))
+	for n, id := range written {
+		number[id] = n + 1
 	}
 	items := make([]web.ChronologyItem, len(entries))
 	for i, e := range entries {
-		items[i] = chronologyItem(e, i+1)
+		items[i] = chronologyItem(e, number[e.ID])
 	}
 	for i, e := range entries {
-		n, ok := number[e.CorrectsID]
+		j, ok := at[e.CorrectsID]
 		if e.CorrectsID == 0 || !ok {
 			continue
 		}
-		items[i].Corrects = &web.EntryRef{Number: n, Anchor: entryAnchor(e.CorrectsID)}
-		items[n-1].CorrectedBy = append(items[n-1].CorrectedBy, web.EntryRef{Number: i + 1, Anchor: entryAnchor(e.ID)})
+		items[i].Corrects = &web.EntryRef{Number: number[e.CorrectsID], Anchor: entryAnchor(e.CorrectsID)}
+		items[j].CorrectedBy = append(items[j].CorrectedBy, web.EntryRef{Number: number[e.ID], Anchor: entryAnchor(e.ID)})
 	}
 	return items
 }
@@ -229,7 +238,7 @@ func chronologyOf(entries []safeguarding.Entry) []web.ChronologyItem {
 func withPupils(items []web.ChronologyItem, entries []safeguarding.Entry, c safeguarding.Concern, indicators []safeguarding.Indicator) []web.ChronologyItem {
 	names := make(map[int64]string, len(c.Pupils))
 	for _, p := range c.Pupils {
-		names[p.ID] = p.Name()
+		names[p.ID] = pupilLabel(p, c.Pupils)
 	}
 	for i, e := range entries {
 		items[i].Facts = append(items[i].Facts, pupilFacts(e, names, indicators)...)
@@ -269,6 +278,18 @@ func pupilFacts(e safeguarding.Entry, names map[int64]string, indicators []safeg
 		}
 	}
 	return rows
+}
+
+// pupilLabel names p among the pupils of its concern: by name, and with
+// their year group when another pupil of the concern has the same name, so
+// that two children called Arthur Wood can be told apart.
+func pupilLabel(p safeguarding.PupilRef, pupils []safeguarding.PupilRef) string {
+	for _, q := range pupils {
+		if q.ID != p.ID && strings.EqualFold(q.Name(), p.Name()) {
+			return p.Name() + ", Year " + strconv.Itoa(p.YearGroup)
+		}
+	}
+	return p.Name()
 }
 
 func entryAnchor(id int64) string { return "entry-" + strconv.FormatInt(id, 10) }

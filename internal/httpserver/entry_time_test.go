@@ -58,6 +58,9 @@ func TestBackDatedEntryForm(t *testing.T) {
 		if strings.Count(chronology, "Happened ") != 1 {
 			t.Error("an entry written as it happened shows two times")
 		}
+		// Numbered as written (the concern, the decision, the call), so
+		// that back-dating renumbers nothing.
+		inOrder(t, chronology, "Entry 3", "Phoned MASH", "Entry 1", "Concern logged", "Entry 2", "Refer to MASH")
 	})
 	t.Run("ChildsFileInTheOrderThingsHappened", func(t *testing.T) {
 		body := triageText(dsl.get("/pupils/" + strconv.FormatInt(pupil.ID, 10)).Body)
