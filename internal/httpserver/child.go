@@ -62,8 +62,11 @@ func childPageView(f safeguarding.ChildFile, categories []safeguarding.Category,
 		Name:      f.Pupil.Name(),
 		Details:   []web.SummaryRow{{Key: "Year group", Value: "Year " + strconv.Itoa(f.Pupil.YearGroup)}},
 	}
-	// The store leaves the date of birth out for a viewer who sees the file
-	// only for a concern about an adult (the chair).
+	if f.RegistrationGroup != "" {
+		out.Details = append(out.Details, web.SummaryRow{Key: "Registration group", Value: f.RegistrationGroup})
+	}
+	// The store leaves the date of birth (and group) out for a viewer who
+	// sees the file only for a concern about an adult (the chair).
 	if !f.DateOfBirth.IsZero() {
 		out.Details = append(out.Details, web.SummaryRow{Key: "Date of birth", Value: longDate(f.DateOfBirth)},
 			web.SummaryRow{Key: "Age", Value: strconv.Itoa(ageOn(f.DateOfBirth, today))})

@@ -34,9 +34,9 @@ func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int6
 		f.Pupil.ID = pupilID
 		var all []safeguarding.Concern
 		b := &pgx.Batch{}
-		b.Queue(`SELECT first_name, last_name, year_group, date_of_birth FROM pupils WHERE school_id = $1 AND id = $2`,
+		b.Queue(`SELECT first_name, last_name, year_group, date_of_birth, registration_group FROM pupils WHERE school_id = $1 AND id = $2`,
 			v.SchoolID, pupilID).QueryRow(func(row pgx.Row) error {
-			return notFound(row.Scan(&f.Pupil.FirstName, &f.Pupil.LastName, &f.Pupil.YearGroup, &f.DateOfBirth), "No such pupil")
+			return notFound(row.Scan(&f.Pupil.FirstName, &f.Pupil.LastName, &f.Pupil.YearGroup, &f.DateOfBirth, &f.RegistrationGroup), "No such pupil")
 		})
 		b.Queue(childConcernsSQL, v.SchoolID, pupilID).Query(func(rows pgx.Rows) error {
 			var err error
@@ -63,7 +63,7 @@ func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int6
 			if len(f.Concerns) == 0 {
 				return errNoSuchPupilFile
 			}
-			f.DateOfBirth = time.Time{}
+			f.DateOfBirth, f.RegistrationGroup = time.Time{}, ""
 		}
 
 		b = &pgx.Batch{}

@@ -55,8 +55,9 @@ func TestChildFile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f.Pupil.Name() != "Ruby Okafor" || f.Pupil.YearGroup != 10 || !f.DateOfBirth.Equal(time.Date(2010, 5, 14, 0, 0, 0, 0, time.UTC)) {
-			t.Errorf("pupil = %+v born %s", f.Pupil, f.DateOfBirth)
+		if f.Pupil.Name() != "Ruby Okafor" || f.Pupil.YearGroup != 10 || !f.DateOfBirth.Equal(time.Date(2010, 5, 14, 0, 0, 0, 0, time.UTC)) ||
+			f.RegistrationGroup != "10RO" {
+			t.Errorf("pupil = %+v born %s in %q", f.Pupil, f.DateOfBirth, f.RegistrationGroup)
 		}
 		if got := concernIDs(f.Concerns); !slices.Equal(got, []int64{second, first}) {
 			t.Errorf("concerns = %v, want %v (newest first)", got, []int64{second, first})

@@ -128,7 +128,7 @@ func newSmallSchool(t *testing.T) *smallSchool {
 	s.admin = person("admin", safeguarding.RoleAdmin)
 
 	ids, err := s.db.AddPupils(ctx, s.schoolID, []postgres.PupilInput{
-		{FirstName: "Ruby", LastName: "Okafor", YearGroup: 10, DateOfBirth: time.Date(2010, 5, 14, 0, 0, 0, 0, time.UTC)},
+		{FirstName: "Ruby", LastName: "Okafor", YearGroup: 10, DateOfBirth: time.Date(2010, 5, 14, 0, 0, 0, 0, time.UTC), RegistrationGroup: "10RO"},
 		{FirstName: "Tom", LastName: "Hughes", YearGroup: 8, DateOfBirth: time.Date(2012, 11, 2, 0, 0, 0, 0, time.UTC)},
 	})
 	if err != nil {

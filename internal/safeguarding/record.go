@@ -20,8 +20,9 @@ type ConcernRecord struct {
 // the concerns about them, the whole chronology across those concerns, the
 // CSE indicators recorded over time and the referrals still open.
 type ChildFile struct {
-	Pupil       PupilRef
-	DateOfBirth time.Time
+	Pupil             PupilRef
+	DateOfBirth       time.Time
+	RegistrationGroup string // their tutor group, "" if the roster has none
 
 	// Concerns are newest first. Each one's Pupils are the other pupils it
 	// is about, if any: the pupil of the file is left out of every one, and
