@@ -15,7 +15,7 @@ import (
 // build's checks change, so that an older dataset is rebuilt (and checked)
 // rather than measured.
 const (
-	datasetVersion    = 4
+	datasetVersion    = 5
 	benchPassword     = "haven-bench-password"
 	schoolCount       = 50
 	pupilsPerSchool   = 2000     // 100,000 pupils
