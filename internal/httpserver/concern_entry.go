@@ -39,6 +39,22 @@ const (
 	maxEntryField = 5000
 )
 
+// postedEntry reads an entry form posted to the concern the path names:
+// the concern's id, the entry as typed and the form's values. A concern id
+// that is not one, or a kind not among kinds, is not found (404), and ok is
+// false once an answer is written.
+func postedEntry(w http.ResponseWriter, r *http.Request, kinds []safeguarding.EntryKind) (id int64, d web.EntryDraft, vals url.Values, ok bool) {
+	if vals, ok = parseConcernPost(w, r); !ok {
+		return 0, d, nil, false
+	}
+	id, d = pathID(chi.URLParam(r, "id")), entryDraftFrom(vals)
+	if id == 0 || !slices.Contains(kinds, safeguarding.EntryKind(d.Kind)) {
+		renderError(w, r, http.StatusNotFound)
+		return 0, d, nil, false
+	}
+	return id, d, vals, true
+}
+
 // addEntry adds one entry to a concern's chronology: triage, an action, a
 // decision, a referral, feedback, closing, reopening, a correction, or the
 // referrer's further information. A form with problems comes back (422)
@@ -46,14 +62,8 @@ const (
 func (s *Server) addEntry(w http.ResponseWriter, r *http.Request) {
 	v, _ := viewerFrom(r.Context())
 	ctx := r.Context()
-	vals, ok := parseConcernPost(w, r)
+	id, draft, vals, ok := postedEntry(w, r, postedKinds)
 	if !ok {
-		return
-	}
-	id := pathID(chi.URLParam(r, "id"))
-	draft := entryDraftFrom(vals)
-	if id == 0 || !slices.Contains(postedKinds, safeguarding.EntryKind(draft.Kind)) {
-		renderError(w, r, http.StatusNotFound)
 		return
 	}
 	in, form := validateEntry(draft, vals.Get("to_status"), time.Now())

@@ -38,11 +38,10 @@ func (s *Server) moveConcern(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		renderError(w, r, http.StatusRequestEntityTooLarge)
+	vals, ok := postedValues(w, r)
+	if !ok {
 		return
 	}
-	vals := cleanValues(r.PostForm)
 	typed := web.MoveConcern{Subject: vals.Get("move-subject"), Person: vals.Get("move-person"),
 		AdultName: vals.Get("move-adult-name"), AdultRole: vals.Get("move-adult-role"), Reason: vals.Get("move-reason")}
 	in := safeguarding.MoveInput{Reason: strings.TrimSpace(typed.Reason)}

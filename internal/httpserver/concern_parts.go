@@ -36,11 +36,10 @@ func (s *Server) recordParts(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		renderError(w, r, http.StatusRequestEntityTooLarge)
+	vals, ok := postedValues(w, r)
+	if !ok {
 		return
 	}
-	vals := cleanValues(r.PostForm)
 	indicators, err := s.db.Indicators(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)

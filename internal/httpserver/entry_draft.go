@@ -16,8 +16,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/havenapp/haven/internal/safeguarding"
 	"github.com/havenapp/haven/web"
 )
@@ -47,14 +45,8 @@ var errKeptEntryTooLarge = errors.New("the entry is too large to keep as a draft
 // concern. entry_draft.js calls it as they type, and gets 204.
 func (s *Server) saveEntryDraft(w http.ResponseWriter, r *http.Request) {
 	v, _ := viewerFrom(r.Context())
-	vals, ok := parseConcernPost(w, r)
+	id, d, _, ok := postedEntry(w, r, draftedKinds)
 	if !ok {
-		return
-	}
-	id := pathID(chi.URLParam(r, "id"))
-	d := entryDraftFrom(vals)
-	if id == 0 || !slices.Contains(draftedKinds, safeguarding.EntryKind(d.Kind)) {
-		renderError(w, r, http.StatusNotFound)
 		return
 	}
 	switch err := s.keepEntryDraft(r.Context(), v, id, d); {

@@ -56,11 +56,10 @@ func (s *Server) setSchoolContacts(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		renderError(w, r, http.StatusRequestEntityTooLarge)
+	vals, ok := postedValues(w, r)
+	if !ok {
 		return
 	}
-	vals := cleanValues(r.PostForm)
 	c := safeguarding.SchoolContacts{DSLPhone: vals.Get("dsl-phone"), SocialCarePhone: vals.Get("social-care-phone"),
 		SocialCareOutOfHours: vals.Get("social-care-out-of-hours")}
 	var form Form

@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 	"unicode"
@@ -46,6 +47,17 @@ func isCleanText(s string) bool {
 
 func keptRune(r rune) bool {
 	return !unicode.IsControl(r) || r == '\t' || r == '\n' || r == '\r'
+}
+
+// postedValues is the form r posts, every value cleaned by cleanText; a
+// form too large to read (readForm's limit) gets the error page, and ok is
+// false.
+func postedValues(w http.ResponseWriter, r *http.Request) (vals url.Values, ok bool) {
+	if err := r.ParseForm(); err != nil {
+		renderError(w, r, http.StatusRequestEntityTooLarge)
+		return nil, false
+	}
+	return cleanValues(r.PostForm), true
 }
 
 // cleanValues is vals with every value cleaned by cleanText: vals itself
