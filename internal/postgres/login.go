@@ -24,7 +24,9 @@ func AllowAppLogin(ctx context.Context, ownerConnString, password string) error 
 		return fmt.Errorf("connect as the owner: %w", err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	sql := "ALTER ROLE " + AppRole + " LOGIN NOSUPERUSER NOBYPASSRLS"
+	// Only LOGIN: the role was made NOSUPERUSER NOBYPASSRLS, and naming
+	// those again would need a superuser. CheckAppLogin checks them.
+	sql := "ALTER ROLE " + AppRole + " LOGIN"
 	if password != "" {
 		// ALTER ROLE takes no parameters; the literal is quoted here.
 		sql += " PASSWORD '" + strings.ReplaceAll(password, "'", "''") + "'"
@@ -59,15 +61,19 @@ func CheckAppLogin(ctx context.Context, pool *pgxpool.Pool) error {
 	var super, bypass, owns bool
 	var owner string
 	// pg_has_role's MEMBER is true for the role itself and for every role
-	// it can become, directly or through others. Haven's tables are those
-	// of chronology_entries's schema, found as the app finds them.
+	// it can become, directly or through others. Haven's tables (and their
+	// sequences, indexes and functions) are those of chronology_entries's
+	// schema, found as the app finds them.
 	err := pool.QueryRow(ctx, `
 		SELECT session_user,
 			EXISTS (SELECT FROM pg_roles r WHERE r.rolsuper AND pg_has_role(session_user, r.oid, 'MEMBER')),
 			EXISTS (SELECT FROM pg_roles r WHERE r.rolbypassrls AND pg_has_role(session_user, r.oid, 'MEMBER')),
 			EXISTS (SELECT FROM pg_class c
 				WHERE c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = 'chronology_entries'::regclass)
-				AND c.relkind IN ('r', 'p') AND pg_has_role(session_user, c.relowner, 'MEMBER')),
+				AND pg_has_role(session_user, c.relowner, 'MEMBER'))
+			OR EXISTS (SELECT FROM pg_proc p
+				WHERE p.pronamespace = (SELECT relnamespace FROM pg_class WHERE oid = 'chronology_entries'::regclass)
+				AND pg_has_role(session_user, p.proowner, 'MEMBER')),
 			(SELECT relowner::regrole::text FROM pg_class WHERE oid = 'chronology_entries'::regclass)`).
 		Scan(&login, &super, &bypass, &owns, &owner)
 	if err != nil {
@@ -79,7 +85,7 @@ func CheckAppLogin(ctx context.Context, pool *pgxpool.Pool) error {
 	case bypass:
 		return &LoginProblem{Login: login, Reason: "has BYPASSRLS (or can become a role that has)"}
 	case owns:
-		return &LoginProblem{Login: login, Reason: fmt.Sprintf("owns Haven's tables (or can become their owner, %s)", owner)}
+		return &LoginProblem{Login: login, Reason: fmt.Sprintf("owns some of Haven's tables or functions (or can become a role that does, such as their owner %s)", owner)}
 	}
 	return nil
 }

@@ -104,6 +104,12 @@ func TestCheckAppLogin(t *testing.T) {
 	t.Cleanup(func() {
 		s.owner.Exec(context.Background(), "ALTER TABLE audit_log OWNER TO "+pgx.Identifier{owner}.Sanitize())
 	})
+	// One that owns a function the policies call could change what it says.
+	functionOwner := newRole(t, s, "NOLOGIN")
+	mustExec(t, s.owner, "ALTER FUNCTION haven_viewer_id() OWNER TO "+functionOwner)
+	t.Cleanup(func() {
+		s.owner.Exec(context.Background(), "ALTER FUNCTION haven_viewer_id() OWNER TO "+pgx.Identifier{owner}.Sanitize())
+	})
 
 	for _, tc := range []struct {
 		name, attributes, memberOf, want string
@@ -111,7 +117,8 @@ func TestCheckAppLogin(t *testing.T) {
 		{"superuser", "SUPERUSER", "", "is a superuser"},
 		{"member of a superuser", "", owner, "is a superuser (or can become one)"},
 		{"BYPASSRLS", "BYPASSRLS", postgres.AppRole, "has BYPASSRLS"},
-		{"table owner", "", tableOwner, "owns Haven's tables (or can become their owner"},
+		{"table owner", "", tableOwner, "owns some of Haven's tables or functions"},
+		{"function owner", "", functionOwner, "owns some of Haven's tables or functions"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			login := newRole(t, s, "LOGIN "+tc.attributes)
