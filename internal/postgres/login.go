@@ -53,13 +53,12 @@ func (p *LoginProblem) Error() string {
 
 // CheckAppLogin refuses the login of pool's connections, with a
 // *LoginProblem, when it, or a role it can become with SET ROLE, is a
-// superuser, bypasses row-level security or owns one of Haven's tables:
+// superuser, bypasses row-level security or owns Haven's tables or functions:
 // any of those and a statement that ran RESET ROLE or SET ROLE would read
 // every school's concerns, and could change the append-only history.
 func CheckAppLogin(ctx context.Context, pool *pgxpool.Pool) error {
 	var login string
 	var super, bypass, owns bool
-	var owner string
 	// pg_has_role's MEMBER is true for the role itself and for every role
 	// it can become, directly or through others. Haven's tables (and their
 	// sequences, indexes and functions) are those of chronology_entries's
@@ -73,9 +72,8 @@ func CheckAppLogin(ctx context.Context, pool *pgxpool.Pool) error {
 				AND pg_has_role(session_user, c.relowner, 'MEMBER'))
 			OR EXISTS (SELECT FROM pg_proc p
 				WHERE p.pronamespace = (SELECT relnamespace FROM pg_class WHERE oid = 'chronology_entries'::regclass)
-				AND pg_has_role(session_user, p.proowner, 'MEMBER')),
-			(SELECT relowner::regrole::text FROM pg_class WHERE oid = 'chronology_entries'::regclass)`).
-		Scan(&login, &super, &bypass, &owns, &owner)
+				AND pg_has_role(session_user, p.proowner, 'MEMBER'))`).
+		Scan(&login, &super, &bypass, &owns)
 	if err != nil {
 		return fmt.Errorf("check the database login: %w", err)
 	}
@@ -85,7 +83,7 @@ func CheckAppLogin(ctx context.Context, pool *pgxpool.Pool) error {
 	case bypass:
 		return &LoginProblem{Login: login, Reason: "has BYPASSRLS (or can become a role that has)"}
 	case owns:
-		return &LoginProblem{Login: login, Reason: fmt.Sprintf("owns some of Haven's tables or functions (or can become a role that does, such as their owner %s)", owner)}
+		return &LoginProblem{Login: login, Reason: "owns some of Haven's tables or functions (or can become a role that does)"}
 	}
 	return nil
 }
