@@ -260,12 +260,7 @@ func withDatabase(connString, dbname string) (string, error) {
 func NewDB(t testing.TB) string {
 	t.Helper()
 	startServer(t)
-	template.once.Do(func() {
-		template.name, template.err = buildTemplate()
-		if template.err == nil {
-			template.err = allowAppLogin()
-		}
-	})
+	template.once.Do(func() { template.name, template.err = buildTemplate() })
 	if template.err != nil {
 		t.Fatalf("pgtest: template database: %v", template.err)
 	}
@@ -346,16 +341,10 @@ func withUser(connString, user, password string) (string, error) {
 	return out, nil
 }
 
-// allowAppLogin lets postgres.AppRole log in, once per test binary (the
-// role is the server's, shared by every database).
-func allowAppLogin() error {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	return postgres.AllowAppLogin(ctx, server.admin, AppPassword)
-}
-
 // buildTemplate returns the name of the template database for the current
-// migrations, creating and migrating it unless it exists.
+// migrations, creating and migrating it unless it exists, and lets
+// postgres.AppRole log in (the role is the server's, shared by every
+// database; test binaries sharing a server take turns under the lock).
 func buildTemplate() (string, error) {
 	sum, err := migrationsHash()
 	if err != nil {
@@ -379,7 +368,7 @@ func buildTemplate() (string, error) {
 		return "", err
 	}
 	if exists {
-		return name, nil
+		return name, postgres.AllowAppLogin(ctx, server.admin, AppPassword)
 	}
 
 	// Migrate under another name and rename when done, so a test binary
@@ -410,7 +399,7 @@ func buildTemplate() (string, error) {
 			return "", err
 		}
 	}
-	return name, nil
+	return name, postgres.AllowAppLogin(ctx, server.admin, AppPassword)
 }
 
 // migrationsHash hashes the migration files' names and contents, and the
