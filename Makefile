@@ -4,7 +4,8 @@ export PATH := $(PATH):/usr/local/go/bin
 
 .PHONY: run build test browser-check generate check-generated vet staticcheck assets bench fuzz clean
 
-# Serve Haven on a private PostgreSQL cluster under .data/ (or on DATABASE_URL),
+# Serve Haven on a private PostgreSQL cluster under .data/ (or on DATABASE_URL,
+# the app's login, and DATABASE_OWNER_URL, the owner: see README.md),
 # loading the demo school into an empty database.
 run: build
 	exec ./bin/haven serve -demo

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -16,18 +17,23 @@ import (
 
 // Config is everything Haven reads from its environment, read once here.
 type Config struct {
-	DatabaseURL  string // DATABASE_URL; empty starts a private cluster under DataDir
-	Addr         string // HAVEN_ADDR
-	DataDir      string // HAVEN_DATA_DIR
-	DemoPassword string // HAVEN_DEMO_PASSWORD
-	CookieSecure string // HAVEN_COOKIE_SECURE: auto, true or false
-	TLSCert      string // HAVEN_TLS_CERT
-	TLSKey       string // HAVEN_TLS_KEY
-	LogLevel     string // HAVEN_LOG_LEVEL: debug, info, warn, error
-	SMTPURL      string // SMTP_URL: smtp://user:pass@host:587 or smtps://…; empty logs alerts instead of sending them
-	MailFrom     string // HAVEN_MAIL_FROM
-	BaseURL      string // HAVEN_BASE_URL: Haven's address in e-mailed links
-	BenchFloor   string // HAVEN_BENCH_FLOOR: true serves the load benchmark's floor route
+	// DatabaseURL is DATABASE_URL, the app's own least-privileged login,
+	// and DatabaseOwnerURL is DATABASE_OWNER_URL, the schema's owner, which
+	// migrates and verifies. Both empty start a private cluster under
+	// DataDir; one without the other is a mistake (Databases).
+	DatabaseURL      string
+	DatabaseOwnerURL string
+	Addr             string // HAVEN_ADDR
+	DataDir          string // HAVEN_DATA_DIR
+	DemoPassword     string // HAVEN_DEMO_PASSWORD
+	CookieSecure     string // HAVEN_COOKIE_SECURE: auto, true or false
+	TLSCert          string // HAVEN_TLS_CERT
+	TLSKey           string // HAVEN_TLS_KEY
+	LogLevel         string // HAVEN_LOG_LEVEL: debug, info, warn, error
+	SMTPURL          string // SMTP_URL: smtp://user:pass@host:587 or smtps://…; empty logs alerts instead of sending them
+	MailFrom         string // HAVEN_MAIL_FROM
+	BaseURL          string // HAVEN_BASE_URL: Haven's address in e-mailed links
+	BenchFloor       string // HAVEN_BENCH_FLOOR: true serves the load benchmark's floor route
 
 	PwnedPasswords string // HAVEN_PWNED_PASSWORDS: true also checks new passwords with Pwned Passwords
 	DeniedLooks    string // HAVEN_DENIED_LOOKS: how many denied looks at one concern, within how long, raise a notice ("5/24h")
@@ -42,23 +48,43 @@ const DefaultDemoPassword = "haven-demo-password"
 
 func loadConfig() Config {
 	return Config{
-		DatabaseURL:  os.Getenv("DATABASE_URL"),
-		Addr:         envOr("HAVEN_ADDR", "127.0.0.1:8080"),
-		DataDir:      envOr("HAVEN_DATA_DIR", ".data"),
-		DemoPassword: envOr("HAVEN_DEMO_PASSWORD", DefaultDemoPassword),
-		CookieSecure: envOr("HAVEN_COOKIE_SECURE", "auto"),
-		TLSCert:      os.Getenv("HAVEN_TLS_CERT"),
-		TLSKey:       os.Getenv("HAVEN_TLS_KEY"),
-		LogLevel:     envOr("HAVEN_LOG_LEVEL", "info"),
-		SMTPURL:      os.Getenv("SMTP_URL"),
-		MailFrom:     envOr("HAVEN_MAIL_FROM", mail.DefaultFrom),
-		BaseURL:      os.Getenv("HAVEN_BASE_URL"),
-		BenchFloor:   envOr("HAVEN_BENCH_FLOOR", "false"),
+		DatabaseURL:      os.Getenv("DATABASE_URL"),
+		DatabaseOwnerURL: os.Getenv("DATABASE_OWNER_URL"),
+		Addr:             envOr("HAVEN_ADDR", "127.0.0.1:8080"),
+		DataDir:          envOr("HAVEN_DATA_DIR", ".data"),
+		DemoPassword:     envOr("HAVEN_DEMO_PASSWORD", DefaultDemoPassword),
+		CookieSecure:     envOr("HAVEN_COOKIE_SECURE", "auto"),
+		TLSCert:          os.Getenv("HAVEN_TLS_CERT"),
+		TLSKey:           os.Getenv("HAVEN_TLS_KEY"),
+		LogLevel:         envOr("HAVEN_LOG_LEVEL", "info"),
+		SMTPURL:          os.Getenv("SMTP_URL"),
+		MailFrom:         envOr("HAVEN_MAIL_FROM", mail.DefaultFrom),
+		BaseURL:          os.Getenv("HAVEN_BASE_URL"),
+		BenchFloor:       envOr("HAVEN_BENCH_FLOOR", "false"),
 
 		PwnedPasswords: envOr("HAVEN_PWNED_PASSWORDS", "false"),
 		DeniedLooks:    strings.TrimSpace(os.Getenv("HAVEN_DENIED_LOOKS")),
 		TrustedProxies: os.Getenv("HAVEN_TRUSTED_PROXIES"),
 	}
+}
+
+// PrivateCluster reports whether Haven runs its own PostgreSQL cluster:
+// neither DATABASE_URL nor DATABASE_OWNER_URL is set.
+func (c Config) PrivateCluster() bool { return c.DatabaseURL == "" && c.DatabaseOwnerURL == "" }
+
+// CheckDatabases fails when only one of DATABASE_URL and DATABASE_OWNER_URL
+// is set: the app must not run its queries as the owner, nor migrate as a
+// login that cannot.
+func (c Config) CheckDatabases() error {
+	switch {
+	case c.DatabaseURL != "" && c.DatabaseOwnerURL == "":
+		return errors.New("DATABASE_URL is set but DATABASE_OWNER_URL is not: set DATABASE_OWNER_URL to the connection string of the schema's owner, which runs the migrations, and DATABASE_URL to the app's own login (see \"Database logins\" in README.md)")
+	case c.DatabaseURL == "" && c.DatabaseOwnerURL != "":
+		return errors.New("DATABASE_OWNER_URL is set but DATABASE_URL is not: set DATABASE_URL to the app's own login, which is not the owner (see \"Database logins\" in README.md)")
+	case c.DatabaseURL != "" && c.DatabaseURL == c.DatabaseOwnerURL:
+		return errors.New("DATABASE_URL and DATABASE_OWNER_URL are the same: the app's login must not be the schema's owner (see \"Database logins\" in README.md)")
+	}
+	return nil
 }
 
 // LinkBase is the start of every link Haven e-mails: HAVEN_BASE_URL, or

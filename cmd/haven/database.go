@@ -16,21 +16,26 @@ import (
 // and, when Haven started it, the private cluster behind it.
 type database struct {
 	*postgres.DB
-	pool       *pgxpool.Pool
+	pool *pgxpool.Pool
+	// connString is the app's login, which pool uses.
 	connString string
 	cluster    *devdb.Cluster
 }
 
 // withDatabase opens DATABASE_URL, or starts the private cluster when it is
-// unset, applies migrations, runs fn, and stops whatever it started.
+// unset, applies migrations as the owner, runs fn, and stops whatever it
+// started. It refuses an app login that could act as more than haven_app.
 func withDatabase(ctx context.Context, cfg Config, logger *slog.Logger, fn func(context.Context, *database) error) (err error) {
 	watch, err := cfg.DeniedLookWatch()
 	if err != nil {
 		return err
 	}
-	connString := cfg.DatabaseURL
+	if err := cfg.CheckDatabases(); err != nil {
+		return err
+	}
+	ownerString, connString := cfg.DatabaseOwnerURL, cfg.DatabaseURL
 	var cluster *devdb.Cluster
-	if connString == "" {
+	if cfg.PrivateCluster() {
 		cluster, err = devdb.Start(ctx, cfg.PostgresDir(), logger)
 		if err != nil {
 			return err
@@ -40,16 +45,26 @@ func withDatabase(ctx context.Context, cfg Config, logger *slog.Logger, fn func(
 				err = fmt.Errorf("stop private PostgreSQL: %w", stopErr)
 			}
 		}()
-		connString = cluster.ConnString(devdb.AppDatabase)
+		ownerString = cluster.ConnString(devdb.AppDatabase)
+		connString = cluster.ConnStringAs(postgres.AppRole, devdb.AppDatabase)
 	}
-	if err := postgres.Migrate(ctx, connString); err != nil {
+	if err := postgres.Migrate(ctx, ownerString); err != nil {
 		return err
+	}
+	if cluster != nil {
+		// The cluster's socket trusts its users: haven_app needs no password.
+		if err := postgres.AllowAppLogin(ctx, ownerString, ""); err != nil {
+			return err
+		}
 	}
 	pool, err := postgres.NewPool(ctx, connString)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
+	if err := postgres.CheckAppLogin(ctx, pool); err != nil {
+		return err
+	}
 	// A concern's alert is enqueued in the transaction that files it, and
 	// the notice of repeated denied looks in the one that records the look.
 	alerts, err := jobs.AlertEnqueuer(pool)

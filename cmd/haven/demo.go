@@ -50,8 +50,8 @@ func loadDemo(ctx context.Context, cfg Config, logger *slog.Logger, db *database
 
 // halfLoadedAdvice says how to start again after the demo failed to load.
 func halfLoadedAdvice(cfg Config) string {
-	if cfg.DatabaseURL != "" {
-		return "drop and recreate the database at DATABASE_URL, then run again"
+	if !cfg.PrivateCluster() {
+		return "drop and recreate the database at DATABASE_OWNER_URL, then run again"
 	}
 	return fmt.Sprintf("remove the data folder (%s/) and run again", cfg.DataDir)
 }

@@ -9,7 +9,9 @@
 //	haven user unlock ... unlock an account that sign-in locked
 //
 // With no DATABASE_URL, each command runs on a private PostgreSQL cluster
-// under $HAVEN_DATA_DIR/postgres, started and stopped around it.
+// under $HAVEN_DATA_DIR/postgres, started and stopped around it. With it,
+// DATABASE_URL is the app's own login and DATABASE_OWNER_URL the schema's
+// owner, which migrates (see README.md, "Database logins").
 package main
 
 import (

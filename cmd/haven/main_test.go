@@ -71,7 +71,7 @@ func startServe(t *testing.T, bin, dataDir string) *served {
 	ln.Close()
 
 	cmd := exec.Command(bin, "serve", "-demo")
-	cmd.Env = append(os.Environ(), "HAVEN_DATA_DIR="+dataDir, "HAVEN_ADDR="+addr, "DATABASE_URL=", "HAVEN_DEMO_PASSWORD=test-demo-password")
+	cmd.Env = append(os.Environ(), "HAVEN_DATA_DIR="+dataDir, "HAVEN_ADDR="+addr, "DATABASE_URL=", "DATABASE_OWNER_URL=", "HAVEN_DEMO_PASSWORD=test-demo-password")
 	stdout, _ := cmd.StdoutPipe()
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {

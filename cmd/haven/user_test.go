@@ -44,7 +44,7 @@ func TestUserUnlock(t *testing.T) {
 	}
 
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	cfg := Config{DatabaseURL: connString, LogLevel: "error"}
+	cfg := Config{DatabaseURL: pgtest.AppConnString(t, connString), DatabaseOwnerURL: connString, LogLevel: "error"}
 	if err := run(ctx, cfg, logger, []string{"user", "unlock", "-email", " DSL@demo.test "}); err != nil {
 		t.Fatal(err)
 	}

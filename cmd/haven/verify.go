@@ -10,10 +10,14 @@ import (
 )
 
 // verify checks every chronology's hash chain and fails if any stored
-// entry was changed, removed or inserted after it was written.
+// entry was changed, removed or inserted after it was written. It reads
+// every school's chronologies, so it connects as the owner.
 func verify(ctx context.Context, cfg Config, logger *slog.Logger) error {
-	connString := cfg.DatabaseURL
-	if connString == "" {
+	if err := cfg.CheckDatabases(); err != nil {
+		return err
+	}
+	connString := cfg.DatabaseOwnerURL
+	if cfg.PrivateCluster() {
 		cluster, err := devdb.Start(ctx, cfg.PostgresDir(), logger)
 		if err != nil {
 			return err

@@ -58,7 +58,14 @@ func (b *bench) close() {
 	}
 }
 
+// connString is the owner's: the build, the restore and the migrations.
 func (b *bench) connString() string { return b.cluster.ConnString(devdb.AppDatabase) }
+
+// appConnString is the app's own login, which the measured server uses as
+// `haven serve` does on the private cluster.
+func (b *bench) appConnString() string {
+	return b.cluster.ConnStringAs(postgres.AppRole, devdb.AppDatabase)
+}
 
 // ensureDataset builds the dataset unless the database is marked as
 // holding it already.
@@ -80,14 +87,18 @@ func (b *bench) ensureDataset(ctx context.Context) error {
 	return b.build(buildCtx)
 }
 
-// openOwner migrates the database and opens the owner's pool.
+// openOwner migrates the database, lets the app's role log in and opens
+// the owner's pool.
 func (b *bench) openOwner(ctx context.Context) error {
 	pool, err := pgxpool.New(ctx, b.connString())
 	if err != nil {
 		return err
 	}
 	b.owner = pool
-	return postgres.Migrate(ctx, b.connString())
+	if err := postgres.Migrate(ctx, b.connString()); err != nil {
+		return err
+	}
+	return postgres.AllowAppLogin(ctx, b.connString(), "")
 }
 
 // restore returns an existing dataset to the state it was built in (as

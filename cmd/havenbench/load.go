@@ -130,7 +130,7 @@ func truncate(s string, n int) string {
 func (b *bench) measure(ctx context.Context) (err error) {
 	var srv *server
 	if b.o.CPUProfile {
-		if srv, err = startInProcess(ctx, b.connString()); err != nil {
+		if srv, err = startInProcess(ctx, b.appConnString()); err != nil {
 			return err
 		}
 	} else {
@@ -138,7 +138,7 @@ func (b *bench) measure(ctx context.Context) (err error) {
 		if err != nil {
 			return err
 		}
-		if srv, err = startServer(ctx, bin, b.connString(), b.o.Dir+"/server.log"); err != nil {
+		if srv, err = startServer(ctx, bin, b.appConnString(), b.connString(), b.o.Dir+"/server.log"); err != nil {
 			return err
 		}
 	}

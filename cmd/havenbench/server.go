@@ -79,8 +79,9 @@ func buildServer(ctx context.Context, dir, overlay string) (string, error) {
 }
 
 // startServer runs bin serve on a free loopback port against the bench
-// database and waits until it is ready.
-func startServer(ctx context.Context, bin, databaseURL, logPath string) (*server, error) {
+// database, logged in as databaseURL (the app's login; ownerURL migrates),
+// and waits until it is ready.
+func startServer(ctx context.Context, bin, databaseURL, ownerURL, logPath string) (*server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -91,7 +92,7 @@ func startServer(ctx context.Context, bin, databaseURL, logPath string) (*server
 	}
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+databaseURL, "HAVEN_ADDR="+addr, "HAVEN_LOG_LEVEL=warn", "HAVEN_COOKIE_SECURE=false", "HAVEN_BENCH_FLOOR=true")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+databaseURL, "DATABASE_OWNER_URL="+ownerURL, "HAVEN_ADDR="+addr, "HAVEN_LOG_LEVEL=warn", "HAVEN_COOKIE_SECURE=false", "HAVEN_BENCH_FLOOR=true")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // a Ctrl-C reaches us, and we stop it
 	if err := cmd.Start(); err != nil {

@@ -497,8 +497,16 @@ func (c *Cluster) DataDir() string { return c.dir }
 // ConnString returns a keyword/value connection string for database dbname,
 // as the superuser, over the Unix socket.
 func (c *Cluster) ConnString(dbname string) string {
+	return c.ConnStringAs(superuser, dbname)
+}
+
+// ConnStringAs returns a keyword/value connection string for database
+// dbname, as the role user, over the Unix socket. The socket trusts every
+// role that may log in, so no password is needed: the application's login
+// (see postgres.AllowAppLogin) connects this way.
+func (c *Cluster) ConnStringAs(user, dbname string) string {
 	return fmt.Sprintf("host=%s port=%d user=%s dbname=%s sslmode=disable",
-		c.socketDir, port, superuser, quoteValue(dbname))
+		c.socketDir, port, quoteValue(user), quoteValue(dbname))
 }
 
 // quoteValue quotes a keyword/value connection string value when needed.

@@ -1,6 +1,8 @@
 // Package postgres stores Haven's data in PostgreSQL with pgx. Every
 // connection runs as the haven_app role, which row-level security binds and
-// which holds no UPDATE or DELETE privilege on append-only tables.
+// which holds no UPDATE or DELETE privilege on append-only tables. The app
+// logs in as a role that can be nothing more (CheckAppLogin); only the
+// migrations connect as the schema's owner.
 package postgres
 
 import (
@@ -69,14 +71,19 @@ func WithoutCommitWait() PoolOption {
 }
 
 // NewPool connects to the database at connString as the application, for
-// New and for the job queue. It does not migrate.
+// New and for the job queue. It does not migrate. connString logs in as
+// haven_app or as a role that is a member of it and of nothing more; see
+// CheckAppLogin.
 func NewPool(ctx context.Context, connString string, opts ...PoolOption) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(connString)
 	if err != nil {
 		return nil, fmt.Errorf("parse database URL: %w", err)
 	}
 	// The app never acts as the owner: row-level security and the narrow
-	// grants of the migrations apply to every query it makes.
+	// grants of the migrations apply to every query it makes. SET ROLE
+	// makes a login that is a member of haven_app act as haven_app itself,
+	// and is a no-op when the login is haven_app; RESET ROLE can only undo
+	// it, back to a login that is no more (CheckAppLogin).
 	//
 	// Every statement is prepared once per connection (pgx's statement
 	// cache) and planned once: the app's queries are the same for every

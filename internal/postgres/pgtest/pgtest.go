@@ -4,11 +4,15 @@
 //
 //	func TestMain(m *testing.M) { pgtest.Main(m) }
 //
-// and a test calls NewDB for the connection string of its own database, and
-// NewPool for the application's connections to it.
+// and a test calls NewDB for the connection string of its own database (as
+// its owner, for setting up and looking behind the app's back), and NewPool
+// for the application's connections to it, which log in as the app's own
+// least-privileged role (postgres.AppRole), as `haven serve` does.
 //
 // With DATABASE_URL set, the databases are made on that server (its user
-// must be allowed to CREATE DATABASE); otherwise the first test that asks
+// must be allowed to CREATE DATABASE, and to let postgres.AppRole log in:
+// pgtest gives that role the password AppPassword, so use a server of the
+// tests' own); otherwise the first test that asks
 // for a database starts a throwaway cluster (see internal/devdb) for the
 // test binary, and Main stops it. Tests that need no database (form
 // decoding, fuzz targets) therefore run without PostgreSQL. Each database is a copy
@@ -44,6 +48,11 @@ import (
 	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/migrations"
 )
+
+// AppPassword is the password pgtest gives postgres.AppRole, for servers
+// that ask the app's login for one (a DATABASE_URL server; the throwaway
+// cluster trusts its socket). It guards only test databases.
+const AppPassword = "haven-pgtest-app-login"
 
 // templateLockKey is the pg_advisory_lock key under which a template is
 // built; an arbitrary constant shared by every test binary.
@@ -232,7 +241,7 @@ func withDatabase(connString, dbname string) (string, error) {
 		out = u.String()
 	} else {
 		// In a keyword/value string the last of a repeated keyword wins.
-		out = connString + " dbname='" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(dbname) + "'"
+		out = connString + " dbname=" + quoteValue(dbname)
 	}
 	cfg, err := pgx.ParseConfig(out)
 	if err != nil {
@@ -273,10 +282,11 @@ func NewDB(t testing.TB) string {
 }
 
 // NewPool opens the application's pool (postgres.NewPool) on the database
-// at connString, and closes it when the test ends.
+// at connString, a connection string NewDB returned, logged in as the app's
+// role rather than connString's owner, and closes it when the test ends.
 func NewPool(t testing.TB, connString string, opts ...postgres.PoolOption) *pgxpool.Pool {
 	t.Helper()
-	pool, err := postgres.NewPool(t.Context(), connString, opts...)
+	pool, err := postgres.NewPool(t.Context(), AppConnString(t, connString), opts...)
 	if err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
@@ -284,8 +294,57 @@ func NewPool(t testing.TB, connString string, opts ...postgres.PoolOption) *pgxp
 	return pool
 }
 
+// AppConnString is connString, a connection string NewDB returned, logged
+// in as postgres.AppRole instead of the owner.
+func AppConnString(t testing.TB, connString string) string {
+	t.Helper()
+	return ConnStringAs(t, connString, postgres.AppRole, AppPassword)
+}
+
+// ConnStringAs is connString logged in as role user with password (which a
+// trusting server does not ask for). Only the user and password change.
+func ConnStringAs(t testing.TB, connString, user, password string) string {
+	t.Helper()
+	s, err := withUser(connString, user, password)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	return s
+}
+
+func withUser(connString, user, password string) (string, error) {
+	var out string
+	if strings.HasPrefix(connString, "postgres://") || strings.HasPrefix(connString, "postgresql://") {
+		u, err := url.Parse(connString)
+		if err != nil {
+			return "", err
+		}
+		u.User = url.UserPassword(user, password)
+		q := u.Query()
+		if q.Has("user") || q.Has("password") {
+			q.Del("user")
+			q.Del("password")
+			u.RawQuery = q.Encode()
+		}
+		out = u.String()
+	} else {
+		// In a keyword/value string the last of a repeated keyword wins.
+		out = connString + " user=" + quoteValue(user) + " password=" + quoteValue(password)
+	}
+	cfg, err := pgx.ParseConfig(out)
+	if err != nil {
+		return "", fmt.Errorf("connection string for user %q: %w", user, err)
+	}
+	if cfg.User != user {
+		return "", fmt.Errorf("connection string for user %q names user %q", user, cfg.User)
+	}
+	return out, nil
+}
+
 // buildTemplate returns the name of the template database for the current
-// migrations, creating and migrating it unless it exists.
+// migrations, creating and migrating it unless it exists, and lets
+// postgres.AppRole log in (the role is the server's, shared by every
+// database; test binaries sharing a server take turns under the lock).
 func buildTemplate() (string, error) {
 	sum, err := migrationsHash()
 	if err != nil {
@@ -309,7 +368,7 @@ func buildTemplate() (string, error) {
 		return "", err
 	}
 	if exists {
-		return name, nil
+		return name, postgres.AllowAppLogin(ctx, server.admin, AppPassword)
 	}
 
 	// Migrate under another name and rename when done, so a test binary
@@ -340,7 +399,7 @@ func buildTemplate() (string, error) {
 			return "", err
 		}
 	}
-	return name, nil
+	return name, postgres.AllowAppLogin(ctx, server.admin, AppPassword)
 }
 
 // migrationsHash hashes the migration files' names and contents, and the
@@ -375,6 +434,11 @@ func adminExec(ctx context.Context, sql string) error {
 	defer conn.Close(context.Background())
 	_, err = conn.Exec(ctx, sql)
 	return err
+}
+
+// quoteValue quotes a keyword/value connection string value.
+func quoteValue(v string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
 }
 
 func ident(name string) string { return pgx.Identifier{name}.Sanitize() }

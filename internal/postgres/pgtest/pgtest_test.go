@@ -106,3 +106,26 @@ func TestWithDatabase(t *testing.T) {
 		}
 	}
 }
+
+// The app's login replaces only the user and password of a connection
+// string, in either form, and keeps everything else as written.
+func TestWithUser(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"postgres://owner:s3cret@db.example:6543/haven_x?sslmode=require", "postgres://haven_app:p%27w@db.example:6543/haven_x?sslmode=require"},
+		{"postgresql://h/haven_x?user=owner&password=x&sslmode=disable", "postgresql://haven_app:p%27w@h/haven_x?sslmode=disable"},
+		{"host=/tmp user=owner dbname=haven_x sslmode=disable", `host=/tmp user=owner dbname=haven_x sslmode=disable user='haven_app' password='p\'w'`},
+	} {
+		got, err := withUser(tc.in, "haven_app", "p'w")
+		if err != nil {
+			t.Errorf("withUser(%q): %v", tc.in, err)
+			continue
+		}
+		if got != tc.want {
+			t.Errorf("withUser(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		cfg, err := pgx.ParseConfig(got)
+		if err != nil || cfg.User != "haven_app" || cfg.Password != "p'w" || cfg.Database != "haven_x" {
+			t.Errorf("withUser(%q) = %q: parses to %v (%v)", tc.in, got, cfg, err)
+		}
+	}
+}
