@@ -35,6 +35,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -225,32 +227,51 @@ func connStringFor(dbname string) (string, error) {
 // setting are kept as written, which rebuilding a string from a parsed
 // pgx.ConnConfig could not promise (it keeps no sslmode, for one).
 func withDatabase(connString, dbname string) (string, error) {
-	var out string
+	return rewrite(connString, "database "+strconv.Quote(dbname),
+		func(u *url.URL) { u.Path, u.RawPath = "/"+dbname, "" }, []string{"dbname", "database"},
+		" dbname="+quoteValue(dbname),
+		func(cfg *pgx.ConnConfig) string { return oddName(cfg.Database != dbname, "database", cfg.Database) })
+}
+
+// rewrite is connString with some of its settings changed and every other
+// kept as written: in a URL by set, with the query parameters named by
+// params removed (they would override it); in a keyword/value string by
+// keywords appended (the last of a repeated keyword wins). check, given
+// the result as pgx reads it, says what came out wrong, if anything; what
+// names the change in errors.
+func rewrite(connString, what string, set func(*url.URL), params []string, keywords string, check func(*pgx.ConnConfig) string) (string, error) {
+	out := connString + keywords
 	if strings.HasPrefix(connString, "postgres://") || strings.HasPrefix(connString, "postgresql://") {
 		u, err := url.Parse(connString)
 		if err != nil {
 			return "", err
 		}
-		u.Path, u.RawPath = "/"+dbname, ""
+		set(u)
 		q := u.Query()
-		if q.Has("dbname") || q.Has("database") {
-			q.Del("dbname")
-			q.Del("database")
+		if slices.ContainsFunc(params, q.Has) {
+			for _, p := range params {
+				q.Del(p)
+			}
 			u.RawQuery = q.Encode()
 		}
 		out = u.String()
-	} else {
-		// In a keyword/value string the last of a repeated keyword wins.
-		out = connString + " dbname=" + quoteValue(dbname)
 	}
 	cfg, err := pgx.ParseConfig(out)
 	if err != nil {
-		return "", fmt.Errorf("connection string for database %q: %w", dbname, err)
+		return "", fmt.Errorf("connection string for %s: %w", what, err)
 	}
-	if cfg.Database != dbname {
-		return "", fmt.Errorf("connection string for database %q names database %q", dbname, cfg.Database)
+	if problem := check(cfg); problem != "" {
+		return "", fmt.Errorf("connection string for %s names %s", what, problem)
 	}
 	return out, nil
+}
+
+// oddName is "kind name" when wrong, else "".
+func oddName(wrong bool, kind, name string) string {
+	if !wrong {
+		return ""
+	}
+	return kind + " " + strconv.Quote(name)
 }
 
 // NewDB creates a new database with the migrated schema and returns its
@@ -313,32 +334,10 @@ func ConnStringAs(t testing.TB, connString, user, password string) string {
 }
 
 func withUser(connString, user, password string) (string, error) {
-	var out string
-	if strings.HasPrefix(connString, "postgres://") || strings.HasPrefix(connString, "postgresql://") {
-		u, err := url.Parse(connString)
-		if err != nil {
-			return "", err
-		}
-		u.User = url.UserPassword(user, password)
-		q := u.Query()
-		if q.Has("user") || q.Has("password") {
-			q.Del("user")
-			q.Del("password")
-			u.RawQuery = q.Encode()
-		}
-		out = u.String()
-	} else {
-		// In a keyword/value string the last of a repeated keyword wins.
-		out = connString + " user=" + quoteValue(user) + " password=" + quoteValue(password)
-	}
-	cfg, err := pgx.ParseConfig(out)
-	if err != nil {
-		return "", fmt.Errorf("connection string for user %q: %w", user, err)
-	}
-	if cfg.User != user {
-		return "", fmt.Errorf("connection string for user %q names user %q", user, cfg.User)
-	}
-	return out, nil
+	return rewrite(connString, "user "+strconv.Quote(user),
+		func(u *url.URL) { u.User = url.UserPassword(user, password) }, []string{"user", "password"},
+		" user="+quoteValue(user)+" password="+quoteValue(password),
+		func(cfg *pgx.ConnConfig) string { return oddName(cfg.User != user, "user", cfg.User) })
 }
 
 // buildTemplate returns the name of the template database for the current
