@@ -42,7 +42,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 				return err
 			}
 		}
-		sender, err := mail.NewSender(cfg.SMTPURL, cfg.MailFrom, logger)
+		sender, err := mail.NewSender(cfg.SMTPURL, cfg.MailFrom, logger, db.DB)
 		if err != nil {
 			return err
 		}

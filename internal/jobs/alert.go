@@ -83,7 +83,7 @@ func (w *AlertWorker) Work(ctx context.Context, job *river.Job[AlertArgs]) error
 	}
 	for _, addr := range to {
 		m := AlertMessage(a, school, w.BaseURL)
-		m.To = addr
+		m.To, m.SchoolID = addr, a.SchoolID
 		if err := w.Mail.Send(ctx, m); err != nil {
 			return err
 		}

@@ -202,7 +202,7 @@ func TestLogSender(t *testing.T) {
 	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelDebug} {
 		t.Run(level.String(), func(t *testing.T) {
 			var out strings.Builder
-			sender, err := mail.NewSender("", mail.DefaultFrom, slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: level})))
+			sender, err := mail.NewSender("", mail.DefaultFrom, slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: level})), nil)
 			if err != nil {
 				t.Fatal(err)
 			}

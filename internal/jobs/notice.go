@@ -77,7 +77,7 @@ func (w *DeniedLookWorker) Work(ctx context.Context, job *river.Job[DeniedLookAr
 	}
 	for _, addr := range to {
 		m := DeniedLookMessage(a, name, school, w.BaseURL)
-		m.To = addr
+		m.To, m.SchoolID = addr, a.SchoolID
 		if err := w.Mail.Send(ctx, m); err != nil {
 			return err
 		}

@@ -64,7 +64,7 @@ func (w *UnlockWorker) Work(ctx context.Context, job *river.Job[UnlockArgs]) err
 		return nil // unlocked meanwhile
 	}
 	m := UnlockMessage(token, w.BaseURL)
-	m.To = to
+	m.To, m.SchoolID = to, job.Args.SchoolID
 	return w.Mail.Send(ctx, m)
 }
 

@@ -26,6 +26,15 @@ type Message struct {
 	// debug log only: beside a recipient it says who was told about which
 	// concern, which the server's ordinary log must never say.
 	Ref string
+	// SchoolID is the school the message is sent for, which keeps it in
+	// the outbox when SMTP_URL is unset.
+	SchoolID int64
+}
+
+// Outbox keeps the messages not sent because SMTP_URL is unset, for the
+// school's administrator to read (internal/postgres.DB.KeepInOutbox).
+type Outbox interface {
+	KeepInOutbox(ctx context.Context, m Message) error
 }
 
 // Sender sends one message.
@@ -33,22 +42,33 @@ type Sender interface {
 	Send(ctx context.Context, m Message) error
 }
 
-// NewSender returns an SMTP sender for smtpURL, or the log-only sender when
-// smtpURL is empty.
-func NewSender(smtpURL, from string, logger *slog.Logger) (Sender, error) {
+// NewSender returns an SMTP sender for smtpURL, or, when smtpURL is empty,
+// the log-only sender that keeps each message in outbox (when not nil).
+func NewSender(smtpURL, from string, logger *slog.Logger, outbox Outbox) (Sender, error) {
 	if smtpURL == "" {
-		return LogSender{Logger: logger}, nil
+		return LogSender{Logger: logger, Outbox: outbox}, nil
 	}
 	return NewSMTP(smtpURL, from)
 }
 
 // LogSender sends nothing and writes one log line per message: at the info
 // level only that an e-mail was not sent, and at the debug level its
-// recipient and what it is about. Subject and body are never logged.
-type LogSender struct{ Logger *slog.Logger }
+// recipient and what it is about. Subject and body are never logged; they
+// go to the outbox, when there is one, where only the school's
+// administrator reads them.
+type LogSender struct {
+	Logger *slog.Logger
+	Outbox Outbox
+}
 
-// Send logs m without its content.
+// Send keeps m in the outbox and logs it without its content. A message
+// the outbox cannot keep fails, so that the job is retried.
 func (s LogSender) Send(ctx context.Context, m Message) error {
+	if s.Outbox != nil {
+		if err := s.Outbox.KeepInOutbox(ctx, m); err != nil {
+			return fmt.Errorf("keep e-mail in the outbox: %w", err)
+		}
+	}
 	if s.Logger.Enabled(ctx, slog.LevelDebug) {
 		s.Logger.DebugContext(ctx, "e-mail not sent: SMTP_URL is unset", "to", m.To, "about", m.Ref)
 		return nil

@@ -360,6 +360,34 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 		}
 	})
 
+	t.Run("WhoMayReadTheOutbox", func(t *testing.T) {
+		// The jobs, which run with no viewer, keep an e-mail in the
+		// outbox as the app; then every viewer reads it, which PostgreSQL
+		// lets exactly whom MayReadOutbox admits do, and tries to add
+		// one, which nobody with a viewer set may.
+		ctx := t.Context()
+		if _, err := w.app.Exec(ctx, `INSERT INTO outbox (school_id, recipient, subject, body) VALUES ($1, 'dsl@example.test', 'A concern', 'Read it.')`,
+			w.school); err != nil {
+			t.Fatalf("a job keeps an e-mail in the outbox: %v", err)
+		}
+		for _, v := range w.viewers {
+			w.asViewer(t, v, func(tx pgx.Tx) {
+				var n int
+				if err := tx.QueryRow(ctx, `SELECT count(*) FROM outbox`).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				if goSays, sqlSays := safeguarding.MayReadOutbox(v.Roles), n == 1; goSays != sqlSays {
+					t.Errorf("viewer with roles %v reads the outbox: Go says %v, PostgreSQL says %v", v.Roles, goSays, sqlSays)
+				}
+				if attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `INSERT INTO outbox (school_id, recipient, subject, body) VALUES ($1, 'x@example.test', 'x', 'x')`, v.SchoolID)
+				}) {
+					t.Errorf("viewer with roles %v adds an e-mail to the outbox", v.Roles)
+				}
+			})
+		}
+	})
+
 	t.Run("WhoMayKeepAnEntryDraft", func(t *testing.T) {
 		// An entry being typed is kept only on a concern the person may add
 		// to (Can ActionAddEntry), and only as their own.

@@ -56,7 +56,8 @@ type ConcernAccess struct {
 // concern (Can), who handles each route (Handles), whose concern goes where
 // (RouteFor), who may log a concern (MayLog), who may be given one
 // (MayBeAssigned) and who may set the school's emergency contacts
-// (MayEditSchoolContacts). PostgreSQL's row-level security enforces the same rule
+// (MayEditSchoolContacts) and who may read the outbox (MayReadOutbox).
+// PostgreSQL's row-level security enforces the same rule
 // again from its one home, migrations/rules/access.sql, and
 // internal/postgres/rule_test.go runs every combination of roles, routes
 // and actions through both.
@@ -150,6 +151,14 @@ func MayLog(rs Roles) bool {
 // settings. Everyone of the school reads them.
 func MayEditSchoolContacts(rs Roles) bool {
 	return rs.Has(RoleDSL, RoleDeputyDSL, RoleAdmin)
+}
+
+// MayReadOutbox reports whether a person with roles rs may read the school's
+// outbox, the e-mails Haven would have sent had SMTP been set up: the
+// administrator only, who sets Haven up. The messages tell of concerns and
+// carry sign-in links, so nobody else reads them, whatever else they hold.
+func MayReadOutbox(rs Roles) bool {
+	return rs.Has(RoleAdmin)
 }
 
 // MayBeAssigned reports whether concern c may be given to person p: an

@@ -28,6 +28,8 @@ DROP POLICY IF EXISTS pupils_school ON pupils;
 DROP POLICY IF EXISTS school_contacts_read ON school_contacts;
 DROP POLICY IF EXISTS school_contacts_insert ON school_contacts;
 DROP POLICY IF EXISTS school_contacts_update ON school_contacts;
+DROP POLICY IF EXISTS outbox_read ON outbox;
+DROP POLICY IF EXISTS outbox_insert ON outbox;
 DROP TRIGGER IF EXISTS concerns_guard_update ON concerns;
 DROP TRIGGER IF EXISTS concern_pupils_copy_access ON concern_pupils;
 DROP TRIGGER IF EXISTS chronology_entries_copy_access ON chronology_entries;
@@ -51,6 +53,7 @@ DROP FUNCTION IF EXISTS haven_handles_as(text[], text);
 DROP FUNCTION IF EXISTS haven_reads_as(text[], text);
 DROP FUNCTION IF EXISTS haven_may_log(text[]);
 DROP FUNCTION IF EXISTS haven_may_edit_school_contacts(text[]);
+DROP FUNCTION IF EXISTS haven_may_read_outbox(text[]);
 DROP FUNCTION IF EXISTS haven_on_child_file(text);
 DROP FUNCTION IF EXISTS haven_may_be_assigned(bigint, bigint, text, bigint);
 DROP FUNCTION IF EXISTS haven_route_of(bigint, text, bigint);
@@ -110,6 +113,10 @@ $$;
 -- administrator sets the numbers shown when a child is in danger.
 CREATE FUNCTION haven_may_edit_school_contacts(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
     SELECT roles && ARRAY['dsl', 'deputy_dsl', 'admin']
+$$;
+-- safeguarding.MayReadOutbox: only the administrator reads the outbox.
+CREATE FUNCTION haven_may_read_outbox(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT 'admin' = ANY (roles)
 $$;
 
 -- Takes the viewer for the rest of the transaction: their ids, and the roles
@@ -436,3 +443,12 @@ CREATE POLICY school_contacts_update ON school_contacts FOR UPDATE
     USING (school_id = haven_school_id() AND haven_may_edit_school_contacts(haven_roles()))
     WITH CHECK (school_id = haven_school_id() AND updated_by = haven_viewer_id()
         AND haven_may_edit_school_contacts(haven_roles()));
+
+-- The outbox: the e-mails not sent because SMTP_URL is unset. The jobs that
+-- would have sent them write them, and they run for nobody (no viewer is
+-- set), so only a transaction with no viewer may add one: nothing a person
+-- does on a page can. Only the school's administrator reads them.
+CREATE POLICY outbox_insert ON outbox FOR INSERT
+    WITH CHECK (haven_viewer_id() IS NULL AND haven_school_id() IS NULL);
+CREATE POLICY outbox_read ON outbox FOR SELECT
+    USING (school_id = haven_school_id() AND haven_may_read_outbox(haven_roles()));
