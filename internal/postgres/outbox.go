@@ -25,7 +25,6 @@ func (db *DB) KeepInOutbox(ctx context.Context, m mail.Message) error {
 	return nil
 }
 
-
 // Outbox reads the e-mails kept in v's school's outbox, newest first, if v
 // may (safeguarding.MayReadOutbox; row-level security holds the same rule).
 func (db *DB) Outbox(ctx context.Context, v safeguarding.Viewer) ([]safeguarding.OutboxMessage, error) {
