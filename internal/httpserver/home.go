@@ -10,7 +10,7 @@ import (
 // home shows the signed-in person the page of their primary role.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	v, _ := viewerFrom(r.Context())
-	s.render(w, r, http.StatusOK, web.HomePage(page(r, "Home"), homeFor(v)))
+	s.render(w, r, http.StatusOK, web.HomePage(page(r, "Home"), homeFor(v, s.outboxExists(v))))
 }
 
 // benchFloor is the load benchmark's floor route (docs/benchmarks.md): the
@@ -26,7 +26,8 @@ func (s *Server) benchFloor(w http.ResponseWriter, r *http.Request) {
 }
 
 // homeFor is each role's landing page: what that person comes to Haven to do.
-func homeFor(v safeguarding.Viewer) web.Home {
+// outbox is whether v has an Outbox page (Server.outboxExists).
+func homeFor(v safeguarding.Viewer, outbox bool) web.Home {
 	// The numbers a person logging a concern about a child in danger is
 	// given (safeguarding.MayEditSchoolContacts says who sets them).
 	contacts := web.HomeSection{Title: "Emergency contacts",
@@ -60,12 +61,18 @@ func homeFor(v safeguarding.Viewer) web.Home {
 			{Title: "Governors' oversight report", Body: "Aggregate figures for the academic year; no child or concern is named.", NotBuiltYet: true},
 		}}
 	case safeguarding.RoleAdmin:
-		return web.Home{Heading: "Administration", Lead: "Accounts, roles and the school roster.", Sections: []web.HomeSection{
+		h := web.Home{Heading: "Administration", Lead: "Accounts, roles and the school roster.", Sections: []web.HomeSection{
 			{Title: "Accounts and roles", Body: "Add staff, set their roles, deactivate leavers.", NotBuiltYet: true},
 			{Title: "Pupil and staff roster", Body: "Import and update pupils and staff.", NotBuiltYet: true},
 			{Title: "Sign-in audit log", Body: "Every sign-in, failed sign-in and sign-out.", NotBuiltYet: true},
 			contacts,
 		}}
+		if outbox {
+			h.Sections = append(h.Sections, web.HomeSection{Title: "Outbox",
+				Body: "No mail server is set up, so Haven sends no e-mail: read here each e-mail it would have sent.",
+				Href: web.OutboxPath, LinkText: "Open the outbox"})
+		}
+		return h
 	}
 	return web.Home{Heading: "Safeguarding", Lead: "If you are worried about a child, tell the Designated Safeguarding Lead and record it here.", Sections: []web.HomeSection{
 		logConcern,

@@ -144,6 +144,9 @@ func (s *Server) routes() chi.Router {
 			// The school's emergency contacts (school_contacts.go).
 			r.Get(web.SettingsContactsPath, s.schoolContactsForm)
 			r.Post(web.SettingsContactsPath, s.setSchoolContacts)
+
+			// The e-mails kept while SMTP is unset (outbox.go).
+			r.Get(web.OutboxPath, s.outbox)
 		})
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) { renderError(w, r, http.StatusNotFound) })
 		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { renderError(w, r, http.StatusNotFound) })

@@ -26,6 +26,7 @@ type Store interface {
 	concernMoveStore
 	schoolContactsStore
 	concernPartsStore
+	outboxStore
 }
 
 // referenceLists are the lists every page about concerns names things
