@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/havenapp/haven/internal/demo"
 	"github.com/havenapp/haven/internal/httpserver"
@@ -128,7 +129,8 @@ var keepOpen []*os.File
 type app struct {
 	URL     string
 	DB      *postgres.DB
-	ConnStr string // the owner's connection string: bypasses row-level security
+	Pool    *pgxpool.Pool // the app's connections, for running the jobs
+	ConnStr string        // the owner's connection string: bypasses row-level security
 
 	mu    sync.Mutex
 	posts map[string]int // POST requests received, by path
@@ -169,7 +171,7 @@ func newApp(t *testing.T) *app {
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	haven := httpserver.New(httpserver.Config{}, db, db.SessionStore(0), logger)
-	a := &app{DB: db, ConnStr: conn, posts: map[string]int{}, drop: map[string]int{}}
+	a := &app{DB: db, Pool: pool, ConnStr: conn, posts: map[string]int{}, drop: map[string]int{}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			haven.ServeHTTP(w, r)
