@@ -58,3 +58,31 @@ func TestOutboxKeepsAlertWithoutSMTP(t *testing.T) {
 		}
 	}
 }
+
+// TestOutboxEmptyWithSMTP: with SMTP_URL set, the alert is sent and
+// nothing is kept, though the server hands the sender its outbox.
+func TestOutboxEmptyWithSMTP(t *testing.T) {
+	s := newSchool(t)
+	staff := s.viewer(t, "staff@demo.test")
+	pupil, _ := s.pupil(t)
+	id, _, err := s.db.LogConcern(t.Context(), staff, concern(t, "smtp-marker", false, func(in *safeguarding.ConcernInput) {
+		in.SubjectKind, in.PupilIDs = safeguarding.SubjectPupils, []int64{pupil}
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	box := startSMTP(t, "127.0.0.1:0")
+	sender, err := mail.NewSender("smtp://"+box.addr, mail.DefaultFrom, slog.New(slog.NewTextHandler(io.Discard, nil)), s.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runJobs(t, s, jobs.Config{Alerts: &jobs.AlertWorker{Directory: s.db, Mail: sender, BaseURL: baseURL}},
+		func() bool { return s.jobState(t, id) == "completed" })
+	if n := len(box.messages()); n != 2 {
+		t.Errorf("%d e-mails sent, want 2", n)
+	}
+	var kept int
+	if err := s.owner.QueryRow(t.Context(), `SELECT count(*) FROM outbox`).Scan(&kept); err != nil || kept != 0 {
+		t.Errorf("the outbox keeps %d e-mails (err %v), want none", kept, err)
+	}
+}
