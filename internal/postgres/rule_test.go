@@ -364,11 +364,18 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 		// The jobs, which run with no viewer, keep an e-mail in the
 		// outbox as the app; then every viewer reads it, which PostgreSQL
 		// lets exactly whom MayReadOutbox admits do, and tries to add
-		// one, which nobody with a viewer set may.
+		// one, which nobody with a viewer set may. Another school's
+		// e-mail is never read.
 		ctx := t.Context()
-		if _, err := w.app.Exec(ctx, `INSERT INTO outbox (school_id, recipient, subject, body) VALUES ($1, 'dsl@example.test', 'A concern', 'Read it.')`,
-			w.school); err != nil {
-			t.Fatalf("a job keeps an e-mail in the outbox: %v", err)
+		var other int64
+		if err := w.owner.QueryRow(ctx, `INSERT INTO schools (name) VALUES ('Another school') RETURNING id`).Scan(&other); err != nil {
+			t.Fatal(err)
+		}
+		for _, school := range []int64{w.school, other} {
+			if _, err := w.app.Exec(ctx, `INSERT INTO outbox (school_id, recipient, subject, body) VALUES ($1, 'dsl@example.test', 'A concern', 'Read it.')`,
+				school); err != nil {
+				t.Fatalf("a job keeps an e-mail in the outbox: %v", err)
+			}
 		}
 		for _, v := range w.viewers {
 			w.asViewer(t, v, func(tx pgx.Tx) {
