@@ -1,17 +1,16 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/havenapp/haven/internal/jobs"
+	"github.com/havenapp/haven/internal/jobs/jobstest"
 	"github.com/havenapp/haven/internal/mail"
 )
 
@@ -70,24 +69,6 @@ func (a *app) workJobs(t *testing.T, done func() bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client, err := jobs.NewClient(a.Pool, jobs.Config{Logger: logger, FetchPollInterval: 200 * time.Millisecond,
-		Alerts: &jobs.AlertWorker{Directory: a.DB, Mail: sender, BaseURL: a.URL}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := client.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := jobs.Stop(ctx, client); err != nil {
-			t.Errorf("stop the jobs: %v", err)
-		}
-	}()
-	for deadline := time.Now().Add(30 * time.Second); !done(); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the alert was not worked within 30s")
-		}
-	}
+	jobstest.Run(t, a.Pool, jobs.Config{Logger: logger,
+		Alerts: &jobs.AlertWorker{Directory: a.DB, Mail: sender, BaseURL: a.URL}}, done)
 }

@@ -1,17 +1,16 @@
 package jobs_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/havenapp/haven/internal/demo"
 	"github.com/havenapp/haven/internal/jobs"
+	"github.com/havenapp/haven/internal/jobs/jobstest"
 	"github.com/havenapp/haven/internal/mail"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
@@ -110,34 +109,8 @@ func (s *school) unlockJobs(t *testing.T) int {
 	return n
 }
 
-// runJobs runs River's client with cfg (logging nowhere unless cfg.Logger
-// says) until done (polled), for at most 30
-// seconds.
+// runJobs runs the school's workers in cfg until done (jobstest.Run).
 func runJobs(t *testing.T, s *school, cfg jobs.Config, done func() bool) {
 	t.Helper()
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	cfg.FetchPollInterval = 200 * time.Millisecond
-	client, err := jobs.NewClient(s.pool, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := client.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := jobs.Stop(ctx, client); err != nil {
-			t.Errorf("stop River: %v", err)
-		}
-	}()
-	deadline := time.Now().Add(30 * time.Second)
-	for !done() {
-		if time.Now().After(deadline) {
-			t.Fatal("the jobs did not get there within 30s")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	jobstest.Run(t, s.pool, cfg, done)
 }
