@@ -19,10 +19,11 @@ func (db *DB) Viewer(ctx context.Context, personID int64) (safeguarding.Viewer, 
 	var v safeguarding.Viewer
 	var roles []string
 	err := db.pool.QueryRow(ctx, `SELECT p.school_id, p.id, p.full_name, p.email, s.name,
-			coalesce((SELECT array_agg(role ORDER BY role) FROM person_roles r WHERE r.school_id = p.school_id AND r.person_id = p.id), '{}')
+			coalesce((SELECT array_agg(role ORDER BY role) FROM person_roles r WHERE r.school_id = p.school_id AND r.person_id = p.id), '{}'),
+			p.second_factor_at IS NOT NULL, greatest(p.sessions_since, '0001-01-01'::timestamptz)
 		FROM people p JOIN schools s ON s.id = p.school_id
 		WHERE p.id = $1 AND p.active`, personID).
-		Scan(&v.SchoolID, &v.PersonID, &v.Name, &v.Email, &v.SchoolName, &roles)
+		Scan(&v.SchoolID, &v.PersonID, &v.Name, &v.Email, &v.SchoolName, &roles, &v.SecondFactor, &v.SessionsSince)
 	if err != nil {
 		return v, notFound(err, "No such person")
 	}

@@ -3,6 +3,7 @@ package safeguarding
 import (
 	"slices"
 	"strings"
+	"time"
 )
 
 // Role is what a person may do within one school (DESIGN.md, "Who uses it").
@@ -104,4 +105,9 @@ type Viewer struct {
 	Email      string
 	SchoolName string
 	Roles      Roles
+	// SecondFactor is true once the person has enrolled a second factor.
+	SecondFactor bool
+	// SessionsSince is when the person's sessions last ended (a password
+	// change, a reset, deactivation): a session begun before it is over.
+	SessionsSince time.Time
 }
