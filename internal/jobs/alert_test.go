@@ -3,11 +3,9 @@ package jobs_test
 import (
 	"context"
 	"fmt"
+	"github.com/havenapp/haven/internal/mail/smtptest"
 	"io"
 	"log/slog"
-	"mime/quotedprintable"
-	"net"
-	netmail "net/mail"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -43,11 +40,11 @@ func TestAlert(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		box := startSMTP(t, "127.0.0.1:0")
-		s.work(t, box.addr, func() bool { return s.jobState(t, id) == "completed" })
+		box := smtptest.Start(t, "127.0.0.1:0")
+		s.work(t, box.Addr(), func() bool { return s.jobState(t, id) == "completed" })
 
-		msgs := box.messages()
-		if got, want := recipients(msgs), []string{"deputy@demo.test", "dsl@demo.test"}; !slices.Equal(got, want) {
+		msgs := box.Messages()
+		if got, want := smtptest.Recipients(msgs), []string{"deputy@demo.test", "dsl@demo.test"}; !slices.Equal(got, want) {
 			t.Fatalf("alerted %v, want %v", got, want)
 		}
 		for _, m := range msgs {
@@ -76,10 +73,10 @@ func TestAlert(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		box := startSMTP(t, "127.0.0.1:0")
-		s.work(t, box.addr, func() bool { return s.jobState(t, id) == "completed" })
-		msgs := box.messages()
-		if got := recipients(msgs); !slices.Equal(got, []string{"chair@demo.test"}) {
+		box := smtptest.Start(t, "127.0.0.1:0")
+		s.work(t, box.Addr(), func() bool { return s.jobState(t, id) == "completed" })
+		msgs := box.Messages()
+		if got := smtptest.Recipients(msgs); !slices.Equal(got, []string{"chair@demo.test"}) {
 			t.Fatalf("alerted %v, want only chair@demo.test", got)
 		}
 		if msgs[0].Subject != "A concern needs your attention" {
@@ -96,9 +93,9 @@ func TestAlert(t *testing.T) {
 			t.Fatal(err)
 		}
 		// A port nobody listens on: the server is down.
-		box := startSMTP(t, "127.0.0.1:0")
-		addr := box.addr
-		box.stop()
+		box := smtptest.Start(t, "127.0.0.1:0")
+		addr := box.Addr()
+		box.Stop()
 		s.work(t, addr, func() bool { return s.jobState(t, id) == "retryable" })
 		var attempt int
 		var errs []string
@@ -111,12 +108,12 @@ func TestAlert(t *testing.T) {
 
 		// The server comes back and the retry's back-off passes (moved
 		// forward here rather than waited for): River tries again.
-		box = startSMTP(t, addr)
+		box = smtptest.Start(t, addr)
 		if _, err := s.owner.Exec(t.Context(), `UPDATE river_job SET scheduled_at = now() WHERE (args->>'concern_id')::bigint = $1`, id); err != nil {
 			t.Fatal(err)
 		}
 		s.work(t, addr, func() bool { return s.jobState(t, id) == "completed" })
-		if got := recipients(box.messages()); !slices.Equal(got, []string{"deputy@demo.test", "dsl@demo.test"}) {
+		if got := smtptest.Recipients(box.Messages()); !slices.Equal(got, []string{"deputy@demo.test", "dsl@demo.test"}) {
 			t.Fatalf("after the retry alerted %v", got)
 		}
 	})
@@ -240,13 +237,11 @@ func TestAlertErrorLogNamesNoOne(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	box := startSMTP(t, "127.0.0.1:0")
-	box.mu.Lock()
-	box.reject = []string{"chair@demo.test"}
-	box.mu.Unlock()
+	box := smtptest.Start(t, "127.0.0.1:0")
+	box.Reject("chair@demo.test")
 	var out syncBuffer
 	logger := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	s.workLogged(t, box.addr, logger, func() bool { return s.jobState(t, id) == "retryable" })
+	s.workLogged(t, box.Addr(), logger, func() bool { return s.jobState(t, id) == "retryable" })
 	log := out.String()
 	if !strings.Contains(log, "Job errored") || !strings.Contains(log, "550") {
 		t.Fatalf("River did not log the refused send (the test proves nothing):\n%s", log)
@@ -298,9 +293,9 @@ func TestDeniedLookNotice(t *testing.T) {
 		}
 	}
 	// The concern's alert goes first, and is not what this test counts.
-	box := startSMTP(t, "127.0.0.1:0")
-	s.work(t, box.addr, func() bool { return s.jobState(t, id) == "completed" })
-	alerts := len(box.messages())
+	box := smtptest.Start(t, "127.0.0.1:0")
+	s.work(t, box.Addr(), func() bool { return s.jobState(t, id) == "completed" })
+	alerts := len(box.Messages())
 
 	for range 7 {
 		look()
@@ -309,12 +304,12 @@ func TestDeniedLookNotice(t *testing.T) {
 		st := s.noticeStates(t, id)
 		return st != "" && strings.Trim(strings.ReplaceAll(st, "completed", ""), ",") == ""
 	}
-	s.work(t, box.addr, allSent)
+	s.work(t, box.Addr(), allSent)
 	if st := s.noticeStates(t, id); st != "completed" {
 		t.Fatalf("notice jobs %q after 7 denied looks, want one", st)
 	}
-	msgs := box.messages()[alerts:]
-	if got := recipients(msgs); !slices.Equal(got, []string{"chair@demo.test"}) {
+	msgs := box.Messages()[alerts:]
+	if got := smtptest.Recipients(msgs); !slices.Equal(got, []string{"chair@demo.test"}) {
 		t.Fatalf("noticed %v, want only chair@demo.test", got)
 	}
 	m := msgs[0]
@@ -457,96 +452,4 @@ func concern(t *testing.T, marker string, urgent bool, subject func(*safeguardin
 	}
 	subject(&in)
 	return in
-}
-
-// mailbox is a real SMTP server on the loopback interface that keeps what
-// it is sent.
-type mailbox struct {
-	addr   string
-	ln     net.Listener
-	server *smtp.Server
-	mu     sync.Mutex
-	msgs   []received
-	reject []string // recipients the server refuses
-}
-
-type received struct {
-	To      []string
-	Subject string
-	Body    string
-}
-
-func startSMTP(t *testing.T, addr string) *mailbox {
-	t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	box := &mailbox{addr: ln.Addr().String(), ln: ln}
-	box.server = smtp.NewServer(box)
-	box.server.Domain = "localhost"
-	box.server.ReadTimeout, box.server.WriteTimeout = 10*time.Second, 10*time.Second
-	go box.server.Serve(ln)
-	t.Cleanup(box.stop)
-	return box
-}
-
-// stop closes the listener itself too: Close alone misses one that Serve has
-// not yet taken up.
-func (b *mailbox) stop() { b.server.Close(); b.ln.Close() }
-
-func (b *mailbox) messages() []received {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return slices.Clone(b.msgs)
-}
-
-func (b *mailbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{box: b}, nil }
-
-type session struct {
-	box *mailbox
-	to  []string
-}
-
-func (s *session) Reset()                               { s.to = nil }
-func (s *session) Logout() error                        { return nil }
-func (s *session) Mail(string, *smtp.MailOptions) error { return nil }
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.box.mu.Lock()
-	refused := slices.Contains(s.box.reject, to)
-	s.box.mu.Unlock()
-	if refused {
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such mailbox: " + to}
-	}
-	s.to = append(s.to, to)
-	return nil
-}
-
-func (s *session) Data(r io.Reader) error {
-	msg, err := netmail.ReadMessage(r)
-	if err != nil {
-		return err
-	}
-	var body io.Reader = msg.Body
-	if strings.EqualFold(msg.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
-		body = quotedprintable.NewReader(body)
-	}
-	b, err := io.ReadAll(body)
-	if err != nil {
-		return err
-	}
-	s.box.mu.Lock()
-	defer s.box.mu.Unlock()
-	s.box.msgs = append(s.box.msgs, received{To: slices.Clone(s.to), Subject: msg.Header.Get("Subject"), Body: string(b)})
-	return nil
-}
-
-// recipients lists, sorted, the one recipient of each message.
-func recipients(msgs []received) []string {
-	var out []string
-	for _, m := range msgs {
-		out = append(out, m.To...)
-	}
-	slices.Sort(out)
-	return out
 }

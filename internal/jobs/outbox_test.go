@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"fmt"
+	"github.com/havenapp/haven/internal/mail/smtptest"
 	"io"
 	"log/slog"
 	"slices"
@@ -71,14 +72,14 @@ func TestOutboxEmptyWithSMTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	box := startSMTP(t, "127.0.0.1:0")
-	sender, err := mail.NewSender("smtp://"+box.addr, mail.DefaultFrom, slog.New(slog.NewTextHandler(io.Discard, nil)), s.db)
+	box := smtptest.Start(t, "127.0.0.1:0")
+	sender, err := mail.NewSender("smtp://"+box.Addr(), mail.DefaultFrom, slog.New(slog.NewTextHandler(io.Discard, nil)), s.db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	runJobs(t, s, jobs.Config{Alerts: &jobs.AlertWorker{Directory: s.db, Mail: sender, BaseURL: baseURL}},
 		func() bool { return s.jobState(t, id) == "completed" })
-	if n := len(box.messages()); n != 2 {
+	if n := len(box.Messages()); n != 2 {
 		t.Errorf("%d e-mails sent, want 2", n)
 	}
 	var kept int

@@ -1,6 +1,7 @@
 package jobs_test
 
 import (
+	"github.com/havenapp/haven/internal/mail/smtptest"
 	"io"
 	"log/slog"
 	"regexp"
@@ -48,15 +49,15 @@ func TestUnlockLink(t *testing.T) {
 		t.Fatalf("the job holds %v, want ids only: %v", keys, want)
 	}
 
-	box := startSMTP(t, "127.0.0.1:0")
-	sender, err := mail.NewSMTP("smtp://"+box.addr, mail.DefaultFrom)
+	box := smtptest.Start(t, "127.0.0.1:0")
+	sender, err := mail.NewSMTP("smtp://"+box.Addr(), mail.DefaultFrom)
 	if err != nil {
 		t.Fatal(err)
 	}
 	runJobs(t, s, jobs.Config{Alerts: &jobs.AlertWorker{Directory: db, Mail: sender, BaseURL: baseURL},
-		Unlocks: &jobs.UnlockWorker{Links: db, Mail: sender, BaseURL: baseURL}}, func() bool { return len(box.messages()) > 0 })
-	msgs := box.messages()
-	if got := recipients(msgs); !slices.Equal(got, []string{"dsl@demo.test"}) {
+		Unlocks: &jobs.UnlockWorker{Links: db, Mail: sender, BaseURL: baseURL}}, func() bool { return len(box.Messages()) > 0 })
+	msgs := box.Messages()
+	if got := smtptest.Recipients(msgs); !slices.Equal(got, []string{"dsl@demo.test"}) {
 		t.Fatalf("e-mailed %v, want the account's owner only", got)
 	}
 	m := msgs[0]
