@@ -15,6 +15,7 @@ import (
 	"github.com/havenapp/haven/internal/httpserver"
 	"github.com/havenapp/haven/internal/jobs"
 	"github.com/havenapp/haven/internal/mail"
+	"github.com/havenapp/haven/internal/password"
 )
 
 func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) error {
@@ -47,10 +48,11 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 			return err
 		}
 		worker, err := jobs.NewClient(db.pool, jobs.Config{Logger: logger,
-			Alerts:      &jobs.AlertWorker{Directory: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
-			DeniedLooks: &jobs.DeniedLookWorker{Directory: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
-			Unlocks:     &jobs.UnlockWorker{Links: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
-			Sweep:       &jobs.SweepWorker{Sweeper: db.DB}})
+			Alerts:         &jobs.AlertWorker{Directory: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
+			DeniedLooks:    &jobs.DeniedLookWorker{Directory: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
+			Unlocks:        &jobs.UnlockWorker{Links: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
+			PasswordResets: &jobs.PasswordResetWorker{Links: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
+			Sweep:          &jobs.SweepWorker{Sweeper: db.DB}})
 		if err != nil {
 			return fmt.Errorf("job queue: %w", err)
 		}
@@ -65,8 +67,12 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 				logger.Warn("stop job queue", "err", err)
 			}
 		}()
+		checkPassword, err := passwordCheck(cfg, logger)
+		if err != nil {
+			return err
+		}
 		handler := httpserver.New(httpserver.Config{SecureCookies: secure, TLS: cfg.TLS(), EmailAlerts: cfg.SMTPURL != "", BenchFloor: benchFloor,
-			TrustedProxies: proxies},
+			TrustedProxies: proxies, CheckPassword: checkPassword},
 			db.DB, db.SessionStore(sessionCleanupInterval), logger)
 		srv := &http.Server{
 			Addr:              cfg.Addr,
@@ -138,4 +144,14 @@ func tuneGarbageCollector(logger *slog.Logger) {
 		debug.SetMemoryLimit(memoryLimit)
 		logger.Debug("garbage collector", "memory_limit", memoryLimit)
 	}
+}
+
+// passwordCheck is how the web pages judge a new password: the shipped list,
+// and Pwned Passwords too when HAVEN_PWNED_PASSWORDS says so.
+func passwordCheck(cfg Config, logger *slog.Logger) (func(ctx context.Context, plain string) string, error) {
+	pwned, err := cfg.CheckPwnedPasswords()
+	if err != nil || !pwned {
+		return nil, err
+	}
+	return password.NewPwnedPasswords(logger).Check, nil
 }

@@ -149,6 +149,11 @@ func (s *Server) expiredSessionsViewer(r *http.Request) (safeguarding.Viewer, bo
 	if safeguarding.ErrorCode(err) == safeguarding.ENOTFOUND {
 		return safeguarding.Viewer{}, false, nil
 	}
+	// A session ended by a password change keeps nothing for anyone: it
+	// may be the one the change was made to shut out.
+	if at, _ := values[sessionSignedInAt].(int64); err == nil && sessionEnded(at, v) {
+		return safeguarding.Viewer{}, false, nil
+	}
 	return v, err == nil, err
 }
 

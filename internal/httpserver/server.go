@@ -38,6 +38,10 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
 	// is believed (clientIP); none, and the header is ignored.
 	TrustedProxies []netip.Prefix
+	// CheckPassword says why a new password is not acceptable, or "" if it
+	// is; nil is password.Check, the shipped list alone (cmd/haven adds
+	// Pwned Passwords when HAVEN_PWNED_PASSWORDS is set).
+	CheckPassword func(ctx context.Context, plain string) string
 }
 
 // Server holds what every handler needs.
@@ -109,9 +113,21 @@ func (s *Server) routes() chi.Router {
 		r.Get("/unlock/{token}", s.unlockForm)
 		r.Post("/unlock/{token}", s.unlock)
 
+		// A forgotten password (password_reset.go).
+		r.Get(web.ForgottenPasswordPath, s.forgottenPasswordForm)
+		r.Post(web.ForgottenPasswordPath, s.requestPasswordReset)
+		r.Get(web.ResetLinkSentPath, s.resetLinkSent)
+		r.Get("/password/reset/{token}", s.resetPasswordForm)
+		r.Post("/password/reset/{token}", s.resetPassword)
+
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireSignIn)
 			r.Get("/home", s.home)
+
+			// The person's own account (account.go, password_change.go).
+			r.Get(web.AccountPath, s.account)
+			r.Get(web.ChangePasswordPath, s.changePasswordForm)
+			r.Post(web.ChangePasswordPath, s.changePassword)
 			if s.cfg.BenchFloor {
 				r.Get("/bench/floor", s.benchFloor)
 			}

@@ -41,11 +41,13 @@ const (
 	noticeSignedOut   = "signed-out"
 	noticeConcernKept = "concern-kept"
 	noticeUnlocked    = "unlocked"
+	noticeReset       = "password-reset"
 )
 
 var signInNotices = map[string]string{
 	noticeSignedOut:   "You have been signed out.",
 	noticeUnlocked:    "Your account is unlocked. Sign in with your e-mail address and password.",
+	noticeReset:       "Your password has been changed. Sign in with your e-mail address and your new password.",
 	noticeConcernKept: "You were signed out because you had not used Haven for a while. Sign in again to carry on: the concern you were writing has been kept.",
 	noticeEntryKept:   "You were signed out because you had not used Haven for a while. Sign in again to carry on: the entry you were writing has been kept, and has not been added yet.",
 }
@@ -98,9 +100,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// A new token at sign-in, so a token planted before it is worthless;
-	// the row of a session that had expired on this browser goes too.
-	if err := s.sessions.RenewToken(r.Context()); err != nil {
+	// A new token at sign-in (startSession); the row of a session that
+	// had expired on this browser goes too.
+	if err := s.startSession(r.Context(), v); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -110,7 +112,6 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.sessions.Put(r.Context(), sessionPersonID, v.PersonID)
 	returnTo := localPath(r.PostForm.Get("next"))
 	if returnTo == "" {
 		returnTo = "/home"

@@ -14,6 +14,8 @@ type Store interface {
 	viewerStore
 	signInStore
 	unlockStore
+	passwordStore
+	passwordResetStore
 	referenceLists
 	concernFormStore
 	draftStore

@@ -32,6 +32,9 @@ type DB struct {
 	// unlocks enqueues the e-mail with the link that unlocks an account
 	// sign-in has locked; nil sends none (see WithUnlockLinks).
 	unlocks UnlockEnqueuer
+	// resets enqueues the e-mail with a password reset link; nil sends
+	// none (see WithPasswordResets).
+	resets PasswordResetEnqueuer
 	// ref is the reference data, read once and shared by the copies that
 	// WithClock and WithoutAlerts make.
 	ref *reference

@@ -332,8 +332,8 @@ func unlockAccount(ctx context.Context, tx pgx.Tx, schoolID, personID int64, e s
 // SweepSignIns forgets what sign-in throttling no longer needs: failures
 // older than HardLockWindow, failures for e-mail addresses that no account
 // has once AddressWindow has passed (they only ever slowed their address),
-// addresses not signed in from for KnownAddressFor, and expired unlock
-// links. The job queue runs it periodically.
+// addresses not signed in from for KnownAddressFor, expired unlock links
+// and password reset requests a day old. The job queue runs it periodically.
 func (db *DB) SweepSignIns(ctx context.Context) error {
 	b := &pgx.Batch{}
 	b.Queue(`DELETE FROM sign_in_failures f WHERE f.failed_at < clock_timestamp() - $1::interval
@@ -341,6 +341,9 @@ func (db *DB) SweepSignIns(ctx context.Context) error {
 		safeguarding.HardLockWindow, safeguarding.AddressWindow)
 	b.Queue(`DELETE FROM sign_in_addresses WHERE last_at < clock_timestamp() - $1::interval`, safeguarding.KnownAddressFor)
 	b.Queue(`DELETE FROM account_unlock_tokens WHERE expires_at < clock_timestamp()`)
+	// Past its hour a request neither works nor counts towards the limit;
+	// a day leaves a late retry of its e-mail something to find.
+	b.Queue(`DELETE FROM password_resets WHERE requested_at < clock_timestamp() - interval '1 day'`)
 	if err := db.pool.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("sweep sign-in records: %w", err)
 	}
