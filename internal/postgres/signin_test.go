@@ -8,7 +8,8 @@ import (
 
 // The sweep forgets failed sign-ins once throttling no longer needs them,
 // those for e-mail addresses that no account has soonest; addresses not
-// signed in from for long, and expired unlock links.
+// signed in from for long, expired unlock links and day-old password reset
+// requests.
 func TestSweepSignIns(t *testing.T) {
 	s := demoStore(t)
 	ctx := t.Context()
@@ -28,6 +29,9 @@ func TestSweepSignIns(t *testing.T) {
 		`INSERT INTO account_unlock_tokens (token_hash, school_id, person_id, expires_at) VALUES
 			('\x01', $1, $2, clock_timestamp() - interval '1 second'),
 			('\x02', $1, $2, clock_timestamp() + interval '1 hour')`,
+		`INSERT INTO password_resets (school_id, person_id, requested_at, token_hash) VALUES
+			($1, $2, clock_timestamp() - interval '25 hours', '\x03'),
+			($1, $2, clock_timestamp() - interval '2 hours', '\x04')`,
 	} {
 		var args []any
 		if strings.Contains(q, "$1") {
@@ -47,6 +51,7 @@ func TestSweepSignIns(t *testing.T) {
 		{`SELECT address FROM sign_in_failures ORDER BY address`, []string{"account-hours-old", "unknown-5-minutes-old"}},
 		{`SELECT address FROM sign_in_addresses ORDER BY address`, []string{"address-recent"}},
 		{`SELECT encode(token_hash, 'hex') FROM account_unlock_tokens`, []string{"02"}},
+		{`SELECT encode(token_hash, 'hex') FROM password_resets`, []string{"04"}},
 	} {
 		rows, err := s.owner.Query(ctx, c.query)
 		if err != nil {
