@@ -58,7 +58,11 @@ func newTestAppWith(t *testing.T, cfg httpserver.Config) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := postgres.New(pool, alerts).WithDeniedLookNotices(safeguarding.DefaultDeniedLookWatch, notices)
+	resets, err := jobs.PasswordResetEnqueuer(pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := postgres.New(pool, alerts).WithDeniedLookNotices(safeguarding.DefaultDeniedLookWatch, notices).WithPasswordResets(resets)
 	if _, err := demo.Load(ctx, db, demoPassword); err != nil {
 		t.Fatal(err)
 	}
