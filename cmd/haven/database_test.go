@@ -66,7 +66,7 @@ func TestServeRefusesAPrivilegedLogin(t *testing.T) {
 		ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 		defer cancel()
 		cfg := Config{DatabaseURL: appURL, DatabaseOwnerURL: connString, Addr: "127.0.0.1:0", CookieSecure: "false",
-			BenchFloor: "false", LogLevel: "error", MailFrom: "haven@localhost"}
+			BenchFloor: "false", PwnedPasswords: "false", LogLevel: "error", MailFrom: "haven@localhost"}
 		return run(ctx, cfg, logger, []string{"serve"})
 	}
 	err = serveFor(pgtest.ConnStringAs(t, connString, super, pgtest.AppPassword))

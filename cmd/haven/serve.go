@@ -36,6 +36,10 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 	if err != nil {
 		return err
 	}
+	checkPassword, err := passwordCheck(cfg, logger)
+	if err != nil {
+		return err
+	}
 	tuneGarbageCollector(logger)
 	return withDatabase(ctx, cfg, logger, func(ctx context.Context, db *database) error {
 		if *demo {
@@ -67,10 +71,6 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 				logger.Warn("stop job queue", "err", err)
 			}
 		}()
-		checkPassword, err := passwordCheck(cfg, logger)
-		if err != nil {
-			return err
-		}
 		handler := httpserver.New(httpserver.Config{SecureCookies: secure, TLS: cfg.TLS(), EmailAlerts: cfg.SMTPURL != "", BenchFloor: benchFloor,
 			TrustedProxies: proxies, CheckPassword: checkPassword},
 			db.DB, db.SessionStore(sessionCleanupInterval), logger)
