@@ -17,7 +17,8 @@ const newPassword = "a kettle of fish at dawn"
 // TestForgottenPasswordJourney: a member of staff who has forgotten their
 // password, on a phone, asks for a link from the sign-in page; the e-mail
 // (kept in the outbox, with no mail server set up) holds the link, which
-// sets a new password from the keyboard; they sign in with it; the link
+// sets a new password from the keyboard (passwords that differ are told
+// apart, and not shown again); they sign in with it; the link
 // then no longer works and says how to ask again.
 func TestForgottenPasswordJourney(t *testing.T) {
 	a := newApp(t)
@@ -49,6 +50,17 @@ func TestForgottenPasswordJourney(t *testing.T) {
 	}
 	if got := b.heading(); got != "Choose a new password" {
 		t.Errorf("heading %q", got)
+	}
+	b.fillByLabel("New password", newPassword)
+	b.fillByLabel("Confirm new password", "a kettle of fish at dusk")
+	if res := b.clickButton("Set the new password"); res.Status != 422 {
+		t.Errorf("passwords that differ: status %d, want 422", res.Status)
+	}
+	if got := b.text("//*[contains(@class,'govuk-error-summary')]//a"); !strings.HasPrefix(got, "The passwords do not match") {
+		t.Errorf("error summary says %q", got)
+	}
+	if got := b.valueByLabel("New password"); got != "" {
+		t.Errorf("the new password is shown again: %q", got)
 	}
 	b.tabToLabel("New password")
 	b.press(newPassword)

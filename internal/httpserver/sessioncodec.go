@@ -10,7 +10,7 @@ import (
 )
 
 // sessionCodec stores a session as JSON: its deadline and its values, each
-// an int64 (the person signed in) or a string (notices, banners, a pending
+// an int64 (the person signed in, and when) or a string (notices, banners, a pending
 // form). scs's default, gob, learns the types afresh for every session it
 // decodes, a cost every request pays, and writes a map in no fixed order, so an unchanged
 // session could not be recognised as unchanged (sessionStore). JSON sorts
