@@ -30,10 +30,10 @@ const sessionSignedInAt = "signed_in_at"
 
 // startSession makes the request's session v's: a new token, so that a
 // token planted or seen before is worthless, and the moment it began. The
-// moment is no earlier than v.SessionsSince, so that a session begun just
-// as the person's sessions were ended (or by the change that ended them)
-// is not ended by it, whatever the difference between this server's clock
-// and the database's.
+// moment is no earlier than v.SessionsSince (the database's clock), so
+// that a session begun just after the person's sessions were ended, or by
+// the change that ended them, is not ended by it even when this server's
+// clock is behind the database's.
 func (s *Server) startSession(ctx context.Context, v safeguarding.Viewer) error {
 	if err := s.sessions.RenewToken(ctx); err != nil {
 		return err
