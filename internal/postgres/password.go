@@ -101,19 +101,23 @@ func (db *DB) RequestPasswordReset(ctx context.Context, email, address string) e
 		// meets the hourly limit.
 		var schoolID, personID int64
 		var recent int
-		err := tx.QueryRow(ctx, `SELECT p.school_id, p.id,
+		var mayHaveLink bool
+		err := tx.QueryRow(ctx, `SELECT p.school_id, p.id, p.active AND p.password_hash <> '',
 				(SELECT count(*) FROM password_resets r WHERE r.school_id = p.school_id AND r.person_id = p.id
 					AND r.requested_at > clock_timestamp() - $2::interval)
 			FROM (SELECT pg_advisory_xact_lock(3, hashtext($1))) l, people p
-			WHERE p.email = $1 AND p.active AND p.password_hash <> ''`,
-			email, time.Hour).Scan(&schoolID, &personID, &recent)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
+			WHERE p.email = $1`,
+			email, time.Hour).Scan(&schoolID, &personID, &mayHaveLink, &recent)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("find account: %w", err)
 		}
 		event := safeguarding.AuditEvent{SchoolID: schoolID, ActorID: personID, Object: "person", Address: address}
+		if !mayHaveLink {
+			// No account, a leaver's, or one not yet set up: audited (with
+			// the address typed, as a failed sign-in is), and nothing sent.
+			event.Action, event.Detail = "password_reset_not_sent", email
+			return audit(ctx, tx, event)
+		}
 		if recent >= safeguarding.ResetRequestsPerHour || db.resets == nil {
 			event.Action = "password_reset_refused_throttled"
 			if db.resets == nil {

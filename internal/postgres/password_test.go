@@ -209,6 +209,9 @@ func TestPasswordReset(t *testing.T) {
 		if err := s.owner.QueryRow(ctx, `SELECT count(*) FROM password_resets`).Scan(&n); err != nil || n != 0 {
 			t.Errorf("%d requests recorded (%v)", n, err)
 		}
+		if err := s.owner.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'password_reset_not_sent'`).Scan(&n); err != nil || n != 3 {
+			t.Errorf("%d requests that sent nothing audited (%v), want 3", n, err)
+		}
 	})
 
 	t.Run("ErrLeaverCannotUseTheirLink", func(t *testing.T) {
