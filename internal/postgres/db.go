@@ -32,6 +32,9 @@ type DB struct {
 	// unlocks enqueues the e-mail with the link that unlocks an account
 	// sign-in has locked; nil sends none (see WithUnlockLinks).
 	unlocks UnlockEnqueuer
+	// invitations enqueues the e-mail of each invitation the administrator
+	// makes; nil sends none (see WithInvitations).
+	invitations InvitationEnqueuer
 	// ref is the reference data, read once and shared by the copies that
 	// WithClock and WithoutAlerts make.
 	ref *reference
