@@ -80,6 +80,11 @@ func withDatabase(ctx context.Context, cfg Config, logger *slog.Logger, fn func(
 	if err != nil {
 		return err
 	}
-	store := postgres.New(pool, alerts).WithDeniedLookNotices(watch, notices).WithUnlockLinks(unlocks)
+	// And the e-mail of each invitation the administrator makes.
+	invitations, err := jobs.InvitationEnqueuer(pool)
+	if err != nil {
+		return err
+	}
+	store := postgres.New(pool, alerts).WithDeniedLookNotices(watch, notices).WithUnlockLinks(unlocks).WithInvitations(invitations)
 	return fn(ctx, &database{DB: store, pool: pool, connString: connString, cluster: cluster})
 }

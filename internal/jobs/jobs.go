@@ -23,6 +23,9 @@ type Config struct {
 	// Unlocks e-mails the links that unlock locked accounts; nil leaves
 	// such jobs queued.
 	Unlocks *UnlockWorker
+	// Invitations e-mails the links that invite people; nil leaves such
+	// jobs queued.
+	Invitations *InvitationWorker
 	// Sweep, when set, runs every sweepInterval (and at start).
 	Sweep  *SweepWorker
 	Logger *slog.Logger
@@ -47,6 +50,11 @@ func NewClient(pool *pgxpool.Pool, cfg Config) (*river.Client[pgx.Tx], error) {
 	}
 	if cfg.Unlocks != nil {
 		if err := river.AddWorkerSafely(workers, cfg.Unlocks); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Invitations != nil {
+		if err := river.AddWorkerSafely(workers, cfg.Invitations); err != nil {
 			return nil, err
 		}
 	}

@@ -127,8 +127,8 @@ func (db *DB) Person(ctx context.Context, v safeguarding.Viewer, id int64) (safe
 			return notFound(err, "No such person")
 		}
 		d.PersonSummary = s
-		if err := tx.QueryRow(ctx, `SELECT known_as, created_at FROM people WHERE school_id = $1 AND id = $2`, v.SchoolID, id).
-			Scan(&d.KnownAs, &d.Added); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT known_as, created_at, password_hash <> '' FROM people WHERE school_id = $1 AND id = $2`, v.SchoolID, id).
+			Scan(&d.KnownAs, &d.Added, &d.HasPassword); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, `SELECT a.at, a.action, coalesce(actor.full_name, ''), a.detail

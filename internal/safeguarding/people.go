@@ -62,6 +62,8 @@ type PersonDetails struct {
 	PersonSummary
 	KnownAs string
 	Added   time.Time
+	// HasPassword is false until they accept their invitation.
+	HasPassword bool
 	History []PersonEvent
 }
 
