@@ -64,7 +64,7 @@ type PersonDetails struct {
 	Added   time.Time
 	// HasPassword is false until they accept their invitation.
 	HasPassword bool
-	History []PersonEvent
+	History     []PersonEvent
 }
 
 // PersonEvent is one audit row about a person.
