@@ -35,6 +35,7 @@ DROP POLICY IF EXISTS invitations_admin_insert ON invitations;
 DROP POLICY IF EXISTS invitations_admin_update ON invitations;
 DROP POLICY IF EXISTS invitations_link_read ON invitations;
 DROP POLICY IF EXISTS invitations_link_update ON invitations;
+DROP POLICY IF EXISTS invitations_command_insert ON invitations;
 DROP TRIGGER IF EXISTS concerns_guard_update ON concerns;
 DROP TRIGGER IF EXISTS concern_pupils_copy_access ON concern_pupils;
 DROP TRIGGER IF EXISTS chronology_entries_copy_access ON chronology_entries;
@@ -468,7 +469,8 @@ CREATE POLICY outbox_read ON outbox FOR SELECT
 -- Invitations: the school's administrator reads, makes (as themselves) and
 -- revokes them. The e-mail job and the invitation page run for nobody (no
 -- viewer is set): they find an invitation by its token's hash, issue its
--- token and use it up, and nothing a signed-in person does can.
+-- token and use it up, and nothing a signed-in person does can. So does
+-- `haven user invite`, which makes an invitation by no one.
 CREATE POLICY invitations_admin_read ON invitations FOR SELECT
     USING (school_id = haven_school_id() AND haven_may_administer_people(haven_roles()));
 CREATE POLICY invitations_admin_insert ON invitations FOR INSERT
@@ -482,3 +484,5 @@ CREATE POLICY invitations_link_read ON invitations FOR SELECT
 CREATE POLICY invitations_link_update ON invitations FOR UPDATE
     USING (haven_viewer_id() IS NULL AND haven_school_id() IS NULL)
     WITH CHECK (haven_viewer_id() IS NULL AND haven_school_id() IS NULL);
+CREATE POLICY invitations_command_insert ON invitations FOR INSERT
+    WITH CHECK (haven_viewer_id() IS NULL AND haven_school_id() IS NULL AND invited_by IS NULL);
