@@ -68,4 +68,7 @@ type InvitationPage struct {
 	Name, SchoolName string
 	Action           string // where the form posts: the link itself
 	Errors           Errors
+	// SignedInAs names whoever is signed in on this browser, whom setting
+	// the password signs out; "" if no one is.
+	SignedInAs string
 }

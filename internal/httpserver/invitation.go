@@ -68,6 +68,19 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) {
 		s.renderInvitation(w, r, token, inv, nil, err)
 		return
 	}
+	// Whoever was signed in on this browser (an administrator trying the
+	// link from the Outbox) is signed out: the browser is the invited
+	// person's now, and they sign in next.
+	if v, ok := viewerFrom(r.Context()); ok {
+		if err := s.db.Audit(r.Context(), auditEvent(r, v, "sign_out", "person")); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if err := s.sessions.Destroy(r.Context()); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	http.Redirect(w, r, signInURL("", noticePasswordSet), http.StatusSeeOther)
 }
 
@@ -81,8 +94,11 @@ func (s *Server) renderInvitation(w http.ResponseWriter, r *http.Request, token 
 		if errs.Any() {
 			status = http.StatusUnprocessableEntity
 		}
-		s.render(w, r, status, web.InvitationAcceptPage(page(r, ""), web.InvitationPage{Valid: true, Name: inv.Name,
-			SchoolName: inv.SchoolName, Action: "/invitation/" + url.PathEscape(token), Errors: errs}))
+		i := web.InvitationPage{Valid: true, Name: inv.Name, SchoolName: inv.SchoolName, Action: "/invitation/" + url.PathEscape(token), Errors: errs}
+		if v, ok := viewerFrom(r.Context()); ok {
+			i.SignedInAs = v.Name
+		}
+		s.render(w, r, status, web.InvitationAcceptPage(page(r, ""), i))
 	case safeguarding.ENOTFOUND:
 		s.render(w, r, http.StatusNotFound, web.InvitationAcceptPage(page(r, ""), web.InvitationPage{}))
 	default:

@@ -172,6 +172,22 @@ func TestInviteAndAccept(t *testing.T) {
 		t.Fatalf("sign in: status %d, to %q", res.StatusCode, res.Header.Get("Location"))
 	}
 
+	// Followed in a browser where the administrator is signed in, the
+	// link warns that setting the password signs them out, and does.
+	if res := admin.post("/people/invite", url.Values{"email": {"second@demo.test"}, "name": {"Sam Second"}, "roles": {"governor"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("invite a second person: status %d", res.StatusCode)
+	}
+	again := fx.invitationLink(t, "second@demo.test")
+	if got := html.UnescapeString(admin.get(again).Body); !strings.Contains(got, "You are signed in as Alex Admin. Setting this password signs you out") {
+		t.Error("the link does not warn the signed-in administrator")
+	}
+	if res := admin.post(again, url.Values{"password": {"yet another passphrase"}, "confirm": {"yet another passphrase"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("set the password again: status %d", res.StatusCode)
+	}
+	if res := admin.get("/people"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/sign-in") {
+		t.Errorf("the administrator's browser after the link: status %d to %q, want signed out", res.StatusCode, res.Header.Get("Location"))
+	}
+
 	for _, l := range []string{link, "/invitation/NOTATOKEN"} {
 		got := fx.app.newClient(t).get(l)
 		if got.StatusCode != http.StatusNotFound || !strings.Contains(html.UnescapeString(got.Body), "Ask your school's Haven administrator to send you a new invitation") {
