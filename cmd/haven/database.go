@@ -85,6 +85,11 @@ func withDatabase(ctx context.Context, cfg Config, logger *slog.Logger, fn func(
 	if err != nil {
 		return err
 	}
-	store := postgres.New(pool, alerts).WithDeniedLookNotices(watch, notices).WithUnlockLinks(unlocks).WithPasswordResets(resets)
+	// And the e-mail of each invitation the administrator makes.
+	invitations, err := jobs.InvitationEnqueuer(pool)
+	if err != nil {
+		return err
+	}
+	store := postgres.New(pool, alerts).WithDeniedLookNotices(watch, notices).WithUnlockLinks(unlocks).WithInvitations(invitations).WithPasswordResets(resets)
 	return fn(ctx, &database{DB: store, pool: pool, connString: connString, cluster: cluster})
 }

@@ -6,6 +6,7 @@
 //	haven demo            load the demo school into an empty database
 //	haven verify          check every chronology's hash chain
 //	haven user add ...    create an account (the first administrator of a real school)
+//	haven user invite ... invite a person by e-mail to set their own password
 //	haven user unlock ... unlock an account that sign-in locked
 //
 // With no DATABASE_URL, each command runs on a private PostgreSQL cluster
@@ -34,6 +35,8 @@ commands:
   verify          check that no chronology entry was changed, removed or inserted after it was written
   user add        create an account: -school NAME -email E -name N -role R [-role R...]
                   (the password is read from HAVEN_NEW_PASSWORD or standard input)
+  user invite     invite a person to an existing school: -school NAME -email E -name N -roles staff,dsl
+                  [-title T]; the e-mail with the link goes when haven serve runs (or to its Outbox)
   user unlock     unlock an account locked after too many failed sign-ins: -email E
 `
 
@@ -72,6 +75,8 @@ func run(ctx context.Context, cfg Config, logger *slog.Logger, args []string) er
 		switch {
 		case len(args) >= 2 && args[1] == "add":
 			return userAdd(ctx, cfg, logger, args[2:])
+		case len(args) >= 2 && args[1] == "invite":
+			return userInvite(ctx, cfg, logger, args[2:])
 		case len(args) >= 2 && args[1] == "unlock":
 			return userUnlock(ctx, cfg, logger, args[2:])
 		}

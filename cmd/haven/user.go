@@ -86,6 +86,42 @@ func userAdd(ctx context.Context, cfg Config, logger *slog.Logger, args []string
 	})
 }
 
+// userInvite adds a person to an existing school without a password and
+// queues the e-mail that invites them to set one, as the administrator's
+// People page does.
+func userInvite(ctx context.Context, cfg Config, logger *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("user invite", flag.ContinueOnError)
+	school := fs.String("school", "", "the school's name")
+	email := fs.String("email", "", "the person's e-mail address: the invitation goes there, and they sign in with it")
+	name := fs.String("name", "", "the person's full name")
+	title := fs.String("title", "", "job title")
+	roleList := fs.String("roles", "", "their roles, separated by commas: staff, dsl, deputy_dsl, principal, chair, governor, admin")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *school == "" || *email == "" || *name == "" || *roleList == "" {
+		fs.Usage()
+		return errors.New("-school, -email, -name and -roles are required")
+	}
+	roles, ok := safeguarding.RolesNamed(strings.Split(*roleList, ","))
+	if !ok {
+		return fmt.Errorf("unknown role in %q (roles are %v)", *roleList, safeguarding.AllRoles)
+	}
+	return withDatabase(ctx, cfg, logger, func(ctx context.Context, db *database) error {
+		schoolID, err := db.SchoolByName(ctx, *school)
+		if err != nil {
+			return err
+		}
+		id, err := db.InviteByCommand(ctx, schoolID, safeguarding.InviteInput{Email: *email, Name: *name, JobTitle: *title, Roles: roles})
+		if err != nil {
+			return err
+		}
+		fmt.Printf("Invited %s (%s) to %s as person %d; the invitation e-mail goes when haven serve runs\n",
+			*name, postgres.NormaliseEmail(*email), *school, id)
+		return nil
+	})
+}
+
 // userUnlock lifts the lock that too many failed sign-ins put on an
 // account, and forgets its failed sign-ins, for an administrator.
 func userUnlock(ctx context.Context, cfg Config, logger *slog.Logger, args []string) error {

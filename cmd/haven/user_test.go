@@ -59,3 +59,45 @@ func TestUserUnlock(t *testing.T) {
 		t.Errorf("unlocking an account that does not exist: %v", err)
 	}
 }
+
+// `haven user invite` adds a person without a password to a school and
+// queues their invitation e-mail, audited; a taken address is refused.
+func TestUserInvite(t *testing.T) {
+	ctx := t.Context()
+	connString := pgtest.NewDB(t)
+	db := postgres.New(pgtest.NewPool(t, connString), nil)
+	if _, err := demo.Load(ctx, db, "test-demo-password"); err != nil {
+		t.Fatal(err)
+	}
+	owner, err := pgx.Connect(ctx, connString)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close(context.Background())
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg := Config{DatabaseURL: pgtest.AppConnString(t, connString), DatabaseOwnerURL: connString, LogLevel: "error"}
+	args := []string{"user", "invite", "-school", demo.SchoolName, "-email", "New.Head@demo.test", "-name", "Nell Head", "-roles", "principal,staff"}
+	if err := run(ctx, cfg, logger, args); err != nil {
+		t.Fatal(err)
+	}
+	var roles []string
+	var hasPassword bool
+	var invitations, jobs, audits int
+	if err := owner.QueryRow(ctx, `SELECT p.password_hash <> '',
+			(SELECT array_agg(role ORDER BY role) FROM person_roles r WHERE r.person_id = p.id),
+			(SELECT count(*) FROM invitations i WHERE i.person_id = p.id AND i.invited_by IS NULL AND i.expires_at > now() + interval '71 hours'),
+			(SELECT count(*) FROM river_job WHERE kind = 'invitation'),
+			(SELECT count(*) FROM audit_log a WHERE a.object = 'person:' || p.id AND a.action = 'invited')
+		FROM people p WHERE p.email = 'new.head@demo.test'`).Scan(&hasPassword, &roles, &invitations, &jobs, &audits); err != nil {
+		t.Fatal(err)
+	}
+	if hasPassword || len(roles) != 2 || roles[0] != "principal" || roles[1] != "staff" || invitations != 1 || jobs != 1 || audits != 1 {
+		t.Errorf("after haven user invite: password %v, roles %v, %d invitations, %d jobs, %d audit lines", hasPassword, roles, invitations, jobs, audits)
+	}
+	if err := run(ctx, cfg, logger, args); safeguarding.ErrorCode(err) != safeguarding.ECONFLICT {
+		t.Errorf("the same address again: %v", err)
+	}
+	if err := run(ctx, cfg, logger, []string{"user", "invite", "-school", demo.SchoolName, "-email", "x@demo.test", "-name", "X", "-roles", "teacher"}); err == nil {
+		t.Error("an unknown role is accepted")
+	}
+}

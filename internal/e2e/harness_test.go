@@ -169,7 +169,11 @@ func newApp(t *testing.T) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := postgres.New(pool, alerts).WithPasswordResets(resets)
+	invitations, err := jobs.InvitationEnqueuer(pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := postgres.New(pool, alerts).WithInvitations(invitations).WithPasswordResets(resets)
 	if _, err := demo.Load(ctx, db, demoPassword); err != nil {
 		t.Fatal(err)
 	}

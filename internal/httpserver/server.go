@@ -112,6 +112,8 @@ func (s *Server) routes() chi.Router {
 		r.Post("/sign-out", s.signOut)
 		r.Get("/unlock/{token}", s.unlockForm)
 		r.Post("/unlock/{token}", s.unlock)
+		r.Get("/invitation/{token}", s.invitationForm)
+		r.Post("/invitation/{token}", s.acceptInvitation)
 
 		// A forgotten password (password_reset.go).
 		r.Get(web.ForgottenPasswordPath, s.forgottenPasswordForm)
@@ -163,6 +165,17 @@ func (s *Server) routes() chi.Router {
 
 			// The e-mails kept while SMTP is unset (outbox.go).
 			r.Get(web.OutboxPath, s.outbox)
+
+			// The administrator's people (people.go, person.go).
+			r.Get(web.PeoplePath, s.people)
+			r.Get(web.InvitePath, s.inviteForm)
+			r.Post(web.InvitePath, s.invite)
+			r.Get("/people/{id}", s.personPage)
+			r.Post("/people/{id}/roles", s.changeRoles)
+			r.Post("/people/{id}/deactivate", s.changePerson("deactivated", "deactivate", s.db.Deactivate))
+			r.Post("/people/{id}/reactivate", s.changePerson("reactivated", "reactivate", s.db.Reactivate))
+			r.Post("/people/{id}/invitation/resend", s.changePerson("resent", "resend", s.db.ResendInvitation))
+			r.Post("/people/{id}/invitation/revoke", s.changePerson("revoked", "revoke", s.db.RevokeInvitation))
 		})
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) { renderError(w, r, http.StatusNotFound) })
 		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { renderError(w, r, http.StatusNotFound) })

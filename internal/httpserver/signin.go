@@ -42,12 +42,14 @@ const (
 	noticeConcernKept = "concern-kept"
 	noticeUnlocked    = "unlocked"
 	noticeReset       = "password-reset"
+	noticePasswordSet = "password-set"
 )
 
 var signInNotices = map[string]string{
 	noticeSignedOut:   "You have been signed out.",
 	noticeUnlocked:    "Your account is unlocked. Sign in with your e-mail address and password.",
 	noticeReset:       "Your password has been changed. Sign in with your e-mail address and your new password.",
+	noticePasswordSet: "Your password is set. Sign in with your e-mail address and new password.",
 	noticeConcernKept: "You were signed out because you had not used Haven for a while. Sign in again to carry on: the concern you were writing has been kept.",
 	noticeEntryKept:   "You were signed out because you had not used Haven for a while. Sign in again to carry on: the entry you were writing has been kept, and has not been added yet.",
 }

@@ -29,6 +29,8 @@ type Store interface {
 	schoolContactsStore
 	concernPartsStore
 	outboxStore
+	peopleStore
+	invitationStore
 }
 
 // referenceLists are the lists every page about concerns names things

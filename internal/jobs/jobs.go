@@ -26,6 +26,9 @@ type Config struct {
 	// PasswordResets e-mails the password reset links people ask for; nil
 	// leaves such jobs queued.
 	PasswordResets *PasswordResetWorker
+	// Invitations e-mails the links that invite people; nil leaves such
+	// jobs queued.
+	Invitations *InvitationWorker
 	// Sweep, when set, runs every sweepInterval (and at start).
 	Sweep  *SweepWorker
 	Logger *slog.Logger
@@ -55,6 +58,11 @@ func NewClient(pool *pgxpool.Pool, cfg Config) (*river.Client[pgx.Tx], error) {
 	}
 	if cfg.PasswordResets != nil {
 		if err := river.AddWorkerSafely(workers, cfg.PasswordResets); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Invitations != nil {
+		if err := river.AddWorkerSafely(workers, cfg.Invitations); err != nil {
 			return nil, err
 		}
 	}

@@ -35,6 +35,9 @@ type DB struct {
 	// resets enqueues the e-mail with a password reset link; nil sends
 	// none (see WithPasswordResets).
 	resets PasswordResetEnqueuer
+	// invitations enqueues the e-mail of each invitation the administrator
+	// makes; nil sends none (see WithInvitations).
+	invitations InvitationEnqueuer
 	// ref is the reference data, read once and shared by the copies that
 	// WithClock and WithoutAlerts make.
 	ref *reference

@@ -395,6 +395,59 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 		}
 	})
 
+	t.Run("WhoMayAdministerPeople", func(t *testing.T) {
+		// An invitation already made (by the owner, as a job would find
+		// it); then every viewer reads the school's invitations, tries to
+		// invite someone as themselves and to withdraw an invitation:
+		// PostgreSQL lets exactly whom MayAdministerPeople admits do each.
+		// Another school's invitation is never read.
+		ctx := t.Context()
+		var other, stranger int64
+		if err := w.owner.QueryRow(ctx, `INSERT INTO schools (name) VALUES ('Invitations elsewhere') RETURNING id`).Scan(&other); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.owner.QueryRow(ctx, `INSERT INTO people (school_id, email, full_name) VALUES ($1, 'elsewhere@example.test', 'Elsewhere') RETURNING id`,
+			other).Scan(&stranger); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []struct{ school, person int64 }{{w.school, w.logger}, {other, stranger}} {
+			if _, err := w.owner.Exec(ctx, `INSERT INTO invitations (school_id, person_id, token_hash, expires_at)
+				VALUES ($1, $2, sha256(random()::text::bytea), now() + interval '72 hours')`, p.school, p.person); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, v := range w.viewers {
+			w.asViewer(t, v, func(tx pgx.Tx) {
+				goSays := safeguarding.MayAdministerPeople(v.Roles)
+				var n int
+				if err := tx.QueryRow(ctx, `SELECT count(*) FROM invitations`).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				if sqlSays := n == 1; goSays != sqlSays {
+					t.Errorf("viewer with roles %v reads the invitations (%d): Go says %v, PostgreSQL says %v", v.Roles, n, goSays, sqlSays)
+				}
+				invite := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `INSERT INTO invitations (school_id, person_id, invited_by, token_hash, expires_at)
+						VALUES ($1, $2, $3, sha256(random()::text::bytea), now() + interval '72 hours')`, v.SchoolID, w.logger, v.PersonID)
+				})
+				if goSays != invite {
+					t.Errorf("viewer with roles %v invites: Go says %v, PostgreSQL says %v", v.Roles, goSays, invite)
+				}
+				revoke := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `UPDATE invitations SET revoked_at = now() WHERE school_id = $1`, v.SchoolID)
+				})
+				if goSays != revoke {
+					t.Errorf("viewer with roles %v withdraws an invitation: Go says %v, PostgreSQL says %v", v.Roles, goSays, revoke)
+				}
+				if attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `UPDATE invitations SET revoked_at = now() WHERE school_id = $1`, other)
+				}) {
+					t.Errorf("viewer with roles %v withdraws another school's invitation", v.Roles)
+				}
+			})
+		}
+	})
+
 	t.Run("WhoMayKeepAnEntryDraft", func(t *testing.T) {
 		// An entry being typed is kept only on a concern the person may add
 		// to (Can ActionAddEntry), and only as their own.

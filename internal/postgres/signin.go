@@ -109,6 +109,10 @@ func (db *DB) SignIn(ctx context.Context, email, plain, address string) (safegua
 			ON CONFLICT (school_id, person_id, address) DO UPDATE SET last_at = clock_timestamp()`, a.schoolID, a.personID, address); err != nil {
 			return err
 		}
+		// For the administrator's list of people.
+		if _, err := tx.Exec(ctx, `UPDATE people SET last_sign_in_at = clock_timestamp() WHERE school_id = $1 AND id = $2`, a.schoolID, a.personID); err != nil {
+			return err
+		}
 		if rehash != "" {
 			// Only if unchanged since read: a password set meanwhile wins.
 			if _, err := tx.Exec(ctx, `UPDATE people SET password_hash = $2 WHERE id = $1 AND password_hash = $3`,

@@ -161,6 +161,14 @@ func MayReadOutbox(rs Roles) bool {
 	return rs.Has(RoleAdmin)
 }
 
+// MayAdministerPeople reports whether a person with roles rs may administer
+// the school's people: invite them, change their roles, deactivate and
+// reactivate them. The administrator only; it gives no sight of any
+// concern, chronology or child's file.
+func MayAdministerPeople(rs Roles) bool {
+	return rs.Has(RoleAdmin)
+}
+
 // MayBeAssigned reports whether concern c may be given to person p: an
 // active DSL or deputy, on a route they handle, who is not its subject.
 // Concerns about the principal or a safeguarding lead are handled by one

@@ -43,3 +43,17 @@ func checkRoleRule(t *testing.T, what string, rule func(safeguarding.Roles) bool
 		}
 	}
 }
+
+// TestMayAdministerPeople: the administrator, and nobody else, invites
+// people and changes their roles.
+func TestMayAdministerPeople(t *testing.T) {
+	checkRoleRule(t, "may administer people", safeguarding.MayAdministerPeople, map[safeguarding.Role]bool{
+		safeguarding.RoleAdmin:     true,
+		safeguarding.RoleDSL:       false,
+		safeguarding.RoleDeputyDSL: false,
+		safeguarding.RolePrincipal: false,
+		safeguarding.RoleChair:     false,
+		safeguarding.RoleStaff:     false,
+		safeguarding.RoleGovernor:  false,
+	})
+}

@@ -30,6 +30,12 @@ DROP POLICY IF EXISTS school_contacts_insert ON school_contacts;
 DROP POLICY IF EXISTS school_contacts_update ON school_contacts;
 DROP POLICY IF EXISTS outbox_read ON outbox;
 DROP POLICY IF EXISTS outbox_insert ON outbox;
+DROP POLICY IF EXISTS invitations_admin_read ON invitations;
+DROP POLICY IF EXISTS invitations_admin_insert ON invitations;
+DROP POLICY IF EXISTS invitations_admin_update ON invitations;
+DROP POLICY IF EXISTS invitations_link_read ON invitations;
+DROP POLICY IF EXISTS invitations_link_update ON invitations;
+DROP POLICY IF EXISTS invitations_command_insert ON invitations;
 DROP TRIGGER IF EXISTS concerns_guard_update ON concerns;
 DROP TRIGGER IF EXISTS concern_pupils_copy_access ON concern_pupils;
 DROP TRIGGER IF EXISTS chronology_entries_copy_access ON chronology_entries;
@@ -54,6 +60,7 @@ DROP FUNCTION IF EXISTS haven_reads_as(text[], text);
 DROP FUNCTION IF EXISTS haven_may_log(text[]);
 DROP FUNCTION IF EXISTS haven_may_edit_school_contacts(text[]);
 DROP FUNCTION IF EXISTS haven_may_read_outbox(text[]);
+DROP FUNCTION IF EXISTS haven_may_administer_people(text[]);
 DROP FUNCTION IF EXISTS haven_on_child_file(text);
 DROP FUNCTION IF EXISTS haven_may_be_assigned(bigint, bigint, text, bigint);
 DROP FUNCTION IF EXISTS haven_route_of(bigint, text, bigint);
@@ -116,6 +123,12 @@ CREATE FUNCTION haven_may_edit_school_contacts(roles text[]) RETURNS boolean LAN
 $$;
 -- safeguarding.MayReadOutbox: only the administrator reads the outbox.
 CREATE FUNCTION haven_may_read_outbox(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT 'admin' = ANY (roles)
+$$;
+
+-- safeguarding.MayAdministerPeople: only the administrator invites people,
+-- changes their roles and deactivates them.
+CREATE FUNCTION haven_may_administer_people(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
     SELECT 'admin' = ANY (roles)
 $$;
 
@@ -452,3 +465,24 @@ CREATE POLICY outbox_insert ON outbox FOR INSERT
     WITH CHECK (haven_viewer_id() IS NULL AND haven_school_id() IS NULL);
 CREATE POLICY outbox_read ON outbox FOR SELECT
     USING (school_id = haven_school_id() AND haven_may_read_outbox(haven_roles()));
+
+-- Invitations: the school's administrator reads, makes (as themselves) and
+-- revokes them. The e-mail job and the invitation page run for nobody (no
+-- viewer is set): they find an invitation by its token's hash, issue its
+-- token and use it up, and nothing a signed-in person does can. So does
+-- `haven user invite`, which makes an invitation by no one.
+CREATE POLICY invitations_admin_read ON invitations FOR SELECT
+    USING (school_id = haven_school_id() AND haven_may_administer_people(haven_roles()));
+CREATE POLICY invitations_admin_insert ON invitations FOR INSERT
+    WITH CHECK (school_id = haven_school_id() AND invited_by = haven_viewer_id()
+        AND haven_may_administer_people(haven_roles()));
+CREATE POLICY invitations_admin_update ON invitations FOR UPDATE
+    USING (school_id = haven_school_id() AND haven_may_administer_people(haven_roles()))
+    WITH CHECK (school_id = haven_school_id() AND haven_may_administer_people(haven_roles()));
+CREATE POLICY invitations_link_read ON invitations FOR SELECT
+    USING (haven_viewer_id() IS NULL AND haven_school_id() IS NULL);
+CREATE POLICY invitations_link_update ON invitations FOR UPDATE
+    USING (haven_viewer_id() IS NULL AND haven_school_id() IS NULL)
+    WITH CHECK (haven_viewer_id() IS NULL AND haven_school_id() IS NULL);
+CREATE POLICY invitations_command_insert ON invitations FOR INSERT
+    WITH CHECK (haven_viewer_id() IS NULL AND haven_school_id() IS NULL AND invited_by IS NULL);
