@@ -34,7 +34,7 @@ func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int6
 		f.Pupil.ID = pupilID
 		var all []safeguarding.Concern
 		b := &pgx.Batch{}
-		b.Queue(`SELECT first_name, last_name, year_group, date_of_birth, registration_group FROM pupils WHERE school_id = $1 AND id = $2`,
+		b.Queue(`SELECT `+pupilFirstName+`, `+pupilLastName+`, p.year_group, p.date_of_birth, p.registration_group FROM pupils p WHERE p.school_id = $1 AND p.id = $2`,
 			v.SchoolID, pupilID).QueryRow(func(row pgx.Row) error {
 			return notFound(row.Scan(&f.Pupil.FirstName, &f.Pupil.LastName, &f.Pupil.YearGroup, &f.DateOfBirth, &f.RegistrationGroup), "No such pupil")
 		})
