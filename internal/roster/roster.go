@@ -71,10 +71,10 @@ func normaliseHeader(h string) string {
 // table is a CSV file read against a list of fields: the column of each
 // field found, and the records with their line numbers.
 type table struct {
-	columns  map[string]int    // field key → column index
-	headers  []string          // the header row as the file spells it
-	rows     [][]string        // data records, without blank lines
-	lines    []int             // the line each record starts on
+	columns  map[string]int // field key → column index
+	headers  []string       // the header row as the file spells it
+	rows     [][]string     // data records, without blank lines
+	lines    []int          // the line each record starts on
 	problems []Problem
 }
 
