@@ -63,7 +63,8 @@ func homeFor(v safeguarding.Viewer, outbox bool) web.Home {
 	case safeguarding.RoleAdmin:
 		h := web.Home{Heading: "Administration", Lead: "Accounts, roles and the school roster.", Sections: []web.HomeSection{
 			{Title: "Accounts and roles", Body: "Add staff, set their roles, deactivate leavers.", NotBuiltYet: true},
-			{Title: "Pupil and staff roster", Body: "Import and update pupils and staff.", NotBuiltYet: true},
+			{Title: "Pupil and staff roster", Body: "Import pupils and staff from a CSV file exported from your MIS (SIMS, Arbor or Bromcom).",
+				Href: web.SettingsImportPath, LinkText: "Import pupils or staff"},
 			{Title: "Sign-in audit log", Body: "Every sign-in, failed sign-in and sign-out.", NotBuiltYet: true},
 			contacts,
 		}}

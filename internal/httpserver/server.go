@@ -147,6 +147,11 @@ func (s *Server) routes() chi.Router {
 
 			// The e-mails kept while SMTP is unset (outbox.go).
 			r.Get(web.OutboxPath, s.outbox)
+
+			// The roster import (roster_import.go).
+			r.Get(web.SettingsImportPath, s.importForm)
+			r.Post(web.SettingsImportPreviewPath, s.previewImport)
+			r.Post(web.SettingsImportPath, s.applyImport)
 		})
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) { renderError(w, r, http.StatusNotFound) })
 		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { renderError(w, r, http.StatusNotFound) })

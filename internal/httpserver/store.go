@@ -27,6 +27,7 @@ type Store interface {
 	schoolContactsStore
 	concernPartsStore
 	outboxStore
+	rosterImportStore
 }
 
 // referenceLists are the lists every page about concerns names things
