@@ -13,6 +13,16 @@ type ImportForm struct {
 	Errors   Errors
 	FileName string          // the file whose Problems are listed
 	Problems []ImportProblem // every problem of that file, in line order
+	// PupilColumns and StaffColumns are the columns Haven reads, for the
+	// page's guide to exporting.
+	PupilColumns, StaffColumns []ImportColumn
+}
+
+// ImportColumn is one column a roster file may have.
+type ImportColumn struct {
+	Label    string // "Date of birth"
+	Names    string // the header names read for it: "Date of Birth, DOB, …"
+	Required bool
 }
 
 // ImportProblem is one problem of a file, ready to show.

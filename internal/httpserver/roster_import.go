@@ -15,6 +15,9 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/havenapp/haven/internal/roster"
 	"github.com/havenapp/haven/internal/safeguarding"
@@ -52,7 +55,7 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
 	if kind != "pupils" && kind != "staff" {
 		kind = ""
 	}
-	s.render(w, r, http.StatusOK, web.ImportPage(page(r, "Import the roster"), web.ImportForm{Kind: kind}))
+	s.renderImportForm(w, r, http.StatusOK, web.ImportForm{Kind: kind})
 }
 
 // previewImport reads an uploaded file and shows what importing it would
@@ -92,7 +95,7 @@ func (s *Server) previewImport(w http.ResponseWriter, r *http.Request) {
 		form.Errors = append(web.Errors{{Field: "kind", Message: "Select whether you are importing pupils or staff"}}, form.Errors...)
 	}
 	if !form.Valid() {
-		s.render(w, r, http.StatusUnprocessableEntity, web.ImportPage(page(r, "Import the roster"), web.ImportForm{Kind: kind, Errors: form.Errors}))
+		s.renderImportForm(w, r, http.StatusUnprocessableEntity, web.ImportForm{Kind: kind, Errors: form.Errors})
 		return
 	}
 	s.runImport(w, r, v, kind, name, data, false)
@@ -134,8 +137,8 @@ func (s *Server) applyImport(w http.ResponseWriter, r *http.Request) {
 	kind := vals.Get("kind")
 	data, err := base64.RawURLEncoding.DecodeString(r.PostForm.Get("content"))
 	if (kind != "pupils" && kind != "staff") || err != nil || len(data) == 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, web.ImportPage(page(r, "Import the roster"), web.ImportForm{Kind: kind,
-			Errors: web.Errors{{Field: "file", Message: "Upload the file again: the import did not receive it whole"}}}))
+		s.renderImportForm(w, r, http.StatusUnprocessableEntity, web.ImportForm{Kind: kind,
+			Errors: web.Errors{{Field: "file", Message: "Upload the file again: the import did not receive it whole"}}})
 		return
 	}
 	s.runImport(w, r, v, kind, fileName(vals.Get("file-name")), data, true)
@@ -183,7 +186,7 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, v safeguardin
 			msg = name + " has a problem: fix it and upload it again"
 		}
 		f.Errors = web.Errors{{Field: "file", Message: msg}}
-		s.render(w, r, http.StatusUnprocessableEntity, web.ImportPage(page(r, "Import the roster"), f))
+		s.renderImportForm(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
 	preview := web.ImportPreview{Kind: kind, What: what, FileName: name, Notes: summary.Notes, Done: apply}
@@ -197,4 +200,22 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, v safeguardin
 		preview.Content = base64.RawURLEncoding.EncodeToString(data)
 	}
 	s.render(w, r, http.StatusOK, web.ImportPreviewPage(page(r, title), preview))
+}
+
+// renderImportForm shows the upload form with the guide to its columns.
+func (s *Server) renderImportForm(w http.ResponseWriter, r *http.Request, status int, f web.ImportForm) {
+	f.PupilColumns, f.StaffColumns = importColumns(roster.PupilColumns()), importColumns(roster.StaffColumns())
+	s.render(w, r, status, web.ImportPage(page(r, "Import the roster"), f))
+}
+
+func importColumns(cs []roster.Column) []web.ImportColumn {
+	out := make([]web.ImportColumn, len(cs))
+	for i, c := range cs {
+		label := c.Label
+		if first, size := utf8.DecodeRuneInString(label); size > 0 && label != "UPN" && label != "SEND flag" {
+			label = string(unicode.ToUpper(first)) + label[size:]
+		}
+		out[i] = web.ImportColumn{Label: label, Names: strings.Join(c.Names, ", "), Required: c.Required}
+	}
+	return out
 }

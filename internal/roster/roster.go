@@ -37,13 +37,41 @@ func (p Problem) String() string {
 		fmt.Fprintf(&b, ", column %q", p.Column)
 	}
 	if p.Value != "" {
-		fmt.Fprintf(&b, ", %q", p.Value)
+		fmt.Fprintf(&b, ", %q", shortValue(p.Value))
 	}
 	if b.Len() > 0 {
 		b.WriteString(": ")
 	}
 	b.WriteString(p.Message)
 	return b.String()
+}
+
+// shortValue is v cut to a length a message can show.
+func shortValue(v string) string {
+	if r := []rune(v); len(r) > 60 {
+		return string(r[:60]) + "…"
+	}
+	return v
+}
+
+// Column is one thing a roster file may give, for the page and the
+// documentation that tell a school what to export.
+type Column struct {
+	Label    string   // "date of birth"
+	Names    []string // the header names read for it, most specific first
+	Required bool
+}
+
+// PupilColumns and StaffColumns are the columns each file may have.
+func PupilColumns() []Column { return columns(pupilFields) }
+func StaffColumns() []Column { return columns(staffFields) }
+
+func columns(fs []field) []Column {
+	cs := make([]Column, len(fs))
+	for i, f := range fs {
+		cs[i] = Column{Label: f.label, Names: f.aliasNames(), Required: f.required}
+	}
+	return cs
 }
 
 // field is one thing a roster file may give, with the header names that

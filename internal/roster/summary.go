@@ -81,7 +81,7 @@ func (p Problem) Where() string {
 		if s != "" {
 			s += ", "
 		}
-		s += "found “" + p.Value + "”"
+		s += "found “" + shortValue(p.Value) + "”"
 	}
 	return s
 }
