@@ -44,3 +44,11 @@ type ImportPreview struct {
 	Notes   []string
 	Done    bool
 }
+
+// Title is the column's label, marked when the file must have it.
+func (c ImportColumn) Title() string {
+	if c.Required {
+		return c.Label + " (required)"
+	}
+	return c.Label
+}

@@ -28,6 +28,12 @@ func TestRosterImportJourney(t *testing.T) {
 	}
 	b.noSidewaysScroll()
 	b.checkA11y()
+	b.openDetails("Which columns Haven reads")
+	if got := b.text(details("Which columns Haven reads")); !strings.Contains(got, "Date of birth (required): Date of Birth, DOB") {
+		t.Errorf("the guide to the columns says %q", shorten(got, 300))
+	}
+	b.noSidewaysScroll()
+	b.checkA11y()
 
 	b.checkByLabel("Pupils")
 	b.uploadFile("Upload a CSV file", "testdata/pupils-with-problems.csv")
