@@ -34,6 +34,6 @@ var headerNames = map[string][]string{
 	"staff_first_name": {"Preferred Forename", "Preferred First Name", "Forename", "First Name", "Firstname",
 		"Given Name", "Legal Forename"},
 	"staff_last_name": {"Preferred Surname", "Surname", "Last Name", "Lastname", "Family Name", "Legal Surname"},
-	"job_title":       {"Job Title", "Title", "Role Title", "Position", "Post", "Job"},
+	"job_title":       {"Job Title", "Role Title", "Position", "Post", "Job"},
 	"roles":           {"Roles", "Role", "Haven Roles", "Haven Role", "Access"},
 }
