@@ -183,6 +183,33 @@ func TestImportPupils(t *testing.T) {
 		}
 	})
 
+	t.Run("TheChildsFileShowsTheRoster", func(t *testing.T) {
+		// The DSL sees the legal name beside the name the pupil goes by,
+		// the circumstances the roster flags, and, once they have left,
+		// when; the file of a pupil who left is still theirs to open.
+		s := newImportSchool(t)
+		dsl := s.person(t, postgres.PersonInput{SchoolID: s.admin.SchoolID, Email: "dsl@northgate.test", FullName: "Dee Lead", Roles: []safeguarding.Role{safeguarding.RoleDSL}})
+		file := pupilFile(3) + "A999999999999,Alexandra,Smith,Sasha,2012-01-01,8,8S,E,Y\n"
+		if _, err := s.db.ImportPupils(t.Context(), s.admin, parsePupils(t, file), true, ""); err != nil {
+			t.Fatal(err)
+		}
+		var id int64
+		if err := s.owner.QueryRow(t.Context(), `SELECT id FROM pupils WHERE upn = 'A999999999999'`).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		f, err := s.db.ChildFile(t.Context(), dsl, id, 10)
+		if err != nil || f.Pupil.Name() != "Sasha Smith" || f.LegalName != "Alexandra Smith" ||
+			!slices.Equal(f.Circumstances, []string{"SEND", "Child looked after"}) || !f.LeftOn.IsZero() {
+			t.Fatalf("file %+v, err %v", f, err)
+		}
+		if _, err := s.db.ImportPupils(t.Context(), s.admin, parsePupils(t, pupilFile(3)), true, ""); err != nil {
+			t.Fatal(err)
+		}
+		if f, err = s.db.ChildFile(t.Context(), dsl, id, 10); err != nil || f.LeftOn.IsZero() {
+			t.Errorf("the file of a pupil who left: %+v, err %v", f, err)
+		}
+	})
+
 	t.Run("TheConcernFormFindsPupilsByEitherName", func(t *testing.T) {
 		s := newImportSchool(t)
 		file := parsePupils(t, "Forename,Surname,Preferred Forename,Preferred Surname,DOB,Year\nAlexandra,Smith,Sasha,Jones,2012-01-01,8\n")
