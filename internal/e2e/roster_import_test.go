@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -88,6 +89,21 @@ func TestRosterImportJourney(t *testing.T) {
 	b.fillByLabel("Search for a pupil by name", "Zeph")
 	b.clickButton("Find pupils")
 	b.within(fieldset(pupilsLegend)).checkByLabel("Zeph Quillfeather")
+	b.signOut()
+
+	// The DSL's file of the pupil gives her legal name and the
+	// circumstances the roster flags.
+	var id int64
+	if err := a.owner(t).QueryRow(t.Context(), `SELECT id FROM pupils WHERE upn = 'Y100000000011'`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	b.signIn("dsl@demo.test")
+	b.visit(fmt.Sprintf("/pupils/%d", id))
+	if got := b.text("//dl"); !strings.Contains(got, "Legal name Zephyrine Quillfeather") || !strings.Contains(got, "Circumstances SEND") {
+		t.Errorf("the child's file says %q", got)
+	}
+	b.noSidewaysScroll()
+	b.checkA11y()
 }
 
 // uploadFile chooses the file at path (relative to this package) in the
