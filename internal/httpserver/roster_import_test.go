@@ -159,6 +159,7 @@ func TestImportFormProblems(t *testing.T) {
 		"NothingChosen": {"", "", nil, []string{"Select whether you are importing pupils or staff", "Select a CSV file to upload"}},
 		"Empty":         {"staff", "staff.csv", nil, []string{"The selected file is empty"}},
 		"TooBig":        {"pupils", "big.csv", bytes.Repeat([]byte("x"), 6<<20), []string{"The file must be smaller than 5 MB"}},
+		"MuchTooBig":    {"pupils", "huge.csv", bytes.Repeat([]byte("x"), 9<<20), []string{"The file must be smaller than 5 MB"}},
 		"NotARoster":    {"pupils", "notes.csv", []byte("Notes\nhello\n"), []string{"notes.csv has 4 problems", "No column for the legal first name"}},
 	} {
 		t.Run(name, func(t *testing.T) {
