@@ -314,7 +314,7 @@ func TestImportStaff(t *testing.T) {
 
 	t.Run("NotYourOwnAdministratorRole", func(t *testing.T) {
 		s := newImportSchool(t)
-		_, problems, err := s.db.ImportStaff(t.Context(), s.admin, parseStaff(t, "Email,Name\nadmin@northgate.test,Ada Admin\n"), true, "")
+		_, problems, err := s.db.ImportStaff(t.Context(), s.admin, parseStaff(t, "Email,Name,Roles\nadmin@northgate.test,Ada Admin,staff\n"), true, "")
 		if err != nil || len(problems) != 1 || !slices.Contains(s.peopleState(t), "admin@northgate.test|Ada Admin||t|t|admin") {
 			t.Errorf("problems %v, err %v, people %v", problems, err, s.peopleState(t))
 		}

@@ -48,7 +48,9 @@ func (p PupilPlan) MarksLeft() int {
 // of the file is the roster's pupil with the same UPN; failing that, the
 // one with the same legal names (ignoring case) and date of birth whose UPN
 // is unset or the same. A file line without a UPN keeps the UPN the roster
-// has. Importing the same file twice plans nothing the second time.
+// has, and a file without an optional column (preferred names,
+// registration group, a flag) keeps what the roster has for it. Importing
+// the same file twice plans nothing the second time.
 func PlanPupils(current []CurrentPupil, file []Pupil) PupilPlan {
 	byUPN := map[string]int{}
 	byKey := map[string][]int{}
@@ -84,9 +86,7 @@ func PlanPupils(current []CurrentPupil, file []Pupil) PupilPlan {
 		}
 		matched[i] = true
 		c := current[i]
-		if p.UPN == "" {
-			p.UPN = c.UPN
-		}
+		p = keepOmitted(c.Pupil, p)
 		if c.Active && samePupil(c.Pupil, p) {
 			plan.Unchanged++
 			continue
@@ -102,12 +102,17 @@ func PlanPupils(current []CurrentPupil, file []Pupil) PupilPlan {
 	return plan
 }
 
+// SameRecord reports whether p and q hold the same record, wherever in
+// their files they were.
+func (p Pupil) SameRecord(q Pupil) bool { return samePupil(p, q) }
+
 // samePupil reports whether a and b hold the same record, lines aside.
 func samePupil(a, b Pupil) bool {
 	if !a.DateOfBirth.Equal(b.DateOfBirth) {
 		return false
 	}
 	a.Line, b.Line = 0, 0
+	a.given, b.given = 0, 0
 	a.DateOfBirth, b.DateOfBirth = time.Time{}, time.Time{}
 	return a == b
 }
@@ -154,6 +159,13 @@ func PlanStaff(current []CurrentPerson, file []StaffMember, importer int64) (Sta
 		if !ok {
 			plan.New = append(plan.New, m)
 			continue
+		}
+		// A file without a job title or roles column changes neither.
+		if !m.givenJobTitle {
+			m.JobTitle = c.JobTitle
+		}
+		if !m.givenRoles {
+			m.Roles = c.Roles
 		}
 		if c.ID == importer && c.Roles.Has(safeguarding.RoleAdmin) && !m.Roles.Has(safeguarding.RoleAdmin) {
 			problems = append(problems, Problem{Line: m.Line, Column: "", Value: m.Email,

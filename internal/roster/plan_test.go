@@ -55,6 +55,24 @@ func TestPlanPupils(t *testing.T) {
 		}
 	})
 
+	t.Run("AMissingColumnChangesNothing", func(t *testing.T) {
+		// A file without preferred names, registration groups or flags
+		// clears none of them.
+		full := roster.Pupil{UPN: "A123456789012", FirstName: "Amy", LastName: "Khan", PreferredFirstName: "Ames", DateOfBirth: date(2012, 1, 1),
+			YearGroup: 8, RegistrationGroup: "8A", Flags: roster.Flags{SEND: true, LookedAfter: true, PreviouslyLookedAfter: true, YoungCarer: true, Excluded: true}}
+		f := mustPupils(t, "UPN,Forename,Surname,DOB,Year\nA123456789012,Amy,Khan,2012-01-01,8\n")
+		plan := roster.PlanPupils([]roster.CurrentPupil{{ID: 1, Active: true, Pupil: full}}, f)
+		if plan.Unchanged != 1 || len(plan.Changed) != 0 {
+			t.Errorf("plan %+v", plan)
+		}
+		// The same columns, present and blank, clear them.
+		f = mustPupils(t, "UPN,Forename,Surname,Preferred Forename,DOB,Year,Reg Group,SEN,CLA,PLA,Young Carer,Excluded\nA123456789012,Amy,Khan,,2012-01-01,8,,,,,,\n")
+		plan = roster.PlanPupils([]roster.CurrentPupil{{ID: 1, Active: true, Pupil: full}}, f)
+		if len(plan.Changed) != 1 || plan.Changed[0].Pupil.PreferredFirstName != "" || plan.Changed[0].Pupil.Flags != (roster.Flags{}) || plan.Changed[0].Pupil.RegistrationGroup != "" {
+			t.Errorf("plan %+v", plan)
+		}
+	})
+
 	t.Run("ADifferentUPNIsADifferentPupil", func(t *testing.T) {
 		f := mustPupils(t, "UPN,Forename,Surname,DOB,Year\nA123456789077,Amy,Khan,2012-01-01,8\n")
 		plan := roster.PlanPupils(current[:1], f)
@@ -65,10 +83,9 @@ func TestPlanPupils(t *testing.T) {
 }
 
 func TestPlanStaff(t *testing.T) {
-	file := []roster.StaffMember{
-		{Line: 2, Email: "a@s.example", Name: "A", JobTitle: "Teacher", Roles: safeguarding.Roles{"staff"}},
-		{Line: 3, Email: "b@s.example", Name: "B", JobTitle: "Head", Roles: safeguarding.Roles{"principal"}},
-		{Line: 4, Email: "c@s.example", Name: "C", Roles: safeguarding.Roles{"staff"}},
+	file, problems := roster.ParseStaff([]byte("Email,Name,Job Title,Roles\na@s.example,A,Teacher,staff\nb@s.example,B,Head,principal\nc@s.example,C,,\n"))
+	if len(problems) > 0 {
+		t.Fatal(problems)
 	}
 	current := []roster.CurrentPerson{
 		{ID: 1, Email: "a@s.example", Name: "A", JobTitle: "Teacher", Roles: safeguarding.Roles{"staff"}, Active: true},
@@ -79,6 +96,19 @@ func TestPlanStaff(t *testing.T) {
 	if len(problems) > 0 || plan.Unchanged != 1 || len(plan.Changed) != 1 || plan.Changed[0].ID != 2 || len(plan.New) != 1 || plan.New[0].Email != "c@s.example" {
 		t.Fatalf("plan %+v, problems %v", plan, problems)
 	}
+	t.Run("AMissingColumnChangesNothing", func(t *testing.T) {
+		// Without job title and roles columns, B keeps "Deputy head" and
+		// the principal's role, and C joins as staff.
+		file, problems := roster.ParseStaff([]byte("Email,Name\na@s.example,A\nb@s.example,B\nc@s.example,C\n"))
+		if len(problems) > 0 {
+			t.Fatal(problems)
+		}
+		plan, problems := roster.PlanStaff(current, file, 0)
+		if len(problems) > 0 || plan.Unchanged != 2 || len(plan.Changed) != 0 || len(plan.New) != 1 || !equalRoles(plan.New[0].Roles, safeguarding.Roles{"staff"}) {
+			t.Errorf("plan %+v, problems %v", plan, problems)
+		}
+	})
+
 	t.Run("NotYourOwnAdministratorRole", func(t *testing.T) {
 		current := []roster.CurrentPerson{{ID: 7, Email: "a@s.example", Name: "A", JobTitle: "Teacher", Roles: safeguarding.Roles{"staff", "admin"}, Active: true}}
 		_, problems := roster.PlanStaff(current, file[:1], 7)

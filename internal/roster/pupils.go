@@ -21,6 +21,59 @@ type Pupil struct {
 	YearGroup                             int // 1 to 14
 	RegistrationGroup                     string
 	Flags                                 Flags
+
+	// given are the optional columns the file has (givenUPN, …): a
+	// column the file does not have leaves what the roster holds alone.
+	given columnSet
+}
+
+// columnSet is a set of a pupil file's optional columns.
+type columnSet uint16
+
+const (
+	givenPreferredFirst columnSet = 1 << iota
+	givenPreferredLast
+	givenRegistrationGroup
+	givenSEND
+	givenLookedAfter
+	givenPreviouslyLookedAfter
+	givenYoungCarer
+	givenExcluded
+)
+
+// optionalPupilColumns maps each optional column's key to its bit.
+var optionalPupilColumns = map[string]columnSet{
+	"preferred_first_name": givenPreferredFirst, "preferred_last_name": givenPreferredLast,
+	"registration_group": givenRegistrationGroup, "send": givenSEND, "looked_after": givenLookedAfter,
+	"previously_looked_after": givenPreviouslyLookedAfter, "young_carer": givenYoungCarer, "excluded": givenExcluded,
+}
+
+// keepOmitted is p with what its file has no column for taken from the
+// roster's record of the same pupil, so that a file without, say, a SEN
+// column clears nobody's flag. A line without a UPN keeps the roster's.
+func keepOmitted(roster, p Pupil) Pupil {
+	if p.UPN == "" {
+		p.UPN = roster.UPN
+	}
+	keep := func(bit columnSet, dst *string, src string) {
+		if p.given&bit == 0 {
+			*dst = src
+		}
+	}
+	keepFlag := func(bit columnSet, dst *bool, src bool) {
+		if p.given&bit == 0 {
+			*dst = src
+		}
+	}
+	keep(givenPreferredFirst, &p.PreferredFirstName, roster.PreferredFirstName)
+	keep(givenPreferredLast, &p.PreferredLastName, roster.PreferredLastName)
+	keep(givenRegistrationGroup, &p.RegistrationGroup, roster.RegistrationGroup)
+	keepFlag(givenSEND, &p.Flags.SEND, roster.Flags.SEND)
+	keepFlag(givenLookedAfter, &p.Flags.LookedAfter, roster.Flags.LookedAfter)
+	keepFlag(givenPreviouslyLookedAfter, &p.Flags.PreviouslyLookedAfter, roster.Flags.PreviouslyLookedAfter)
+	keepFlag(givenYoungCarer, &p.Flags.YoungCarer, roster.Flags.YoungCarer)
+	keepFlag(givenExcluded, &p.Flags.Excluded, roster.Flags.Excluded)
+	return p
 }
 
 // Flags are the circumstances the policy asks staff to watch (§5.1, §7.4).
@@ -125,6 +178,11 @@ func MatchKey(firstName, lastName string, born time.Time) string {
 // parsePupil reads record i, with every problem it has.
 func parsePupil(t *table, i int) (Pupil, []Problem) {
 	p := Pupil{Line: t.lines[i]}
+	for key, bit := range optionalPupilColumns {
+		if t.has(key) {
+			p.given |= bit
+		}
+	}
 	var problems []Problem
 	bad := func(key, message string) {
 		v, col, _ := t.value(i, key)

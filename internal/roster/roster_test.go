@@ -39,8 +39,7 @@ func TestParsePupils(t *testing.T) {
 			if len(got) != 1 {
 				t.Fatalf("got %d pupils, want 1", len(got))
 			}
-			got[0].Line = 0
-			if got[0] != want {
+			if !got[0].SameRecord(want) {
 				t.Errorf("got  %+v\nwant %+v", got[0], want)
 			}
 		})

@@ -16,6 +16,10 @@ type StaffMember struct {
 	Name     string
 	JobTitle string
 	Roles    safeguarding.Roles // in safeguarding.AllRoles order; staff when the file gives none
+
+	// givenJobTitle and givenRoles say whether the file has those columns:
+	// without one, a person already in the school keeps theirs.
+	givenJobTitle, givenRoles bool
 }
 
 const maxJobTitleChars = 100
@@ -64,7 +68,7 @@ func ParseStaff(data []byte) ([]StaffMember, []Problem) {
 }
 
 func parseStaffMember(t *table, i int) (StaffMember, []Problem) {
-	m := StaffMember{Line: t.lines[i]}
+	m := StaffMember{Line: t.lines[i], givenJobTitle: t.has("job_title"), givenRoles: t.has("roles")}
 	var problems []Problem
 	bad := func(key, message string) {
 		v, col, _ := t.value(i, key)
