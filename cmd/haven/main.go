@@ -8,6 +8,7 @@
 //	haven user add ...    create an account (the first administrator of a real school)
 //	haven user invite ... invite a person by e-mail to set their own password
 //	haven user unlock ... unlock an account that sign-in locked
+//	haven import pupils|staff -school NAME FILE.csv   import the roster from the school's MIS
 //
 // With no DATABASE_URL, each command runs on a private PostgreSQL cluster
 // under $HAVEN_DATA_DIR/postgres, started and stopped around it. With it,
@@ -38,6 +39,9 @@ commands:
   user invite     invite a person to an existing school: -school NAME -email E -name N -roles staff,dsl
                   [-title T]; the e-mail with the link goes when haven serve runs (or to its Outbox)
   user unlock     unlock an account locked after too many failed sign-ins: -email E
+  import pupils   import the pupil roster from a CSV file exported from the MIS: -school NAME [-dry-run] FILE.csv
+  import staff    import staff (new people need an invitation; nobody is deactivated): -school NAME [-dry-run] FILE.csv
+                  (all or nothing: any problem is printed with its line and nothing is imported; see docs/roster-import.md)
 `
 
 func main() {
@@ -79,6 +83,12 @@ func run(ctx context.Context, cfg Config, logger *slog.Logger, args []string) er
 			return userInvite(ctx, cfg, logger, args[2:])
 		case len(args) >= 2 && args[1] == "unlock":
 			return userUnlock(ctx, cfg, logger, args[2:])
+		}
+		fmt.Fprint(os.Stderr, usage)
+		return flag.ErrHelp
+	case "import":
+		if len(args) >= 2 && (args[1] == "pupils" || args[1] == "staff") {
+			return importRoster(ctx, cfg, logger, args[1], args[2:], os.Stdout)
 		}
 		fmt.Fprint(os.Stderr, usage)
 		return flag.ErrHelp

@@ -62,8 +62,17 @@ func childPageView(f safeguarding.ChildFile, categories []safeguarding.Category,
 		Name:      f.Pupil.Name(),
 		Details:   []web.SummaryRow{{Key: "Year group", Value: "Year " + strconv.Itoa(f.Pupil.YearGroup)}},
 	}
+	if f.LegalName != "" {
+		out.Details = append(out.Details, web.SummaryRow{Key: "Legal name", Value: f.LegalName})
+	}
+	if !f.LeftOn.IsZero() {
+		out.Details = append(out.Details, web.SummaryRow{Key: "Left the school", Value: longDate(f.LeftOn)})
+	}
 	if f.RegistrationGroup != "" {
 		out.Details = append(out.Details, web.SummaryRow{Key: "Registration group", Value: f.RegistrationGroup})
+	}
+	if len(f.Circumstances) > 0 {
+		out.Details = append(out.Details, web.SummaryRow{Key: "Circumstances", Value: strings.Join(f.Circumstances, ", ")})
 	}
 	// The store leaves the date of birth (and group) out for a viewer who
 	// sees the file only for a concern about an adult (the chair).

@@ -64,7 +64,8 @@ func homeFor(v safeguarding.Viewer, outbox bool) web.Home {
 		h := web.Home{Heading: "Administration", Lead: "Accounts, roles and the school roster.", Sections: []web.HomeSection{
 			{Title: "People", Body: "Invite staff and governors, set their roles, deactivate leavers.",
 				Href: web.PeoplePath, LinkText: "Manage people"},
-			{Title: "Pupil and staff roster", Body: "Import and update pupils and staff.", NotBuiltYet: true},
+			{Title: "Pupil and staff roster", Body: "Import pupils and staff from a CSV file exported from your MIS (SIMS, Arbor or Bromcom).",
+				Href: web.SettingsImportPath, LinkText: "Import pupils or staff"},
 			{Title: "Sign-in audit log", Body: "Every sign-in, failed sign-in and sign-out.", NotBuiltYet: true},
 			contacts,
 		}}

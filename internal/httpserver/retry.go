@@ -92,7 +92,12 @@ const maxFormBytes = 512 << 10
 func readForm(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			limit := int64(maxFormBytes)
+			if r.URL.Path == web.SettingsImportPath || r.URL.Path == web.SettingsImportPreviewPath {
+				// A roster file is posted whole (roster_import.go).
+				limit = maxImportBytes
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			if err := r.ParseForm(); err != nil {
 				renderError(w, r, http.StatusRequestEntityTooLarge)
 				return

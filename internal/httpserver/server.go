@@ -176,6 +176,11 @@ func (s *Server) routes() chi.Router {
 			r.Post("/people/{id}/reactivate", s.changePerson("reactivated", "reactivate", s.db.Reactivate))
 			r.Post("/people/{id}/invitation/resend", s.changePerson("resent", "resend", s.db.ResendInvitation))
 			r.Post("/people/{id}/invitation/revoke", s.changePerson("revoked", "revoke", s.db.RevokeInvitation))
+
+			// The roster import (roster_import.go).
+			r.Get(web.SettingsImportPath, s.importForm)
+			r.Post(web.SettingsImportPreviewPath, s.previewImport)
+			r.Post(web.SettingsImportPath, s.applyImport)
 		})
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) { renderError(w, r, http.StatusNotFound) })
 		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { renderError(w, r, http.StatusNotFound) })

@@ -31,6 +31,7 @@ type Store interface {
 	outboxStore
 	peopleStore
 	invitationStore
+	rosterImportStore
 }
 
 // referenceLists are the lists every page about concerns names things

@@ -34,9 +34,29 @@ func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int6
 		f.Pupil.ID = pupilID
 		var all []safeguarding.Concern
 		b := &pgx.Batch{}
-		b.Queue(`SELECT first_name, last_name, year_group, date_of_birth, registration_group FROM pupils WHERE school_id = $1 AND id = $2`,
+		b.Queue(`SELECT `+pupilFirstName+`, `+pupilLastName+`, p.year_group, p.date_of_birth, p.registration_group,
+				p.first_name || ' ' || p.last_name, p.send, p.looked_after, p.previously_looked_after, p.young_carer, p.excluded,
+				coalesce(p.left_on, '0001-01-01')
+			FROM pupils p WHERE p.school_id = $1 AND p.id = $2`,
 			v.SchoolID, pupilID).QueryRow(func(row pgx.Row) error {
-			return notFound(row.Scan(&f.Pupil.FirstName, &f.Pupil.LastName, &f.Pupil.YearGroup, &f.DateOfBirth, &f.RegistrationGroup), "No such pupil")
+			var flags [5]bool
+			err := row.Scan(&f.Pupil.FirstName, &f.Pupil.LastName, &f.Pupil.YearGroup, &f.DateOfBirth, &f.RegistrationGroup,
+				&f.LegalName, &flags[0], &flags[1], &flags[2], &flags[3], &flags[4], &f.LeftOn)
+			if err != nil {
+				return notFound(err, "No such pupil")
+			}
+			if f.LegalName == f.Pupil.Name() {
+				f.LegalName = ""
+			}
+			if f.LeftOn.Year() == 1 {
+				f.LeftOn = time.Time{}
+			}
+			for i, label := range []string{"SEND", "Child looked after", "Previously looked after", "Young carer", "Excluded"} {
+				if flags[i] {
+					f.Circumstances = append(f.Circumstances, label)
+				}
+			}
+			return nil
 		})
 		b.Queue(childConcernsSQL, v.SchoolID, pupilID).Query(func(rows pgx.Rows) error {
 			var err error
@@ -64,6 +84,7 @@ func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int6
 				return errNoSuchPupilFile
 			}
 			f.DateOfBirth, f.RegistrationGroup = time.Time{}, ""
+			f.LegalName, f.Circumstances, f.LeftOn = "", nil, time.Time{}
 		}
 
 		b = &pgx.Batch{}

@@ -22,8 +22,8 @@ const concernColumns = `c.school_id, c.id, c.route, c.subject_kind, coalesce(c.s
 	c.others_told, c.actions_taken, c.urgent, c.status, coalesce(c.assigned_to, 0),
 	coalesce((SELECT full_name FROM people WHERE school_id = c.school_id AND id = c.assigned_to), ''),
 	c.acknowledged_at, c.last_activity_at, c.feedback_given,
-	coalesce((SELECT json_agg(json_build_object('id', p.id, 'first', p.first_name, 'last', p.last_name, 'year', p.year_group,
-			'part', cp.part, 'indicators', cp.indicators, 'words', cp.childs_words) ORDER BY p.last_name, p.first_name)
+	coalesce((SELECT json_agg(json_build_object('id', p.id, 'first', ` + pupilFirstName + `, 'last', ` + pupilLastName + `, 'year', p.year_group,
+			'part', cp.part, 'indicators', cp.indicators, 'words', cp.childs_words) ORDER BY ` + pupilLastName + `, ` + pupilFirstName + `)
 		FROM concern_pupils cp JOIN pupils p ON p.school_id = cp.school_id AND p.id = cp.pupil_id
 		WHERE cp.school_id = c.school_id AND cp.concern_id = c.id), '[]')`
 

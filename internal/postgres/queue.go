@@ -207,9 +207,9 @@ func readQueueExtras(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, page
 // concernsPupilsSQL reads the pupils of a school's ($1) concerns ($2) but
 // one ($3, or 0), in the order concernColumns gives them;
 // scanConcernsPupils files them.
-const concernsPupilsSQL = `SELECT cp.concern_id, p.id, p.first_name, p.last_name, p.year_group
+const concernsPupilsSQL = `SELECT cp.concern_id, p.id, ` + pupilFirstName + `, ` + pupilLastName + `, p.year_group
 	FROM concern_pupils cp JOIN pupils p ON p.school_id = cp.school_id AND p.id = cp.pupil_id
-	WHERE cp.school_id = $1 AND cp.concern_id = ANY($2) AND cp.pupil_id <> $3 ORDER BY p.last_name, p.first_name`
+	WHERE cp.school_id = $1 AND cp.concern_id = ANY($2) AND cp.pupil_id <> $3 ORDER BY ` + pupilLastName + `, ` + pupilFirstName
 
 // scanConcernsPupils adds the pupils that rows of concernsPupilsSQL read to
 // their concerns.

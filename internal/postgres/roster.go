@@ -14,8 +14,8 @@ import (
 )
 
 // SearchPupils finds up to limit active pupils of v's school whose names
-// hold every word of query (case-insensitive, anywhere in the first or last
-// name), in year group year unless year is 0. Names that begin with the
+// hold every word of query (case-insensitive, anywhere in the legal or the
+// preferred first or last name), in year group year unless year is 0. Names that begin with the
 // query come first. An empty query with year 0 finds nobody: the form asks
 // for one or the other.
 func (db *DB) SearchPupils(ctx context.Context, v safeguarding.Viewer, query string, year, limit int) ([]safeguarding.PupilMatch, error) {
@@ -36,9 +36,10 @@ func (db *DB) SearchPupils(ctx context.Context, v safeguarding.Viewer, query str
 		rows, err := tx.Query(ctx, `SELECT `+pupilMatchColumns+` FROM pupils p
 			WHERE p.school_id = $1 AND p.active AND ($2 = 0 OR p.year_group = $2)
 			  AND NOT EXISTS (SELECT 1 FROM unnest($3::text[]) w
-			                  WHERE lower(p.first_name) NOT LIKE w AND lower(p.last_name) NOT LIKE w)
-			ORDER BY ($4 <> '' AND (lower(p.last_name) LIKE $4 OR lower(p.first_name) LIKE $4)) DESC,
-			         lower(p.last_name), lower(p.first_name), p.year_group, p.id
+			                  WHERE lower(p.first_name) NOT LIKE w AND lower(p.last_name) NOT LIKE w
+			                    AND lower(p.preferred_first_name) NOT LIKE w AND lower(p.preferred_last_name) NOT LIKE w)
+			ORDER BY ($4 <> '' AND (lower(`+pupilLastName+`) LIKE $4 OR lower(`+pupilFirstName+`) LIKE $4)) DESC,
+			         lower(`+pupilLastName+`), lower(`+pupilFirstName+`), p.year_group, p.id
 			LIMIT $5`, v.SchoolID, year, patterns, prefix, limit)
 		if err != nil {
 			return fmt.Errorf("search pupils: %w", err)
@@ -59,7 +60,7 @@ func (db *DB) PupilsByID(ctx context.Context, v safeguarding.Viewer, ids []int64
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT `+pupilMatchColumns+` FROM pupils p
 			WHERE p.school_id = $1 AND p.id = ANY($2) AND p.active
-			ORDER BY lower(p.last_name), lower(p.first_name), p.id`, v.SchoolID, ids)
+			ORDER BY lower(`+pupilLastName+`), lower(`+pupilFirstName+`), p.id`, v.SchoolID, ids)
 		if err != nil {
 			return fmt.Errorf("read pupils: %w", err)
 		}
@@ -79,8 +80,16 @@ const yearGroupsSQL = `WITH RECURSIVE years (y) AS (
 		SELECT (SELECT min(year_group) FROM pupils WHERE school_id = $1 AND active AND year_group > years.y) FROM years WHERE years.y IS NOT NULL)
 	SELECT y::int FROM years WHERE y IS NOT NULL ORDER BY y`
 
+// pupilFirstName and pupilLastName are the names pupil p goes by: the
+// preferred names the roster import gives, else the legal ones. Haven shows
+// a pupil by these wherever it names them.
+const (
+	pupilFirstName = `coalesce(nullif(p.preferred_first_name, ''), p.first_name)`
+	pupilLastName  = `coalesce(nullif(p.preferred_last_name, ''), p.last_name)`
+)
+
 // pupilMatchColumns are the columns of pupils p that scanPupilMatch reads.
-const pupilMatchColumns = `p.id, p.first_name, p.last_name, p.year_group, p.registration_group, p.date_of_birth`
+const pupilMatchColumns = `p.id, ` + pupilFirstName + `, ` + pupilLastName + `, p.year_group, p.registration_group, p.date_of_birth`
 
 func scanPupilMatch(row pgx.CollectableRow) (safeguarding.PupilMatch, error) {
 	var p safeguarding.PupilMatch

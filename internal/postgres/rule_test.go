@@ -360,6 +360,31 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 		}
 	})
 
+	t.Run("WhoMayImportTheRoster", func(t *testing.T) {
+		// Every viewer adds a pupil and changes one, which PostgreSQL lets
+		// exactly whom MayImportRoster admits do; every viewer still reads
+		// the roster (the concern form searches it).
+		for _, v := range w.viewers {
+			w.asViewer(t, v, func(tx pgx.Tx) {
+				add := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `INSERT INTO pupils (school_id, first_name, last_name, year_group, date_of_birth)
+						VALUES ($1, 'New', 'Pupil', 7, '2013-01-01')`, v.SchoolID)
+				})
+				change := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `UPDATE pupils SET active = false, left_on = current_date WHERE school_id = $1 AND id = $2`, v.SchoolID, w.pupil)
+				})
+				goSays := safeguarding.MayImportRoster(v.Roles)
+				if add != goSays || change != goSays {
+					t.Errorf("viewer with roles %v imports the roster: Go says %v, PostgreSQL says add %v, change %v", v.Roles, goSays, add, change)
+				}
+				var n int
+				if err := tx.QueryRow(t.Context(), `SELECT count(*) FROM pupils WHERE id = $1`, w.pupil).Scan(&n); err != nil || n != 1 {
+					t.Errorf("viewer with roles %v reads %d pupils (err %v), want 1", v.Roles, n, err)
+				}
+			})
+		}
+	})
+
 	t.Run("WhoMayReadTheOutbox", func(t *testing.T) {
 		// The jobs, which run with no viewer, keep an e-mail in the
 		// outbox as the app; then every viewer reads it, which PostgreSQL

@@ -56,7 +56,8 @@ type ConcernAccess struct {
 // concern (Can), who handles each route (Handles), whose concern goes where
 // (RouteFor), who may log a concern (MayLog), who may be given one
 // (MayBeAssigned) and who may set the school's emergency contacts
-// (MayEditSchoolContacts) and who may read the outbox (MayReadOutbox).
+// (MayEditSchoolContacts), who may read the outbox (MayReadOutbox) and who
+// may import the school's roster (MayImportRoster).
 // PostgreSQL's row-level security enforces the same rule
 // again from its one home, migrations/rules/access.sql, and
 // internal/postgres/rule_test.go runs every combination of roles, routes
@@ -166,6 +167,14 @@ func MayReadOutbox(rs Roles) bool {
 // reactivate them. The administrator only; it gives no sight of any
 // concern, chronology or child's file.
 func MayAdministerPeople(rs Roles) bool {
+	return rs.Has(RoleAdmin)
+}
+
+// MayImportRoster reports whether a person with roles rs may import the
+// school's pupil and staff rosters: the administrator only, who keeps the
+// roster (DESIGN.md, "Who uses it"). Importing writes pupils' records and
+// people's roles but reads no concern.
+func MayImportRoster(rs Roles) bool {
 	return rs.Has(RoleAdmin)
 }
 

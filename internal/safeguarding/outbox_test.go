@@ -21,6 +21,19 @@ func TestMayReadOutbox(t *testing.T) {
 	})
 }
 
+// TestMayImportRoster: the administrator imports the roster, nobody else.
+func TestMayImportRoster(t *testing.T) {
+	checkRoleRule(t, "may import the roster", safeguarding.MayImportRoster, map[safeguarding.Role]bool{
+		safeguarding.RoleAdmin:     true,
+		safeguarding.RoleDSL:       false,
+		safeguarding.RoleDeputyDSL: false,
+		safeguarding.RolePrincipal: false,
+		safeguarding.RoleChair:     false,
+		safeguarding.RoleStaff:     false,
+		safeguarding.RoleGovernor:  false,
+	})
+}
+
 // checkRoleRule checks rule, which says what a person may do from their
 // roles alone, over every set of roles a person can hold: it allows a set
 // when any role in it may (may names every role), and only then.

@@ -23,6 +23,16 @@ type ChildFile struct {
 	Pupil             PupilRef
 	DateOfBirth       time.Time
 	RegistrationGroup string // their tutor group, "" if the roster has none
+	// LegalName is the pupil's legal name when they go by another (Pupil
+	// holds the names they go by); "" when the two are the same.
+	LegalName string
+	// Circumstances are the roster's flags the policy asks staff to watch
+	// (§5.1, §7.4) that are set for the pupil, worded for the page: "SEND",
+	// "Child looked after", …
+	Circumstances []string
+	// LeftOn is the day a roster import marked the pupil as left; zero
+	// while they are on the roster.
+	LeftOn time.Time
 
 	// Concerns are newest first. Each one's Pupils are the other pupils it
 	// is about, if any: the pupil of the file is left out of every one, and

@@ -25,6 +25,9 @@ DROP POLICY IF EXISTS chronology_insert ON chronology_entries;
 DROP POLICY IF EXISTS drafts_own ON concern_drafts;
 DROP POLICY IF EXISTS entry_drafts_own ON entry_drafts;
 DROP POLICY IF EXISTS pupils_school ON pupils;
+DROP POLICY IF EXISTS pupils_read ON pupils;
+DROP POLICY IF EXISTS pupils_add ON pupils;
+DROP POLICY IF EXISTS pupils_change ON pupils;
 DROP POLICY IF EXISTS school_contacts_read ON school_contacts;
 DROP POLICY IF EXISTS school_contacts_insert ON school_contacts;
 DROP POLICY IF EXISTS school_contacts_update ON school_contacts;
@@ -61,6 +64,8 @@ DROP FUNCTION IF EXISTS haven_may_log(text[]);
 DROP FUNCTION IF EXISTS haven_may_edit_school_contacts(text[]);
 DROP FUNCTION IF EXISTS haven_may_read_outbox(text[]);
 DROP FUNCTION IF EXISTS haven_may_administer_people(text[]);
+DROP FUNCTION IF EXISTS haven_may_import_roster(text[]);
+DROP FUNCTION IF EXISTS haven_may_write_roster();
 DROP FUNCTION IF EXISTS haven_on_child_file(text);
 DROP FUNCTION IF EXISTS haven_may_be_assigned(bigint, bigint, text, bigint);
 DROP FUNCTION IF EXISTS haven_route_of(bigint, text, bigint);
@@ -129,6 +134,11 @@ $$;
 -- safeguarding.MayAdministerPeople: only the administrator invites people,
 -- changes their roles and deactivates them.
 CREATE FUNCTION haven_may_administer_people(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT 'admin' = ANY (roles)
+$$;
+
+-- safeguarding.MayImportRoster: only the administrator imports the roster.
+CREATE FUNCTION haven_may_import_roster(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
     SELECT 'admin' = ANY (roles)
 $$;
 
@@ -440,9 +450,20 @@ CREATE POLICY entry_drafts_own ON entry_drafts FOR ALL
         AND EXISTS (SELECT 1 FROM concerns c WHERE c.school_id = entry_drafts.school_id AND c.id = entry_drafts.concern_id
             AND (haven_handles(c.route, c.subject_person_id) OR c.logged_by = haven_viewer_id())));
 
--- Pupils are the school's roster: visible to its own people only.
-CREATE POLICY pupils_school ON pupils FOR ALL
-    USING (school_id = haven_school_id()) WITH CHECK (school_id = haven_school_id());
+-- Pupils are the school's roster: visible to its own people only, and
+-- written only by whom haven_may_import_roster admits, or by Haven itself
+-- for the school with no person set (the demo loader, `haven import` on the
+-- command line), which no page can do: every page runs as its person.
+CREATE FUNCTION haven_may_write_roster() RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT coalesce(haven_viewer_id(), 0) = 0 OR haven_may_import_roster(haven_roles())
+$$;
+CREATE POLICY pupils_read ON pupils FOR SELECT
+    USING (school_id = haven_school_id());
+CREATE POLICY pupils_add ON pupils FOR INSERT
+    WITH CHECK (school_id = haven_school_id() AND haven_may_write_roster());
+CREATE POLICY pupils_change ON pupils FOR UPDATE
+    USING (school_id = haven_school_id() AND haven_may_write_roster())
+    WITH CHECK (school_id = haven_school_id() AND haven_may_write_roster());
 
 -- The school's emergency contacts: read by everyone of the school (the
 -- concern form shows them to whoever logs), written only by those

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/havenapp/haven/internal/roster"
+	"github.com/havenapp/haven/internal/safeguarding"
+)
+
+// importRoster imports a pupil or staff roster file into a school, all or
+// nothing, as the administrator's import page does (docs/roster-import.md):
+// it prints every problem with its line and applies nothing when there is
+// one, or what it changed. -dry-run prints what it would change.
+func importRoster(ctx context.Context, cfg Config, logger *slog.Logger, kind string, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("import "+kind, flag.ContinueOnError)
+	school := fs.String("school", "", "the school's name")
+	dryRun := fs.Bool("dry-run", false, "print what the import would change, and change nothing")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	// Flags may come after the file's name too.
+	path := fs.Arg(0)
+	if err := fs.Parse(fs.Args()[min(1, fs.NArg()):]); err != nil {
+		return err
+	}
+	if *school == "" || path == "" || fs.NArg() > 0 {
+		fs.Usage()
+		return errors.New("-school and one file are required")
+	}
+	data, err := readRosterFile(path)
+	if err != nil {
+		return err
+	}
+	var (
+		pupils   []roster.Pupil
+		staff    []roster.StaffMember
+		problems []roster.Problem
+	)
+	if kind == "pupils" {
+		pupils, problems = roster.ParsePupils(data)
+	} else {
+		staff, problems = roster.ParseStaff(data)
+	}
+	if len(problems) > 0 {
+		return reportProblems(out, path, problems)
+	}
+	return withDatabase(ctx, cfg, logger, func(ctx context.Context, db *database) error {
+		schoolID, err := db.SchoolByName(ctx, *school)
+		if err != nil {
+			return err
+		}
+		// No person: Haven itself imports, for the school.
+		v := safeguarding.Viewer{SchoolID: schoolID}
+		var summary roster.Summary
+		if kind == "pupils" {
+			plan, err := db.ImportPupils(ctx, v, pupils, !*dryRun, "")
+			if err != nil {
+				return err
+			}
+			summary = plan.Summary(!*dryRun)
+		} else {
+			plan, problems, err := db.ImportStaff(ctx, v, staff, !*dryRun, "")
+			if err != nil {
+				return err
+			}
+			if len(problems) > 0 {
+				return reportProblems(out, path, problems)
+			}
+			summary = plan.Summary(!*dryRun)
+		}
+		if *dryRun {
+			fmt.Fprintf(out, "What importing %s into %s would change (a dry run: nothing has changed):\n", path, *school)
+		} else {
+			fmt.Fprintf(out, "Imported %s into %s:\n", path, *school)
+		}
+		for _, c := range summary.Counts {
+			fmt.Fprintf(out, "  %-22s %d\n", c.Label+":", c.N)
+		}
+		for _, n := range summary.Notes {
+			fmt.Fprintln(out, n)
+		}
+		return nil
+	})
+}
+
+// readRosterFile reads a roster file, refusing one larger than the import
+// takes before reading it all.
+func readRosterFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, roster.MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > roster.MaxFileBytes {
+		return nil, fmt.Errorf("%s is larger than %d MB: split it, or export only the columns Haven reads", path, roster.MaxFileBytes>>20)
+	}
+	return data, nil
+}
+
+// reportProblems prints every problem and returns the error that makes
+// the command exit non-zero.
+func reportProblems(out io.Writer, path string, problems []roster.Problem) error {
+	for _, p := range problems {
+		fmt.Fprintf(out, "%s: %s\n", path, p)
+	}
+	return fmt.Errorf("%s has %d problem(s): nothing was imported", path, len(problems))
+}
