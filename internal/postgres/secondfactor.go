@@ -46,10 +46,7 @@ func (db *DB) EnrolmentSecret(ctx context.Context, v safeguarding.Viewer) (strin
 		}
 		return tx.QueryRow(ctx, `SELECT secret FROM second_factors WHERE school_id = $1 AND person_id = $2`, v.SchoolID, v.PersonID).Scan(&secret)
 	})
-	if err != nil && safeguarding.ErrorCode(err) == "" {
-		err = fmt.Errorf("enrolment secret: %w", err)
-	}
-	return secret, err
+	return secret, wrapUnlessDomain(err, "enrolment secret")
 }
 
 // notEnrolled locks v's row of people for the transaction and returns
@@ -98,10 +95,7 @@ func (db *DB) ConfirmSecondFactor(ctx context.Context, v safeguarding.Viewer, co
 		return tx.SendBatch(ctx, b).Close()
 	})
 	if err != nil {
-		if safeguarding.ErrorCode(err) != "" {
-			return nil, err
-		}
-		return nil, fmt.Errorf("confirm second factor: %w", err)
+		return nil, wrapUnlessDomain(err, "confirm second factor")
 	}
 	return codes, nil
 }
@@ -257,8 +251,15 @@ func (db *DB) ResetSecondFactor(ctx context.Context, v safeguarding.Viewer, pers
 			Object: fmt.Sprintf("person:%d", personID), Address: address})
 		return tx.SendBatch(ctx, b).Close()
 	})
-	if err != nil && safeguarding.ErrorCode(err) == "" {
-		err = fmt.Errorf("reset second factor: %w", err)
+	return wrapUnlessDomain(err, "reset second factor")
+}
+
+// wrapUnlessDomain says what failed of an error from the database, and
+// leaves a domain error (its message is for the person) as it is.
+func wrapUnlessDomain(err error, what string) error {
+	var e *safeguarding.Error
+	if err == nil || errors.As(err, &e) {
+		return err
 	}
-	return err
+	return fmt.Errorf("%s: %w", what, err)
 }
