@@ -98,24 +98,39 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// A new token at sign-in, so a token planted before it is worthless;
-	// the row of a session that had expired on this browser goes too.
-	if err := s.sessions.RenewToken(r.Context()); err != nil {
+	next := localPath(r.PostForm.Get("next"))
+	if v.SecondFactor {
+		s.askForCode(w, r, v.PersonID, next) // signin_code.go
+		return
+	}
+	s.startSession(w, r, v.PersonID, next)
+}
+
+// startSession signs personID in, every factor checked, and sends them on
+// to next (a local path), or home.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, personID int64, next string) {
+	if err := s.renewSession(r); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	s.sessions.Put(r.Context(), sessionPersonID, personID)
+	if next = localPath(next); next == "" {
+		next = "/home"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// renewSession gives the session a new token as a sign-in's step
+// succeeds, so a token planted before it is worthless; the row of a
+// session that had expired on this browser goes too.
+func (s *Server) renewSession(r *http.Request) error {
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
 	if c, err := r.Cookie(s.sessions.Cookie.Name); err == nil {
-		if err := s.sessionStore.Delete(c.Value); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
+		return s.sessionStore.Delete(c.Value)
 	}
-	s.sessions.Put(r.Context(), sessionPersonID, v.PersonID)
-	returnTo := localPath(r.PostForm.Get("next"))
-	if returnTo == "" {
-		returnTo = "/home"
-	}
-	http.Redirect(w, r, returnTo, http.StatusSeeOther)
+	return nil
 }
 
 // signInFormFrom reads the sign-in form: the e-mail address trimmed and

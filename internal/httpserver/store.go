@@ -27,6 +27,9 @@ type Store interface {
 	schoolContactsStore
 	concernPartsStore
 	outboxStore
+	twoFactorStore
+	secondStepStore
+	secondFactorResetStore
 }
 
 // referenceLists are the lists every page about concerns names things
