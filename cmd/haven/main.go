@@ -7,6 +7,7 @@
 //	haven verify          check every chronology's hash chain
 //	haven user add ...    create an account (the first administrator of a real school)
 //	haven user unlock ... unlock an account that sign-in locked
+//	haven user reset-two-factor ... clear an account's second factor
 //
 // With no DATABASE_URL, each command runs on a private PostgreSQL cluster
 // under $HAVEN_DATA_DIR/postgres, started and stopped around it. With it,
@@ -35,6 +36,8 @@ commands:
   user add        create an account: -school NAME -email E -name N -role R [-role R...]
                   (the password is read from HAVEN_NEW_PASSWORD or standard input)
   user unlock     unlock an account locked after too many failed sign-ins: -email E
+  user reset-two-factor
+                  clear an account's two-factor sign-in, to be set up again: -email E
 `
 
 func main() {
@@ -74,6 +77,8 @@ func run(ctx context.Context, cfg Config, logger *slog.Logger, args []string) er
 			return userAdd(ctx, cfg, logger, args[2:])
 		case len(args) >= 2 && args[1] == "unlock":
 			return userUnlock(ctx, cfg, logger, args[2:])
+		case len(args) >= 2 && args[1] == "reset-two-factor":
+			return userResetTwoFactor(ctx, cfg, logger, args[2:])
 		}
 		fmt.Fprint(os.Stderr, usage)
 		return flag.ErrHelp

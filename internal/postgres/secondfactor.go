@@ -236,22 +236,43 @@ func (db *DB) ResetSecondFactor(ctx context.Context, v safeguarding.Viewer, pers
 		return safeguarding.Errorf(safeguarding.ENOTFOUND, "No such person")
 	}
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE people SET second_factor_at = NULL, sessions_since = clock_timestamp() WHERE school_id = $1 AND id = $2`,
-			v.SchoolID, personID)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return safeguarding.Errorf(safeguarding.ENOTFOUND, "No such person")
-		}
-		b := &pgx.Batch{}
-		b.Queue(`DELETE FROM second_factors WHERE school_id = $1 AND person_id = $2`, v.SchoolID, personID)
-		b.Queue(`DELETE FROM recovery_codes WHERE school_id = $1 AND person_id = $2`, v.SchoolID, personID)
-		batchAudit(b, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "second_factor_reset",
-			Object: fmt.Sprintf("person:%d", personID), Address: address})
-		return tx.SendBatch(ctx, b).Close()
+		return resetSecondFactor(ctx, tx, v.SchoolID, personID, safeguarding.AuditEvent{ActorID: v.PersonID, Address: address})
 	})
 	return wrapUnlessDomain(err, "reset second factor")
+}
+
+// ResetSecondFactorByEmail is ResetSecondFactor for the server's operator
+// (haven user reset-two-factor): for the administrator who has lost their
+// phone and recovery codes, when there is no other to reset it.
+func (db *DB) ResetSecondFactorByEmail(ctx context.Context, email string) error {
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var schoolID, personID int64
+		err := tx.QueryRow(ctx, `SELECT school_id, id FROM people WHERE email = $1`, NormaliseEmail(email)).Scan(&schoolID, &personID)
+		if err != nil {
+			return notFound(err, "No account has the e-mail address %s", email)
+		}
+		return resetSecondFactor(ctx, tx, schoolID, personID, safeguarding.AuditEvent{Detail: "by the server's operator (haven user reset-two-factor)"})
+	})
+	return wrapUnlessDomain(err, "reset second factor")
+}
+
+// resetSecondFactor clears a person's second factor, ends their sessions
+// and audits it as e says; ENOTFOUND if the school has no such person.
+func resetSecondFactor(ctx context.Context, tx pgx.Tx, schoolID, personID int64, e safeguarding.AuditEvent) error {
+	tag, err := tx.Exec(ctx, `UPDATE people SET second_factor_at = NULL, sessions_since = clock_timestamp() WHERE school_id = $1 AND id = $2`,
+		schoolID, personID)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return safeguarding.Errorf(safeguarding.ENOTFOUND, "No such person")
+	}
+	b := &pgx.Batch{}
+	b.Queue(`DELETE FROM second_factors WHERE school_id = $1 AND person_id = $2`, schoolID, personID)
+	b.Queue(`DELETE FROM recovery_codes WHERE school_id = $1 AND person_id = $2`, schoolID, personID)
+	e.SchoolID, e.Action, e.Object = schoolID, "second_factor_reset", fmt.Sprintf("person:%d", personID)
+	batchAudit(b, e)
+	return tx.SendBatch(ctx, b).Close()
 }
 
 // wrapUnlessDomain says what failed of an error from the database, and

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -148,5 +149,22 @@ func TestResetSecondFactorRule(t *testing.T) {
 	if err := s.owner.QueryRow(ctx, `SELECT (SELECT count(*) FROM second_factors WHERE person_id = $1) + (SELECT count(*) FROM recovery_codes WHERE person_id = $1)`,
 		dsl.PersonID).Scan(&left); err != nil || left != 0 {
 		t.Errorf("%d rows of the second factor left: %v", left, err)
+	}
+
+	// The operator's reset, for the administrator with no one to reset theirs.
+	if err := s.db.ResetSecondFactorByEmail(ctx, "nobody@demo.test"); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
+		t.Errorf("an unknown address: %v", err)
+	}
+	admin := s.viewerByEmail(t, "admin@demo.test")
+	if err := s.db.ResetSecondFactorByEmail(ctx, "Admin@Demo.test"); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.db.Viewer(ctx, admin.PersonID); v.SecondFactor {
+		t.Error("the operator's reset left the administrator's second factor")
+	}
+	var n int
+	if err := s.owner.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'second_factor_reset' AND object = $1 AND actor_id IS NULL`,
+		fmt.Sprintf("person:%d", admin.PersonID)).Scan(&n); err != nil || n != 1 {
+		t.Errorf("%d operator's resets audited: %v", n, err)
 	}
 }
