@@ -108,11 +108,31 @@ func TestTwoFactorJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A wrong code first: the message is by the field.
+	b.fillByLabel("Enter the code from your authenticator app", "000000")
+	if next == "000000" {
+		b.fillByLabel("Enter the code from your authenticator app", "999999")
+	}
+	if res := b.clickButton("Continue"); res.Status != 422 {
+		t.Errorf("a wrong code: status %d, want 422", res.Status)
+	}
+	if got := b.text("//*[contains(@class,'govuk-error-summary')]//a"); got != "Enter the 6-digit code your authenticator app shows now" {
+		t.Errorf("error summary says %q", got)
+	}
 	b.tabToLabel("Enter the code from your authenticator app")
 	b.press(next)
 	b.tabToButton("Continue")
 	b.pressEnterAndWait()
 	if got := b.path(); got != "/home" {
 		t.Fatalf("a code from the app led to %s, want home", got)
+	}
+
+	// The account page: on, and how many recovery codes are left.
+	b.clickLink("See your two-factor sign-in")
+	if got := b.heading(); got != "Two-factor sign-in" {
+		t.Errorf("account page heading %q", got)
+	}
+	if body := b.bodyText(); !strings.Contains(body, "9 of 10") || strings.Contains(body, secret[:4]+" ") {
+		t.Error("the account page does not say 9 recovery codes are left, or shows the key")
 	}
 }
