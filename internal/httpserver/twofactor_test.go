@@ -258,6 +258,9 @@ func TestSignInCode(t *testing.T) {
 	if n := f.count(t, `SELECT count(*) FROM audit_log WHERE action = 'sign_in' AND actor_id = $1`, dsl.PersonID); n != 0 {
 		t.Error("a sign-in was audited before the code")
 	}
+	if n := f.count(t, `SELECT count(*) FROM people WHERE id = $1 AND last_sign_in_at IS NOT NULL`, dsl.PersonID); n != 0 {
+		t.Error("the password alone counted as the last sign-in")
+	}
 	page := c.get("/sign-in/code")
 	if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, `autocomplete="one-time-code"`) || !strings.Contains(page.Body, `href="/sign-in/recovery-code"`) {
 		t.Fatalf("code page: status %d, or no code field, or no way to a recovery code", page.StatusCode)
@@ -282,6 +285,9 @@ func TestSignInCode(t *testing.T) {
 	}
 	if n := f.count(t, `SELECT count(*) FROM audit_log WHERE action = 'sign_in' AND actor_id = $1`, dsl.PersonID); n != 1 {
 		t.Errorf("%d sign-ins audited, want 1", n)
+	}
+	if n := f.count(t, `SELECT count(*) FROM people WHERE id = $1 AND last_sign_in_at > now() - interval '1 minute'`, dsl.PersonID); n != 1 {
+		t.Error("the sign-in is not the person's last")
 	}
 	if n := f.count(t, `SELECT count(*) FROM sign_in_failures WHERE email = 'dsl@demo.test'`); n != 0 {
 		t.Errorf("the sign-in left %d failures from its address", n)

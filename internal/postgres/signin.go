@@ -146,9 +146,12 @@ func checkNotLocked(ctx context.Context, tx pgx.Tx, a account) error {
 // signedIn records in tx that a's sign-in succeeded, every factor checked:
 // it forgives the failures from its address (only this address's: guesses
 // from elsewhere still count against the guesser), remembers the address
-// as the person's, and audits the sign-in.
+// as the person's and when they signed in, and audits the sign-in.
 func signedIn(ctx context.Context, tx pgx.Tx, a account, event safeguarding.AuditEvent) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM sign_in_failures WHERE email = $1 AND address = $2`, a.email, a.address); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE people SET last_sign_in_at = clock_timestamp() WHERE school_id = $1 AND id = $2`, a.schoolID, a.personID); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO sign_in_addresses (school_id, person_id, address) VALUES ($1, $2, $3)
