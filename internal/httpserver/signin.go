@@ -41,11 +41,13 @@ const (
 	noticeSignedOut   = "signed-out"
 	noticeConcernKept = "concern-kept"
 	noticeUnlocked    = "unlocked"
+	noticeCodeTooLate = "code-too-late" // codeWait passed (signin_code.go)
 )
 
 var signInNotices = map[string]string{
 	noticeSignedOut:   "You have been signed out.",
 	noticeUnlocked:    "Your account is unlocked. Sign in with your e-mail address and password.",
+	noticeCodeTooLate: "You took too long to enter the code from your authenticator app. Sign in again.",
 	noticeConcernKept: "You were signed out because you had not used Haven for a while. Sign in again to carry on: the concern you were writing has been kept.",
 	noticeEntryKept:   "You were signed out because you had not used Haven for a while. Sign in again to carry on: the entry you were writing has been kept, and has not been added yet.",
 }

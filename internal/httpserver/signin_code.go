@@ -28,13 +28,6 @@ const (
 // codeWait is how long after the password the code may come.
 const codeWait = 10 * time.Minute
 
-// noticeCodeTooLate is the sign-in page's notice when codeWait has passed.
-const noticeCodeTooLate = "code-too-late"
-
-func init() {
-	signInNotices[noticeCodeTooLate] = "You took too long to enter the code. Sign in again."
-}
-
 // askForCode puts the person whose password was right into the session as
 // pending and sends them to the code's page.
 func (s *Server) askForCode(w http.ResponseWriter, r *http.Request, personID int64, next string) {
