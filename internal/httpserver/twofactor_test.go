@@ -468,3 +468,25 @@ func TestForcedEnrolmentKeepsAConcern(t *testing.T) {
 		t.Error("the concern written as the factor was reset was lost")
 	}
 }
+
+// The code must come within 10 minutes of the password; after that the
+// browser is sent to sign in again.
+func TestSignInCodeTooLate(t *testing.T) {
+	f := newConcernFixture(t)
+	c := f.app.newClient(t)
+	c.post("/sign-in", url.Values{"email": {"dsl@demo.test"}, "password": {demoPassword}})
+	if _, err := f.owner.Exec(t.Context(), `UPDATE sessions SET data = convert_to(regexp_replace(convert_from(data, 'UTF8'),
+		'"pending_since":\{"i":[0-9]+\}', '"pending_since":{"i":' || extract(epoch FROM now() - interval '11 minutes')::bigint || '}'), 'UTF8')`); err != nil {
+		t.Fatal(err)
+	}
+	res := c.post("/sign-in/code", url.Values{"code": {f.app.code(t, "dsl@demo.test")}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/sign-in?notice=code-too-late" {
+		t.Fatalf("a code 11 minutes after the password: status %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if res := c.get("/home"); res.StatusCode != http.StatusSeeOther {
+		t.Error("signed in with a code that came too late")
+	}
+	if page := c.get("/sign-in?notice=code-too-late"); !strings.Contains(page.Body, "You took too long") {
+		t.Error("the sign-in page does not say why")
+	}
+}
