@@ -4,7 +4,6 @@ package web
 const (
 	AccountPath           = "/account"
 	ChangePasswordPath    = "/account/password"
-	TwoFactorPath         = "/account/two-factor"
 	ForgottenPasswordPath = "/password/forgotten"
 	// ResetLinkSentPath is the answer to every request for a reset link,
 	// whether or not the address has an account.

@@ -61,5 +61,6 @@ func printDemoSignIns(w io.Writer, url, password string) {
 	for _, a := range demo.Accounts {
 		fmt.Fprintf(w, "  %-22s %s\n", a.Email, a.Role.Label())
 	}
+	fmt.Fprintln(w, "\nThe DSL, deputy, principal, chair and administrator set up two-factor sign-in with an\nauthenticator app the first time they sign in (see docs/two-factor.md).")
 	fmt.Fprintln(w, "\nPress Ctrl-C to stop.")
 }

@@ -9,6 +9,7 @@
 //	haven user invite ... invite a person by e-mail to set their own password
 //	haven user unlock ... unlock an account that sign-in locked
 //	haven import pupils|staff -school NAME FILE.csv   import the roster from the school's MIS
+//	haven user reset-two-factor ... clear an account's second factor
 //
 // With no DATABASE_URL, each command runs on a private PostgreSQL cluster
 // under $HAVEN_DATA_DIR/postgres, started and stopped around it. With it,
@@ -42,6 +43,8 @@ commands:
   import pupils   import the pupil roster from a CSV file exported from the MIS: -school NAME [-dry-run] FILE.csv
   import staff    import staff (new people need an invitation; nobody is deactivated): -school NAME [-dry-run] FILE.csv
                   (all or nothing: any problem is printed with its line and nothing is imported; see docs/roster-import.md)
+  user reset-two-factor
+                  clear an account's two-factor sign-in, to be set up again: -email E
 `
 
 func main() {
@@ -83,6 +86,8 @@ func run(ctx context.Context, cfg Config, logger *slog.Logger, args []string) er
 			return userInvite(ctx, cfg, logger, args[2:])
 		case len(args) >= 2 && args[1] == "unlock":
 			return userUnlock(ctx, cfg, logger, args[2:])
+		case len(args) >= 2 && args[1] == "reset-two-factor":
+			return userResetTwoFactor(ctx, cfg, logger, args[2:])
 		}
 		fmt.Fprint(os.Stderr, usage)
 		return flag.ErrHelp

@@ -147,3 +147,25 @@ func userUnlock(ctx context.Context, cfg Config, logger *slog.Logger, args []str
 		return nil
 	})
 }
+
+// userResetTwoFactor clears a person's second factor, for the operator of
+// a school whose only administrator has lost their phone and recovery
+// codes; in the web pages an administrator does it for anyone else.
+func userResetTwoFactor(ctx context.Context, cfg Config, logger *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("user reset-two-factor", flag.ContinueOnError)
+	email := fs.String("email", "", "the e-mail address of the account whose two-factor sign-in to reset")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" {
+		fs.Usage()
+		return errors.New("-email is required")
+	}
+	return withDatabase(ctx, cfg, logger, func(ctx context.Context, db *database) error {
+		if err := db.ResetSecondFactorByEmail(ctx, *email); err != nil {
+			return err
+		}
+		fmt.Printf("Reset the two-factor sign-in of %s: they sign in with their password and set it up again\n", postgres.NormaliseEmail(*email))
+		return nil
+	})
+}

@@ -8,12 +8,15 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/havenapp/haven/internal/twofactor/twofactortest"
 )
 
 // What a person does with a page: find a field by the words of its label,
@@ -509,9 +512,31 @@ func (b *tab) signIn(email string) {
 	b.fillByLabel("Email address", email)
 	b.fillByLabel("Password", demoPassword)
 	res := b.clickButton("Sign in")
+	if b.path() == "/sign-in/code" {
+		res = b.enterCode(email)
+	}
 	if res.Status != 200 || b.path() != "/home" {
 		b.fatalf("signing in as %s led to status %d", email, res.Status)
 	}
+}
+
+// enterCode answers the page that asks a person with a second factor for
+// their code, with a right one.
+func (b *tab) enterCode(email string) *network.Response {
+	b.t.Helper()
+	b.fillByLabel("Enter the code from your authenticator app", b.app.code(b.t, email))
+	return b.clickButton("Continue")
+}
+
+// code is a code the person, enrolled with the tests' secret, can sign in
+// with now (twofactortest.Code).
+func (a *app) code(t *testing.T, email string) string {
+	t.Helper()
+	code, err := twofactortest.Code(t.Context(), a.owner(t), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
 }
 
 // signOut presses "Sign out" and expects the sign-in page.

@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/havenapp/haven/internal/demo"
@@ -29,6 +30,7 @@ import (
 	"github.com/havenapp/haven/internal/jobs"
 	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/postgres/pgtest"
+	"github.com/havenapp/haven/internal/twofactor/twofactortest"
 )
 
 // chromiumPath is Debian's Chromium, the browser these tests drive.
@@ -175,6 +177,17 @@ func newApp(t *testing.T) *app {
 	}
 	db := postgres.New(pool, alerts).WithInvitations(invitations).WithPasswordResets(resets)
 	if _, err := demo.Load(ctx, db, demoPassword); err != nil {
+		t.Fatal(err)
+	}
+	// Those who need a second factor have one, with the tests' secret, so
+	// journeys sign in as they would on any day after their first
+	// (tab.signIn types the code); the enrolment journey takes it away.
+	owner, err := pgx.Connect(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close(ctx)
+	if err := twofactortest.EnrolEveryoneWhoNeedsIt(ctx, owner); err != nil {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -20,6 +20,7 @@ import (
 	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/postgres/pgtest"
 	"github.com/havenapp/haven/internal/safeguarding"
+	"github.com/havenapp/haven/internal/twofactor/twofactortest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -70,6 +71,16 @@ func newTestAppWith(t *testing.T, cfg httpserver.Config) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Those who need a second factor have one, with the tests' secret
+	// (signIn types its codes); twofactor_test.go takes it away again.
+	owner, err := pgx.Connect(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close(ctx)
+	if err := twofactortest.EnrolEveryoneWhoNeedsIt(ctx, owner); err != nil {
+		t.Fatal(err)
+	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := httptest.NewServer(httpserver.New(cfg, db, db.SessionStore(0), logger))
 	t.Cleanup(srv.Close)
@@ -117,15 +128,44 @@ func (a *testApp) newClient(t *testing.T) *client {
 	}}}
 }
 
-// signIn returns a client signed in as email, failing the test otherwise.
+// signIn returns a client signed in as email, failing the test otherwise:
+// with the demo password and, for a person with a second factor, a code
+// from their app.
 func (a *testApp) signIn(t *testing.T, email string) *client {
 	t.Helper()
 	c := a.newClient(t)
 	res := c.post("/sign-in", url.Values{"email": {email}, "password": {demoPassword}})
+	if res.StatusCode == http.StatusSeeOther && res.Header.Get("Location") == "/sign-in/code" {
+		res = c.post("/sign-in/code", url.Values{"code": {a.code(t, email)}})
+	}
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign in as %s: status %d, body:\n%s", email, res.StatusCode, res.Body)
 	}
 	return c
+}
+
+// code is a code the person enrolled with the tests' secret can sign in
+// with now (twofactortest.Code).
+func (a *testApp) code(t *testing.T, email string) string {
+	t.Helper()
+	conn := a.ownerConn(t)
+	defer conn.Close(context.Background())
+	code, err := twofactortest.Code(t.Context(), conn, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+// ownerConn is a connection as the database's owner, which row-level
+// security does not bind; the caller closes it.
+func (a *testApp) ownerConn(t *testing.T) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), a.ConnStr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conn
 }
 
 // response is a read response.

@@ -10,7 +10,20 @@ import (
 // home shows the signed-in person the page of their primary role.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	v, _ := viewerFrom(r.Context())
-	s.render(w, r, http.StatusOK, web.HomePage(page(r, "Home"), homeFor(v, s.outboxExists(v))))
+	h := homeFor(v, s.outboxExists(v))
+	h.Sections = append(h.Sections, twoFactorSection(v))
+	s.render(w, r, http.StatusOK, web.HomePage(page(r, "Home"), h))
+}
+
+// twoFactorSection leads everyone to their two-factor sign-in: to set it
+// up (optional for staff and governors), or to see it.
+func twoFactorSection(v safeguarding.Viewer) web.HomeSection {
+	if v.SecondFactor {
+		return web.HomeSection{Title: "Two-factor sign-in", Body: "Your sign-in needs a code from your phone as well as your password.",
+			Href: web.TwoFactorPath, LinkText: "See your two-factor sign-in"}
+	}
+	return web.HomeSection{Title: "Two-factor sign-in", Body: "Ask for a code from your phone as well as your password, so that nobody who learns your password can sign in as you.",
+		Href: web.TwoFactorPath, LinkText: "Set up two-factor sign-in"}
 }
 
 // benchFloor is the load benchmark's floor route (docs/benchmarks.md): the

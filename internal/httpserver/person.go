@@ -24,6 +24,8 @@ var personDone = map[string]string{
 	"reactivated": "Reactivated. They can sign in again with their password.",
 	"resent":      "A new invitation has been sent. The link in the earlier one no longer works.",
 	"revoked":     "Invitation withdrawn. Its link no longer works.",
+	// second_factor_reset.go
+	noticeSecondFactorReset: "Two-factor sign-in reset. They have been signed out, and must set it up again when they next sign in.",
 }
 
 // personPage shows one person.

@@ -55,6 +55,9 @@ func page(r *http.Request, title string) web.Page {
 	p.UserName = v.Name
 	p.RoleLabel = v.Roles.Label()
 	p.SchoolName = v.SchoolName
+	if v.MustEnrol() {
+		return p // no menu: enrolment is the only page they may open
+	}
 	for _, l := range navFor(v.Roles) {
 		l.Current = r.URL.Path == l.Href || (l.Href != "/home" && strings.HasPrefix(r.URL.Path, l.Href+"/"))
 		p.Nav = append(p.Nav, l)

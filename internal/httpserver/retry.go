@@ -37,8 +37,8 @@ func isUnavailable(err error) bool {
 }
 
 // notRetried are posts whose values must not be carried back: a password
-// never travels back to the browser.
-var notRetried = []string{"/sign-in", "/sign-out"}
+// or a one-time code never travels back to the browser.
+var notRetried = []string{"/sign-in", "/sign-out", web.SignInCodePath, web.SignInRecoveryPath, web.TwoFactorPath}
 
 // hiddenFields are posted fields that mean nothing to the person who typed
 // the form, so the page does not list them.

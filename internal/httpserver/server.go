@@ -122,8 +122,23 @@ func (s *Server) routes() chi.Router {
 		r.Get("/password/reset/{token}", s.resetPasswordForm)
 		r.Post("/password/reset/{token}", s.resetPassword)
 
+		// The second step of a sign-in (signin_code.go).
+		r.Get(web.SignInCodePath, s.signInCodeForm)
+		r.Post(web.SignInCodePath, s.signInWithCode)
+		r.Get(web.SignInRecoveryPath, s.signInRecoveryForm)
+		r.Post(web.SignInRecoveryPath, s.signInWithRecoveryCode)
+
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireSignIn)
+			// Enrolling a second factor (twofactor.go): the only pages of a
+			// person who must have one and has not.
+			r.Get(web.TwoFactorPath, s.twoFactorPage)
+			r.Post(web.TwoFactorPath, s.confirmTwoFactor)
+			r.Get(web.TwoFactorQRPath, s.twoFactorQR)
+		})
+
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireSignIn, s.requireSecondFactor)
 			r.Get("/home", s.home)
 
 			// The person's own account (account.go, password_change.go).
@@ -181,6 +196,10 @@ func (s *Server) routes() chi.Router {
 			r.Get(web.SettingsImportPath, s.importForm)
 			r.Post(web.SettingsImportPreviewPath, s.previewImport)
 			r.Post(web.SettingsImportPath, s.applyImport)
+
+			// An administrator's reset of a person's second factor
+			// (second_factor_reset.go).
+			r.Post("/people/{id}/second-factor/reset", s.resetSecondFactor)
 		})
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) { renderError(w, r, http.StatusNotFound) })
 		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { renderError(w, r, http.StatusNotFound) })

@@ -36,7 +36,8 @@ type SessionStore interface {
 // storing only sessions with someone signed in, and without a write on
 // every page.
 //
-// A session holding no signed-in person is never stored: a signed-out
+// A session holding no person, signed in or half-way through signing in
+// (their password right, their code to come), is never stored: a signed-out
 // visitor, or anyone posting without a session, cannot make Haven keep
 // anything (what the sign-in page needs travels in its address instead).
 // Committing such a session deletes its row, if it had one.
@@ -110,7 +111,7 @@ func (s *sessionStore) Find(token string) ([]byte, bool, error) {
 // expiry less than touchInterval later. A session with nobody signed in is
 // deleted rather than written.
 func (s *sessionStore) Commit(token string, b []byte, expiry time.Time) error {
-	if !signedIn(b) {
+	if !holdsPerson(b) {
 		return s.Delete(token)
 	}
 	data := sha256.Sum256(b)
@@ -148,14 +149,16 @@ func (s *sessionStore) Expired(ctx context.Context, token string) ([]byte, bool,
 	return s.db.Expired(ctx, token)
 }
 
-// signedIn reports whether a session's data holds a signed-in person.
-func signedIn(b []byte) bool {
+// holdsPerson reports whether a session's data holds a signed-in person,
+// or one whose code it waits for (signin_code.go).
+func holdsPerson(b []byte) bool {
 	_, values, err := sessionCodec{}.Decode(b)
 	if err != nil {
 		return false
 	}
 	id, _ := values[sessionPersonID].(int64)
-	return id != 0
+	pending, _ := values[sessionPendingPersonID].(int64)
+	return id != 0 || pending != 0
 }
 
 // All returns every live session, read from the database.

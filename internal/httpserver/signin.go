@@ -43,6 +43,7 @@ const (
 	noticeUnlocked    = "unlocked"
 	noticeReset       = "password-reset"
 	noticePasswordSet = "password-set"
+	noticeCodeTooLate = "code-too-late" // codeWait passed (signin_code.go)
 )
 
 var signInNotices = map[string]string{
@@ -50,6 +51,7 @@ var signInNotices = map[string]string{
 	noticeUnlocked:    "Your account is unlocked. Sign in with your e-mail address and password.",
 	noticeReset:       "Your password has been changed. Sign in with your e-mail address and your new password.",
 	noticePasswordSet: "Your password is set. Sign in with your e-mail address and new password.",
+	noticeCodeTooLate: "You took too long to enter the code from your authenticator app. Sign in again.",
 	noticeConcernKept: "You were signed out because you had not used Haven for a while. Sign in again to carry on: the concern you were writing has been kept.",
 	noticeEntryKept:   "You were signed out because you had not used Haven for a while. Sign in again to carry on: the entry you were writing has been kept, and has not been added yet.",
 }
@@ -102,23 +104,45 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// A new token at sign-in (startSession); the row of a session that
-	// had expired on this browser goes too.
+	next := localPath(r.PostForm.Get("next"))
+	if v.SecondFactor {
+		s.askForCode(w, r, v.PersonID, next) // signin_code.go
+		return
+	}
+	s.finishSignIn(w, r, v, next)
+}
+
+// finishSignIn signs v in, every factor checked (startSession), and sends
+// them on to next (a local path), or home.
+func (s *Server) finishSignIn(w http.ResponseWriter, r *http.Request, v safeguarding.Viewer, next string) {
 	if err := s.startSession(r.Context(), v); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	// The row of a session that had expired on this browser goes too.
 	if c, err := r.Cookie(s.sessions.Cookie.Name); err == nil {
 		if err := s.sessionStore.Delete(c.Value); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
 	}
-	returnTo := localPath(r.PostForm.Get("next"))
-	if returnTo == "" {
-		returnTo = "/home"
+	if next = localPath(next); next == "" {
+		next = "/home"
 	}
-	http.Redirect(w, r, returnTo, http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// renewSession gives the session a new token as a sign-in's step
+// succeeds, so a token planted before it is worthless; the row of a
+// session that had expired on this browser goes too.
+func (s *Server) renewSession(r *http.Request) error {
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	if c, err := r.Cookie(s.sessions.Cookie.Name); err == nil {
+		return s.sessionStore.Delete(c.Value)
+	}
+	return nil
 }
 
 // signInFormFrom reads the sign-in form: the e-mail address trimmed and

@@ -56,10 +56,16 @@ func (c *client) postFrom(addr, path string, form url.Values) response {
 	return c.do(req)
 }
 
-// trySignIn posts the sign-in form from addr with a new browser.
+// trySignIn posts the sign-in form from addr with a new browser and, if
+// it asks for the code of the person's second factor, the right code.
 func (f *concernFixture) trySignIn(t *testing.T, addr, email, password string) response {
 	t.Helper()
-	return f.app.newClient(t).postFrom(addr, "/sign-in", url.Values{"email": {email}, "password": {password}})
+	c := f.app.newClient(t)
+	res := c.postFrom(addr, "/sign-in", url.Values{"email": {email}, "password": {password}})
+	if res.StatusCode == http.StatusSeeOther && res.Header.Get("Location") == "/sign-in/code" {
+		res = c.postFrom(addr, "/sign-in/code", url.Values{"code": {f.app.code(t, email)}})
+	}
+	return res
 }
 
 // expectSignIn fails unless the attempt got the page with message (422),

@@ -32,6 +32,9 @@ type Store interface {
 	peopleStore
 	invitationStore
 	rosterImportStore
+	twoFactorStore
+	secondStepStore
+	secondFactorResetStore
 }
 
 // referenceLists are the lists every page about concerns names things

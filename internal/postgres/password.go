@@ -47,7 +47,7 @@ func (db *DB) ChangePassword(ctx context.Context, v safeguarding.Viewer, current
 	event := safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Object: "person", Address: address,
 		Detail: "the current password, when changing it"}
 	if a.personID != v.PersonID || !password.Verify(current, a.hash) || !a.active {
-		err := db.signInFailed(ctx, a, failures, event)
+		err := db.signInFailed(ctx, a, failures, event, "sign_in_failed", ErrBadCredentials)
 		if errors.Is(err, ErrBadCredentials) {
 			return time.Time{}, safeguarding.ErrWrongCurrentPassword
 		}

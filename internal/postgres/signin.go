@@ -48,6 +48,9 @@ type account struct {
 	schoolID, personID int64
 	hash               string
 	active, locked     bool
+	// secondFactor: the person has enrolled one, so a right password alone
+	// does not sign them in (SignInCode).
+	secondFactor bool
 	// The attempt beginSignIn recorded, pending until the password is
 	// checked: its e-mail, address and time identify its row.
 	email, address string
@@ -55,7 +58,11 @@ type account struct {
 }
 
 // SignIn checks an e-mail address and password, from the client at
-// address, and returns the person they belong to. An attempt that comes too
+// address, and returns the person they belong to. For a person with a
+// second factor (the returned Viewer's SecondFactor) a right password does
+// not sign them in: it is neither audited as a sign-in nor forgives
+// earlier failures until SignInCode or SignInRecoveryCode accepts their
+// code, so guessing codes costs what guessing passwords does. An attempt that comes too
 // soon after failures (safeguarding.SignInWait) or at a locked account is
 // refused before its password is checked. Every attempt is audited. A wrong
 // e-mail and a wrong password give the same error after the same work (one
@@ -80,7 +87,7 @@ func (db *DB) SignIn(ctx context.Context, email, plain, address string) (safegua
 	// No connection is held while the password is checked: the attempt is
 	// already recorded as a failure, which a success takes back.
 	if !password.Verify(plain, a.hash) || !a.active {
-		return safeguarding.Viewer{}, db.signInFailed(ctx, a, failures, event)
+		return safeguarding.Viewer{}, db.signInFailed(ctx, a, failures, event, "sign_in_failed", ErrBadCredentials)
 	}
 
 	// A hash made with older parameters is replaced, now that the password
@@ -92,25 +99,7 @@ func (db *DB) SignIn(ctx context.Context, email, plain, address string) (safegua
 		}
 	}
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
-		// Locked while the password was checked: the lock wins.
-		var locked bool
-		if err := tx.QueryRow(ctx, `SELECT locked_at IS NOT NULL FROM people WHERE id = $1`, a.personID).Scan(&locked); err != nil {
-			return err
-		}
-		if locked {
-			return safeguarding.ErrAccountLocked
-		}
-		// Only this address's failures are forgiven: guesses from
-		// elsewhere still count against the guesser.
-		if _, err := tx.Exec(ctx, `DELETE FROM sign_in_failures WHERE email = $1 AND address = $2`, email, address); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO sign_in_addresses (school_id, person_id, address) VALUES ($1, $2, $3)
-			ON CONFLICT (school_id, person_id, address) DO UPDATE SET last_at = clock_timestamp()`, a.schoolID, a.personID, address); err != nil {
-			return err
-		}
-		// For the administrator's list of people.
-		if _, err := tx.Exec(ctx, `UPDATE people SET last_sign_in_at = clock_timestamp() WHERE school_id = $1 AND id = $2`, a.schoolID, a.personID); err != nil {
+		if err := checkNotLocked(ctx, tx, a); err != nil {
 			return err
 		}
 		if rehash != "" {
@@ -120,8 +109,13 @@ func (db *DB) SignIn(ctx context.Context, email, plain, address string) (safegua
 				return err
 			}
 		}
-		event.Action, event.Detail = "sign_in", ""
-		return audit(ctx, tx, event)
+		if a.secondFactor {
+			// The right password is not a failure; the code is yet to come.
+			_, err := tx.Exec(ctx, `DELETE FROM sign_in_failures WHERE email = $1 AND address = $2 AND failed_at = $3 AND NOT settled`,
+				a.email, a.address, a.attemptAt)
+			return err
+		}
+		return signedIn(ctx, tx, a, event)
 	})
 	if errors.Is(err, safeguarding.ErrAccountLocked) {
 		return safeguarding.Viewer{}, err
@@ -129,7 +123,43 @@ func (db *DB) SignIn(ctx context.Context, email, plain, address string) (safegua
 	if err != nil {
 		return safeguarding.Viewer{}, fmt.Errorf("record sign-in: %w", err)
 	}
-	return db.Viewer(ctx, a.personID)
+	v, err := db.Viewer(ctx, a.personID)
+	// What was decided above, even if an administrator reset the factor
+	// meanwhile: the caller asks for a code exactly when it was not signed in.
+	v.SecondFactor = a.secondFactor
+	return v, err
+}
+
+// checkNotLocked refuses a sign-in whose account was locked while its
+// password or code was checked: the lock wins.
+func checkNotLocked(ctx context.Context, tx pgx.Tx, a account) error {
+	var locked bool
+	if err := tx.QueryRow(ctx, `SELECT locked_at IS NOT NULL FROM people WHERE id = $1`, a.personID).Scan(&locked); err != nil {
+		return err
+	}
+	if locked {
+		return safeguarding.ErrAccountLocked
+	}
+	return nil
+}
+
+// signedIn records in tx that a's sign-in succeeded, every factor checked:
+// it forgives the failures from its address (only this address's: guesses
+// from elsewhere still count against the guesser), remembers the address
+// as the person's and when they signed in, and audits the sign-in.
+func signedIn(ctx context.Context, tx pgx.Tx, a account, event safeguarding.AuditEvent) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM sign_in_failures WHERE email = $1 AND address = $2`, a.email, a.address); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE people SET last_sign_in_at = clock_timestamp() WHERE school_id = $1 AND id = $2`, a.schoolID, a.personID); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO sign_in_addresses (school_id, person_id, address) VALUES ($1, $2, $3)
+		ON CONFLICT (school_id, person_id, address) DO UPDATE SET last_at = clock_timestamp()`, a.schoolID, a.personID, a.address); err != nil {
+		return err
+	}
+	event.Action, event.Detail = "sign_in", ""
+	return audit(ctx, tx, event)
 }
 
 // beginSignIn finds the account an e-mail address names (the zero account
@@ -146,8 +176,8 @@ func (db *DB) beginSignIn(ctx context.Context, email, address string) (a account
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(1, hashtext($1)), pg_advisory_xact_lock(2, hashtext($2))`, email, address); err != nil {
 			return fmt.Errorf("take sign-in locks: %w", err)
 		}
-		err := tx.QueryRow(ctx, `SELECT school_id, id, password_hash, active, locked_at IS NOT NULL FROM people WHERE email = $1`, email).
-			Scan(&a.schoolID, &a.personID, &a.hash, &a.active, &a.locked)
+		err := tx.QueryRow(ctx, `SELECT school_id, id, password_hash, active, locked_at IS NOT NULL, second_factor_at IS NOT NULL FROM people WHERE email = $1`, email).
+			Scan(&a.schoolID, &a.personID, &a.hash, &a.active, &a.locked, &a.secondFactor)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("find account: %w", err)
 		}
@@ -191,13 +221,14 @@ func (db *DB) beginSignIn(ctx context.Context, email, address string) (a account
 	return a, failures, refusal, err
 }
 
-// signInFailed audits a wrong password (already counted by beginSignIn)
-// and, if it is the account's HardLockFailures-th within HardLockWindow,
-// locks the account and queues the e-mail with the link that unlocks it.
-func (db *DB) signInFailed(ctx context.Context, a account, before int, event safeguarding.AuditEvent) error {
+// signInFailed audits a wrong password or code (already counted by
+// beginSignIn) as action and, if it is the account's HardLockFailures-th
+// within HardLockWindow, locks the account and queues the e-mail with the
+// link that unlocks it. It returns wrong, or ErrAccountLocked.
+func (db *DB) signInFailed(ctx context.Context, a account, before int, event safeguarding.AuditEvent, action string, wrong error) error {
 	locks := before+1 >= safeguarding.HardLockFailures
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		event.Action = "sign_in_failed"
+		event.Action = action
 		if err := audit(ctx, tx, event); err != nil {
 			return err
 		}
@@ -233,7 +264,7 @@ func (db *DB) signInFailed(ctx context.Context, a account, before int, event saf
 	if locks {
 		return safeguarding.ErrAccountLocked
 	}
-	return ErrBadCredentials
+	return wrong
 }
 
 // IssueUnlockLink makes a new unlock token for a locked account, replacing
