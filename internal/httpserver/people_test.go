@@ -11,6 +11,7 @@ import (
 
 	"github.com/havenapp/haven/internal/safeguarding"
 	"github.com/havenapp/haven/internal/safeguarding/accesstest"
+	"github.com/havenapp/haven/internal/twofactor/twofactortest"
 )
 
 // personID is the id of the demo person with that e-mail address.
@@ -241,7 +242,7 @@ func TestPersonPage(t *testing.T) {
 	if strings.Contains(admin.get(person).Body, "Reset two-factor sign-in") {
 		t.Error("a person with no second factor is offered a reset")
 	}
-	if _, err := fx.owner.Exec(t.Context(), `UPDATE people SET second_factor_at = now() WHERE id = $1`, staff); err != nil {
+	if err := twofactortest.Enrol(t.Context(), fx.owner, "staff02@demo.test"); err != nil {
 		t.Fatal(err)
 	}
 	if p := admin.get(person).Body; !strings.Contains(p, `action="`+person+`/second-factor/reset"`) || !strings.Contains(p, "Reset two-factor sign-in") {
