@@ -16,10 +16,7 @@ import (
 func TestTwoFactorJourney(t *testing.T) {
 	a := newApp(t)
 	owner := a.owner(t)
-	if _, err := owner.Exec(t.Context(), `WITH p AS (UPDATE people SET second_factor_at = NULL WHERE email = 'admin@demo.test' RETURNING school_id, id)
-		DELETE FROM second_factors s USING p WHERE s.school_id = p.school_id AND s.person_id = p.id`); err != nil {
-		t.Fatal(err)
-	}
+	a.unenrol(t, "admin@demo.test")
 	b := newTab(t, a)
 	signInWithPassword := func() {
 		t.Helper()
