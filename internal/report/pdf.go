@@ -17,6 +17,7 @@ const (
 	pdfBarLabel = 62.0 // a bar chart's label column
 	pdfBarValue = 24.0 // room after the longest bar for its figure
 	pdfPlot     = 42.0 // a column chart's height
+	pdfBarLine  = 3.8  // a bar chart's line: a label's line, or one bar
 )
 
 // pdfColour is an RGB colour; the same GOV.UK colours as the SVG charts.
@@ -177,6 +178,9 @@ func (d *pdfDoc) section(s Section) {
 // tableStart is the height of a table's caption, chart, header row and
 // first row, which go on one page together.
 func (d *pdfDoc) tableStart(t Table) float64 {
+	if d.chartTooTall(t) {
+		return d.captionHeight(t) + d.legendHeight(t) + d.barRowHeight(t, chartRows(t)[0])
+	}
 	h := d.captionHeight(t) + d.chartHeight(t) + d.headerHeight(t)
 	if len(t.Rows) > 0 {
 		h += d.rowHeight(t, t.Rows[0])
@@ -352,6 +356,10 @@ func (d *pdfDoc) chartHeight(t Table) float64 {
 	}
 }
 
+// chart draws t's chart, if it has one, below the caption. A chart that
+// fits a page is drawn on one (table has made room for it); a bar chart
+// longer than a whole page goes on over pages a row at a time, its caption
+// and key repeated, so that no bar is ever cut.
 func (d *pdfDoc) chart(t Table) {
 	h := d.chartHeight(t)
 	if h == 0 {
@@ -360,12 +368,18 @@ func (d *pdfDoc) chart(t Table) {
 	top, page := d.GetY(), d.PageNo()
 	y := d.legend(t, top)
 	if t.Chart == Bars {
-		d.bars(t, y)
-	} else {
-		d.columns(t, y)
+		d.bars(t, top, y)
+		return
 	}
+	d.columns(t, y)
 	d.SetY(top + h)
 	d.charts = append(d.charts, chartSpan{page: page, endPage: d.PageNo(), top: top, bottom: top + h})
+}
+
+// chartTooTall reports whether t's chart is longer than a page, so that
+// it must go on over pages.
+func (d *pdfDoc) chartTooTall(t Table) bool {
+	return d.captionHeight(t)+d.chartHeight(t) > d.pageBody()
 }
 
 func (d *pdfDoc) legendHeight(t Table) float64 {
@@ -403,48 +417,62 @@ func seriesPDFColour(c int) pdfColour {
 // barRowHeight is one row's height in a bar chart: its label's lines or
 // its bars, whichever is taller.
 func (d *pdfDoc) barRowHeight(t Table, r Row) float64 {
-	d.font("", 9)
-	labels := float64(len(d.lines(r.Label, pdfBarLabel-3))) * 4
-	bars := 5.0
-	if chartSeries(t) > 1 {
-		bars = 9
-	}
-	return math.Max(labels, bars) + 2.5
+	d.font("", 8.5)
+	labels := float64(len(d.lines(r.Label, pdfBarLabel-3))) * pdfBarLine
+	bars := float64(chartSeries(t)) * pdfBarLine
+	return math.Max(labels, bars) + 2
 }
 
-// bars draws a horizontal bar chart: the label on the left, this year's
-// bar and, thinner below it, the previous year's, each with its figure
-// after it; a figure with no value has its words and no bar.
-func (d *pdfDoc) bars(t Table, y float64) {
+// bars draws a horizontal bar chart from y, below its key, whose top is
+// top: the label on the left, this year's bar and, thinner below it, the
+// previous year's, each with its figure after it; a figure with no value
+// has its words and no bar.
+func (d *pdfDoc) bars(t Table, top, y float64) {
 	rows := chartRows(t)
 	series := chartSeries(t)
 	scale := chartScale(rows, series)
 	full := d.width() - pdfBarLabel - pdfBarValue
 	x0 := pdfMargin + pdfBarLabel
-	top := y
+	page, barsTop := d.PageNo(), y
 	for _, r := range rows {
 		h := d.barRowHeight(t, r)
-		d.font("", 9)
-		d.cellLinesH(pdfMargin, y, pdfBarLabel-3, 4, d.lines(r.Label, pdfBarLabel-3))
+		if d.SetY(y); d.roomLeft() < h {
+			d.barAxis(x0, barsTop, y)
+			d.charts = append(d.charts, chartSpan{page: page, endPage: d.PageNo(), top: top, bottom: y})
+			d.AddPage()
+			top = d.GetY()
+			d.caption(t.Caption + " (continued)")
+			y = d.legend(t, d.GetY())
+			page, barsTop = d.PageNo(), y
+		}
+		d.font("", 8.5)
+		d.cellLinesH(pdfMargin, y, pdfBarLabel-3, pdfBarLine, d.lines(r.Label, pdfBarLabel-3))
 		by := y
 		for c := range series {
 			f := figureAt(r, c)
-			thick := []float64{4, 2.2}[c]
+			thick := []float64{3.4, 1.8}[c]
 			length := barLength(f, scale, full)
 			if length > 0 {
 				d.colour(seriesPDFColour(c), true)
-				d.Rect(x0, by+(4.5-thick)/2, length, thick, "F")
+				d.Rect(x0, by+(pdfBarLine-thick)/2, length, thick, "F")
 			}
-			d.font("", 8.5)
+			d.font("", 8)
 			d.SetXY(x0+length+1.5, by)
-			d.CellFormat(pdfBarValue, 4.5, d.tr(f.String()), "", 0, "L", false, 0, "")
-			by += 4.5
+			d.CellFormat(pdfBarValue, pdfBarLine, d.tr(f.String()), "", 0, "L", false, 0, "")
+			by += pdfBarLine
 		}
 		y += h
 	}
+	d.barAxis(x0, barsTop, y)
+	d.SetY(y + 4)
+	d.charts = append(d.charts, chartSpan{page: page, endPage: d.PageNo(), top: top, bottom: y + 4})
+}
+
+// barAxis draws the line the bars start from.
+func (d *pdfDoc) barAxis(x, top, bottom float64) {
 	d.SetDrawColor(pdfRule.r, pdfRule.g, pdfRule.b)
 	d.SetLineWidth(0.2)
-	d.Line(x0, top, x0, y)
+	d.Line(x, top, x, bottom)
 }
 
 // cellLinesH writes lines of text of height lineH from top y.

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -145,10 +144,18 @@ func TestWritePDF(t *testing.T) {
 			}
 			tables = append(tables, Table{Caption: "Chart " + strconv.Itoa(i), Columns: []string{"2025 to 2026", "2024 to 2025"}, Chart: kind, Rows: rows})
 		}
+		// And a bar chart longer than a page, which goes on over pages a
+		// row at a time.
+		var long []Row
+		for i := range 45 {
+			long = append(long, Row{Label: "Indicator number " + strconv.Itoa(i+1) + " worded at some length, as the policy words it",
+				Figures: []Figure{{Value: float64(i)}, {Suppressed: i%3 == 0, Value: 7}}})
+		}
+		tables = append(tables, Table{Caption: "Long chart", Columns: []string{"2025 to 2026", "2024 to 2025"}, Chart: Bars, Rows: long})
 		r := Report{School: "S", Year: AcademicYear{2025}, Sections: []Section{{Title: "Charts", Tables: tables}}}
 		d := layOutPDF(r, false)
-		if len(d.charts) != len(tables) {
-			t.Fatalf("%d charts drawn, want %d", len(d.charts), len(tables))
+		if len(d.charts) <= len(tables) {
+			t.Fatalf("%d chart parts drawn, want %d charts and the long one in parts", len(d.charts), len(tables))
 		}
 		_, pageH := d.GetPageSize()
 		moved := false
@@ -161,8 +168,18 @@ func TestWritePDF(t *testing.T) {
 		if !moved {
 			t.Error("every chart fitted on the first page; the test needs more")
 		}
-		if err := d.Output(io.Discard); err != nil {
+		var buf bytes.Buffer
+		if err := d.Output(&buf); err != nil {
 			t.Fatal(err)
+		}
+		pdf := buf.String()
+		for _, row := range long {
+			if !shows(pdf, row.Label) {
+				t.Errorf("the long chart lost %q", row.Label)
+			}
+		}
+		if !shows(pdf, "Long chart (continued)") {
+			t.Error("the long chart's next page has no caption")
 		}
 	})
 }
