@@ -81,7 +81,7 @@ func TestWritePDF(t *testing.T) {
 
 	t.Run("CharactersOutsideASCII", func(t *testing.T) {
 		r := Report{School: "St Mary’s – £ School", Year: AcademicYear{2025}, Sections: []Section{{Title: "Costs – £",
-			Tables: []Table{{Caption: "Spend – £", Columns: []string{"2025 to 2026"}, Rows: []Row{{Label: "Café", Figures: []Figure{{Value: 1}}}}}}}}}
+			Tables: []Table{{Caption: "Spend – £", Columns: []string{"2025 to 2026"}, Rows: []Row{{Label: "Café", Figures: []Figure{{Value: 1}}}, {Label: "Łódź 😀 \xff", Figures: []Figure{{Value: 2}}}}}}}}}
 		pdf := renderPDF(t, r)
 		// Windows-1252: en dash 0x96, pound 0xA3, é 0xE9.
 		for _, s := range []string{"Costs \x96 \xa3", "Spend \x96 \xa3", "Caf\xe9"} {

@@ -168,17 +168,23 @@ func chartID(t Table) string {
 	return b.String()
 }
 
-// legend writes a key for the two years, one line each, and returns the
-// height it took.
+// legend writes a key for the two years, a line or more each, and returns
+// the height it took.
 func legend(d *svgDoc, t Table, y float64) float64 {
 	if chartSeries(t) < 2 {
 		return 0
 	}
-	d.rect(0, y+4, 24, 14, colourThisYear)
-	d.text(32, y+16, "", t.Columns[0])
-	d.rect(0, y+chartLine+8, 24, 6, colourLastYear)
-	d.text(32, y+chartLine+16, "", t.Columns[1])
-	return 2*chartLine + 12
+	top := y
+	for c, heading := range t.Columns[:2] {
+		key := []float64{14, 6}[c]
+		d.rect(0, y+11-key/2, 24, key, seriesColour(c))
+		for _, l := range wrapText(heading, chartWidth-32) {
+			d.text(32, y+16, "", l)
+			y += chartLine
+		}
+		y += 4
+	}
+	return y - top + 4
 }
 
 // barChart draws a horizontal bar a row: the label on its own line(s),
@@ -334,6 +340,18 @@ func wrapText(s string, width float64) []string {
 	var lines []string
 	line := ""
 	for _, w := range strings.Fields(s) {
+		for textWidth(w) > width { // a word longer than a line is cut
+			cut := len(w) - 1
+			for cut > 1 && (textWidth(w[:cut]) > width || !utf8.RuneStart(w[cut])) {
+				cut--
+			}
+			if line != "" {
+				lines = append(lines, line)
+				line = ""
+			}
+			lines = append(lines, w[:cut])
+			w = w[cut:]
+		}
 		switch {
 		case line == "":
 			line = w

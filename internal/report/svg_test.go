@@ -169,6 +169,23 @@ func TestChartSVG(t *testing.T) {
 		}
 	})
 
+	t.Run("AnyLabelIsWellFormed", func(t *testing.T) {
+		for _, label := range []string{"\xff\xfe broken UTF-8", "]]><!--", "&amp; &#0;", "\u2028 \uFFFE \U0001F600", strings.Repeat("Unbroken", 20), ""} {
+			for _, kind := range []Chart{Bars, Columns} {
+				tb := Table{ID: label, Caption: label, Columns: []string{label, label}, Chart: kind,
+					Rows: []Row{{Label: label, Figures: []Figure{{Value: 2}, {Value: 1}}}}}
+				els := mustParseSVG(t, ChartSVG(tb))
+				if kind == Bars {
+					for _, e := range els {
+						if e.Name == "text" && textWidth(e.Text) > chartWidth {
+							t.Errorf("a line is wider than the chart: %q", e.Text)
+						}
+					}
+				}
+			}
+		}
+	})
+
 	t.Run("SuppressedAndNotRecordedDrawNoBar", func(t *testing.T) {
 		for _, kind := range []Chart{Bars, Columns} {
 			tb := Table{ID: "t", Caption: "T", Columns: []string{"2025 to 2026", "2024 to 2025"}, Chart: kind, Rows: []Row{
