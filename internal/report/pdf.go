@@ -223,8 +223,9 @@ func (d *pdfDoc) tableNeeds(t Table) float64 {
 	return d.tableStart(t)
 }
 
-// table writes t on the page it fits on whole, or, when it fits no page
-// whole, starting where its caption, chart and first row fit.
+// table writes t where tableNeeds says it fits; a row that would cross
+// the page's foot goes on the next page, under the caption marked
+// "(continued)" and the header row again.
 func (d *pdfDoc) table(t Table) {
 	d.keep(d.tableNeeds(t))
 	d.caption(t.Caption)
@@ -276,7 +277,6 @@ func (d *pdfDoc) headerRow(t Table) {
 	h := d.headerHeight(t)
 	y := d.GetY()
 	d.font("B", 9.5)
-	d.cellLines(pdfMargin, y, lw, "L", []string{d.tr("")})
 	for i, c := range t.Columns {
 		d.cellLines(pdfMargin+lw+float64(i)*fw, y, fw, "R", d.lines(c, fw-2))
 	}
