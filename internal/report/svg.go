@@ -12,6 +12,10 @@ package report
 //	                       screen reader reads: the chart is one image with a
 //	                       title, so the table must sit beside it
 //
+// ChartSVG's result is escaped already: embed it with templ.Raw. Its
+// element ids come from Table.ID ("chart-<id>-title"), so each table's ID
+// must be unique on the page.
+//
 // A chart is sized by its viewBox alone (width 100%, no pixel size), so it
 // shrinks to a phone's width; its viewBox is as wide as a 390 px phone's
 // content, so its 16-unit text is never smaller than 16 px there. Colours
