@@ -149,4 +149,3 @@ func TestAnnualReportPage(t *testing.T) {
 		}
 	})
 }
-
