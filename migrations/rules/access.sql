@@ -264,7 +264,7 @@ $$;
 -- docs/annual-report.md; the year's bounds are London's midnights.
 CREATE FUNCTION haven_annual_report(p_school_id bigint, p_start int)
 RETURNS TABLE (figure text, label text, value double precision)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public SET jit = off AS $$
 DECLARE
     y_from timestamptz := make_date(p_start, 9, 1)::timestamp AT TIME ZONE 'Europe/London';
     y_to timestamptz := make_date(p_start + 1, 9, 1)::timestamp AT TIME ZONE 'Europe/London';
@@ -274,11 +274,14 @@ BEGIN
         RAISE EXCEPTION 'the annual report is not the viewer''s to read' USING ERRCODE = 'insufficient_privilege';
     END IF;
 
-    -- Concerns logged in the year: by category, by month, by route.
+    -- Concerns logged in the year: by category, by month, by route; and
+    -- how long those about children waited for a case handler's
+    -- acknowledgement, in hours.
     RETURN QUERY
     WITH y AS (
         SELECT c.categories, c.route, c.indicators,
-               extract(month FROM c.logged_at AT TIME ZONE 'Europe/London')::int AS month
+               extract(month FROM c.logged_at AT TIME ZONE 'Europe/London')::int AS month,
+               CASE WHEN c.route = 'child' THEN extract(epoch FROM c.acknowledged_at - c.logged_at) / 3600 END AS wait
         FROM concerns c
         WHERE c.school_id = p_school_id AND c.logged_at >= y_from AND c.logged_at < y_to)
     SELECT 'concerns', 'total', count(*)::float8 FROM y
@@ -290,35 +293,33 @@ BEGIN
     UNION ALL
     SELECT 'category', cat, count(*)::float8 FROM y, unnest(y.categories) AS cat GROUP BY cat
     UNION ALL
-    SELECT 'indicator', ind, count(*)::float8 FROM y, unnest(y.indicators) AS ind GROUP BY ind;
-
-    -- How long concerns about children waited for a case handler's
-    -- acknowledgement, in hours.
-    RETURN QUERY
+    SELECT 'indicator', ind, count(*)::float8 FROM y, unnest(y.indicators) AS ind GROUP BY ind
+    UNION ALL
     SELECT 'acknowledgement', x.label, x.value FROM (
-        SELECT count(c.acknowledged_at)::float8 AS n,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.acknowledged_at - c.logged_at) / 3600) AS median,
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM c.acknowledged_at - c.logged_at) / 3600) AS p90
-        FROM concerns c
-        WHERE c.school_id = p_school_id AND c.logged_at >= y_from AND c.logged_at < y_to
-          AND c.route = 'child' AND c.acknowledged_at IS NOT NULL) a
+        SELECT count(y.wait)::float8 AS n,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY y.wait) AS median,
+               percentile_cont(0.9) WITHIN GROUP (ORDER BY y.wait) AS p90
+        FROM y WHERE y.wait IS NOT NULL) a
     CROSS JOIN LATERAL (VALUES ('count', a.n), ('median', a.median), ('p90', a.p90)) AS x (label, value)
     WHERE x.value IS NOT NULL;
 
     -- Referrals recorded in the year: by agency, whether the agency's
     -- response is recorded, and whether it came by the next weekday.
     RETURN QUERY
-    WITH r AS (
+    -- A response is written after its referral, so in the year or later.
+    WITH responses AS (
+        SELECT x.details->>'referral_id' AS referral_id,
+               min(CASE WHEN x.details->>'responded_on' ~ '^\d{4}-\d{2}-\d{2}$' THEN (x.details->>'responded_on')::date
+                        ELSE (coalesce(x.happened_at, x.at) AT TIME ZONE 'Europe/London')::date END) AS responded_on
+        FROM chronology_entries x
+        WHERE x.school_id = p_school_id AND x.kind = 'referral_response' AND x.at >= y_from
+        GROUP BY 1),
+    r AS (
         SELECT e.details->>'agency' AS agency, resp.responded_on,
                CASE WHEN e.details->>'referred_on' ~ '^\d{4}-\d{2}-\d{2}$' THEN (e.details->>'referred_on')::date
                     ELSE (coalesce(e.happened_at, e.at) AT TIME ZONE 'Europe/London')::date END AS referred_on
         FROM chronology_entries e
-        LEFT JOIN LATERAL (
-            SELECT min(CASE WHEN x.details->>'responded_on' ~ '^\d{4}-\d{2}-\d{2}$' THEN (x.details->>'responded_on')::date
-                            ELSE (coalesce(x.happened_at, x.at) AT TIME ZONE 'Europe/London')::date END) AS responded_on
-            FROM chronology_entries x
-            WHERE x.school_id = e.school_id AND x.concern_id = e.concern_id AND x.kind = 'referral_response'
-              AND x.details->>'referral_id' = e.id::text) resp ON true
+        LEFT JOIN responses resp ON resp.referral_id = e.id::text
         WHERE e.school_id = p_school_id AND e.kind = 'referral' AND e.at >= y_from AND e.at < y_to)
     SELECT 'referrals', 'total', count(*)::float8 FROM r
     UNION ALL
@@ -334,15 +335,18 @@ BEGIN
     -- logged by then whose latest closing or reopening by then is not a
     -- closing.
     RETURN QUERY
-    WITH open_concerns AS (
+    -- Only a concern open now, or closed, reopened or moved on since,
+    -- may have been open then; the others were closed then as now.
+    WITH candidates AS (
         SELECT c.id FROM concerns c
-        WHERE c.school_id = p_school_id AND c.route = 'child' AND c.logged_at < y_to
-          -- A concern closed now, and not closed, reopened or moved on
-          -- since, was closed then: only the others need their history.
-          AND (c.status <> 'closed' OR EXISTS (
-                  SELECT 1 FROM chronology_entries e
-                  WHERE e.school_id = c.school_id AND e.concern_id = c.id AND e.at >= y_to
-                    AND e.kind IN ('closed', 'reopened', 'status_changed')))
+        WHERE c.school_id = p_school_id AND c.route = 'child' AND c.status <> 'closed'
+        UNION
+        SELECT e.concern_id FROM chronology_entries e
+        WHERE e.school_id = p_school_id AND e.kind IN ('closed', 'reopened', 'status_changed') AND e.at >= y_to),
+    open_concerns AS (
+        SELECT c.id FROM candidates k
+        JOIN concerns c ON c.school_id = p_school_id AND c.id = k.id
+        WHERE c.route = 'child' AND c.logged_at < y_to
           AND coalesce((
               SELECT e.kind = 'closed' OR (e.kind = 'status_changed' AND e.details->>'to_status' = 'closed')
               FROM chronology_entries e
