@@ -13,10 +13,9 @@ import (
 	"github.com/havenapp/haven/internal/safeguarding/accesstest"
 )
 
-// mayReadReport is who opens the annual report, written out by hand
-// (DESIGN.md "Who uses it"): the governors, the chair, the principal and
-// the safeguarding leads.
-var mayReadReport = map[string]bool{"DSL": true, "deputy": true, "principal": true, "chair": true, "governor": true}
+// mayReadReport is who opens the annual report, written out by hand in
+// the access matrix.
+var mayReadReport = accesstest.ReadsAnnualReport
 
 // mainContent is the page's <main>, without the header that names the
 // person signed in.
