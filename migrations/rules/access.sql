@@ -2,8 +2,8 @@
 -- triggers and policies of row-level security.
 --
 -- The same rule lives in Go in internal/safeguarding/access.go (Can,
--- Handles, RouteFor, MayLog, MayBeAssigned); each function below names the
--- Go function it mirrors. internal/postgres/rule_test.go runs every
+-- Handles, RouteFor, MayLog, MayBeAssigned, MayReadAnnualReport…); each
+-- function below names the Go function it mirrors. internal/postgres/rule_test.go runs every
 -- combination of roles, routes and actions through both and compares them,
 -- so a change to one without the other fails.
 --
