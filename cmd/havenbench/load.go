@@ -171,6 +171,12 @@ func (b *bench) measure(ctx context.Context) (err error) {
 		}
 		rep.printCapacity(os.Stdout)
 	}
+	if strings.Contains(b.o.Measure, "C") {
+		if rep.reports, err = b.annualReports(ctx, srv.base); err != nil {
+			return err
+		}
+		rep.printReports(os.Stdout)
+	}
 	rep.printPeak(os.Stdout)
 	return rep.write()
 }

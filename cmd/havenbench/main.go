@@ -8,7 +8,9 @@
 //	   GET /bench/floor, which passes the same middleware and session as
 //	   every page and does one trivial query;
 //	B  each route's capacity at saturation (closed loop), as a ratio to the
-//	   floor's, measured in turns with it.
+//	   floor's, measured in turns with it;
+//	C  the annual oversight report: each school's governor opens it in
+//	   turn, against targets for one school and for all of them.
 //
 // Both report the server's peak resident memory (VmHWM). Every request goes
 // to 127.0.0.1, and every loop is bounded in count and time.
@@ -31,7 +33,7 @@ import (
 type Options struct {
 	Dir        string        // holds the cluster, the haven binary and the results
 	Only       string        // "", "dataset" or "load"
-	Measure    string        // which measurements: "AB", "A" or "B"
+	Measure    string        // which measurements: any of "A", "B" and "C", e.g. "ABC"
 	Rate       int           // measurement A: requests per second offered
 	Duration   time.Duration // measurement A: how long
 	Workers    int           // measurement B: concurrent workers per route
@@ -50,7 +52,7 @@ func main() {
 	var o Options
 	flag.StringVar(&o.Dir, "dir", ".data/bench", "directory for the private cluster, the server binary and the results")
 	flag.StringVar(&o.Only, "only", "", `run only part: "dataset" (build it if needed) or "load" (both measurements)`)
-	flag.StringVar(&o.Measure, "measure", "AB", `which measurements to run: "AB", "A" (fixed rate) or "B" (capacity)`)
+	flag.StringVar(&o.Measure, "measure", "ABC", `which measurements to run: any of "A" (fixed rate), "B" (capacity) and "C" (the annual report)`)
 	flag.IntVar(&o.Rate, "rate", 300, "measurement A: offered requests per second")
 	flag.DurationVar(&o.Duration, "duration", 60*time.Second, "measurement A: duration")
 	flag.IntVar(&o.Workers, "workers", 12, "measurement B: concurrent workers per route")

@@ -24,6 +24,7 @@ type report struct {
 	fixed    map[int]*routeStats
 	capacity map[int]*routeStats
 	floorEnd *routeStats
+	reports  *reportRun // measurement C, the annual report
 
 	fixedPeakKiB int64
 	fixedSeconds float64
@@ -263,6 +264,9 @@ func (r *report) write() error {
 	}
 	if r.capacity != nil {
 		r.printCapacity(&buf)
+	}
+	if r.reports != nil {
+		r.printReports(&buf)
 	}
 	r.printPeak(&buf)
 	if err := os.WriteFile(r.o.Results, buf.Bytes(), 0o644); err != nil {

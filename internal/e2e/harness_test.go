@@ -133,6 +133,7 @@ type app struct {
 	DB      *postgres.DB
 	Pool    *pgxpool.Pool // the app's connections, for running the jobs
 	ConnStr string        // the owner's connection string: bypasses row-level security
+	Demo    demo.School   // the demo school as loaded, for a journey that loads its history too
 
 	mu    sync.Mutex
 	posts map[string]int // POST requests received, by path
@@ -176,7 +177,8 @@ func newApp(t *testing.T) *app {
 		t.Fatal(err)
 	}
 	db := postgres.New(pool, alerts).WithInvitations(invitations).WithPasswordResets(resets)
-	if _, err := demo.Load(ctx, db, demoPassword); err != nil {
+	school, err := demo.Load(ctx, db, demoPassword)
+	if err != nil {
 		t.Fatal(err)
 	}
 	// Those who need a second factor have one, with the tests' secret, so
@@ -192,7 +194,7 @@ func newApp(t *testing.T) *app {
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	haven := httpserver.New(httpserver.Config{}, db, db.SessionStore(0), logger)
-	a := &app{DB: db, Pool: pool, ConnStr: conn, posts: map[string]int{}, drop: map[string]int{}}
+	a := &app{DB: db, Pool: pool, ConnStr: conn, Demo: school, posts: map[string]int{}, drop: map[string]int{}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			haven.ServeHTTP(w, r)

@@ -36,6 +36,7 @@ type testApp struct {
 	Pool     *pgxpool.Pool // the app's connections
 	ConnStr  string        // the owner's connection string
 	SchoolID int64
+	Demo     demo.School // the demo school as loaded, for a test that loads its history too
 	server   *httptest.Server
 }
 
@@ -64,7 +65,8 @@ func newTestAppWith(t *testing.T, cfg httpserver.Config) *testApp {
 		t.Fatal(err)
 	}
 	db := postgres.New(pool, alerts).WithDeniedLookNotices(safeguarding.DefaultDeniedLookWatch, notices).WithPasswordResets(resets)
-	if _, err := demo.Load(ctx, db, demoPassword); err != nil {
+	school, err := demo.Load(ctx, db, demoPassword)
+	if err != nil {
 		t.Fatal(err)
 	}
 	schoolID, err := db.SchoolByName(ctx, demo.SchoolName)
@@ -84,7 +86,7 @@ func newTestAppWith(t *testing.T, cfg httpserver.Config) *testApp {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := httptest.NewServer(httpserver.New(cfg, db, db.SessionStore(0), logger))
 	t.Cleanup(srv.Close)
-	return &testApp{URL: srv.URL, DB: db, Pool: pool, ConnStr: conn, SchoolID: schoolID, server: srv}
+	return &testApp{URL: srv.URL, DB: db, Pool: pool, ConnStr: conn, SchoolID: schoolID, Demo: school, server: srv}
 }
 
 // auditLog returns the newest lines of a school's audit log, at most

@@ -49,6 +49,9 @@ func homeFor(v safeguarding.Viewer, outbox bool) web.Home {
 	logConcern := web.HomeSection{Title: "Log a concern",
 		Body: "Record a worry about a child or an adult. If a child is in immediate danger, call the police on 999 first.",
 		Href: "/concerns/new", LinkText: "Log a concern"}
+	oversight := web.HomeSection{Title: "Governors' oversight report",
+		Body: "The annual safeguarding report: aggregate figures for the academic year, with the year before beside them; no child or adult is named.",
+		Href: web.AnnualReportPath, LinkText: "Open the annual report"}
 	switch v.Roles.Primary() {
 	case safeguarding.RoleDSL, safeguarding.RoleDeputyDSL:
 		return web.Home{Heading: "Safeguarding", Lead: "Concerns that need you, and the children you are following.", Sections: []web.HomeSection{
@@ -56,22 +59,23 @@ func homeFor(v safeguarding.Viewer, outbox bool) web.Home {
 			logConcern,
 			contacts,
 			{Title: "Training records", Body: "Who is in date with safeguarding training.", NotBuiltYet: true},
+			oversight,
 		}}
 	case safeguarding.RolePrincipal:
 		return web.Home{Heading: "Principal", Lead: "Allegations about staff that you case-manage, and safeguarding oversight.", Sections: []web.HomeSection{
 			{Title: "Concerns", Body: "Allegations about adults in the school, which you case-manage, and a read-only view of concerns about pupils.",
 				Href: "/queue", LinkText: "Open the concerns"},
-			{Title: "Governors' oversight report", Body: "The annual safeguarding report for governors.", NotBuiltYet: true},
+			oversight,
 			logConcern,
 		}}
 	case safeguarding.RoleChair:
 		return web.Home{Heading: "Chair of governors", Lead: "Allegations about the principal, and safeguarding oversight.", Sections: []web.HomeSection{
 			{Title: "Allegations about the principal", Body: "Concerns for you as case manager.", Href: "/queue", LinkText: "Open the allegations"},
-			{Title: "Governors' oversight report", Body: "The annual safeguarding report for governors.", NotBuiltYet: true},
+			oversight,
 		}}
 	case safeguarding.RoleGovernor:
 		return web.Home{Heading: "Governor", Lead: "Safeguarding oversight for the governing body.", Sections: []web.HomeSection{
-			{Title: "Governors' oversight report", Body: "Aggregate figures for the academic year; no child or concern is named.", NotBuiltYet: true},
+			oversight,
 		}}
 	case safeguarding.RoleAdmin:
 		h := web.Home{Heading: "Administration", Lead: "Accounts, roles and the school roster.", Sections: []web.HomeSection{

@@ -71,6 +71,9 @@ func navFor(rs safeguarding.Roles) []web.NavLink {
 	if len(safeguarding.VisibleRoutes(rs)) > 0 {
 		nav = append(nav, web.NavLink{Href: "/queue", Label: "Concerns"})
 	}
+	if safeguarding.MayReadAnnualReport(rs) {
+		nav = append(nav, web.NavLink{Href: web.AnnualReportPath, Label: "Annual report"})
+	}
 	if canLogConcerns(rs) {
 		nav = append(nav, web.NavLink{Href: "/concerns/new", Label: "Log a concern"},
 			web.NavLink{Href: "/my-concerns", Label: "My concerns"})

@@ -174,6 +174,11 @@ func (s *Server) routes() chi.Router {
 			// The referrer's own concerns (my_concerns.go).
 			r.Get("/my-concerns", s.myConcerns)
 
+			// The governors' annual oversight report (annual_report.go).
+			r.Get(web.AnnualReportPath, s.annualReport)
+			r.Get(web.AnnualReportPDFPath, s.annualReportPDF)
+			r.Get(web.AnnualReportCSVPath, s.annualReportCSV)
+
 			// The school's emergency contacts (school_contacts.go).
 			r.Get(web.SettingsContactsPath, s.schoolContactsForm)
 			r.Post(web.SettingsContactsPath, s.setSchoolContacts)

@@ -385,6 +385,25 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 		}
 	})
 
+	t.Run("WhoMayReadTheAnnualReport", func(t *testing.T) {
+		// Every viewer asks the database for the report's figures, which
+		// it answers exactly whom MayReadAnnualReport admits, and
+		// refuses everyone else.
+		for _, v := range w.viewers {
+			w.asViewer(t, v, func(tx pgx.Tx) {
+				read := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `SELECT * FROM haven_annual_report($1, 2025)`, v.SchoolID)
+				})
+				years := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `SELECT * FROM haven_annual_report_years($1)`, v.SchoolID)
+				})
+				if goSays := safeguarding.MayReadAnnualReport(v.Roles); read != goSays || years != goSays {
+					t.Errorf("viewer with roles %v reads the annual report: Go says %v, PostgreSQL says figures %v, years %v", v.Roles, goSays, read, years)
+				}
+			})
+		}
+	})
+
 	t.Run("WhoMayReadTheOutbox", func(t *testing.T) {
 		// The jobs, which run with no viewer, keep an e-mail in the
 		// outbox as the app; then every viewer reads it, which PostgreSQL

@@ -57,7 +57,8 @@ type ConcernAccess struct {
 // (RouteFor), who may log a concern (MayLog), who may be given one
 // (MayBeAssigned) and who may set the school's emergency contacts
 // (MayEditSchoolContacts), who may read the outbox (MayReadOutbox) and who
-// may import the school's roster (MayImportRoster).
+// may import the school's roster (MayImportRoster), and who may read the
+// annual oversight report (MayReadAnnualReport).
 // PostgreSQL's row-level security enforces the same rule
 // again from its one home, migrations/rules/access.sql, and
 // internal/postgres/rule_test.go runs every combination of roles, routes
@@ -176,6 +177,16 @@ func MayAdministerPeople(rs Roles) bool {
 // people's roles but reads no concern.
 func MayImportRoster(rs Roles) bool {
 	return rs.Has(RoleAdmin)
+}
+
+// MayReadAnnualReport reports whether a person with roles rs may read the
+// school's annual oversight report: governors, the chair, the principal and
+// the DSL (and so a deputy, who may do everything a DSL may). The report is
+// aggregates only, so it gives no sight of any concern, child or name; it
+// is read through functions that check this rule themselves, since a
+// governor cannot read a single concern row.
+func MayReadAnnualReport(rs Roles) bool {
+	return rs.Has(RoleGovernor, RoleChair, RolePrincipal, RoleDSL, RoleDeputyDSL)
 }
 
 // MayBeAssigned reports whether concern c may be given to person p: an

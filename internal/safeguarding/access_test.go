@@ -246,3 +246,15 @@ func TestWhoSees(t *testing.T) {
 		}
 	}
 }
+
+// MayReadAnnualReport admits exactly whom the matrix says opens the report.
+func TestMayReadAnnualReport(t *testing.T) {
+	for _, v := range accesstest.Viewers {
+		if got := safeguarding.MayReadAnnualReport(v.Roles); got != accesstest.ReadsAnnualReport[v.Name] {
+			t.Errorf("%s (%v) may read the annual report: %v, want %v", v.Name, v.Roles, got, accesstest.ReadsAnnualReport[v.Name])
+		}
+	}
+	if safeguarding.MayReadAnnualReport(nil) {
+		t.Error("someone with no role may read the annual report")
+	}
+}

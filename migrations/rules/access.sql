@@ -2,8 +2,8 @@
 -- triggers and policies of row-level security.
 --
 -- The same rule lives in Go in internal/safeguarding/access.go (Can,
--- Handles, RouteFor, MayLog, MayBeAssigned); each function below names the
--- Go function it mirrors. internal/postgres/rule_test.go runs every
+-- Handles, RouteFor, MayLog, MayBeAssigned, MayReadAnnualReport…); each
+-- function below names the Go function it mirrors. internal/postgres/rule_test.go runs every
 -- combination of roles, routes and actions through both and compares them,
 -- so a change to one without the other fails.
 --
@@ -50,6 +50,9 @@ DROP FUNCTION IF EXISTS haven_reroute_subject(bigint, bigint);
 DROP FUNCTION IF EXISTS haven_move_concern(bigint, bigint, text, bigint, text, text);
 DROP FUNCTION IF EXISTS haven_chain_head(bigint, bigint);
 DROP FUNCTION IF EXISTS haven_unseen_concern(bigint, bigint);
+DROP FUNCTION IF EXISTS haven_annual_report(bigint, int);
+DROP FUNCTION IF EXISTS haven_annual_report_years(bigint);
+DROP FUNCTION IF EXISTS haven_may_read_annual_report(text[]);
 DROP FUNCTION IF EXISTS haven_set_viewer(bigint, bigint);
 DROP FUNCTION IF EXISTS haven_read_routes();
 DROP FUNCTION IF EXISTS haven_roles();
@@ -245,6 +248,200 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
 $$;
 REVOKE ALL ON FUNCTION haven_unseen_concern(bigint, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION haven_unseen_concern(bigint, bigint) TO haven_app;
+
+-- safeguarding.MayReadAnnualReport: governors, the chair, the principal and
+-- the DSL (and so a deputy) read the annual oversight report.
+CREATE FUNCTION haven_may_read_annual_report(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT roles && ARRAY['governor', 'chair', 'principal', 'dsl', 'deputy_dsl']
+$$;
+
+-- The figures of the annual oversight report (internal/postgres
+-- AnnualReport) for the academic year that starts on 1 September p_start,
+-- as (figure, label, value) rows: counts, hours and nothing else, never a
+-- row of a table. A governor reads no concern under row-level security, so
+-- this runs as the owner; it answers only the viewer's own school, and only
+-- to whom haven_may_read_annual_report admits. What each figure means is
+-- docs/annual-report.md; the year's bounds are London's midnights.
+CREATE FUNCTION haven_annual_report(p_school_id bigint, p_start int)
+RETURNS TABLE (figure text, label text, value double precision)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public SET jit = off AS $$
+DECLARE
+    y_from timestamptz := make_date(p_start, 9, 1)::timestamp AT TIME ZONE 'Europe/London';
+    y_to timestamptz := make_date(p_start + 1, 9, 1)::timestamp AT TIME ZONE 'Europe/London';
+    y_last date := make_date(p_start + 1, 8, 31);
+BEGIN
+    IF p_school_id IS DISTINCT FROM haven_school_id() OR NOT haven_may_read_annual_report(haven_roles()) THEN
+        RAISE EXCEPTION 'the annual report is not the viewer''s to read' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+
+    -- Concerns logged in the year: by category, by month, by route; and
+    -- how long those about children waited for a case handler's
+    -- acknowledgement, in hours.
+    RETURN QUERY
+    WITH y AS (
+        SELECT c.categories, c.route, c.indicators,
+               extract(month FROM c.logged_at AT TIME ZONE 'Europe/London')::int AS month,
+               CASE WHEN c.route = 'child' THEN extract(epoch FROM c.acknowledged_at - c.logged_at) / 3600 END AS wait
+        FROM concerns c
+        WHERE c.school_id = p_school_id AND c.logged_at >= y_from AND c.logged_at < y_to)
+    SELECT 'concerns', 'total', count(*)::float8 FROM y
+    UNION ALL
+    SELECT 'route', CASE WHEN y.route = 'child' THEN 'child' ELSE 'adult' END, count(*)::float8 FROM y
+        GROUP BY 2
+    UNION ALL
+    SELECT 'month', y.month::text, count(*)::float8 FROM y GROUP BY y.month
+    UNION ALL
+    SELECT 'category', cat, count(*)::float8 FROM y, unnest(y.categories) AS cat GROUP BY cat
+    UNION ALL
+    SELECT 'indicator', ind, count(*)::float8 FROM y, unnest(y.indicators) AS ind GROUP BY ind
+    UNION ALL
+    SELECT 'acknowledgement', x.label, x.value FROM (
+        SELECT count(y.wait)::float8 AS n,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY y.wait) AS median,
+               percentile_cont(0.9) WITHIN GROUP (ORDER BY y.wait) AS p90
+        FROM y WHERE y.wait IS NOT NULL) a
+    CROSS JOIN LATERAL (VALUES ('count', a.n), ('median', a.median), ('p90', a.p90)) AS x (label, value)
+    WHERE x.value IS NOT NULL;
+
+    -- Referrals recorded in the year: by agency, whether the agency's
+    -- response is recorded, and whether it came by the next weekday.
+    RETURN QUERY
+    -- A response is written after its referral, so in the year or later.
+    WITH responses AS (
+        SELECT x.details->>'referral_id' AS referral_id,
+               min(CASE WHEN x.details->>'responded_on' ~ '^\d{4}-\d{2}-\d{2}$' THEN (x.details->>'responded_on')::date
+                        ELSE (coalesce(x.happened_at, x.at) AT TIME ZONE 'Europe/London')::date END) AS responded_on
+        FROM chronology_entries x
+        WHERE x.school_id = p_school_id AND x.kind = 'referral_response' AND x.at >= y_from
+        GROUP BY 1),
+    r AS (
+        SELECT e.details->>'agency' AS agency, resp.responded_on,
+               CASE WHEN e.details->>'referred_on' ~ '^\d{4}-\d{2}-\d{2}$' THEN (e.details->>'referred_on')::date
+                    ELSE (coalesce(e.happened_at, e.at) AT TIME ZONE 'Europe/London')::date END AS referred_on
+        FROM chronology_entries e
+        LEFT JOIN responses resp ON resp.referral_id = e.id::text
+        WHERE e.school_id = p_school_id AND e.kind = 'referral' AND e.at >= y_from AND e.at < y_to)
+    SELECT 'referrals', 'total', count(*)::float8 FROM r
+    UNION ALL
+    SELECT 'referral_agency', r.agency, count(*)::float8 FROM r GROUP BY r.agency
+    UNION ALL
+    SELECT 'referral_response', CASE WHEN r.responded_on IS NULL THEN 'none' ELSE 'recorded' END, count(*)::float8 FROM r GROUP BY 2
+    UNION ALL
+    -- The next weekday: Friday's, Saturday's and Sunday's is Monday.
+    SELECT 'referral_response', 'next_weekday', count(*)::float8 FROM r
+    WHERE r.responded_on <= r.referred_on + CASE extract(isodow FROM r.referred_on) WHEN 5 THEN 3 WHEN 6 THEN 2 ELSE 1 END;
+
+    -- Pupils with a concern about a child open on the year's last day: one
+    -- logged by then whose latest closing or reopening by then is not a
+    -- closing.
+    RETURN QUERY
+    -- Only a concern open now, or closed, reopened or moved on since,
+    -- may have been open then; the others were closed then as now.
+    WITH candidates AS (
+        SELECT c.id FROM concerns c
+        WHERE c.school_id = p_school_id AND c.route = 'child' AND c.status <> 'closed'
+        UNION
+        SELECT e.concern_id FROM chronology_entries e
+        WHERE e.school_id = p_school_id AND e.kind IN ('closed', 'reopened', 'status_changed') AND e.at >= y_to),
+    open_concerns AS (
+        SELECT c.id FROM candidates k
+        JOIN concerns c ON c.school_id = p_school_id AND c.id = k.id
+        WHERE c.route = 'child' AND c.logged_at < y_to
+          AND coalesce((
+              SELECT e.kind = 'closed' OR (e.kind = 'status_changed' AND e.details->>'to_status' = 'closed')
+              FROM chronology_entries e
+              WHERE e.school_id = c.school_id AND e.concern_id = c.id AND e.at < y_to
+                AND e.kind IN ('closed', 'reopened', 'status_changed')
+              ORDER BY e.at DESC, e.id DESC LIMIT 1), false) = false),
+    pupils_open AS (
+        SELECT DISTINCT p.id, p.year_group, p.send, p.looked_after, p.previously_looked_after
+        FROM open_concerns o
+        JOIN concern_pupils cp ON cp.school_id = p_school_id AND cp.concern_id = o.id
+        JOIN pupils p ON p.school_id = cp.school_id AND p.id = cp.pupil_id)
+    SELECT 'open_pupils', 'total', count(*)::float8 FROM pupils_open
+    UNION ALL
+    SELECT 'open_year_group', po.year_group::text, count(*)::float8 FROM pupils_open po GROUP BY po.year_group
+    UNION ALL
+    SELECT 'open_flag', f.flag, count(*)::float8 FROM pupils_open po
+        CROSS JOIN LATERAL (VALUES ('send', po.send), ('looked_after', po.looked_after),
+                                   ('previously_looked_after', po.previously_looked_after)) AS f (flag, set)
+        WHERE f.set GROUP BY f.flag;
+
+    -- Training on the year's last day (policy §4.1, §4.7): everyone active
+    -- who works with children and had started by then; in date with an
+    -- induction (when their start is recorded) and safeguarding training in
+    -- the last 12 months; a DSL or deputy also with DSL training in the last
+    -- 2 years.
+    RETURN QUERY
+    WITH staff AS (
+        SELECT p.id, haven_roles_of(p.school_id, p.id) && ARRAY['dsl', 'deputy_dsl'] AS lead,
+            (p.started_on IS NULL OR EXISTS (SELECT 1 FROM training_records t WHERE t.school_id = p.school_id AND t.person_id = p.id
+                 AND t.kind = 'induction' AND t.completed_on <= y_last))
+            AND EXISTS (SELECT 1 FROM training_records t WHERE t.school_id = p.school_id AND t.person_id = p.id
+                 AND t.kind IN ('induction', 'annual_update', 'dsl_training')
+                 AND t.completed_on > (y_last - interval '12 months')::date AND t.completed_on <= y_last) AS in_date,
+            EXISTS (SELECT 1 FROM training_records t WHERE t.school_id = p.school_id AND t.person_id = p.id
+                 AND t.kind = 'dsl_training' AND t.completed_on > (y_last - interval '2 years')::date AND t.completed_on <= y_last)
+            AND EXISTS (SELECT 1 FROM training_records t WHERE t.school_id = p.school_id AND t.person_id = p.id
+                 AND t.kind IN ('dsl_training', 'annual_update')
+                 AND t.completed_on > (y_last - interval '12 months')::date AND t.completed_on <= y_last) AS lead_in_date
+        FROM people p
+        WHERE p.school_id = p_school_id AND p.active AND (p.started_on IS NULL OR p.started_on <= y_last)
+          AND haven_roles_of(p.school_id, p.id) && ARRAY['staff', 'dsl', 'deputy_dsl', 'principal'])
+    SELECT 'training', x.label, x.value FROM (
+        SELECT count(*)::float8 AS staff, count(*) FILTER (WHERE s.in_date)::float8 AS staff_in_date,
+               count(*) FILTER (WHERE s.lead)::float8 AS leads,
+               count(*) FILTER (WHERE s.lead AND s.lead_in_date)::float8 AS leads_in_date,
+               (SELECT count(*) FROM training_records t WHERE t.school_id = p_school_id AND t.completed_on <= y_last)::float8 AS records
+        FROM staff s) a
+    CROSS JOIN LATERAL (VALUES ('staff', a.staff), ('staff_in_date', a.staff_in_date), ('leads', a.leads),
+                               ('leads_in_date', a.leads_in_date), ('records', a.records)) AS x (label, value);
+
+    -- The school's policies on the year's last day, by their latest
+    -- approval by then.
+    RETURN QUERY
+    WITH pol AS (
+        SELECT (SELECT r.next_review_on FROM policy_reviews r
+                WHERE r.school_id = p.school_id AND r.policy_id = p.id AND r.approved_on <= y_last
+                ORDER BY r.approved_on DESC, r.id DESC LIMIT 1) AS next_review_on
+        FROM policies p
+        WHERE p.school_id = p_school_id AND (p.retired_on IS NULL OR p.retired_on > y_last)
+          AND (p.created_at < y_to OR EXISTS (SELECT 1 FROM policy_reviews r
+               WHERE r.school_id = p.school_id AND r.policy_id = p.id AND r.approved_on <= y_last)))
+    SELECT 'policies', x.label, x.value FROM (
+        SELECT count(*)::float8 AS total,
+               count(*) FILTER (WHERE pol.next_review_on >= y_last)::float8 AS in_date,
+               count(*) FILTER (WHERE pol.next_review_on < y_last)::float8 AS overdue,
+               count(*) FILTER (WHERE pol.next_review_on IS NULL)::float8 AS never
+        FROM pol) a
+    CROSS JOIN LATERAL (VALUES ('total', a.total), ('in_date', a.in_date), ('overdue', a.overdue), ('never', a.never)) AS x (label, value);
+END
+$$;
+REVOKE ALL ON FUNCTION haven_annual_report(bigint, int) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION haven_annual_report(bigint, int) TO haven_app;
+
+-- The academic years (their starting years) in which the school logged a
+-- concern, for the report's year chooser: years only, to whom
+-- haven_may_read_annual_report admits.
+CREATE FUNCTION haven_annual_report_years(p_school_id bigint) RETURNS SETOF int
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+    first_at timestamptz;
+BEGIN
+    IF p_school_id IS DISTINCT FROM haven_school_id() OR NOT haven_may_read_annual_report(haven_roles()) THEN
+        RAISE EXCEPTION 'the annual report is not the viewer''s to read' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    first_at := (SELECT min(c.logged_at) FROM concerns c WHERE c.school_id = p_school_id);
+    IF first_at IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY SELECT s FROM generate_series(
+        extract(year FROM (first_at AT TIME ZONE 'Europe/London') - interval '8 months')::int,
+        extract(year FROM (now() AT TIME ZONE 'Europe/London') - interval '8 months')::int) AS s;
+END
+$$;
+REVOKE ALL ON FUNCTION haven_annual_report_years(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION haven_annual_report_years(bigint) TO haven_app;
 
 -- What decides who sees a pupil link or an entry (its concern's route,
 -- subject and author) is copied onto it when it is written, so the policies

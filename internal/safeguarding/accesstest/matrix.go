@@ -199,3 +199,9 @@ func Allowed(viewer, subject string, a safeguarding.Action) bool {
 	}
 	return strings.Contains(allowed, letter)
 }
+
+// ReadsAnnualReport is who of the matrix opens the annual oversight report
+// (DESIGN.md "Who uses it"): the governors, the chair, the principal and
+// the safeguarding leads. It shows aggregates only, so it opens no concern
+// or child to any of them.
+var ReadsAnnualReport = map[string]bool{"DSL": true, "deputy": true, "principal": true, "chair": true, "governor": true}
