@@ -223,3 +223,20 @@ func MayAttribute(v Viewer, c ConcernAccess) bool { return Can(v, c, ActionTriag
 func MayNameOnFile(v Viewer, c ConcernAccess) bool {
 	return OpensChildFiles(v.Roles) || Can(v, c, ActionViewChildFile)
 }
+
+// MayReadPolicies reports whether a person with roles rs may read the
+// school's policy register (§13.1): those who keep safeguarding (the DSL
+// and deputies), the principal, and the governing body, whose annual report
+// shows each policy's review status. Staff and the administrator do not.
+// policies_read and policy_reviews_read in access.sql are the same rule.
+func MayReadPolicies(rs Roles) bool {
+	return rs.Has(RoleDSL, RoleDeputyDSL, RolePrincipal, RoleChair, RoleGovernor)
+}
+
+// MayManagePolicies reports whether a person with roles rs may add a policy
+// to the register, record its reviews and retire it: the DSL and the
+// principal, who review this policy each year (§13.1). A deputy, the chair
+// and governors read the register only.
+func MayManagePolicies(rs Roles) bool {
+	return rs.Has(RoleDSL, RolePrincipal)
+}
