@@ -83,3 +83,44 @@ func TestPolicyReviewJourney(t *testing.T) {
 		t.Errorf("the DSL's home page still counts an overdue review")
 	}
 }
+
+// TestAddAndRetirePolicyJourney: the principal, on a phone, adds a policy
+// by keyboard, is told the title is missing with the owner kept, adds it,
+// and retires it; it leaves the register. Every page, the error state
+// included, is checked for accessibility and at 390 px.
+func TestAddAndRetirePolicyJourney(t *testing.T) {
+	a := newApp(t)
+	b := newTab(t, a)
+	b.phoneWidth()
+	b.signIn("principal@demo.test")
+	b.visit("/policies")
+	b.tabTo("the add button", func(_, text string) bool { return text == "Add a policy" })
+	b.pressEnterAndWait()
+	if got := b.heading(); got != "Add a policy" {
+		t.Fatalf("heading %q", got)
+	}
+	b.tabToLabel("Owner")
+	b.press("Head of IT")
+	b.tabToButton("Add policy")
+	b.pressEnterAndWait()
+	if !b.exists(`//div[contains(@class, "govuk-error-summary")]`) || b.valueByLabel("Owner") != "Head of IT" {
+		t.Fatal("no error for the missing title, or the owner was lost")
+	}
+	b.fillByLabel("Title", "Acceptable use policy")
+	b.tabToButton("Add policy")
+	b.pressEnterAndWait()
+	if got := b.heading(); got != "Acceptable use policy" {
+		t.Fatalf("heading %q after adding", got)
+	}
+	if !strings.Contains(b.bodyText(), "Not yet approved") {
+		t.Errorf("the new policy is not shown as not yet approved")
+	}
+	b.tabToButton("Retire policy")
+	b.pressEnterAndWait()
+	if got := b.banner(); !strings.Contains(got, "retired") {
+		t.Errorf("banner %q", got)
+	}
+	if strings.Contains(b.bodyText(), "Acceptable use policy") {
+		t.Errorf("the retired policy is still on the register")
+	}
+}
