@@ -130,6 +130,9 @@ func Load(ctx context.Context, db *postgres.DB, demoPassword string) (School, er
 	for i, p := range pupils {
 		school.Pupils = append(school.Pupils, safeguarding.PupilRef{ID: ids[i], FirstName: p.FirstName, LastName: p.LastName, YearGroup: p.YearGroup})
 	}
+	if err := loadPolicies(ctx, db, schoolID, time.Now()); err != nil {
+		return School{}, err
+	}
 	return school, nil
 }
 

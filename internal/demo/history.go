@@ -75,11 +75,13 @@ func PlanHistory(now time.Time) History {
 	}
 	p.thisYear = time.Date(year, time.September, 1, 0, 0, 0, 0, loc)
 	p.lastYear = p.thisYear.AddDate(-1, 0, 0)
+	p.yearBefore = p.thisYear.AddDate(-2, 0, 0)
 	for range 30 {
 		p.cohort = append(p.cohort, pupilPick{year: 8 + p.rng.IntN(6), n: p.rng.IntN(43)})
 	}
 	p.cases()
 	p.everyday(everydayConcerns)
+	p.earlier()
 	for i := range p.concerns {
 		c := &p.concerns[i]
 		c.steps = slices.DeleteFunc(c.steps, func(s step) bool { return !s.at.Before(p.now) })
@@ -95,8 +97,11 @@ type planner struct {
 	now      time.Time
 	thisYear time.Time // 1 September that began the current academic year
 	lastYear time.Time // 1 September a year before
-	cohort   []pupilPick
-	concerns []pastConcern
+	// yearBefore is 1 September two years before: the oversight report
+	// compares last year with the year before it.
+	yearBefore time.Time
+	cohort     []pupilPick
+	concerns   []pastConcern
 }
 
 func (p *planner) chance(f float64) bool { return p.rng.Float64() < f }
@@ -232,7 +237,10 @@ func (p *planner) on(year time.Time, m time.Month, d int) time.Time {
 // to the pastoral team, and never a child who was not yet at the college.
 func (p *planner) pupil(at time.Time, minYear int) pupilPick {
 	lowest := max(minYear, 7)
-	if at.Before(p.thisYear) {
+	switch {
+	case at.Before(p.lastYear):
+		lowest = max(lowest, 9) // this year's Years 7 and 8 were at primary school then
+	case at.Before(p.thisYear):
 		lowest = max(lowest, 8) // this year's Year 7 were at primary school then
 	}
 	if p.chance(0.3) {

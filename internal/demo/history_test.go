@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -62,8 +63,8 @@ func TestLoadHistory(t *testing.T) {
 	}
 
 	t.Run("SeveralHundredConcerns", func(t *testing.T) {
-		if n := count(t, `SELECT count(*) FROM concerns`); n < 450 || n > 600 {
-			t.Errorf("%d concerns, want 450 to 600", n)
+		if n := count(t, `SELECT count(*) FROM concerns`); n < 600 || n > 750 {
+			t.Errorf("%d concerns, want 600 to 750", n)
 		}
 		if n, want := count(t, `SELECT count(*) FROM concerns`), demo.PlanHistory(now).Concerns(); n != want {
 			t.Errorf("%d concerns loaded, the plan has %d", n, want)
@@ -90,22 +91,71 @@ func TestLoadHistory(t *testing.T) {
 		}
 	})
 
-	t.Run("BothAcademicYears", func(t *testing.T) {
+	t.Run("ThreeAcademicYears", func(t *testing.T) {
+		// The current year so far, last year and the year before it, for
+		// the oversight report to compare.
+		yearBefore := count(t, `SELECT count(*) FROM concerns WHERE logged_at >= '2023-09-01' AND logged_at < '2024-09-01'`)
 		lastYear := count(t, `SELECT count(*) FROM concerns WHERE logged_at >= '2024-09-01' AND logged_at < '2025-09-01'`)
 		thisYear := count(t, `SELECT count(*) FROM concerns WHERE logged_at >= '2025-09-01' AND logged_at < $1`, now)
-		if lastYear < 200 || thisYear < 150 {
-			t.Errorf("%d concerns in 2024-25 and %d in 2025-26, want at least 200 and 150", lastYear, thisYear)
+		if yearBefore < 150 || lastYear < 200 || thisYear < 150 {
+			t.Errorf("%d concerns in 2023-24, %d in 2024-25 and %d in 2025-26, want at least 150, 200 and 150", yearBefore, lastYear, thisYear)
 		}
-		if n := count(t, `SELECT count(*) FROM concerns WHERE logged_at < '2024-09-01' OR logged_at >= $1`, now); n > 0 {
-			t.Errorf("%d concerns logged outside the two years or in the future", n)
+		if n := count(t, `SELECT count(*) FROM concerns WHERE logged_at < '2023-09-01' OR logged_at >= $1`, now); n > 0 {
+			t.Errorf("%d concerns logged outside the three years or in the future", n)
 		}
 		if n := count(t, `SELECT count(*) FROM chronology_entries WHERE at >= $1`, now); n > 0 {
 			t.Errorf("%d entries in the future", n)
+		}
+		if n := count(t, `SELECT count(*) FROM concerns c JOIN concern_pupils cp ON cp.school_id = c.school_id AND cp.concern_id = c.id
+			JOIN pupils p ON p.school_id = cp.school_id AND p.id = cp.pupil_id
+			WHERE c.logged_at < '2024-09-01' AND p.year_group < 9`); n > 0 {
+			t.Errorf("%d concerns in 2023-24 about pupils who were at primary school then", n)
 		}
 		august := count(t, `SELECT count(*) FROM concerns WHERE extract(month FROM logged_at AT TIME ZONE 'Europe/London') = 8`)
 		october := count(t, `SELECT count(*) FROM concerns WHERE extract(month FROM logged_at AT TIME ZONE 'Europe/London') = 10`)
 		if august*5 > october {
 			t.Errorf("%d concerns in August and %d in October: the holidays should be quiet", august, october)
+		}
+	})
+
+	t.Run("EachFullYearHasTheReportsFigures", func(t *testing.T) {
+		// Last year and the year before each hold what the oversight
+		// report counts, most of it more than 4 so that it is shown rather
+		// than suppressed: every category at least once, several of the
+		// common ones and the CSE indicators more than 4 times, referrals
+		// to several agencies with outcomes, urgent concerns and
+		// allegations about adults, and acknowledgements that took from
+		// minutes to days.
+		for _, y := range []struct{ from, to string }{{"2023-09-01", "2024-09-01"}, {"2024-09-01", "2025-09-01"}} {
+			in := fmt.Sprintf(`c.logged_at >= '%s' AND c.logged_at < '%s'`, y.from, y.to)
+			if n := count(t, `SELECT count(DISTINCT cat) FROM concerns c, unnest(c.categories) cat WHERE `+in); n < 12 {
+				t.Errorf("%s: %d categories, want at least 12", y.from, n)
+			}
+			if n := count(t, `SELECT count(*) FROM (SELECT cat FROM concerns c, unnest(c.categories) cat WHERE `+in+` GROUP BY cat HAVING count(*) > 4) x`); n < 8 {
+				t.Errorf("%s: %d categories with more than 4 concerns, want at least 8", y.from, n)
+			}
+			if n := count(t, `SELECT count(*) FROM (SELECT i FROM concerns c, unnest(c.indicators) i WHERE `+in+` GROUP BY i HAVING count(*) > 4) x`); n < 3 {
+				t.Errorf("%s: %d CSE indicators recorded more than 4 times, want at least 3", y.from, n)
+			}
+			if n := count(t, `SELECT count(DISTINCT e.details->>'agency') FROM chronology_entries e JOIN concerns c ON c.school_id = e.school_id AND c.id = e.concern_id
+				WHERE e.kind = 'referral' AND `+in); n < 4 {
+				t.Errorf("%s: referrals to %d agencies, want at least 4", y.from, n)
+			}
+			if n := count(t, `SELECT count(*) FROM concerns c WHERE urgent AND `+in); n < 5 {
+				t.Errorf("%s: %d urgent concerns, want at least 5", y.from, n)
+			}
+			if n := count(t, `SELECT count(*) FROM concerns c WHERE subject_kind <> 'pupils' AND `+in); n < 5 {
+				t.Errorf("%s: %d concerns about adults, want at least 5", y.from, n)
+			}
+			var fastest, slowest float64
+			if err := owner.QueryRow(ctx, `SELECT min(extract(epoch FROM e.at - c.logged_at)), max(extract(epoch FROM e.at - c.logged_at))
+				FROM chronology_entries e JOIN concerns c ON c.school_id = e.school_id AND c.id = e.concern_id
+				WHERE e.kind = 'acknowledged' AND `+in).Scan(&fastest, &slowest); err != nil {
+				t.Fatal(err)
+			}
+			if fastest > 20*60 || slowest < 36*3600 {
+				t.Errorf("%s: acknowledgements took from %.0fs to %.0fs, want some within 20 minutes and some over a day and a half", y.from, fastest, slowest)
+			}
 		}
 	})
 

@@ -11,6 +11,12 @@ import (
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	v, _ := viewerFrom(r.Context())
 	h := homeFor(v, s.outboxExists(v))
+	if sec, ok, err := s.policyReviewsSection(r.Context(), v); err != nil {
+		s.serverError(w, r, err)
+		return
+	} else if ok {
+		h.Sections = append(h.Sections, sec)
+	}
 	h.Sections = append(h.Sections, twoFactorSection(v))
 	s.render(w, r, http.StatusOK, web.HomePage(page(r, "Home"), h))
 }

@@ -205,6 +205,14 @@ func (s *Server) routes() chi.Router {
 			// An administrator's reset of a person's second factor
 			// (second_factor_reset.go).
 			r.Post("/people/{id}/second-factor/reset", s.resetSecondFactor)
+
+			// The policy register (§13.1).
+			r.Get(web.PoliciesPath, s.policies)
+			r.Post(web.PoliciesPath, s.addPolicy)
+			r.Get(web.NewPolicyPath, s.newPolicyForm)
+			r.Get("/policies/{id}", s.policyPage)
+			r.Post("/policies/{id}/reviews", s.recordPolicyReview)
+			r.Post("/policies/{id}/retire", s.retirePolicy)
 		})
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) { renderError(w, r, http.StatusNotFound) })
 		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { renderError(w, r, http.StatusNotFound) })

@@ -36,6 +36,7 @@ type Store interface {
 	secondStepStore
 	secondFactorResetStore
 	annualReportStore
+	policyStore
 }
 
 // referenceLists are the lists every page about concerns names things

@@ -492,6 +492,67 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 		}
 	})
 
+	t.Run("WhoMayKeepThePolicyRegister", func(t *testing.T) {
+		// A policy with one approval in this school and one in another,
+		// written as the owner; then every viewer reads the register, adds a
+		// policy, records a review as themselves and as someone else, and
+		// retires the policy: PostgreSQL lets exactly whom MayReadPolicies
+		// and MayManagePolicies admit do each, never in another school and
+		// never in another person's name.
+		ctx := t.Context()
+		var other int64
+		if err := w.owner.QueryRow(ctx, `INSERT INTO schools (name) VALUES ('Policies elsewhere') RETURNING id`).Scan(&other); err != nil {
+			t.Fatal(err)
+		}
+		policy := map[int64]int64{}
+		for _, school := range []int64{w.school, other} {
+			var id int64
+			if err := w.owner.QueryRow(ctx, `INSERT INTO policies (school_id, title, owner) VALUES ($1, 'Child sexual exploitation (CSE) policy', 'DSL and Principal') RETURNING id`,
+				school).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.owner.Exec(ctx, `INSERT INTO policy_reviews (school_id, policy_id, approved_on, next_review_on) VALUES ($1, $2, '2025-09-01', '2026-09-01')`,
+				school, id); err != nil {
+				t.Fatal(err)
+			}
+			policy[school] = id
+		}
+		for _, v := range w.viewers {
+			w.asViewer(t, v, func(tx pgx.Tx) {
+				var policies, reviews int
+				if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM policies), (SELECT count(*) FROM policy_reviews)`).Scan(&policies, &reviews); err != nil {
+					t.Fatal(err)
+				}
+				if goSays := safeguarding.MayReadPolicies(v.Roles); goSays != (policies == 1) || goSays != (reviews == 1) {
+					t.Errorf("viewer with roles %v reads %d policies and %d reviews: Go says %v", v.Roles, policies, reviews, goSays)
+				}
+				goSays := safeguarding.MayManagePolicies(v.Roles)
+				add := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `INSERT INTO policies (school_id, title, owner) VALUES ($1, 'Online safety policy', 'DSL')`, v.SchoolID)
+				})
+				review := func(school, by int64) bool {
+					return attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+						return tx.Exec(context.Background(), `INSERT INTO policy_reviews (school_id, policy_id, approved_on, next_review_on, recorded_by)
+							VALUES ($1, $2, '2026-09-01', '2027-09-01', $3)`, school, policy[school], by)
+					})
+				}
+				retire := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `UPDATE policies SET retired_on = current_date WHERE school_id = $1`, v.SchoolID)
+				})
+				if add != goSays || review(w.school, v.PersonID) != goSays || retire != goSays {
+					t.Errorf("viewer with roles %v keeps the register: Go says %v, PostgreSQL says add %v, review %v, retire %v",
+						v.Roles, goSays, add, review(w.school, v.PersonID), retire)
+				}
+				if review(w.school, w.logger) {
+					t.Errorf("viewer with roles %v records a review in someone else's name", v.Roles)
+				}
+				if review(other, v.PersonID) {
+					t.Errorf("viewer with roles %v records a review in another school", v.Roles)
+				}
+			})
+		}
+	})
+
 	t.Run("WhoMayKeepAnEntryDraft", func(t *testing.T) {
 		// An entry being typed is kept only on a concern the person may add
 		// to (Can ActionAddEntry), and only as their own.

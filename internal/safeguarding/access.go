@@ -56,9 +56,10 @@ type ConcernAccess struct {
 // concern (Can), who handles each route (Handles), whose concern goes where
 // (RouteFor), who may log a concern (MayLog), who may be given one
 // (MayBeAssigned) and who may set the school's emergency contacts
-// (MayEditSchoolContacts), who may read the outbox (MayReadOutbox) and who
-// may import the school's roster (MayImportRoster), and who may read the
-// annual oversight report (MayReadAnnualReport).
+// (MayEditSchoolContacts), who may read the outbox (MayReadOutbox), who
+// may import the school's roster (MayImportRoster), who may read the
+// annual oversight report (MayReadAnnualReport), and who may read and
+// keep the policy register (MayReadPolicies, MayManagePolicies).
 // PostgreSQL's row-level security enforces the same rule
 // again from its one home, migrations/rules/access.sql, and
 // internal/postgres/rule_test.go runs every combination of roles, routes
@@ -233,4 +234,21 @@ func MayAttribute(v Viewer, c ConcernAccess) bool { return Can(v, c, ActionTriag
 // printed or exported file calls them "another pupil" even so.
 func MayNameOnFile(v Viewer, c ConcernAccess) bool {
 	return OpensChildFiles(v.Roles) || Can(v, c, ActionViewChildFile)
+}
+
+// MayReadPolicies reports whether a person with roles rs may read the
+// school's policy register (§13.1): those who keep safeguarding (the DSL
+// and deputies), the principal, and the governing body, whose annual report
+// shows each policy's review status. Staff and the administrator do not.
+// policies_read and policy_reviews_read in access.sql are the same rule.
+func MayReadPolicies(rs Roles) bool {
+	return rs.Has(RoleDSL, RoleDeputyDSL, RolePrincipal, RoleChair, RoleGovernor)
+}
+
+// MayManagePolicies reports whether a person with roles rs may add a policy
+// to the register, record its reviews and retire it: the DSL and the
+// principal, who review this policy each year (§13.1). A deputy, the chair
+// and governors read the register only.
+func MayManagePolicies(rs Roles) bool {
+	return rs.Has(RoleDSL, RolePrincipal)
 }

@@ -39,6 +39,11 @@ DROP POLICY IF EXISTS invitations_admin_update ON invitations;
 DROP POLICY IF EXISTS invitations_link_read ON invitations;
 DROP POLICY IF EXISTS invitations_link_update ON invitations;
 DROP POLICY IF EXISTS invitations_command_insert ON invitations;
+DROP POLICY IF EXISTS policies_read ON policies;
+DROP POLICY IF EXISTS policies_insert ON policies;
+DROP POLICY IF EXISTS policies_update ON policies;
+DROP POLICY IF EXISTS policy_reviews_read ON policy_reviews;
+DROP POLICY IF EXISTS policy_reviews_insert ON policy_reviews;
 DROP TRIGGER IF EXISTS concerns_guard_update ON concerns;
 DROP TRIGGER IF EXISTS concern_pupils_copy_access ON concern_pupils;
 DROP TRIGGER IF EXISTS chronology_entries_copy_access ON chronology_entries;
@@ -68,6 +73,9 @@ DROP FUNCTION IF EXISTS haven_may_edit_school_contacts(text[]);
 DROP FUNCTION IF EXISTS haven_may_read_outbox(text[]);
 DROP FUNCTION IF EXISTS haven_may_administer_people(text[]);
 DROP FUNCTION IF EXISTS haven_may_import_roster(text[]);
+DROP FUNCTION IF EXISTS haven_may_read_policies(text[]);
+DROP FUNCTION IF EXISTS haven_may_manage_policies(text[]);
+DROP FUNCTION IF EXISTS haven_may_write_policies();
 DROP FUNCTION IF EXISTS haven_may_write_roster();
 DROP FUNCTION IF EXISTS haven_on_child_file(text);
 DROP FUNCTION IF EXISTS haven_may_be_assigned(bigint, bigint, text, bigint);
@@ -143,6 +151,17 @@ $$;
 -- safeguarding.MayImportRoster: only the administrator imports the roster.
 CREATE FUNCTION haven_may_import_roster(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
     SELECT 'admin' = ANY (roles)
+$$;
+
+-- safeguarding.MayReadPolicies: the DSL, deputies, the principal, the chair
+-- and governors read the policy register.
+CREATE FUNCTION haven_may_read_policies(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT roles && ARRAY['dsl', 'deputy_dsl', 'principal', 'chair', 'governor']
+$$;
+-- safeguarding.MayManagePolicies: the DSL and the principal add policies,
+-- record their reviews and retire them.
+CREATE FUNCTION haven_may_manage_policies(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT roles && ARRAY['dsl', 'principal']
 $$;
 
 -- Takes the viewer for the rest of the transaction: their ids, and the roles
@@ -704,3 +723,23 @@ CREATE POLICY invitations_link_update ON invitations FOR UPDATE
     WITH CHECK (haven_viewer_id() IS NULL AND haven_school_id() IS NULL);
 CREATE POLICY invitations_command_insert ON invitations FOR INSERT
     WITH CHECK (haven_viewer_id() IS NULL AND haven_school_id() IS NULL AND invited_by IS NULL);
+
+-- The policy register: read by whom haven_may_read_policies admits, written
+-- by whom haven_may_manage_policies admits (a review as themselves), or by
+-- Haven itself for the school with no person set (the demo loader), which
+-- no page can do.
+CREATE FUNCTION haven_may_write_policies() RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT coalesce(haven_viewer_id(), 0) = 0 OR haven_may_manage_policies(haven_roles())
+$$;
+CREATE POLICY policies_read ON policies FOR SELECT
+    USING (school_id = haven_school_id() AND (coalesce(haven_viewer_id(), 0) = 0 OR haven_may_read_policies(haven_roles())));
+CREATE POLICY policies_insert ON policies FOR INSERT
+    WITH CHECK (school_id = haven_school_id() AND haven_may_write_policies());
+CREATE POLICY policies_update ON policies FOR UPDATE
+    USING (school_id = haven_school_id() AND haven_may_write_policies())
+    WITH CHECK (school_id = haven_school_id() AND haven_may_write_policies());
+CREATE POLICY policy_reviews_read ON policy_reviews FOR SELECT
+    USING (school_id = haven_school_id() AND (coalesce(haven_viewer_id(), 0) = 0 OR haven_may_read_policies(haven_roles())));
+CREATE POLICY policy_reviews_insert ON policy_reviews FOR INSERT
+    WITH CHECK (school_id = haven_school_id() AND haven_may_write_policies()
+        AND (recorded_by IS NULL AND coalesce(haven_viewer_id(), 0) = 0 OR recorded_by = haven_viewer_id()));
