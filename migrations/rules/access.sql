@@ -39,6 +39,10 @@ DROP POLICY IF EXISTS invitations_admin_update ON invitations;
 DROP POLICY IF EXISTS invitations_link_read ON invitations;
 DROP POLICY IF EXISTS invitations_link_update ON invitations;
 DROP POLICY IF EXISTS invitations_command_insert ON invitations;
+DROP POLICY IF EXISTS training_read ON training_records;
+DROP POLICY IF EXISTS training_add ON training_records;
+DROP POLICY IF EXISTS training_change ON training_records;
+DROP POLICY IF EXISTS training_remove ON training_records;
 DROP TRIGGER IF EXISTS concerns_guard_update ON concerns;
 DROP TRIGGER IF EXISTS concern_pupils_copy_access ON concern_pupils;
 DROP TRIGGER IF EXISTS chronology_entries_copy_access ON chronology_entries;
@@ -66,6 +70,9 @@ DROP FUNCTION IF EXISTS haven_may_read_outbox(text[]);
 DROP FUNCTION IF EXISTS haven_may_administer_people(text[]);
 DROP FUNCTION IF EXISTS haven_may_import_roster(text[]);
 DROP FUNCTION IF EXISTS haven_may_write_roster();
+DROP FUNCTION IF EXISTS haven_may_edit_training(text[]);
+DROP FUNCTION IF EXISTS haven_may_read_all_training(text[]);
+DROP FUNCTION IF EXISTS haven_may_write_training();
 DROP FUNCTION IF EXISTS haven_on_child_file(text);
 DROP FUNCTION IF EXISTS haven_may_be_assigned(bigint, bigint, text, bigint);
 DROP FUNCTION IF EXISTS haven_route_of(bigint, text, bigint);
@@ -140,6 +147,16 @@ $$;
 -- safeguarding.MayImportRoster: only the administrator imports the roster.
 CREATE FUNCTION haven_may_import_roster(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
     SELECT 'admin' = ANY (roles)
+$$;
+
+-- safeguarding.MayEditTraining: only the DSL keeps the training register.
+CREATE FUNCTION haven_may_edit_training(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT 'dsl' = ANY (roles)
+$$;
+-- safeguarding.MayReadAllTraining: the DSL, deputies and principal, and the
+-- chair and governors for the annual report's compliance figures.
+CREATE FUNCTION haven_may_read_all_training(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT roles && ARRAY['dsl', 'deputy_dsl', 'principal', 'chair', 'governor']
 $$;
 
 -- Takes the viewer for the rest of the transaction: their ids, and the roles
@@ -507,3 +524,24 @@ CREATE POLICY invitations_link_update ON invitations FOR UPDATE
     WITH CHECK (haven_viewer_id() IS NULL AND haven_school_id() IS NULL);
 CREATE POLICY invitations_command_insert ON invitations FOR INSERT
     WITH CHECK (haven_viewer_id() IS NULL AND haven_school_id() IS NULL AND invited_by IS NULL);
+
+-- The training register (safeguarding.MayReadTraining, MayEditTraining):
+-- each person reads their own records, and those haven_may_read_all_training
+-- admits read everyone's in their school; the DSL adds, changes and deletes
+-- them, as does Haven itself for the school with no person set (`haven
+-- import training` on the command line, the demo loader). people.started_on
+-- is set through the same test in internal/postgres (people has no policy).
+CREATE FUNCTION haven_may_write_training() RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT coalesce(haven_viewer_id(), 0) = 0 OR haven_may_edit_training(haven_roles())
+$$;
+CREATE POLICY training_read ON training_records FOR SELECT
+    USING (school_id = haven_school_id()
+        AND (person_id = (SELECT haven_viewer_id()) OR haven_may_read_all_training((SELECT haven_roles()))));
+CREATE POLICY training_add ON training_records FOR INSERT
+    WITH CHECK (school_id = haven_school_id() AND haven_may_write_training()
+        AND coalesce(recorded_by, 0) = coalesce(haven_viewer_id(), 0));
+CREATE POLICY training_change ON training_records FOR UPDATE
+    USING (school_id = haven_school_id() AND haven_may_write_training())
+    WITH CHECK (school_id = haven_school_id() AND haven_may_write_training());
+CREATE POLICY training_remove ON training_records FOR DELETE
+    USING (school_id = haven_school_id() AND haven_may_write_training());
