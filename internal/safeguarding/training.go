@@ -257,3 +257,45 @@ func AddMonths(d time.Time, n int) time.Time {
 	last := first.AddDate(0, 1, -1).Day()
 	return time.Date(first.Year(), first.Month(), min(day, last), 0, 0, 0, 0, time.UTC)
 }
+
+// TrainingPerson is one person on the training register with their records.
+type TrainingPerson struct {
+	ID       int64
+	Name     string
+	Email    string
+	JobTitle string
+	Roles    Roles
+	Active   bool
+	// StartedOn is the day they started at the school, when recorded;
+	// JoinedOn the day they were added to Haven, used when it is not.
+	StartedOn time.Time
+	JoinedOn  time.Time
+	Records   []TrainingRecord // newest first
+}
+
+// Started is the day their training is due from.
+func (p TrainingPerson) Started() time.Time {
+	if !p.StartedOn.IsZero() {
+		return p.StartedOn
+	}
+	return p.JoinedOn
+}
+
+// Status is each of their requirements on the day on.
+func (p TrainingPerson) Status(on time.Time) []RequirementStatus {
+	return TrainingStatus(p.Roles, p.Started(), p.Records, on)
+}
+
+// TrainingInput is a training record as the DSL's form gives it, checked.
+type TrainingInput struct {
+	Kind        TrainingKind
+	CompletedOn time.Time
+	Provider    string
+	Notes       string
+}
+
+// Limits of a training record's text, as the database checks them.
+const (
+	MaxTrainingProviderChars = 200
+	MaxTrainingNotesChars    = 2000
+)

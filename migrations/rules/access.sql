@@ -527,7 +527,8 @@ CREATE POLICY invitations_command_insert ON invitations FOR INSERT
 
 -- The training register (safeguarding.MayReadTraining, MayEditTraining):
 -- each person reads their own records, and those haven_may_read_all_training
--- admits read everyone's in their school; the DSL adds, changes and deletes
+-- admits read everyone's in their school, as does Haven itself (no person
+-- set) to import without adding a record twice; the DSL adds, changes and deletes
 -- them, as does Haven itself for the school with no person set (`haven
 -- import training` on the command line, the demo loader). people.started_on
 -- is set through the same test in internal/postgres (people has no policy).
@@ -536,7 +537,8 @@ CREATE FUNCTION haven_may_write_training() RETURNS boolean LANGUAGE sql STABLE A
 $$;
 CREATE POLICY training_read ON training_records FOR SELECT
     USING (school_id = haven_school_id()
-        AND (person_id = (SELECT haven_viewer_id()) OR haven_may_read_all_training((SELECT haven_roles()))));
+        AND (person_id = (SELECT haven_viewer_id()) OR haven_may_read_all_training((SELECT haven_roles()))
+             OR coalesce((SELECT haven_viewer_id()), 0) = 0));
 CREATE POLICY training_add ON training_records FOR INSERT
     WITH CHECK (school_id = haven_school_id() AND haven_may_write_training()
         AND coalesce(recorded_by, 0) = coalesce(haven_viewer_id(), 0));
