@@ -8,13 +8,15 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/havenapp/haven/internal/roster"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
-// importRoster imports a pupil or staff roster file into a school, all or
-// nothing, as the administrator's import page does (docs/roster-import.md):
+// importRoster imports a pupil or staff roster file, or a training file
+// (docs/training.md), into a school, all or nothing, as the import pages
+// do (docs/roster-import.md):
 // it prints every problem with its line and applies nothing when there is
 // one, or what it changed. -dry-run prints what it would change.
 func importRoster(ctx context.Context, cfg Config, logger *slog.Logger, kind string, args []string, out io.Writer) error {
@@ -40,11 +42,15 @@ func importRoster(ctx context.Context, cfg Config, logger *slog.Logger, kind str
 	var (
 		pupils   []roster.Pupil
 		staff    []roster.StaffMember
+		training []roster.TrainingRow
 		problems []roster.Problem
 	)
-	if kind == "pupils" {
+	switch kind {
+	case "pupils":
 		pupils, problems = roster.ParsePupils(data)
-	} else {
+	case "training":
+		training, problems = roster.ParseTraining(data, time.Now())
+	default:
 		staff, problems = roster.ParseStaff(data)
 	}
 	if len(problems) > 0 {
@@ -58,13 +64,23 @@ func importRoster(ctx context.Context, cfg Config, logger *slog.Logger, kind str
 		// No person: Haven itself imports, for the school.
 		v := safeguarding.Viewer{SchoolID: schoolID}
 		var summary roster.Summary
-		if kind == "pupils" {
+		switch kind {
+		case "pupils":
 			plan, err := db.ImportPupils(ctx, v, pupils, !*dryRun, "")
 			if err != nil {
 				return err
 			}
 			summary = plan.Summary(!*dryRun)
-		} else {
+		case "training":
+			plan, problems, err := db.ImportTraining(ctx, v, training, !*dryRun, "")
+			if err != nil {
+				return err
+			}
+			if len(problems) > 0 {
+				return reportProblems(out, path, problems)
+			}
+			summary = plan.Summary(!*dryRun)
+		default:
 			plan, problems, err := db.ImportStaff(ctx, v, staff, !*dryRun, "")
 			if err != nil {
 				return err

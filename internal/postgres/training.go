@@ -294,4 +294,3 @@ func trainingHeld(ctx context.Context, tx pgx.Tx, schoolID int64) (map[string]in
 	}
 	return people, held, rows.Err()
 }
-
