@@ -11,6 +11,14 @@ import (
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	v, _ := viewerFrom(r.Context())
 	h := homeFor(v, s.outboxExists(v))
+	training, ok, err := s.trainingSection(r.Context(), v)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if ok {
+		h.Sections = append(h.Sections, training)
+	}
 	h.Sections = append(h.Sections, twoFactorSection(v))
 	s.render(w, r, http.StatusOK, web.HomePage(page(r, "Home"), h))
 }
@@ -49,19 +57,24 @@ func homeFor(v safeguarding.Viewer, outbox bool) web.Home {
 	logConcern := web.HomeSection{Title: "Log a concern",
 		Body: "Record a worry about a child or an adult. If a child is in immediate danger, call the police on 999 first.",
 		Href: "/concerns/new", LinkText: "Log a concern"}
+	// The training register, for those who act on who is due
+	// (safeguarding.MaySeeTrainingRegister).
+	training := web.HomeSection{Title: "Safeguarding training", Body: "Who is overdue or due soon for safeguarding training.",
+		Href: web.TrainingPath, LinkText: "Open the training register"}
 	switch v.Roles.Primary() {
 	case safeguarding.RoleDSL, safeguarding.RoleDeputyDSL:
 		return web.Home{Heading: "Safeguarding", Lead: "Concerns that need you, and the children you are following.", Sections: []web.HomeSection{
 			{Title: "Concerns queue", Body: "New and open concerns, urgent first.", Href: "/queue", LinkText: "Open the concerns queue"},
 			logConcern,
 			contacts,
-			{Title: "Training records", Body: "Who is in date with safeguarding training.", NotBuiltYet: true},
+			training,
 		}}
 	case safeguarding.RolePrincipal:
 		return web.Home{Heading: "Principal", Lead: "Allegations about staff that you case-manage, and safeguarding oversight.", Sections: []web.HomeSection{
 			{Title: "Concerns", Body: "Allegations about adults in the school, which you case-manage, and a read-only view of concerns about pupils.",
 				Href: "/queue", LinkText: "Open the concerns"},
 			{Title: "Governors' oversight report", Body: "The annual safeguarding report for governors.", NotBuiltYet: true},
+			training,
 			logConcern,
 		}}
 	case safeguarding.RoleChair:

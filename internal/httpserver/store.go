@@ -35,6 +35,7 @@ type Store interface {
 	twoFactorStore
 	secondStepStore
 	secondFactorResetStore
+	trainingStore
 }
 
 // referenceLists are the lists every page about concerns names things
