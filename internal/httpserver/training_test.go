@@ -49,7 +49,7 @@ func TestTrainingPagesAccess(t *testing.T) {
 				"/training":          status(sees),
 				"/training?show=all": status(sees),
 				fmt.Sprintf("/training/people/%d", target): status(sees),
-				"/training/import": status(keeps),
+				"/training/import":                         status(keeps),
 			} {
 				if res := c.get(path); res.StatusCode != want {
 					t.Errorf("GET %s: status %d, want %d", path, res.StatusCode, want)
