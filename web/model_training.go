@@ -52,6 +52,7 @@ type TrainingPersonView struct {
 	Requirements []TrainingRequirementView
 	Records      []TrainingRecordView
 	MayEdit      bool
+	Register     bool // the viewer sees the register: a link back to it
 	Banner       string
 	Form         TrainingForm // the add form, as last posted
 	Start        TrainingStartForm

@@ -297,7 +297,7 @@ func TrainingPersonPage(p Page, v TrainingPersonView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			if !v.Own || v.MayEdit {
+			if v.Register {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<a href=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

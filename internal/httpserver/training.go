@@ -199,7 +199,7 @@ func (s *Server) showTrainingPerson(w http.ResponseWriter, r *http.Request, v sa
 		return
 	}
 	view := web.TrainingPersonView{ID: p.ID, Name: p.Name, Roles: p.Roles.Label(), Own: p.ID == v.PersonID,
-		MayEdit: safeguarding.MayEditTraining(v.Roles), Banner: banner, Form: f, Start: start,
+		MayEdit: safeguarding.MayEditTraining(v.Roles), Register: safeguarding.MaySeeTrainingRegister(v.Roles), Banner: banner, Form: f, Start: start,
 		Started: longDay(p.Started()), StartedNote: "as recorded"}
 	if p.StartedOn.IsZero() {
 		view.StartedNote = "not recorded: the day they were added to Haven"

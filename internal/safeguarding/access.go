@@ -56,8 +56,10 @@ type ConcernAccess struct {
 // concern (Can), who handles each route (Handles), whose concern goes where
 // (RouteFor), who may log a concern (MayLog), who may be given one
 // (MayBeAssigned) and who may set the school's emergency contacts
-// (MayEditSchoolContacts), who may read the outbox (MayReadOutbox) and who
-// may import the school's roster (MayImportRoster).
+// (MayEditSchoolContacts), who may read the outbox (MayReadOutbox), who
+// may import the school's roster (MayImportRoster) and who reads and keeps
+// the training register (MayReadAllTraining, MayReadTraining,
+// MayEditTraining).
 // PostgreSQL's row-level security enforces the same rule
 // again from its one home, migrations/rules/access.sql, and
 // internal/postgres/rule_test.go runs every combination of roles, routes
