@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -87,4 +88,72 @@ func TestTrainingJourney(t *testing.T) {
 		t.Errorf("the home page's training section reads %q", got)
 	}
 	staff.checkPage()
+}
+
+// TestTrainingImportAndEditJourney: the DSL, on a phone, lists everyone,
+// uploads a training file with two bad lines and sees both by line, then
+// the fixed file, checks the preview and imports it; changes a record
+// with a bad date (kept, with its message) and then a good one. Every page
+// passes axe and fits the phone.
+func TestTrainingImportAndEditJourney(t *testing.T) {
+	a := newApp(t)
+	b := newTab(t, a)
+	b.phoneWidth()
+	b.signIn("dsl@demo.test")
+	b.visit("/training?show=all")
+	b.checkPage()
+	b.tabTo("the link to the import", func(_, text string) bool { return text == "Import training records from a CSV file" })
+	b.pressEnterAndWait()
+	if got := b.heading(); got != "Import training records" {
+		t.Fatalf("heading %q", got)
+	}
+	b.openDetails("Which columns Haven reads")
+	b.checkPage()
+	b.uploadFile("Upload a CSV file", "testdata/training-with-problems.csv")
+	b.clickButton("Preview the import")
+	problems := b.texts("//ul[@id='problems']/li")
+	if len(problems) != 2 || !strings.HasPrefix(problems[0], "Line 3") || !strings.HasPrefix(problems[1], "Line 4") {
+		t.Errorf("the problems listed are %q, want lines 3 and 4", problems)
+	}
+	b.checkPage()
+	b.uploadFile("Upload a CSV file", "testdata/training.csv")
+	b.clickButton("Preview the import")
+	if got := b.heading(); got != "Check the import" {
+		t.Fatalf("heading %q; problems %q", got, b.texts("//ul[@id='problems']/li"))
+	}
+	b.checkPage()
+	b.tabToButton("Import")
+	b.pressEnterAndWait()
+	if got := b.heading(); got != "Import complete" {
+		t.Fatalf("heading %q", got)
+	}
+	b.checkPage()
+
+	var person, record int64
+	if err := a.owner(t).QueryRow(t.Context(), `SELECT t.person_id, t.id FROM training_records t JOIN people p ON p.id = t.person_id
+		WHERE p.email = 'staff05@demo.test' AND t.notes = 'Catch-up session'`).Scan(&person, &record); err != nil {
+		t.Fatal(err)
+	}
+	b.visit(fmt.Sprintf("/training/people/%d/records/%d", person, record))
+	b.checkPage()
+	when := b.within(fieldset("Date completed"))
+	when.tabToLabel("Month")
+	b.press(kb.Backspace + kb.Backspace + "13")
+	b.tabToButton("Save the changes")
+	b.pressEnterAndWait()
+	if got := b.text("//*[contains(@class,'govuk-error-summary')]"); !strings.Contains(got, "Date completed must be a real date") {
+		t.Errorf("the error summary says %q", got)
+	}
+	if got := b.valueByLabel("Provider (optional)"); got != "Local authority" {
+		t.Errorf("the provider typed was lost: %q", got)
+	}
+	b.checkPage()
+	when.tabToLabel("Month")
+	b.press(kb.Backspace + kb.Backspace + "11")
+	b.tabToButton("Save the changes")
+	b.pressEnterAndWait()
+	if got := b.banner(); got != "Training record changed." {
+		t.Errorf("the banner says %q", got)
+	}
+	b.checkPage()
 }

@@ -477,13 +477,18 @@ func (s *Server) applyTrainingImport(w http.ResponseWriter, r *http.Request) {
 func (s *Server) runTrainingImport(w http.ResponseWriter, r *http.Request, v safeguarding.Viewer, name string, data []byte, apply bool) {
 	rows, problems := roster.ParseTraining(data, todayInEngland())
 	var summary roster.Summary
-	if len(problems) == 0 {
-		plan, ps, err := s.db.ImportTraining(r.Context(), v, rows, apply, clientAddress(r))
+	if !hasFileProblem(problems) {
+		// The lines that read well are matched to the school's people even
+		// when others did not, so that every problem shows at once; a file
+		// with any problem is never applied.
+		plan, ps, err := s.db.ImportTraining(r.Context(), v, rows, apply && len(problems) == 0, clientAddress(r))
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		problems, summary = ps, plan.Summary(apply)
+		problems = append(problems, ps...)
+		slices.SortStableFunc(problems, func(a, b roster.Problem) int { return a.Line - b.Line })
+		summary = plan.Summary(apply)
 	}
 	if name == "" {
 		name = "the file"
@@ -512,4 +517,10 @@ func (s *Server) runTrainingImport(w http.ResponseWriter, r *http.Request, v saf
 		preview.Content = base64.RawURLEncoding.EncodeToString(data)
 	}
 	s.render(w, r, http.StatusOK, web.TrainingImportPreviewPage(page(r, title), preview))
+}
+
+// hasFileProblem reports whether the file as a whole could not be read
+// (no lines to match): a problem of the file or of its header line.
+func hasFileProblem(ps []roster.Problem) bool {
+	return slices.ContainsFunc(ps, func(p roster.Problem) bool { return p.Line <= 1 })
 }
