@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/havenapp/haven/internal/roster"
@@ -53,7 +54,9 @@ func importRoster(ctx context.Context, cfg Config, logger *slog.Logger, kind str
 	default:
 		staff, problems = roster.ParseStaff(data)
 	}
-	if len(problems) > 0 {
+	// A training file's lines that read well are matched to the school's
+	// people even when others did not, so that every problem shows at once.
+	if len(problems) > 0 && (kind != "training" || slices.ContainsFunc(problems, func(p roster.Problem) bool { return p.Line <= 1 })) {
 		return reportProblems(out, path, problems)
 	}
 	return withDatabase(ctx, cfg, logger, func(ctx context.Context, db *database) error {
@@ -72,11 +75,12 @@ func importRoster(ctx context.Context, cfg Config, logger *slog.Logger, kind str
 			}
 			summary = plan.Summary(!*dryRun)
 		case "training":
-			plan, problems, err := db.ImportTraining(ctx, v, training, !*dryRun, "")
+			plan, more, err := db.ImportTraining(ctx, v, training, !*dryRun && len(problems) == 0, "")
 			if err != nil {
 				return err
 			}
-			if len(problems) > 0 {
+			if problems = append(problems, more...); len(problems) > 0 {
+				slices.SortStableFunc(problems, func(a, b roster.Problem) int { return a.Line - b.Line })
 				return reportProblems(out, path, problems)
 			}
 			summary = plan.Summary(!*dryRun)

@@ -98,9 +98,9 @@ func TestImportRoster(t *testing.T) {
 	// Training, for the person the staff file added: a line for nobody is
 	// a problem and nothing is imported; the file imported twice adds its
 	// records once.
-	badTraining := file("bad-training.csv", "Email,Type,Date\ndsl@northgate.test,DSL training,2025-06-01\nnobody@northgate.test,induction,2025-06-01\n")
+	badTraining := file("bad-training.csv", "Email,Type,Date\ndsl@northgate.test,DSL training,2025-06-01\nnobody@northgate.test,induction,2025-06-01\ndsl@northgate.test,first aid,2025-06-01\n")
 	out, err = importing("training", "-school", "Northgate School", badTraining)
-	if err == nil || !strings.Contains(out, "line 3") || count(`SELECT count(*) FROM training_records`) != 0 {
+	if err == nil || !strings.Contains(out, "line 3") || !strings.Contains(out, "line 4") || count(`SELECT count(*) FROM training_records`) != 0 {
 		t.Errorf("training with a problem: err %v, output:\n%s", err, out)
 	}
 	training := file("training.csv", "Email,Type,Date,Provider\ndsl@northgate.test,DSL training,2025-06-01,LA\ndsl@northgate.test,Induction,01/09/2019,\n")
