@@ -75,6 +75,10 @@ type Home struct {
 type HomeSection struct {
 	Title, Body, Href, LinkText string
 	NotBuiltYet                 bool
+	// Items are short lines shown as a list below the body (what
+	// training is due when).
+	Items []string
+	ID    string // the section's id, for links and tests; "" for none
 }
 
 // Input configures TextInput, PasswordInput and Textarea.

@@ -8,13 +8,16 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
+	"time"
 
 	"github.com/havenapp/haven/internal/roster"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
-// importRoster imports a pupil or staff roster file into a school, all or
-// nothing, as the administrator's import page does (docs/roster-import.md):
+// importRoster imports a pupil or staff roster file, or a training file
+// (docs/training.md), into a school, all or nothing, as the import pages
+// do (docs/roster-import.md):
 // it prints every problem with its line and applies nothing when there is
 // one, or what it changed. -dry-run prints what it would change.
 func importRoster(ctx context.Context, cfg Config, logger *slog.Logger, kind string, args []string, out io.Writer) error {
@@ -40,14 +43,20 @@ func importRoster(ctx context.Context, cfg Config, logger *slog.Logger, kind str
 	var (
 		pupils   []roster.Pupil
 		staff    []roster.StaffMember
+		training []roster.TrainingRow
 		problems []roster.Problem
 	)
-	if kind == "pupils" {
+	switch kind {
+	case "pupils":
 		pupils, problems = roster.ParsePupils(data)
-	} else {
+	case "training":
+		training, problems = roster.ParseTraining(data, time.Now())
+	default:
 		staff, problems = roster.ParseStaff(data)
 	}
-	if len(problems) > 0 {
+	// A training file's lines that read well are matched to the school's
+	// people even when others did not, so that every problem shows at once.
+	if len(problems) > 0 && (kind != "training" || slices.ContainsFunc(problems, func(p roster.Problem) bool { return p.Line <= 1 })) {
 		return reportProblems(out, path, problems)
 	}
 	return withDatabase(ctx, cfg, logger, func(ctx context.Context, db *database) error {
@@ -58,13 +67,24 @@ func importRoster(ctx context.Context, cfg Config, logger *slog.Logger, kind str
 		// No person: Haven itself imports, for the school.
 		v := safeguarding.Viewer{SchoolID: schoolID}
 		var summary roster.Summary
-		if kind == "pupils" {
+		switch kind {
+		case "pupils":
 			plan, err := db.ImportPupils(ctx, v, pupils, !*dryRun, "")
 			if err != nil {
 				return err
 			}
 			summary = plan.Summary(!*dryRun)
-		} else {
+		case "training":
+			plan, more, err := db.ImportTraining(ctx, v, training, !*dryRun && len(problems) == 0, "")
+			if err != nil {
+				return err
+			}
+			if problems = append(problems, more...); len(problems) > 0 {
+				slices.SortStableFunc(problems, func(a, b roster.Problem) int { return a.Line - b.Line })
+				return reportProblems(out, path, problems)
+			}
+			summary = plan.Summary(!*dryRun)
+		default:
 			plan, problems, err := db.ImportStaff(ctx, v, staff, !*dryRun, "")
 			if err != nil {
 				return err

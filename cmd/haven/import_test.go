@@ -94,4 +94,23 @@ func TestImportRoster(t *testing.T) {
 	if _, err := importing("staff", "-school", "Nowhere School", staff); err == nil {
 		t.Error("an import into a school that does not exist succeeded")
 	}
+
+	// Training, for the person the staff file added: a line for nobody is
+	// a problem and nothing is imported; the file imported twice adds its
+	// records once.
+	badTraining := file("bad-training.csv", "Email,Type,Date\ndsl@northgate.test,DSL training,2025-06-01\nnobody@northgate.test,induction,2025-06-01\ndsl@northgate.test,first aid,2025-06-01\n")
+	out, err = importing("training", "-school", "Northgate School", badTraining)
+	if err == nil || !strings.Contains(out, "line 3") || !strings.Contains(out, "line 4") || count(`SELECT count(*) FROM training_records`) != 0 {
+		t.Errorf("training with a problem: err %v, output:\n%s", err, out)
+	}
+	training := file("training.csv", "Email,Type,Date,Provider\ndsl@northgate.test,DSL training,2025-06-01,LA\ndsl@northgate.test,Induction,01/09/2019,\n")
+	for i, want := range []string{"Records added: 2 Already on the register: 0", "Records added: 0 Already on the register: 2"} {
+		out, err = importing("training", "-school", "Northgate School", training)
+		if err != nil || !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
+			t.Errorf("training import %d: err %v, output:\n%s", i+1, err, out)
+		}
+	}
+	if n := count(`SELECT count(*) FROM training_records WHERE recorded_by IS NULL`); n != 2 {
+		t.Errorf("%d training records, want 2", n)
+	}
 }

@@ -9,6 +9,7 @@
 //	haven user invite ... invite a person by e-mail to set their own password
 //	haven user unlock ... unlock an account that sign-in locked
 //	haven import pupils|staff -school NAME FILE.csv   import the roster from the school's MIS
+//	haven import training -school NAME FILE.csv       import training records (docs/training.md)
 //	haven user reset-two-factor ... clear an account's second factor
 //
 // With no DATABASE_URL, each command runs on a private PostgreSQL cluster
@@ -42,6 +43,7 @@ commands:
   user unlock     unlock an account locked after too many failed sign-ins: -email E
   import pupils   import the pupil roster from a CSV file exported from the MIS: -school NAME [-dry-run] FILE.csv
   import staff    import staff (new people need an invitation; nobody is deactivated): -school NAME [-dry-run] FILE.csv
+  import training import training records (e-mail, type, date, provider, notes): -school NAME [-dry-run] FILE.csv
                   (all or nothing: any problem is printed with its line and nothing is imported; see docs/roster-import.md)
   user reset-two-factor
                   clear an account's two-factor sign-in, to be set up again: -email E
@@ -92,7 +94,7 @@ func run(ctx context.Context, cfg Config, logger *slog.Logger, args []string) er
 		fmt.Fprint(os.Stderr, usage)
 		return flag.ErrHelp
 	case "import":
-		if len(args) >= 2 && (args[1] == "pupils" || args[1] == "staff") {
+		if len(args) >= 2 && (args[1] == "pupils" || args[1] == "staff" || args[1] == "training") {
 			return importRoster(ctx, cfg, logger, args[1], args[2:], os.Stdout)
 		}
 		fmt.Fprint(os.Stderr, usage)

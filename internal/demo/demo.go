@@ -89,13 +89,17 @@ func Load(ctx context.Context, db *postgres.DB, demoPassword string) (School, er
 		school.People[in.Email] = Person{ID: id, Name: in.FullName}
 		return nil
 	}
+	thisYear := time.Now().Year()
+	if time.Now().Month() < time.September {
+		thisYear--
+	}
 	for _, a := range Accounts {
 		roles := []safeguarding.Role{a.Role}
 		if a.Role == safeguarding.RoleDSL || a.Role == safeguarding.RoleDeputyDSL || a.Role == safeguarding.RolePrincipal {
 			roles = append(roles, safeguarding.RoleStaff) // they are staff too and may log concerns
 		}
 		if err := addPerson(postgres.PersonInput{SchoolID: schoolID, Email: a.Email, FullName: a.Name,
-			JobTitle: a.JobTitle, KnownAs: knownAs[a.Email], PasswordHash: hash, Roles: roles}); err != nil {
+			JobTitle: a.JobTitle, KnownAs: knownAs[a.Email], PasswordHash: hash, Roles: roles, StartedOn: startedOn(a.Email, thisYear)}); err != nil {
 			return School{}, fmt.Errorf("demo account %s: %w", a.Email, err)
 		}
 	}
@@ -104,16 +108,13 @@ func Load(ctx context.Context, db *postgres.DB, demoPassword string) (School, er
 		first, last := firstNames[rng.IntN(len(firstNames))], lastNames[rng.IntN(len(lastNames))]
 		email := fmt.Sprintf("staff%02d@demo.test", i+1)
 		if err := addPerson(postgres.PersonInput{SchoolID: schoolID, Email: email, FullName: first + " " + last,
-			JobTitle: staffTitles[rng.IntN(len(staffTitles))], PasswordHash: hash, Roles: []safeguarding.Role{safeguarding.RoleStaff}}); err != nil {
+			JobTitle: staffTitles[rng.IntN(len(staffTitles))], PasswordHash: hash, Roles: []safeguarding.Role{safeguarding.RoleStaff},
+			StartedOn: startedOn(email, thisYear)}); err != nil {
 			return School{}, fmt.Errorf("demo staff %s: %w", email, err)
 		}
 	}
 	// About 43 pupils a year in years 7 to 13: 301 pupils.
 	var pupils []postgres.PupilInput
-	thisYear := time.Now().Year()
-	if time.Now().Month() < time.September {
-		thisYear--
-	}
 	for year := 7; year <= 13; year++ {
 		for i := range 43 {
 			// A child in year Y turned Y+5 before the 1 September that started this academic year.
@@ -132,6 +133,10 @@ func Load(ctx context.Context, db *postgres.DB, demoPassword string) (School, er
 	}
 	if err := loadPolicies(ctx, db, schoolID, time.Now()); err != nil {
 		return School{}, err
+	}
+	// The training register, imported as `haven import training` would.
+	if _, problems, err := db.ImportTraining(ctx, safeguarding.Viewer{SchoolID: schoolID}, trainingRecords(thisYear, time.Now()), true, ""); err != nil || len(problems) > 0 {
+		return School{}, fmt.Errorf("demo training: %v %v", err, problems)
 	}
 	return school, nil
 }

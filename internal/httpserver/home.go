@@ -17,6 +17,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	} else if ok {
 		h.Sections = append(h.Sections, sec)
 	}
+	training, ok, err := s.trainingSection(r.Context(), v)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if ok {
+		h.Sections = append(h.Sections, training)
+	}
 	h.Sections = append(h.Sections, twoFactorSection(v))
 	s.render(w, r, http.StatusOK, web.HomePage(page(r, "Home"), h))
 }
@@ -58,20 +66,25 @@ func homeFor(v safeguarding.Viewer, outbox bool) web.Home {
 	oversight := web.HomeSection{Title: "Governors' oversight report",
 		Body: "The annual safeguarding report: aggregate figures for the academic year, with the year before beside them; no child or adult is named.",
 		Href: web.AnnualReportPath, LinkText: "Open the annual report"}
+	// The training register, for those who act on who is due
+	// (safeguarding.MaySeeTrainingRegister).
+	training := web.HomeSection{Title: "Safeguarding training", Body: "Who is overdue or due soon for safeguarding training.",
+		Href: web.TrainingPath, LinkText: "Open the training register"}
 	switch v.Roles.Primary() {
 	case safeguarding.RoleDSL, safeguarding.RoleDeputyDSL:
 		return web.Home{Heading: "Safeguarding", Lead: "Concerns that need you, and the children you are following.", Sections: []web.HomeSection{
 			{Title: "Concerns queue", Body: "New and open concerns, urgent first.", Href: "/queue", LinkText: "Open the concerns queue"},
 			logConcern,
 			contacts,
-			{Title: "Training records", Body: "Who is in date with safeguarding training.", NotBuiltYet: true},
 			oversight,
+			training,
 		}}
 	case safeguarding.RolePrincipal:
 		return web.Home{Heading: "Principal", Lead: "Allegations about staff that you case-manage, and safeguarding oversight.", Sections: []web.HomeSection{
 			{Title: "Concerns", Body: "Allegations about adults in the school, which you case-manage, and a read-only view of concerns about pupils.",
 				Href: "/queue", LinkText: "Open the concerns"},
 			oversight,
+			training,
 			logConcern,
 		}}
 	case safeguarding.RoleChair:

@@ -103,6 +103,11 @@ func personEventLabel(action string) string {
 		"invitation_accepted": "Accepted the invitation and set a password",
 		"second_factor_reset": "Two-factor sign-in reset",
 		"account_unlocked":    "Account unlocked",
+		// training.go
+		"training_added":   "Training record added",
+		"training_changed": "Training record changed",
+		"training_deleted": "Training record deleted",
+		"start_date_set":   "Start date set",
 	}[action]; ok {
 		return l
 	}

@@ -202,6 +202,18 @@ func (s *Server) routes() chi.Router {
 			r.Post(web.SettingsImportPreviewPath, s.previewImport)
 			r.Post(web.SettingsImportPath, s.applyImport)
 
+			// The training register (training.go).
+			r.Get(web.TrainingPath, s.trainingRegister)
+			r.Get("/training/people/{id}", s.trainingPersonPage)
+			r.Post("/training/people/{id}/records", s.addTraining)
+			r.Post("/training/people/{id}/started", s.setStartedOn)
+			r.Get("/training/people/{id}/records/{record}", s.trainingRecordPage)
+			r.Post("/training/people/{id}/records/{record}", s.changeTraining)
+			r.Post("/training/people/{id}/records/{record}/delete", s.deleteTraining)
+			r.Get(web.TrainingImportPath, s.trainingImportForm)
+			r.Post(web.TrainingImportPreviewPath, s.previewTrainingImport)
+			r.Post(web.TrainingImportPath, s.applyTrainingImport)
+
 			// An administrator's reset of a person's second factor
 			// (second_factor_reset.go).
 			r.Post("/people/{id}/second-factor/reset", s.resetSecondFactor)

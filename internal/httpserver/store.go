@@ -37,6 +37,7 @@ type Store interface {
 	secondFactorResetStore
 	annualReportStore
 	policyStore
+	trainingStore
 }
 
 // referenceLists are the lists every page about concerns names things

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -59,6 +60,7 @@ type PersonInput struct {
 	KnownAs      string // the name they go by, if not their full name's first; may be empty
 	PasswordHash string // from password.Hash; empty for a person who cannot sign in yet
 	Roles        []safeguarding.Role
+	StartedOn    time.Time // the day they started at the school; zero when not known
 }
 
 // CreatePerson adds a person with their roles and returns their id.
@@ -74,9 +76,13 @@ func (db *DB) CreatePerson(ctx context.Context, in PersonInput) (int64, error) {
 
 func createPerson(ctx context.Context, tx pgx.Tx, in PersonInput) (int64, error) {
 	var id int64
-	err := tx.QueryRow(ctx, `INSERT INTO people (school_id, email, full_name, job_title, known_as, password_hash)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		in.SchoolID, NormaliseEmail(in.Email), in.FullName, in.JobTitle, in.KnownAs, in.PasswordHash).Scan(&id)
+	var started *time.Time
+	if !in.StartedOn.IsZero() {
+		started = &in.StartedOn
+	}
+	err := tx.QueryRow(ctx, `INSERT INTO people (school_id, email, full_name, job_title, known_as, password_hash, started_on)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		in.SchoolID, NormaliseEmail(in.Email), in.FullName, in.JobTitle, in.KnownAs, in.PasswordHash, started).Scan(&id)
 	if isUniqueViolation(err) {
 		return 0, safeguarding.Errorf(safeguarding.ECONFLICT, "An account with the e-mail address %s already exists", in.Email)
 	}

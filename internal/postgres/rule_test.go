@@ -404,6 +404,74 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 		}
 	})
 
+	t.Run("WhoMayKeepTraining", func(t *testing.T) {
+		// A training record of a member of staff, and one of each viewer
+		// (written as the owner). Every viewer reads what PostgreSQL lets
+		// them: their own always, the other's exactly when
+		// MayReadAllTraining admits; and adds, changes and deletes a
+		// record exactly when MayEditTraining admits. Another school's
+		// record is never read.
+		ctx := t.Context()
+		other := w.subjects["staff"].ID
+		add := func(school, person int64) {
+			t.Helper()
+			if _, err := w.owner.Exec(ctx, `INSERT INTO training_records (school_id, person_id, kind, completed_on) VALUES ($1, $2, 'induction', '2025-09-01')`,
+				school, person); err != nil {
+				t.Fatal(err)
+			}
+		}
+		add(w.school, other)
+		for _, v := range w.viewers {
+			add(w.school, v.PersonID)
+		}
+		var elsewhere, stranger int64
+		if err := w.owner.QueryRow(ctx, `INSERT INTO schools (name) VALUES ('Training elsewhere') RETURNING id`).Scan(&elsewhere); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.owner.QueryRow(ctx, `INSERT INTO people (school_id, email, full_name) VALUES ($1, 'elsewhere@rule.test', 'E') RETURNING id`, elsewhere).Scan(&stranger); err != nil {
+			t.Fatal(err)
+		}
+		add(elsewhere, stranger)
+		for _, v := range w.viewers {
+			w.asViewer(t, v, func(tx pgx.Tx) {
+				readOwn, readOther := readsTraining(t, tx, v.PersonID), readsTraining(t, tx, other)
+				if !readOwn {
+					t.Errorf("viewer with roles %v cannot read their own training", v.Roles)
+				}
+				if goSays := safeguarding.MayReadAllTraining(v.Roles); readOther != goSays {
+					t.Errorf("viewer with roles %v reads another's training: Go says %v, PostgreSQL says %v", v.Roles, goSays, readOther)
+				}
+				if readsTraining(t, tx, stranger) {
+					t.Errorf("viewer with roles %v reads another school's training", v.Roles)
+				}
+				ins := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `INSERT INTO training_records (school_id, person_id, kind, completed_on, recorded_by)
+						VALUES ($1, $2, 'annual_update', '2026-01-05', $3)`, v.SchoolID, other, v.PersonID)
+				})
+				upd := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `UPDATE training_records SET provider = 'Local authority' WHERE school_id = $1 AND person_id = $2`, v.SchoolID, other)
+				})
+				del := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `DELETE FROM training_records WHERE school_id = $1 AND person_id = $2`, v.SchoolID, other)
+				})
+				delOwn := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `DELETE FROM training_records WHERE school_id = $1 AND person_id = $2`, v.SchoolID, v.PersonID)
+				})
+				goSays := safeguarding.MayEditTraining(v.Roles)
+				if ins != goSays || upd != goSays || del != goSays || delOwn != goSays {
+					t.Errorf("viewer with roles %v keeps training: Go says %v, PostgreSQL says add %v, change %v, delete %v, delete own %v",
+						v.Roles, goSays, ins, upd, del, delOwn)
+				}
+				if attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `INSERT INTO training_records (school_id, person_id, kind, completed_on, recorded_by)
+						VALUES ($1, $2, 'annual_update', '2026-01-05', $3)`, v.SchoolID, other, w.logger)
+				}) {
+					t.Errorf("viewer with roles %v records training as someone else", v.Roles)
+				}
+			})
+		}
+	})
+
 	t.Run("WhoMayReadTheOutbox", func(t *testing.T) {
 		// The jobs, which run with no viewer, keep an e-mail in the
 		// outbox as the app; then every viewer reads it, which PostgreSQL
@@ -816,4 +884,14 @@ func TestRulesFileIsWhole(t *testing.T) {
 	if want := strings.Count(rules, "CREATE POLICY"); n != want {
 		t.Errorf("%d policies after applying the rules again, want %d", n, want)
 	}
+}
+
+// readsTraining reports whether tx reads any training record of person.
+func readsTraining(t *testing.T, tx pgx.Tx, person int64) bool {
+	t.Helper()
+	var n int
+	if err := tx.QueryRow(t.Context(), `SELECT count(*) FROM training_records WHERE person_id = $1`, person).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n > 0
 }

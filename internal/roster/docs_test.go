@@ -40,3 +40,18 @@ func TestDocsExamplesParse(t *testing.T) {
 		}
 	}
 }
+
+// docs/training.md lists every column name the training import reads.
+func TestTrainingDocsListEveryColumnName(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/training.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range roster.TrainingColumns() {
+		for _, name := range c.Names {
+			if !strings.Contains(string(doc), "“"+name+"”") {
+				t.Errorf("docs/training.md does not list “%s” (the %s)", name, c.Label)
+			}
+		}
+	}
+}

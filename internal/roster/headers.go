@@ -36,4 +36,10 @@ var headerNames = map[string][]string{
 	"staff_last_name": {"Preferred Surname", "Surname", "Last Name", "Lastname", "Family Name", "Legal Surname"},
 	"job_title":       {"Job Title", "Role Title", "Position", "Post", "Job"},
 	"roles":           {"Roles", "Role", "Haven Roles", "Haven Role", "Access"},
+
+	// Training records (the staff e-mail column is "email" above).
+	"training_kind":     {"Type", "Training Type", "Training", "Course Type", "Kind", "Course"},
+	"training_date":     {"Date", "Date Completed", "Completed", "Completed On", "Completion Date", "Training Date"},
+	"training_provider": {"Provider", "Trainer", "Delivered By", "Training Provider"},
+	"training_notes":    {"Notes", "Note", "Comments", "Comment"},
 }

@@ -58,8 +58,10 @@ type ConcernAccess struct {
 // (MayBeAssigned) and who may set the school's emergency contacts
 // (MayEditSchoolContacts), who may read the outbox (MayReadOutbox), who
 // may import the school's roster (MayImportRoster), who may read the
-// annual oversight report (MayReadAnnualReport), and who may read and
-// keep the policy register (MayReadPolicies, MayManagePolicies).
+// annual oversight report (MayReadAnnualReport), who may read and keep
+// the policy register (MayReadPolicies, MayManagePolicies), and who reads
+// and keeps the training register (MayReadAllTraining, MayReadTraining,
+// MayEditTraining).
 // PostgreSQL's row-level security enforces the same rule
 // again from its one home, migrations/rules/access.sql, and
 // internal/postgres/rule_test.go runs every combination of roles, routes
@@ -251,4 +253,37 @@ func MayReadPolicies(rs Roles) bool {
 // and governors read the register only.
 func MayManagePolicies(rs Roles) bool {
 	return rs.Has(RoleDSL, RolePrincipal)
+}
+
+// MayEditTraining reports whether a person with roles rs may add, change
+// and delete the school's training records and set when a member of staff
+// started: the DSL, who keeps the training register (policy §4.1, §4.7).
+// A deputy reads it but does not keep it. `haven import training` on the
+// command line runs for no one and may too (haven_may_write_training).
+func MayEditTraining(rs Roles) bool {
+	return rs.Has(RoleDSL)
+}
+
+// MayReadAllTraining reports whether a person with roles rs may read every
+// member of staff's training records: the DSL, the deputies and the
+// principal, who see who is due; and the chair and governors, whose annual
+// report gives the school's training compliance (policy §3.2). Everyone
+// else reads only their own (MayReadTraining).
+func MayReadAllTraining(rs Roles) bool {
+	return rs.Has(RoleDSL, RoleDeputyDSL, RolePrincipal, RoleChair, RoleGovernor)
+}
+
+// MayReadTraining reports whether v may read the training records of the
+// person with id personID in v's school: their own, or everyone's for those
+// MayReadAllTraining admits.
+func MayReadTraining(v Viewer, personID int64) bool {
+	return v.PersonID != 0 && (v.PersonID == personID || MayReadAllTraining(v.Roles))
+}
+
+// MaySeeTrainingRegister reports whether a person with roles rs opens the
+// training register's pages (/training): those who act on who is due, the
+// DSL, the deputies and the principal. Governors read the figures in their
+// report instead, never a list of names.
+func MaySeeTrainingRegister(rs Roles) bool {
+	return rs.Has(RoleDSL, RoleDeputyDSL, RolePrincipal)
 }

@@ -44,6 +44,10 @@ DROP POLICY IF EXISTS policies_insert ON policies;
 DROP POLICY IF EXISTS policies_update ON policies;
 DROP POLICY IF EXISTS policy_reviews_read ON policy_reviews;
 DROP POLICY IF EXISTS policy_reviews_insert ON policy_reviews;
+DROP POLICY IF EXISTS training_read ON training_records;
+DROP POLICY IF EXISTS training_add ON training_records;
+DROP POLICY IF EXISTS training_change ON training_records;
+DROP POLICY IF EXISTS training_remove ON training_records;
 DROP TRIGGER IF EXISTS concerns_guard_update ON concerns;
 DROP TRIGGER IF EXISTS concern_pupils_copy_access ON concern_pupils;
 DROP TRIGGER IF EXISTS chronology_entries_copy_access ON chronology_entries;
@@ -77,6 +81,9 @@ DROP FUNCTION IF EXISTS haven_may_read_policies(text[]);
 DROP FUNCTION IF EXISTS haven_may_manage_policies(text[]);
 DROP FUNCTION IF EXISTS haven_may_write_policies();
 DROP FUNCTION IF EXISTS haven_may_write_roster();
+DROP FUNCTION IF EXISTS haven_may_edit_training(text[]);
+DROP FUNCTION IF EXISTS haven_may_read_all_training(text[]);
+DROP FUNCTION IF EXISTS haven_may_write_training();
 DROP FUNCTION IF EXISTS haven_on_child_file(text);
 DROP FUNCTION IF EXISTS haven_may_be_assigned(bigint, bigint, text, bigint);
 DROP FUNCTION IF EXISTS haven_route_of(bigint, text, bigint);
@@ -162,6 +169,15 @@ $$;
 -- record their reviews and retire them.
 CREATE FUNCTION haven_may_manage_policies(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
     SELECT roles && ARRAY['dsl', 'principal']
+$$;
+-- safeguarding.MayEditTraining: only the DSL keeps the training register.
+CREATE FUNCTION haven_may_edit_training(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT 'dsl' = ANY (roles)
+$$;
+-- safeguarding.MayReadAllTraining: the DSL, deputies and principal, and the
+-- chair and governors for the annual report's compliance figures.
+CREATE FUNCTION haven_may_read_all_training(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT roles && ARRAY['dsl', 'deputy_dsl', 'principal', 'chair', 'governor']
 $$;
 
 -- Takes the viewer for the rest of the transaction: their ids, and the roles
@@ -743,3 +759,25 @@ CREATE POLICY policy_reviews_read ON policy_reviews FOR SELECT
 CREATE POLICY policy_reviews_insert ON policy_reviews FOR INSERT
     WITH CHECK (school_id = haven_school_id() AND haven_may_write_policies()
         AND (recorded_by IS NULL AND coalesce(haven_viewer_id(), 0) = 0 OR recorded_by = haven_viewer_id()));
+-- The training register (safeguarding.MayReadTraining, MayEditTraining):
+-- each person reads their own records, and those haven_may_read_all_training
+-- admits read everyone's in their school, as does Haven itself (no person
+-- set) to import without adding a record twice; the DSL adds, changes and deletes
+-- them, as does Haven itself for the school with no person set (`haven
+-- import training` on the command line, the demo loader). people.started_on
+-- is set through the same test in internal/postgres (people has no policy).
+CREATE FUNCTION haven_may_write_training() RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT coalesce(haven_viewer_id(), 0) = 0 OR haven_may_edit_training(haven_roles())
+$$;
+CREATE POLICY training_read ON training_records FOR SELECT
+    USING (school_id = haven_school_id()
+        AND (person_id = (SELECT haven_viewer_id()) OR haven_may_read_all_training((SELECT haven_roles()))
+             OR coalesce((SELECT haven_viewer_id()), 0) = 0));
+CREATE POLICY training_add ON training_records FOR INSERT
+    WITH CHECK (school_id = haven_school_id() AND haven_may_write_training()
+        AND coalesce(recorded_by, 0) = coalesce(haven_viewer_id(), 0));
+CREATE POLICY training_change ON training_records FOR UPDATE
+    USING (school_id = haven_school_id() AND haven_may_write_training())
+    WITH CHECK (school_id = haven_school_id() AND haven_may_write_training());
+CREATE POLICY training_remove ON training_records FOR DELETE
+    USING (school_id = haven_school_id() AND haven_may_write_training());
