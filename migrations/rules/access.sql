@@ -372,14 +372,19 @@ BEGIN
     RETURN QUERY
     -- Only a concern open now, or closed, reopened or moved on since,
     -- may have been open then; the others were closed then as now.
-    WITH candidates AS (
-        SELECT c.id FROM concerns c
-        WHERE c.school_id = p_school_id AND c.route = 'child' AND c.status <> 'closed'
-        UNION
-        SELECT e.concern_id FROM chronology_entries e
+    WITH changed AS (
+        -- Concerns whose status has moved since the year's end.
+        SELECT DISTINCT e.concern_id AS id FROM chronology_entries e
         WHERE e.school_id = p_school_id AND e.kind IN ('closed', 'reopened', 'status_changed') AND e.at >= y_to),
     open_concerns AS (
-        SELECT c.id FROM candidates k
+        -- Open now and unmoved since the year's end: open then too.
+        SELECT c.id FROM concerns c
+        WHERE c.school_id = p_school_id AND c.route = 'child' AND c.status <> 'closed' AND c.logged_at < y_to
+          AND NOT EXISTS (SELECT 1 FROM changed k WHERE k.id = c.id)
+        UNION ALL
+        -- Moved since: open then unless its last status entry before the
+        -- year's end closed it.
+        SELECT c.id FROM changed k
         JOIN concerns c ON c.school_id = p_school_id AND c.id = k.id
         WHERE c.route = 'child' AND c.logged_at < y_to
           AND coalesce((
