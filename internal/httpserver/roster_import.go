@@ -65,27 +65,7 @@ func (s *Server) previewImport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var form Form
-	var data []byte
-	var name string
-	err := r.ParseMultipartForm(1 << 20)
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		form.Check(false, "file", "The file must be smaller than 5 MB")
-	case err != nil:
-		form.Check(false, "file", "Select a CSV file to upload")
-	default:
-		data, name, err = uploadedFile(r)
-		switch {
-		case errors.As(err, &tooBig) || len(data) > roster.MaxFileBytes:
-			form.Check(false, "file", "The file must be smaller than 5 MB")
-		case err != nil || name == "":
-			form.Check(false, "file", "Select a CSV file to upload")
-		case len(data) == 0:
-			form.Check(false, "file", "The selected file is empty")
-		}
-	}
+	data, name, form := readUpload(r)
 	kind := ""
 	if r.MultipartForm != nil {
 		kind = r.PostFormValue("kind")
@@ -218,4 +198,29 @@ func importColumns(cs []roster.Column) []web.ImportColumn {
 		out[i] = web.ImportColumn{Label: label, Names: strings.Join(c.Names, ", "), Required: c.Required}
 	}
 	return out
+}
+
+// readUpload reads the CSV file a multipart form uploaded as "file", with
+// a message by the field when there is none, it is empty, or it is larger
+// than roster.MaxFileBytes.
+func readUpload(r *http.Request) (data []byte, name string, form Form) {
+	err := r.ParseMultipartForm(1 << 20)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		form.Check(false, "file", "The file must be smaller than 5 MB")
+	case err != nil:
+		form.Check(false, "file", "Select a CSV file to upload")
+	default:
+		data, name, err = uploadedFile(r)
+		switch {
+		case errors.As(err, &tooBig) || len(data) > roster.MaxFileBytes:
+			form.Check(false, "file", "The file must be smaller than 5 MB")
+		case err != nil || name == "":
+			form.Check(false, "file", "Select a CSV file to upload")
+		case len(data) == 0:
+			form.Check(false, "file", "The selected file is empty")
+		}
+	}
+	return data, name, form
 }

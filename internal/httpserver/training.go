@@ -10,7 +10,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/base64"
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -425,27 +424,7 @@ func (s *Server) previewTrainingImport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var form Form
-	var data []byte
-	var name string
-	err := r.ParseMultipartForm(1 << 20)
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		form.Check(false, "file", "The file must be smaller than 5 MB")
-	case err != nil:
-		form.Check(false, "file", "Select a CSV file to upload")
-	default:
-		data, name, err = uploadedFile(r)
-		switch {
-		case errors.As(err, &tooBig) || len(data) > roster.MaxFileBytes:
-			form.Check(false, "file", "The file must be smaller than 5 MB")
-		case err != nil || name == "":
-			form.Check(false, "file", "Select a CSV file to upload")
-		case len(data) == 0:
-			form.Check(false, "file", "The selected file is empty")
-		}
-	}
+	data, name, form := readUpload(r)
 	if !form.Valid() {
 		s.renderTrainingImport(w, r, http.StatusUnprocessableEntity, web.TrainingImportForm{Errors: form.Errors})
 		return
