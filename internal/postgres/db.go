@@ -38,6 +38,9 @@ type DB struct {
 	// invitations enqueues the e-mail of each invitation the administrator
 	// makes; nil sends none (see WithInvitations).
 	invitations InvitationEnqueuer
+	// holidays are the bank holidays deadlines skip; nil means those
+	// shipped with Haven (see WithBankHolidays).
+	holidays safeguarding.BankHolidays
 	// ref is the reference data, read once and shared by the copies that
 	// WithClock and WithoutAlerts make.
 	ref *reference

@@ -31,6 +31,9 @@ DROP POLICY IF EXISTS pupils_change ON pupils;
 DROP POLICY IF EXISTS school_contacts_read ON school_contacts;
 DROP POLICY IF EXISTS school_contacts_insert ON school_contacts;
 DROP POLICY IF EXISTS school_contacts_update ON school_contacts;
+DROP POLICY IF EXISTS school_closures_read ON school_closures;
+DROP POLICY IF EXISTS school_closures_insert ON school_closures;
+DROP POLICY IF EXISTS school_closures_delete ON school_closures;
 DROP POLICY IF EXISTS outbox_read ON outbox;
 DROP POLICY IF EXISTS outbox_insert ON outbox;
 DROP POLICY IF EXISTS invitations_admin_read ON invitations;
@@ -714,6 +717,18 @@ CREATE POLICY school_contacts_update ON school_contacts FOR UPDATE
     USING (school_id = haven_school_id() AND haven_may_edit_school_contacts(haven_roles()))
     WITH CHECK (school_id = haven_school_id() AND updated_by = haven_viewer_id()
         AND haven_may_edit_school_contacts(haven_roles()));
+
+-- The school's closure days: read by everyone of the school (every deadline
+-- counts working days, whoever's request computes it), added and removed
+-- only by those haven_may_edit_school_contacts admits (the school's
+-- settings), adding as themselves.
+CREATE POLICY school_closures_read ON school_closures FOR SELECT
+    USING (school_id = haven_school_id());
+CREATE POLICY school_closures_insert ON school_closures FOR INSERT
+    WITH CHECK (school_id = haven_school_id() AND created_by = haven_viewer_id()
+        AND haven_may_edit_school_contacts(haven_roles()));
+CREATE POLICY school_closures_delete ON school_closures FOR DELETE
+    USING (school_id = haven_school_id() AND haven_may_edit_school_contacts(haven_roles()));
 
 -- The outbox: the e-mails not sent because SMTP_URL is unset. The jobs that
 -- would have sent them write them, and they run for nobody (no viewer is
