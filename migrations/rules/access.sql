@@ -34,6 +34,9 @@ DROP POLICY IF EXISTS school_contacts_update ON school_contacts;
 DROP POLICY IF EXISTS school_closures_read ON school_closures;
 DROP POLICY IF EXISTS school_closures_insert ON school_closures;
 DROP POLICY IF EXISTS school_closures_delete ON school_closures;
+DROP POLICY IF EXISTS notices_read ON notices;
+DROP POLICY IF EXISTS notices_mark_read ON notices;
+DROP POLICY IF EXISTS notices_insert ON notices;
 DROP POLICY IF EXISTS outbox_read ON outbox;
 DROP POLICY IF EXISTS outbox_insert ON outbox;
 DROP POLICY IF EXISTS invitations_admin_read ON invitations;
@@ -729,6 +732,19 @@ CREATE POLICY school_closures_insert ON school_closures FOR INSERT
         AND haven_may_edit_school_contacts(haven_roles()));
 CREATE POLICY school_closures_delete ON school_closures FOR DELETE
     USING (school_id = haven_school_id() AND haven_may_edit_school_contacts(haven_roles()));
+
+-- Notices: each person reads and marks read only their own. A job (no
+-- viewer) adds them for anyone; a transaction of a person adds them within
+-- the person's school only (a pattern flag raised as a concern is logged
+-- tells the DSL). Whom to tell is the code's rule (safeguarding), which
+-- never tells a person of a concern they may not see.
+CREATE POLICY notices_read ON notices FOR SELECT
+    USING (school_id = haven_school_id() AND person_id = haven_viewer_id());
+CREATE POLICY notices_mark_read ON notices FOR UPDATE
+    USING (school_id = haven_school_id() AND person_id = haven_viewer_id())
+    WITH CHECK (school_id = haven_school_id() AND person_id = haven_viewer_id());
+CREATE POLICY notices_insert ON notices FOR INSERT
+    WITH CHECK ((haven_viewer_id() IS NULL AND haven_school_id() IS NULL) OR school_id = haven_school_id());
 
 -- The outbox: the e-mails not sent because SMTP_URL is unset. The jobs that
 -- would have sent them write them, and they run for nobody (no viewer is
