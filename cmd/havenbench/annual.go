@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	annual "github.com/havenapp/haven/internal/report"
 )
 
 // Measurement C: the governors' annual oversight report, which
@@ -29,6 +31,10 @@ type reportRun struct {
 	each   []time.Duration // each school's report, in school order
 	warm   []time.Duration // the first school's report again
 	errors []string        // unexpected answers, one a school at most
+	// underWay is each school's report for the academic year under way,
+	// which is worked out afresh each time (no figures are kept for it):
+	// shown beside the target, not judged by it.
+	underWay []time.Duration
 }
 
 // reportVerdict judges a run against the targets: the slowest school's
@@ -64,6 +70,14 @@ func (b *bench) annualReports(ctx context.Context, base string) (*reportRun, err
 		}
 		run.each = append(run.each, d)
 	}
+	current := fmt.Sprintf("?year=%d", annual.YearOf(time.Now()).Start)
+	for s, cookie := range cookies {
+		d, err := timeReport(ctx, client, base+current, cookie)
+		if err != nil {
+			run.errors = append(run.errors, fmt.Sprintf("school %d, the year under way: %v", s+1, err))
+		}
+		run.underWay = append(run.underWay, d)
+	}
 	for range reportWarmRuns {
 		d, err := timeReport(ctx, client, base, cookies[0])
 		if err != nil {
@@ -76,7 +90,11 @@ func (b *bench) annualReports(ctx context.Context, base string) (*reportRun, err
 
 // timeReport asks for one report and times it to its last byte.
 func timeReport(ctx context.Context, client *http.Client, base, cookie string) (time.Duration, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+reportPath, nil)
+	target, query, _ := strings.Cut(base, "?")
+	if query != "" {
+		query = "?" + query
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target+reportPath+query, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -119,6 +137,14 @@ func (r *report) printReports(w io.Writer) {
 		fmt.Fprintf(w, "| first school again: median | %s |\n", ms(warm[len(warm)/2]))
 	}
 	fmt.Fprintf(w, "| all %d schools one after another | %s |\n", len(each), ms(total))
+	if under := slices.Sorted(slices.Values(run.underWay)); len(under) > 0 {
+		var sum time.Duration
+		for _, d := range under {
+			sum += d
+		}
+		fmt.Fprintf(w, "| the year under way (worked out afresh each time), not judged: median | %s |\n", ms(under[len(under)/2]))
+		fmt.Fprintf(w, "| the year under way: slowest | %s |\n| the year under way: all %d schools | %s |\n", ms(under[len(under)-1]), len(under), ms(sum))
+	}
 	if ok {
 		fmt.Fprintf(w, "\nTarget met: every school's report in under %s, and all of them in under %s.\n", targetReportOne, targetReportAll)
 	} else {

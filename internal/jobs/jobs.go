@@ -30,8 +30,10 @@ type Config struct {
 	// jobs queued.
 	Invitations *InvitationWorker
 	// Sweep, when set, runs every sweepInterval (and at start).
-	Sweep  *SweepWorker
-	Logger *slog.Logger
+	Sweep *SweepWorker
+	// KeepReports, when set, runs each night (keepReportsAt).
+	KeepReports *KeepReportsWorker
+	Logger      *slog.Logger
 	// FetchPollInterval bounds how long a job waits when a notification is
 	// missed; zero keeps River's default. Tests shorten it.
 	FetchPollInterval time.Duration
@@ -73,6 +75,13 @@ func NewClient(pool *pgxpool.Pool, cfg Config) (*river.Client[pgx.Tx], error) {
 		}
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(sweepInterval),
 			func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+	}
+	if cfg.KeepReports != nil {
+		if err := river.AddWorkerSafely(workers, cfg.KeepReports); err != nil {
+			return nil, err
+		}
+		periodic = append(periodic, river.NewPeriodicJob(keepReportsAt,
+			func() (river.JobArgs, *river.InsertOpts) { return KeepReportsArgs{}, nil }, nil))
 	}
 	return river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues:              map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},

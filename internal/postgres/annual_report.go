@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -33,7 +34,7 @@ func (db *DB) AnnualReport(ctx context.Context, v safeguarding.Viewer, year repo
 	go func() {
 		prevDone <- db.asViewer(ctx, v, func(tx pgx.Tx) error {
 			var err error
-			prev, err = annualFigures(ctx, tx, v.SchoolID, year.Previous())
+			prev, err = db.annualFigures(ctx, tx, v.SchoolID, year.Previous())
 			return err
 		})
 	}()
@@ -43,7 +44,7 @@ func (db *DB) AnnualReport(ctx context.Context, v safeguarding.Viewer, year repo
 		if err := tx.QueryRow(ctx, `SELECT name FROM schools WHERE id = $1`, v.SchoolID).Scan(&school); err != nil {
 			return fmt.Errorf("read the school's name: %w", err)
 		}
-		this, err = annualFigures(ctx, tx, v.SchoolID, year)
+		this, err = db.annualFigures(ctx, tx, v.SchoolID, year)
 		return err
 	})
 	if prevErr := <-prevDone; err == nil {
@@ -53,6 +54,22 @@ func (db *DB) AnnualReport(ctx context.Context, v safeguarding.Viewer, year repo
 		return report.Report{}, forbiddenAsNotAllowed(err)
 	}
 	return report.Annual(school, year, time.Now(), this, prev, names), nil
+}
+
+// AnnualFigures are the unsuppressed figures of v's school's report for
+// year, as AnnualReport works them out, if v may read the report: for
+// tests that count them again from the rows.
+func (db *DB) AnnualFigures(ctx context.Context, v safeguarding.Viewer, year report.AcademicYear) (report.Figures, error) {
+	if !safeguarding.MayReadAnnualReport(v.Roles) {
+		return nil, safeguarding.Errorf(safeguarding.EFORBIDDEN, "You may not read the annual report")
+	}
+	var f report.Figures
+	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		var err error
+		f, err = db.annualFigures(ctx, tx, v.SchoolID, year)
+		return err
+	})
+	return f, forbiddenAsNotAllowed(err)
 }
 
 // AnnualReportYears lists the academic years v's school has a report for,
@@ -77,23 +94,59 @@ func (db *DB) AnnualReportYears(ctx context.Context, v safeguarding.Viewer) ([]r
 	return years, forbiddenAsNotAllowed(err)
 }
 
-// annualFigures reads one school-year's aggregates.
-func annualFigures(ctx context.Context, tx pgx.Tx, school int64, year report.AcademicYear) (report.Figures, error) {
+// annualFigures reads one school-year's aggregates. The database counts
+// the referrals answered on each day after each referral's day; which of
+// those answers came within one working day is the school calendar's to
+// say (§11.9), as for every deadline in Haven.
+func (db *DB) annualFigures(ctx context.Context, tx pgx.Tx, school int64, year report.AcademicYear) (report.Figures, error) {
 	rows, err := tx.Query(ctx, `SELECT figure, label, value FROM haven_annual_report($1, $2)`, school, year.Start)
 	if err != nil {
 		return nil, fmt.Errorf("work out the report's figures for %s: %w", year, err)
 	}
 	f := report.Figures{}
+	answered := map[string]float64{}
 	var figure, label string
 	var value float64
 	_, err = pgx.ForEachRow(rows, []any{&figure, &label, &value}, func() error {
+		if figure == "referral_answered" {
+			answered[label] = value
+			return nil
+		}
 		f[figure+"/"+label] = value
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("work out the report's figures for %s: %w", year, err)
 	}
+	cal, err := db.calendar(ctx, tx, school, year.First())
+	if err != nil {
+		return nil, err
+	}
+	within, err := answeredWithinAWorkingDay(cal, answered)
+	if err != nil {
+		return nil, fmt.Errorf("work out the report's figures for %s: %w", year, err)
+	}
+	f[report.FigureResponseInTime] = within
 	return f, nil
+}
+
+// answeredWithinAWorkingDay counts the referrals whose response was dated
+// no later than a working day after the referral, from counts of
+// referrals answered keyed "referred/responded" (dates).
+func answeredWithinAWorkingDay(cal safeguarding.Calendar, answered map[string]float64) (float64, error) {
+	var n float64
+	for days, count := range answered {
+		referred, responded, ok := strings.Cut(days, "/")
+		from, err1 := time.Parse(time.DateOnly, referred)
+		to, err2 := time.Parse(time.DateOnly, responded)
+		if !ok || err1 != nil || err2 != nil {
+			return 0, fmt.Errorf("a referral's days read %q", days)
+		}
+		if !to.After(cal.AddWorkingDays(from, 1)) {
+			n += count
+		}
+	}
+	return n, nil
 }
 
 // reportNames are the words the report prints for the codes it counts.
@@ -127,4 +180,15 @@ func forbiddenAsNotAllowed(err error) error {
 		return safeguarding.Errorf(safeguarding.EFORBIDDEN, "You may not read the annual report")
 	}
 	return err
+}
+
+// KeepAnnualReports works out and keeps every school's completed academic
+// years' report figures that are not kept or no longer stand, as Haven
+// itself (the nightly job): it returns how many years it worked out.
+func (db *DB) KeepAnnualReports(ctx context.Context) (int, error) {
+	var n int
+	if err := db.pool.QueryRow(ctx, `SELECT haven_keep_annual_reports()`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("keep the annual reports' figures: %w", err)
+	}
+	return n, nil
 }

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -298,12 +299,8 @@ func (h *reportHistory) expect(y report.AcademicYear) report.Figures {
 			continue
 		}
 		add("referral_response", "recorded", 1)
-		next := r.referredOn.AddDate(0, 0, 1)
-		for next.Weekday() == time.Saturday || next.Weekday() == time.Sunday {
-			next = next.AddDate(0, 0, 1)
-		}
-		if !r.respondedOn.After(next) {
-			add("referral_response", "next_weekday", 1)
+		if !r.respondedOn.After(workingDays.AddWorkingDays(r.referredOn, 1)) {
+			add("referral_response", "within_working_day", 1)
 		}
 	}
 
@@ -400,6 +397,9 @@ func (h *reportHistory) expect(y report.AcademicYear) report.Figures {
 
 // percentile is PostgreSQL's percentile_cont: linear between the two
 // nearest of the sorted values.
+// workingDays is the test school's calendar: no closure days.
+var workingDays = safeguarding.NewCalendar(safeguarding.DefaultBankHolidays(), nil)
+
 func percentile(vs []float64, p float64) float64 {
 	s := slices.Clone(vs)
 	slices.Sort(s)
@@ -411,24 +411,10 @@ func percentile(vs []float64, p float64) float64 {
 	return s[lo] + (pos-float64(lo))*(s[lo+1]-s[lo])
 }
 
-// sqlFigures asks the database for a year's figures as v.
+// sqlFigures asks the store for a year's figures as v.
 func sqlFigures(t *testing.T, s *smallSchool, v safeguarding.Viewer, y report.AcademicYear) (report.Figures, error) {
 	t.Helper()
-	f := report.Figures{}
-	err := asViewerTx(t, s.db, v, func(tx pgx.Tx) error {
-		rows, err := tx.Query(t.Context(), `SELECT figure, label, value FROM haven_annual_report($1, $2)`, s.schoolID, y.Start)
-		if err != nil {
-			return err
-		}
-		var figure, label string
-		var value float64
-		_, err = pgx.ForEachRow(rows, []any{&figure, &label, &value}, func() error {
-			f[figure+"/"+label] = value
-			return nil
-		})
-		return err
-	})
-	return f, err
+	return s.db.AnnualFigures(t.Context(), v, y)
 }
 
 func TestAnnualReportFigures(t *testing.T) {
@@ -531,4 +517,123 @@ func TestAnnualReportReaders(t *testing.T) {
 			t.Error("the figures were read with no viewer set")
 		}
 	})
+}
+
+// A completed year's figures are kept once worked out, and worked out again
+// whenever something they count changes: the kept figures never differ
+// from a fresh count.
+func TestAnnualReportKeepsACompletedYear(t *testing.T) {
+	s := newSmallSchool(t)
+	writeReportHistory(t, s)
+	ctx := t.Context()
+	y := report.AcademicYear{Start: 2024}
+	fresh := func() report.Figures {
+		t.Helper()
+		f := report.Figures{}
+		rows, err := s.owner.Query(ctx, `SELECT figure, label, value FROM haven_annual_report_compute($1, $2)`, s.schoolID, y.Start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var figure, label string
+		var value float64
+		if _, err := pgx.ForEachRow(rows, []any{&figure, &label, &value}, func() error {
+			if figure != "referral_answered" {
+				f[figure+"/"+label] = value
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	read := func() report.Figures {
+		t.Helper()
+		f, err := s.db.AnnualFigures(ctx, s.governor, y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	read()
+	// Marks the kept figures, so that reading them shows whether they were
+	// kept (the mark) or worked out again (the true count).
+	mark := func() {
+		t.Helper()
+		tag, err := s.owner.Exec(ctx, `UPDATE report_figures SET figures = '[["concerns", "total", 12345]]' WHERE school_id = $1 AND start_year = $2`,
+			s.schoolID, y.Start)
+		if err != nil || tag.RowsAffected() != 1 {
+			t.Fatalf("mark the kept figures: %v, %d rows", err, tag.RowsAffected())
+		}
+	}
+	mark()
+	if got := read()["concerns/total"]; got != 12345 {
+		t.Fatalf("concerns/total = %v: the kept figures were not read", got)
+	}
+	// Neither a concern logged today nor a sign-in moves last year's figures.
+	logConcern(t, s.db, s.staff1, safeguarding.ConcernInput{SubjectKind: safeguarding.SubjectPupils, PupilIDs: []int64{s.ruby},
+		Categories: []string{"neglect"}, WhatHappened: "Arrived hungry again.", SubmissionToken: newToken()})
+	if _, err := s.owner.Exec(ctx, `UPDATE people SET last_sign_in_at = now() WHERE id = $1`, s.dsl.PersonID); err != nil {
+		t.Fatal(err)
+	}
+	if got := read()["concerns/total"]; got != 12345 {
+		t.Fatalf("concerns/total = %v: today's work threw the kept figures away", got)
+	}
+
+	changes := map[string]string{
+		"PupilYearGroup":   `UPDATE pupils SET year_group = year_group + 1 WHERE school_id = $1 AND id = (SELECT min(id) FROM pupils WHERE school_id = $1)`,
+		"PupilFlag":        `UPDATE pupils SET looked_after = NOT looked_after WHERE school_id = $1 AND id = (SELECT max(id) FROM pupils WHERE school_id = $1)`,
+		"PersonLeft":       `UPDATE people SET active = false WHERE school_id = $1 AND email = 'staff2@riverside.test'`,
+		"RoleTaken":        `DELETE FROM person_roles WHERE school_id = $1 AND role = 'deputy_dsl'`,
+		"TrainingRecorded": `INSERT INTO training_records (school_id, person_id, kind, completed_on) SELECT $1, id, 'annual_update', '2025-03-01' FROM people WHERE school_id = $1 AND email = 'staff1@riverside.test'`,
+		"PolicyRetired":    `UPDATE policies SET retired_on = '2025-01-01' WHERE school_id = $1`,
+		"OldConcernMoved":  `UPDATE concerns SET route = 'adult' WHERE school_id = $1 AND id = (SELECT min(id) FROM concerns WHERE school_id = $1 AND route = 'child' AND logged_at < '2025-09-01')`,
+	}
+	for _, name := range slices.Sorted(maps.Keys(changes)) {
+		t.Run(name, func(t *testing.T) {
+			mark()
+			tag, err := s.owner.Exec(ctx, changes[name], s.schoolID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tag.RowsAffected() == 0 && name != "PolicyRetired" {
+				t.Fatalf("the change touched no row")
+			}
+			got, want := read(), fresh()
+			if got["concerns/total"] == 12345 {
+				t.Fatal("the kept figures stood after the change")
+			}
+			for k, w := range want {
+				if math.Abs(got[k]-w) > 1e-6 {
+					t.Errorf("%s: kept %v, fresh %v", k, got[k], w)
+				}
+			}
+		})
+	}
+}
+
+// The nightly job keeps every completed year of every school, and nothing
+// of the year under way; run again, it has nothing left to do.
+func TestKeepAnnualReports(t *testing.T) {
+	s := newSmallSchool(t)
+	writeReportHistory(t, s)
+	ctx := t.Context()
+	n, err := s.db.KeepAnnualReports(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var years []int
+	rows, err := s.owner.Query(ctx, `SELECT start_year FROM report_figures WHERE school_id = $1 ORDER BY 1`, s.schoolID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if years, err = pgx.CollectRows(rows, pgx.RowTo[int]); err != nil {
+		t.Fatal(err)
+	}
+	current := report.YearOf(time.Now()).Start
+	if len(years) == 0 || n != len(years) || years[len(years)-1] != current-1 {
+		t.Fatalf("kept years %v (%d worked out), want every year to %d", years, n, current-1)
+	}
+	if n, err := s.db.KeepAnnualReports(ctx); err != nil || n != 0 {
+		t.Fatalf("a second run worked out %d years (%v), want 0", n, err)
+	}
 }

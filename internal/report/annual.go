@@ -146,14 +146,14 @@ func (b builder) timeliness() Table {
 	}
 	return Table{ID: "timeliness", Caption: "Timeliness", Columns: b.cols,
 		Note: "Acknowledgement: concerns about children logged in the year, from logging to a safeguarding lead's acknowledgement. " +
-			"Response within one working day: the agency's response dated no later than the next weekday after the referral " +
-			"(weekends excluded; bank holidays not yet counted), of all referrals recorded in the year. " +
+			"Response within one working day: the agency's response dated no later than the working day after the referral " +
+			"(weekends, bank holidays and the school's closure days excluded), of all referrals recorded in the year. " +
 			"Urgent concerns within the school's target: Haven does not yet record a target, so it is not recorded.",
 		Rows: []Row{
 			b.row("Median time to acknowledgement", ack("median")),
 			b.row("90th percentile time to acknowledgement", ack("p90")),
 			b.row("Referrals with the agency's response within one working day", func(f Figures) Figure {
-				return Share(f.count("referral_response", "next_weekday"), f.count("referrals", "total"))
+				return Share(f.count("referral_response", "within_working_day"), f.count("referrals", "total"))
 			}),
 			b.row("Urgent concerns acknowledged within the school's target", func(Figures) Figure { return NotRecordedFigure(Percent) }),
 		}}

@@ -33,6 +33,11 @@ func (y AcademicYear) Last() time.Time {
 }
 
 // Previous is the year before.
+// FigureResponseInTime is the figure, worked out in Go with the school's
+// working-day calendar, of the year's referrals whose agency response came
+// within one working day (§11.9).
+const FigureResponseInTime = "referral_response/within_working_day"
+
 func (y AcademicYear) Previous() AcademicYear { return AcademicYear{y.Start - 1} }
 
 // String is the year as schools write it, e.g. "2025 to 2026".

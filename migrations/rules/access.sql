@@ -66,6 +66,25 @@ DROP FUNCTION IF EXISTS haven_move_concern(bigint, bigint, text, bigint, text, t
 DROP FUNCTION IF EXISTS haven_chain_head(bigint, bigint);
 DROP FUNCTION IF EXISTS haven_unseen_concern(bigint, bigint);
 DROP FUNCTION IF EXISTS haven_annual_report(bigint, int);
+DROP FUNCTION IF EXISTS haven_annual_report_kept(bigint, int);
+DROP FUNCTION IF EXISTS haven_annual_report_compute(bigint, int);
+DROP FUNCTION IF EXISTS haven_keep_annual_reports();
+DROP TRIGGER IF EXISTS concerns_report_insert ON concerns;
+DROP TRIGGER IF EXISTS concerns_report_update ON concerns;
+DROP TRIGGER IF EXISTS concerns_report_delete ON concerns;
+DROP TRIGGER IF EXISTS concern_pupils_report ON concern_pupils;
+DROP TRIGGER IF EXISTS chronology_entries_report_insert ON chronology_entries;
+DROP TRIGGER IF EXISTS chronology_entries_report_delete ON chronology_entries;
+DROP TRIGGER IF EXISTS pupils_report ON pupils;
+DROP TRIGGER IF EXISTS people_report ON people;
+DROP TRIGGER IF EXISTS people_report_update ON people;
+DROP TRIGGER IF EXISTS person_roles_report ON person_roles;
+DROP TRIGGER IF EXISTS training_records_report ON training_records;
+DROP TRIGGER IF EXISTS policies_report ON policies;
+DROP TRIGGER IF EXISTS policy_reviews_report ON policy_reviews;
+DROP FUNCTION IF EXISTS haven_report_changed();
+DROP FUNCTION IF EXISTS haven_report_pupil_linked();
+DROP FUNCTION IF EXISTS haven_academic_year_start(timestamptz);
 DROP FUNCTION IF EXISTS haven_annual_report_years(bigint);
 DROP FUNCTION IF EXISTS haven_may_read_annual_report(text[]);
 DROP FUNCTION IF EXISTS haven_set_viewer(bigint, bigint);
@@ -303,7 +322,7 @@ $$;
 -- this runs as the owner; it answers only the viewer's own school, and only
 -- to whom haven_may_read_annual_report admits. What each figure means is
 -- docs/annual-report.md; the year's bounds are London's midnights.
-CREATE FUNCTION haven_annual_report(p_school_id bigint, p_start int)
+CREATE FUNCTION haven_annual_report_compute(p_school_id bigint, p_start int)
 RETURNS TABLE (figure text, label text, value double precision)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public SET jit = off AS $$
 DECLARE
@@ -311,9 +330,6 @@ DECLARE
     y_to timestamptz := make_date(p_start + 1, 9, 1)::timestamp AT TIME ZONE 'Europe/London';
     y_last date := make_date(p_start + 1, 8, 31);
 BEGIN
-    IF p_school_id IS DISTINCT FROM haven_school_id() OR NOT haven_may_read_annual_report(haven_roles()) THEN
-        RAISE EXCEPTION 'the annual report is not the viewer''s to read' USING ERRCODE = 'insufficient_privilege';
-    END IF;
 
     -- Concerns logged in the year: by category, by month, by route; and
     -- how long those about children waited for a case handler's
@@ -368,9 +384,11 @@ BEGIN
     UNION ALL
     SELECT 'referral_response', CASE WHEN r.responded_on IS NULL THEN 'none' ELSE 'recorded' END, count(*)::float8 FROM r GROUP BY 2
     UNION ALL
-    -- The next weekday: Friday's, Saturday's and Sunday's is Monday.
-    SELECT 'referral_response', 'next_weekday', count(*)::float8 FROM r
-    WHERE r.responded_on <= r.referred_on + CASE extract(isodow FROM r.referred_on) WHEN 5 THEN 3 WHEN 6 THEN 2 ELSE 1 END;
+    -- How many referrals were answered on each day after each referral's
+    -- day: whether that was within a working day is the school calendar's
+    -- to say (safeguarding.Calendar, in Go), not this function's.
+    SELECT 'referral_answered', r.referred_on::text || '/' || r.responded_on::text, count(*)::float8 FROM r
+    WHERE r.responded_on IS NOT NULL GROUP BY 2;
 
     -- Pupils with a concern about a child open on the year's last day: one
     -- logged by then whose latest closing or reopening by then is not a
@@ -463,8 +481,172 @@ BEGIN
     CROSS JOIN LATERAL (VALUES ('total', a.total), ('in_date', a.in_date), ('overdue', a.overdue), ('never', a.never)) AS x (label, value);
 END
 $$;
+REVOKE ALL ON FUNCTION haven_annual_report_compute(bigint, int) FROM PUBLIC;
+
+-- The start of the academic year (1 September, London's midnight) that t
+-- falls in.
+CREATE FUNCTION haven_academic_year_start(t timestamptz) RETURNS timestamptz
+LANGUAGE sql STABLE AS $$
+    SELECT make_date(extract(year FROM (t AT TIME ZONE 'Europe/London') - interval '8 months')::int, 9, 1)::timestamp
+        AT TIME ZONE 'Europe/London'
+$$;
+
+-- A year's figures, kept once the year is over: a completed year's report
+-- is read from report_figures while every change that could move it
+-- (report_changes) is one that the snapshot it was worked out in saw, and
+-- worked out and kept again otherwise. The snapshot is taken before the
+-- figures are worked out, so a change it did not see may or may not be in
+-- them, and counts against them: the kept figures are never older than
+-- what a fresh report would show. A year under way is worked out afresh
+-- each time. Not the app's to call: haven_annual_report checks the viewer,
+-- haven_keep_annual_reports runs for the nightly job.
+CREATE FUNCTION haven_annual_report_kept(p_school_id bigint, p_start int)
+RETURNS TABLE (figure text, label text, value double precision)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+    kept jsonb;
+    snap pg_snapshot;
+BEGIN
+    IF make_date(p_start + 1, 9, 1)::timestamp AT TIME ZONE 'Europe/London' > now() THEN
+        RETURN QUERY SELECT * FROM haven_annual_report_compute(p_school_id, p_start);
+        RETURN;
+    END IF;
+    SELECT f.figures INTO kept FROM report_figures f
+    WHERE f.school_id = p_school_id AND f.start_year = p_start
+      AND NOT EXISTS (SELECT 1 FROM report_changes c
+                      WHERE c.school_id = f.school_id AND c.xid >= pg_snapshot_xmin(f.snapshot)
+                        AND NOT pg_visible_in_snapshot(c.xid, f.snapshot));
+    IF kept IS NULL THEN
+        snap := pg_current_snapshot();
+        SELECT coalesce(jsonb_agg(jsonb_build_array(r.figure, r.label, r.value)), '[]'::jsonb) INTO kept
+        FROM haven_annual_report_compute(p_school_id, p_start) r;
+        INSERT INTO report_figures AS f (school_id, start_year, snapshot, figures) VALUES (p_school_id, p_start, snap, kept)
+        ON CONFLICT (school_id, start_year) DO UPDATE SET snapshot = EXCLUDED.snapshot, figures = EXCLUDED.figures,
+            computed_at = now();
+        -- Changes every kept year of the school has seen, an hour old (no
+        -- report takes that long to work out), tell nothing any more.
+        DELETE FROM report_changes c
+        WHERE c.school_id = p_school_id AND c.changed_at < now() - interval '1 hour'
+          AND c.xid < (SELECT min(pg_snapshot_xmin(k.snapshot)) FROM report_figures k WHERE k.school_id = p_school_id);
+    END IF;
+    RETURN QUERY SELECT e->>0, e->>1, (e->>2)::float8 FROM jsonb_array_elements(kept) AS e;
+END
+$$;
+REVOKE ALL ON FUNCTION haven_annual_report_kept(bigint, int) FROM PUBLIC;
+
+-- The figures of the annual oversight report (internal/postgres
+-- AnnualReport) for the academic year that starts on 1 September p_start,
+-- as (figure, label, value) rows: counts, hours and nothing else, never a
+-- row of a table. A governor reads no concern under row-level security, so
+-- this runs as the owner; it answers only the viewer's own school, and only
+-- to whom haven_may_read_annual_report admits.
+CREATE FUNCTION haven_annual_report(p_school_id bigint, p_start int)
+RETURNS TABLE (figure text, label text, value double precision)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+    IF p_school_id IS DISTINCT FROM haven_school_id() OR NOT haven_may_read_annual_report(haven_roles()) THEN
+        RAISE EXCEPTION 'the annual report is not the viewer''s to read' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN QUERY SELECT * FROM haven_annual_report_kept(p_school_id, p_start);
+END
+$$;
 REVOKE ALL ON FUNCTION haven_annual_report(bigint, int) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION haven_annual_report(bigint, int) TO haven_app;
+
+-- Works out and keeps every completed year's figures that are not kept or
+-- no longer stand, for every school: the nightly job (internal/jobs), so a
+-- governor's first look at last year's report reads kept figures. Returns
+-- how many years it worked out. It reveals nothing to whoever calls it.
+CREATE FUNCTION haven_keep_annual_reports() RETURNS int
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+    y record;
+    n int := 0;
+BEGIN
+    FOR y IN
+        SELECT s.id AS school_id, g.start_year
+        FROM schools s
+        CROSS JOIN LATERAL (SELECT min(c.logged_at) AS first_at FROM concerns c WHERE c.school_id = s.id) f
+        CROSS JOIN LATERAL generate_series(
+            extract(year FROM (f.first_at AT TIME ZONE 'Europe/London') - interval '8 months')::int,
+            extract(year FROM (now() AT TIME ZONE 'Europe/London') - interval '8 months')::int - 1) AS g (start_year)
+        WHERE f.first_at IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM report_figures k
+                          WHERE k.school_id = s.id AND k.start_year = g.start_year
+                            AND NOT EXISTS (SELECT 1 FROM report_changes c
+                                            WHERE c.school_id = k.school_id AND c.xid >= pg_snapshot_xmin(k.snapshot)
+                                              AND NOT pg_visible_in_snapshot(c.xid, k.snapshot)))
+        ORDER BY 1, 2
+    LOOP
+        PERFORM count(*) FROM haven_annual_report_kept(y.school_id, y.start_year);
+        n := n + 1;
+    END LOOP;
+    RETURN n;
+END
+$$;
+REVOKE ALL ON FUNCTION haven_keep_annual_reports() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION haven_keep_annual_reports() TO haven_app;
+
+-- What moves a completed year's figures is noted in report_changes, once
+-- a school a transaction: a concern logged, acknowledged, moved or removed
+-- in a year now over; any agency's response (it may answer an old
+-- referral); a chronology entry written into a year now over (a loader's);
+-- a pupil linked to an old concern; a pupil's year group or flags; people,
+-- roles, training and policies (the report counts them as they stand).
+-- Everything else a school does every day touches none of these columns,
+-- so the triggers below cost it nothing.
+CREATE FUNCTION haven_report_changed() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+    INSERT INTO report_changes (school_id)
+    VALUES (CASE WHEN TG_OP = 'DELETE' THEN OLD.school_id ELSE NEW.school_id END)
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END
+$$;
+CREATE FUNCTION haven_report_pupil_linked() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+    l concern_pupils := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+BEGIN
+    IF EXISTS (SELECT 1 FROM concerns c WHERE c.school_id = l.school_id AND c.id = l.concern_id
+               AND c.logged_at < haven_academic_year_start(now())) THEN
+        INSERT INTO report_changes (school_id) VALUES (l.school_id) ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER concerns_report_insert AFTER INSERT ON concerns FOR EACH ROW
+    WHEN (NEW.logged_at < haven_academic_year_start(now())) EXECUTE FUNCTION haven_report_changed();
+CREATE TRIGGER concerns_report_update AFTER UPDATE OF route, categories, indicators, acknowledged_at, logged_at ON concerns
+    FOR EACH ROW WHEN (OLD.logged_at < haven_academic_year_start(now())
+        AND (OLD.route, OLD.categories, OLD.indicators, OLD.acknowledged_at, OLD.logged_at)
+            IS DISTINCT FROM (NEW.route, NEW.categories, NEW.indicators, NEW.acknowledged_at, NEW.logged_at))
+    EXECUTE FUNCTION haven_report_changed();
+CREATE TRIGGER concerns_report_delete AFTER DELETE ON concerns FOR EACH ROW EXECUTE FUNCTION haven_report_changed();
+CREATE TRIGGER concern_pupils_report AFTER INSERT OR DELETE ON concern_pupils FOR EACH ROW
+    EXECUTE FUNCTION haven_report_pupil_linked();
+CREATE TRIGGER chronology_entries_report_insert AFTER INSERT ON chronology_entries FOR EACH ROW
+    WHEN (NEW.kind = 'referral_response' OR NEW.at < haven_academic_year_start(now()))
+    EXECUTE FUNCTION haven_report_changed();
+CREATE TRIGGER chronology_entries_report_delete AFTER DELETE ON chronology_entries FOR EACH ROW
+    EXECUTE FUNCTION haven_report_changed();
+CREATE TRIGGER pupils_report AFTER UPDATE OF year_group, send, looked_after, previously_looked_after ON pupils
+    FOR EACH ROW WHEN ((OLD.year_group, OLD.send, OLD.looked_after, OLD.previously_looked_after)
+        IS DISTINCT FROM (NEW.year_group, NEW.send, NEW.looked_after, NEW.previously_looked_after))
+    EXECUTE FUNCTION haven_report_changed();
+CREATE TRIGGER people_report AFTER INSERT OR DELETE ON people FOR EACH ROW EXECUTE FUNCTION haven_report_changed();
+CREATE TRIGGER people_report_update AFTER UPDATE OF active, started_on ON people FOR EACH ROW
+    WHEN ((OLD.active, OLD.started_on) IS DISTINCT FROM (NEW.active, NEW.started_on))
+    EXECUTE FUNCTION haven_report_changed();
+CREATE TRIGGER person_roles_report AFTER INSERT OR UPDATE OR DELETE ON person_roles FOR EACH ROW
+    EXECUTE FUNCTION haven_report_changed();
+CREATE TRIGGER training_records_report AFTER INSERT OR UPDATE OR DELETE ON training_records FOR EACH ROW
+    EXECUTE FUNCTION haven_report_changed();
+CREATE TRIGGER policies_report AFTER INSERT OR UPDATE OR DELETE ON policies FOR EACH ROW
+    EXECUTE FUNCTION haven_report_changed();
+CREATE TRIGGER policy_reviews_report AFTER INSERT OR UPDATE OR DELETE ON policy_reviews FOR EACH ROW
+    EXECUTE FUNCTION haven_report_changed();
 
 -- The academic years (their starting years) in which the school logged a
 -- concern, for the report's year chooser: years only, to whom
@@ -817,3 +999,8 @@ CREATE POLICY training_change ON training_records FOR UPDATE
     WITH CHECK (school_id = haven_school_id() AND haven_may_write_training());
 CREATE POLICY training_remove ON training_records FOR DELETE
     USING (school_id = haven_school_id() AND haven_may_write_training());
+
+-- Kept annual report figures were worked out by the functions this file
+-- defined before; whatever this copy changed in them, the figures are worked
+-- out again (by the nightly job, or when a report is next opened).
+DELETE FROM report_figures;
