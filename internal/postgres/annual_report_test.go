@@ -332,34 +332,41 @@ func (h *reportHistory) expect(y report.AcademicYear) report.Figures {
 		}
 	}
 
-	within := func(person int64, months int, kinds ...string) bool {
-		for _, tr := range h.training {
-			if tr.person == person && slices.Contains(kinds, tr.kind) && !tr.completed.After(last) && tr.completed.After(last.AddDate(0, -months, 0)) {
-				return true
-			}
-		}
-		return false
-	}
 	for _, tr := range h.training {
 		if !tr.completed.After(last) {
 			add("training", "records", 1)
 		}
 	}
+	// In date as the training register says it (safeguarding.TrainingStatus):
+	// not late on the year's last day, by the records made by then.
 	for _, st := range h.staff {
 		if st.started != nil && st.started.After(last) {
 			continue
 		}
-		add("training", "staff", 0)
 		add("training", "staff", 1)
-		inducted := st.started == nil || within(st.id, 1200, "induction")
-		if inducted && within(st.id, 12, "induction", "annual_update", "dsl_training") {
-			add("training", "staff_in_date", 1)
-		}
 		if st.lead {
 			add("training", "leads", 1)
-			if within(st.id, 24, "dsl_training") && within(st.id, 12, "dsl_training", "annual_update") {
-				add("training", "leads_in_date", 1)
+		}
+		var records []safeguarding.TrainingRecord
+		for _, tr := range h.training {
+			if tr.person == st.id && !tr.completed.After(last) {
+				records = append(records, safeguarding.TrainingRecord{Kind: safeguarding.TrainingKind(tr.kind), CompletedOn: tr.completed})
 			}
+		}
+		var started time.Time
+		if st.started != nil {
+			started = *st.started
+		}
+		inDate := func(roles ...safeguarding.Role) bool {
+			state, _ := safeguarding.WorstTraining(safeguarding.TrainingStatus(roles, started, records, last))
+			return !state.Late()
+		}
+		// Everyone's safeguarding training; and a lead's as a lead.
+		if inDate(safeguarding.RoleStaff) {
+			add("training", "staff_in_date", 1)
+		}
+		if st.lead && inDate(safeguarding.RoleStaff, safeguarding.RoleDSL) {
+			add("training", "leads_in_date", 1)
 		}
 	}
 	for _, k := range []string{"staff_in_date", "leads", "leads_in_date", "records"} {
@@ -635,5 +642,41 @@ func TestKeepAnnualReports(t *testing.T) {
 	}
 	if n, err := s.db.KeepAnnualReports(ctx); err != nil || n != 0 {
 		t.Fatalf("a second run worked out %d years (%v), want 0", n, err)
+	}
+}
+
+// Training is in date on its due day, as the training register says, and
+// overdue the day after.
+func TestAnnualReportTrainingDueDay(t *testing.T) {
+	ctx := t.Context()
+	y := report.AcademicYear{Start: 2024}
+	for _, tc := range []struct {
+		completed string
+		inDate    float64
+	}{{"2024-08-31", 1}, {"2024-08-30", 0}} {
+		t.Run(tc.completed, func(t *testing.T) {
+			s := newSmallSchool(t)
+			if _, err := s.owner.Exec(ctx, `DELETE FROM person_roles WHERE school_id = $1 AND person_id <> $2 AND role IN ('staff', 'dsl', 'deputy_dsl', 'principal')`,
+				s.schoolID, s.staff1.PersonID); err != nil {
+				t.Fatal(err)
+			}
+			completed, _ := time.Parse(time.DateOnly, tc.completed)
+			inducted := time.Date(2020, 9, 1, 0, 0, 0, 0, time.UTC)
+			if _, err := s.owner.Exec(ctx, `INSERT INTO training_records (school_id, person_id, kind, completed_on)
+				VALUES ($1, $2, 'induction', $4), ($1, $2, 'annual_update', $3)`, s.schoolID, s.staff1.PersonID, completed, inducted); err != nil {
+				t.Fatal(err)
+			}
+			register := safeguarding.TrainingStatus(s.staff1.Roles, time.Time{}, []safeguarding.TrainingRecord{
+				{Kind: safeguarding.TrainingInduction, CompletedOn: inducted},
+				{Kind: safeguarding.TrainingAnnualUpdate, CompletedOn: completed}}, y.Last())
+			state, _ := safeguarding.WorstTraining(register)
+			f, err := s.db.AnnualFigures(ctx, s.governor, y)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := f["training/staff_in_date"]; got != tc.inDate || (state.Late()) != (tc.inDate == 0) {
+				t.Errorf("in date on 31 August 2025: report %v, register %s; want %v", got, state.Label(), tc.inDate)
+			}
+		})
 	}
 }

@@ -431,31 +431,33 @@ BEGIN
                                    ('previously_looked_after', po.previously_looked_after)) AS f (flag, set)
         WHERE f.set GROUP BY f.flag;
 
-    -- Training on the year's last day (policy §4.1, §4.7): everyone active
-    -- who works with children and had started by then; in date with an
-    -- induction (when their start is recorded) and safeguarding training in
-    -- the last 12 months; a DSL or deputy also with DSL training in the last
-    -- 2 years.
+    -- Training on the year's last day (policy §4.1, §4.7), by the training
+    -- register's rules (safeguarding.TrainingStatus): everyone active who
+    -- works with children and had started by then; in date with an
+    -- induction and safeguarding training in the last 12 months; a DSL or
+    -- deputy also with DSL training in the last 2 years and DSL training or
+    -- an update in the last 12 months. Training falls due on the same day a
+    -- year (two) later, and is still in date on that day.
     RETURN QUERY
     WITH staff AS (
         SELECT p.id, haven_roles_of(p.school_id, p.id) && ARRAY['dsl', 'deputy_dsl'] AS lead,
-            (p.started_on IS NULL OR EXISTS (SELECT 1 FROM training_records t WHERE t.school_id = p.school_id AND t.person_id = p.id
-                 AND t.kind = 'induction' AND t.completed_on <= y_last))
-            AND EXISTS (SELECT 1 FROM training_records t WHERE t.school_id = p.school_id AND t.person_id = p.id
-                 AND t.kind IN ('induction', 'annual_update', 'dsl_training')
-                 AND t.completed_on > (y_last - interval '12 months')::date AND t.completed_on <= y_last) AS in_date,
             EXISTS (SELECT 1 FROM training_records t WHERE t.school_id = p.school_id AND t.person_id = p.id
-                 AND t.kind = 'dsl_training' AND t.completed_on > (y_last - interval '2 years')::date AND t.completed_on <= y_last)
+                 AND t.kind = 'induction' AND t.completed_on <= y_last) AS inducted,
+            EXISTS (SELECT 1 FROM training_records t WHERE t.school_id = p.school_id AND t.person_id = p.id
+                 AND t.kind IN ('induction', 'annual_update', 'dsl_training')
+                 AND t.completed_on >= (y_last - interval '12 months')::date AND t.completed_on <= y_last) AS updated,
+            EXISTS (SELECT 1 FROM training_records t WHERE t.school_id = p.school_id AND t.person_id = p.id
+                 AND t.kind = 'dsl_training' AND t.completed_on >= (y_last - interval '2 years')::date AND t.completed_on <= y_last)
             AND EXISTS (SELECT 1 FROM training_records t WHERE t.school_id = p.school_id AND t.person_id = p.id
                  AND t.kind IN ('dsl_training', 'annual_update')
-                 AND t.completed_on > (y_last - interval '12 months')::date AND t.completed_on <= y_last) AS lead_in_date
+                 AND t.completed_on >= (y_last - interval '12 months')::date AND t.completed_on <= y_last) AS lead_trained
         FROM people p
         WHERE p.school_id = p_school_id AND p.active AND (p.started_on IS NULL OR p.started_on <= y_last)
           AND haven_roles_of(p.school_id, p.id) && ARRAY['staff', 'dsl', 'deputy_dsl', 'principal'])
     SELECT 'training', x.label, x.value FROM (
-        SELECT count(*)::float8 AS staff, count(*) FILTER (WHERE s.in_date)::float8 AS staff_in_date,
+        SELECT count(*)::float8 AS staff, count(*) FILTER (WHERE s.inducted AND s.updated)::float8 AS staff_in_date,
                count(*) FILTER (WHERE s.lead)::float8 AS leads,
-               count(*) FILTER (WHERE s.lead AND s.lead_in_date)::float8 AS leads_in_date,
+               count(*) FILTER (WHERE s.lead AND s.inducted AND s.updated AND s.lead_trained)::float8 AS leads_in_date,
                (SELECT count(*) FROM training_records t WHERE t.school_id = p_school_id AND t.completed_on <= y_last)::float8 AS records
         FROM staff s) a
     CROSS JOIN LATERAL (VALUES ('staff', a.staff), ('staff_in_date', a.staff_in_date), ('leads', a.leads),
