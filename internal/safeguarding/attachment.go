@@ -110,7 +110,7 @@ func AttachmentFileName(name, contentType string) string {
 		}
 		return r
 	}, strings.TrimSpace(name))
-	if name == "." || name == "/" {
+	if strings.Trim(name, ". ") == "" {
 		name = ""
 	}
 	ext := map[string]string{TypePDF: ".pdf", TypePNG: ".png", TypeJPEG: ".jpg"}[contentType]
