@@ -63,6 +63,7 @@ type ChildEntry struct {
 	BodyLabel  string       // what the paragraphs are ("Outcome"); may be empty
 	Paragraphs []string     // what the entry says, one paragraph per line typed
 	Facts      []SummaryRow // structured details: a referral's agency, a decision's reason
+	BodyMap    *BodyMapView // a body map entry's marks
 }
 
 // ChildIndicator is one CSE indicator as recorded for the child over time.

@@ -33,6 +33,14 @@ type ConcernView struct {
 	// EntryPupils are the concern's pupils (value: id, label: name), when
 	// an entry may be about some of them (entryAbout).
 	EntryPupils []Choice
+
+	// BodyMap is the form that records a body map, for those who may
+	// (safeguarding.MayAddBodyMap) while the concern is open; nil otherwise.
+	BodyMap *BodyMapForm
+	// Attachments are the files kept with the concern that the viewer may
+	// see; Attach the form that adds one, nil if the viewer may not.
+	Attachments []AttachmentRow
+	Attach      *AttachForm
 }
 
 // aboutPupilsKind reports whether an entry of kind may be about named
@@ -114,6 +122,7 @@ type ChronologyItem struct {
 	Facts       []SummaryRow // structured details: a referral's agency, a decision's reason
 	Corrects    *EntryRef    // the entry this one corrects
 	CorrectedBy []EntryRef   // later entries that correct this one
+	BodyMap     *BodyMapView // a body map entry's marks
 }
 
 // EntryRef points at another entry of the same chronology.
@@ -148,6 +157,7 @@ type EntryDraft struct {
 	About                                    []string // the pupils it is about (ids); none for the whole concern
 	EntryTimeDraft
 	ReferralResponseDraft
+	BodyMapDraft
 }
 
 // EntryTimeDraft is when an entry says it happened, as typed.

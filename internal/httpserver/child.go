@@ -134,7 +134,7 @@ func childPageView(f safeguarding.ChildFile, categories []safeguarding.Category,
 func childEntryView(e safeguarding.Entry, c safeguarding.Concern, pupil int64, categories []safeguarding.Category, labels map[string]string) web.ChildEntry {
 	item := chronologyItem(e, 0)
 	out := web.ChildEntry{Heading: item.Heading, At: item.At, Happened: item.Happened, Author: item.Author, Concern: concernLinkTo(e.ConcernID),
-		BodyLabel: item.BodyLabel, Paragraphs: item.Paragraphs, Facts: item.Facts}
+		BodyLabel: item.BodyLabel, Paragraphs: item.Paragraphs, Facts: item.Facts, BodyMap: item.BodyMap}
 	switch e.Kind {
 	case safeguarding.EntryConcernLogged:
 		out.Heading = "Concern logged: " + strings.Join(concernCategoryLabels(categories, c.Categories), ", ")

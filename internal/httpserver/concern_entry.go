@@ -25,13 +25,13 @@ type entryStore interface {
 // postedKinds are the entries the concern page's forms add.
 var postedKinds = append([]safeguarding.EntryKind{safeguarding.EntryFurtherInformation, safeguarding.EntryAcknowledged,
 	safeguarding.EntryAssigned, safeguarding.EntryStatusChanged, safeguarding.EntryClosed, safeguarding.EntryReopened},
-	safeguarding.RecordableKinds...)
+	append(safeguarding.RecordableKinds, safeguarding.EntryBodyMap)...)
 
 // entryFieldOrder is the order in which the entry forms ask for their
 // fields, so that the error summary lists problems as the form shows them.
 var entryFieldOrder = []string{"assignee", "corrects", "agency", "agency_other", "reference", "referred_on",
 	"referral", "agency_action", "agency_contact", "responded_on", "body", "safe_to_tell", "judgement", "reason",
-	"no_response_reason", "happened_at", "happened_reason"}
+	"no_response_reason", "happened_at", "happened_reason", "region", "description"}
 
 // Longest texts an entry may hold: generous, but bounded.
 const (
@@ -146,6 +146,12 @@ func entryDraftFrom(vals url.Values) web.EntryDraft {
 			RespondedYear:  vals.Get("responded_on-year"),
 			NoResponseWhy:  vals.Get("no_response_reason"),
 		},
+		BodyMapDraft: web.BodyMapDraft{
+			Region:      vals.Get("region"),
+			X:           vals.Get("x"),
+			Y:           vals.Get("y"),
+			Description: vals.Get("description"),
+		},
 		About: distinct(vals["about"]),
 	}
 }
@@ -195,6 +201,10 @@ func validateEntry(d web.EntryDraft, toStatus string, now time.Time) (safeguardi
 		form.Check(in.Details.AssigneeID != 0, field("assignee"), "Choose the DSL or deputy to assign the concern to")
 	case safeguarding.EntryStatusChanged:
 		in.Details.ToStatus = safeguarding.Status(toStatus)
+	case safeguarding.EntryBodyMap:
+		in.Body = "" // its form has no text but each mark's description
+		in.Details.Marks = []safeguarding.BodyMark{bodyMarkFrom(d.BodyMapDraft)}
+		form.Check(MaxChars(d.Description, maxEntryField), field("description"), "Shorten this to "+strconv.Itoa(maxEntryField)+" characters or fewer")
 	}
 	if kind.MayBeBackDated() {
 		at, msg := parseHappenedAt(d.EntryTimeDraft, now)
@@ -253,6 +263,8 @@ func entryBanner(kind safeguarding.EntryKind) string {
 		return "Concern closed"
 	case safeguarding.EntryReopened:
 		return "Concern reopened"
+	case safeguarding.EntryBodyMap:
+		return "Body map added to the chronology"
 	}
 	return kind.Label() + " added to the chronology"
 }

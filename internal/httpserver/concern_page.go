@@ -71,7 +71,15 @@ func (s *Server) concernRecordView(ctx context.Context, v safeguarding.Viewer, i
 	if err != nil {
 		return web.ConcernView{}, rec, err
 	}
-	return concernViewOf(v, c, rec.Entries, categories, indicators, rec.Leads), rec, nil
+	view := concernViewOf(v, c, rec.Entries, categories, indicators, rec.Leads)
+	view.Attachments = attachmentRows(v, c, rec.Attachments, view.Chronology)
+	if safeguarding.MayAttach(v, c.Access()) {
+		view.Attach = &web.AttachForm{Action: "/concerns/" + view.Reference + "/attachments"}
+		if view.Triage != nil {
+			view.Attach.Entries = view.Triage.Entries
+		}
+	}
+	return view, rec, nil
 }
 
 // assignable: concerns that DSLs and deputies handle may be given to one of
@@ -102,8 +110,15 @@ func concernViewOf(v safeguarding.Viewer, c safeguarding.Concern, entries []safe
 			safeguarding.CheckEntry(v, c, safeguarding.EntryInput{Kind: safeguarding.EntryFurtherInformation}) == nil,
 		WhoSees: safeguarding.WhoSees(c.Route),
 	}
+	if safeguarding.CheckEntry(v, c, safeguarding.EntryInput{Kind: safeguarding.EntryBodyMap}) == nil {
+		view.BodyMap = &web.BodyMapForm{Outlines: bodyOutlines}
+	}
 	if safeguarding.Can(v, access, safeguarding.ActionTriage) {
 		view.Triage = triageControls(c, entries, leads)
+	}
+	// Whom an entry is about: a case handler's entries, and a body map,
+	// which the member of staff who logged the concern may add too.
+	if view.Triage != nil || view.BodyMap != nil {
 		if len(c.Pupils) > 1 {
 			for _, p := range c.Pupils {
 				view.EntryPupils = append(view.EntryPupils, web.Choice{Value: strconv.FormatInt(p.ID, 10), Label: pupilLabel(p, c.Pupils)})
@@ -337,6 +352,8 @@ func chronologyItem(e safeguarding.Entry, number int) web.ChronologyItem {
 		}
 	case safeguarding.EntryReopened:
 		item.BodyLabel = "Reason for reopening"
+	case safeguarding.EntryBodyMap:
+		item.BodyMap = bodyMapView(d.Marks)
 	case safeguarding.EntryMoved:
 		item.BodyLabel = "Reason for moving it"
 		item.Facts = []web.SummaryRow{{Key: "Now about", Value: d.ToSubject}}

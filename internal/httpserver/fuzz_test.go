@@ -464,6 +464,9 @@ func entryFuzzPage(kind string, errs web.Errors, typed web.EntryDraft) templ.Com
 	for _, a := range safeguarding.Agencies {
 		v.Triage.Agencies = append(v.Triage.Agencies, web.Choice{Value: string(a), Label: a.Label()})
 	}
+	if v.Triage.Open {
+		v.BodyMap = &web.BodyMapForm{Outlines: bodyOutlines}
+	}
 	return web.ConcernPage(web.Page{Title: v.Title(), SignedIn: true}, v)
 }
 
@@ -486,6 +489,7 @@ var anEntry = map[safeguarding.EntryKind]url.Values{
 	safeguarding.EntryCorrection: {"corrects": {"3"}, "body": {"The date was the 25th."}},
 	safeguarding.EntryClosed:     {"body": {"Support in place; closed."}},
 	safeguarding.EntryReopened:   {"body": {"New information."}},
+	safeguarding.EntryBodyMap:    {"region": {"front:left_forearm"}, "x": {"150"}, "y": {"190"}, "description": {"Bruise, 3 cm."}},
 }
 
 // FuzzEntryForm posts arbitrary chronology entry forms through the decoder
@@ -504,7 +508,8 @@ func FuzzEntryForm(f *testing.F) {
 	for i, s := range nastyStrings { // each nasty value in every field of one kind of form
 		v := entry(postedKinds[i%len(postedKinds)])
 		for _, name := range []string{"body", "reason", "judgement", "reference", "agency_other", "referred_on-day", "corrects", "assignee",
-			"agency_action", "agency_contact", "no_response_reason", "happened_reason", "happened_at-time", "referral"} {
+			"agency_action", "agency_contact", "no_response_reason", "happened_reason", "happened_at-time", "referral",
+			"region", "x", "description"} {
 			v.Set(name, s)
 		}
 		f.Add(v.Encode())
@@ -526,7 +531,8 @@ func FuzzEntryForm(f *testing.F) {
 		draft := entryDraftFrom(vals)
 		for _, s := range []string{draft.Kind, draft.Body, draft.Reason, draft.Judgement, draft.Agency, draft.AgencyOther, draft.Reference,
 			draft.ReferredDay, draft.ReferredMonth, draft.ReferredYear, draft.Corrects, draft.Assignee,
-			draft.AgencyAction, draft.AgencyContact, draft.NoResponseWhy, draft.HappenedReason, draft.HappenedTime, draft.Referral} {
+			draft.AgencyAction, draft.AgencyContact, draft.NoResponseWhy, draft.HappenedReason, draft.HappenedTime, draft.Referral,
+			draft.Region, draft.X, draft.Y, draft.Description} {
 			checkClean(t, "an entry field", s)
 		}
 		if draft.Body != cleanText(vals.Get("body")) || draft.Reason != cleanText(vals.Get("reason")) {

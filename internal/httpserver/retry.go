@@ -97,6 +97,10 @@ func readForm(next http.Handler) http.Handler {
 				// A roster file is posted whole (roster_import.go).
 				limit = maxImportBytes
 			}
+			if isAttachmentPost(r.URL.Path) {
+				// A file kept with a concern, read part by part (attachment.go).
+				limit = maxAttachmentPost
+			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			if err := r.ParseForm(); err != nil {
 				renderError(w, r, http.StatusRequestEntityTooLarge)

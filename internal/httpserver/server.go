@@ -168,6 +168,8 @@ func (s *Server) routes() chi.Router {
 				r.Post("/concerns/{id}/move", s.moveConcern)
 				r.Get("/concerns/{id}/parts", s.recordPartsForm)
 				r.Post("/concerns/{id}/parts", s.recordParts)
+				r.Post("/concerns/{id}/attachments", s.addAttachment)
+				r.Get("/concerns/{id}/attachments/{file}", s.downloadAttachment)
 			})
 			r.With(looksAt(safeguarding.LookedForChildFile)).Get("/pupils/{id}", s.childPage)
 

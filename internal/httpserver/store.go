@@ -20,6 +20,7 @@ type Store interface {
 	concernFormStore
 	draftStore
 	entryStore
+	attachmentStore
 	concernPageStore
 	queueStore
 	childFileStore

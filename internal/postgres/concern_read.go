@@ -123,6 +123,7 @@ func (db *DB) ConcernRecord(ctx context.Context, v safeguarding.Viewer, id int64
 			})
 		}
 		batchEntryDraft(b, v, id, &rec.EntryDraft)
+		batchAttachments(b, v, id, &rec.Attachments)
 		batchAudit(b, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
 		return sendLast(ctx, tx, b)
 	})

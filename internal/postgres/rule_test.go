@@ -271,6 +271,58 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 		}
 	})
 
+	t.Run("WhoMaySeeAndAddFilesAndBodyMaps", func(t *testing.T) {
+		// Every concern has a file added by the member of staff who logged
+		// it and one by someone else. Every viewer reads exactly the files
+		// MaySeeAttachment admits, adds a file exactly when MayAttach
+		// does, and a body map when MayAddBodyMap does.
+		ctx := t.Context()
+		type file struct{ id, by int64 }
+		files := map[int64][]file{}
+		other := w.subjects["deputy_dsl"].ID
+		for _, c := range w.concerns {
+			for _, by := range []int64{c.access.LoggedBy, other} {
+				var id int64
+				if err := w.owner.QueryRow(ctx, `INSERT INTO concern_attachments (school_id, concern_id, file_name, content_type, size, sha256,
+						content, uploaded_by, uploaded_at)
+					VALUES ($1, $2, 'a.pdf', 'application/pdf', 3, sha256('pdf'), 'pdf', $3, now()) RETURNING id`, w.school, c.id, by).Scan(&id); err != nil {
+					t.Fatal(err)
+				}
+				files[c.id] = append(files[c.id], file{id, by})
+			}
+		}
+		for _, v := range w.viewers {
+			w.asViewer(t, v, func(tx pgx.Tx) {
+				for _, c := range w.concerns {
+					if c.viewer != 0 && c.viewer != v.PersonID {
+						continue
+					}
+					for _, f := range files[c.id] {
+						var n int
+						if err := tx.QueryRow(ctx, `SELECT count(*) FROM concern_attachments WHERE school_id = $1 AND id = $2`, v.SchoolID, f.id).Scan(&n); err != nil {
+							t.Fatal(err)
+						}
+						if goSays := safeguarding.MaySeeAttachment(v, c.access, f.by); goSays != (n == 1) {
+							t.Errorf("viewer with roles %v, concern about %s, a file by %d: Go says sees %v, PostgreSQL %v", v.Roles, c.about, f.by, goSays, n == 1)
+						}
+					}
+					add := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+						return tx.Exec(ctx, `INSERT INTO concern_attachments (school_id, concern_id, file_name, content_type, size, sha256,
+								content, uploaded_by, uploaded_at)
+							VALUES ($1, $2, 'b.pdf', 'application/pdf', 3, sha256('pdf'), 'pdf', $3, now())`, v.SchoolID, c.id, v.PersonID)
+					})
+					if goSays := safeguarding.MayAttach(v, c.access); goSays != add {
+						t.Errorf("viewer with roles %v, concern about %s, adds a file: Go says %v, PostgreSQL %v", v.Roles, c.about, goSays, add)
+					}
+					bodyMap := attempt(t, tx, addEntryStmt(v, c, safeguarding.EntryBodyMap))
+					if goSays := safeguarding.MayAddBodyMap(v, c.access); goSays != bodyMap {
+						t.Errorf("viewer with roles %v, concern about %s, adds a body map: Go says %v, PostgreSQL %v", v.Roles, c.about, goSays, bodyMap)
+					}
+				}
+			})
+		}
+	})
+
 	t.Run("WhoMayLogAndWhere", func(t *testing.T) {
 		// Every viewer tries to log a concern about each kind of subject on
 		// every route: PostgreSQL accepts exactly what Go's rule accepts, the

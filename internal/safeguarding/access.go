@@ -61,7 +61,9 @@ type ConcernAccess struct {
 // annual oversight report (MayReadAnnualReport), who may read and keep
 // the policy register (MayReadPolicies, MayManagePolicies), and who reads
 // and keeps the training register (MayReadAllTraining, MayReadTraining,
-// MayEditTraining).
+// MayEditTraining). Beside it, attachment.go holds who adds and sees the
+// files kept with a concern (MayAttach, MaySeeAttachment) and bodymap.go
+// who records a body map (MayAddBodyMap).
 // PostgreSQL's row-level security enforces the same rule
 // again from its one home, migrations/rules/access.sql, and
 // internal/postgres/rule_test.go runs every combination of roles, routes

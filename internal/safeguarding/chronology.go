@@ -33,6 +33,9 @@ const (
 	// case handler for a concern logged before parts were (ApplyAttribution).
 	// One per child, about that child, so no child's file holds another's.
 	EntryPartRecorded EntryKind = "part_recorded"
+	// EntryBodyMap: where on a child's body injuries or marks were seen
+	// (Details.Marks), about one child (bodymap.go).
+	EntryBodyMap EntryKind = "body_map"
 )
 
 // Label is the entry kind as a heading in the chronology.
@@ -74,6 +77,8 @@ func (k EntryKind) Label() string {
 		return "Moved to the right person"
 	case EntryPartRecorded:
 		return "Child's part recorded"
+	case EntryBodyMap:
+		return "Body map"
 	}
 	return string(k)
 }
@@ -125,6 +130,9 @@ type EntryDetails struct {
 	Part        Part     `json:"part,omitempty"`
 	Indicators  []string `json:"indicators,omitempty"`
 	ChildsWords string   `json:"childs_words,omitempty"`
+
+	// Marks are a body map's injuries or marks (EntryBodyMap).
+	Marks []BodyMark `json:"marks,omitempty"`
 }
 
 // Entry is one line of a concern's chronology. Entries are never edited or
@@ -187,7 +195,7 @@ func ChainHash(prev []byte, e Entry) []byte {
 		binary.BigEndian.PutUint64(n[:], uint64(i))
 		field(n[:])
 	}
-	details, _ := json.Marshal(e.Details) // a struct of strings, ints and bools cannot fail
+	details, _ := json.Marshal(e.Details) // a struct of strings, ints, bools and slices of them cannot fail
 	field(prev)
 	num(e.SchoolID)
 	num(e.ConcernID)

@@ -107,6 +107,8 @@ func (in EntryInput) Problems(now time.Time) FieldProblems {
 		if blank(in.Body) {
 			p["body"] = "Enter the correction"
 		}
+	case EntryBodyMap:
+		bodyMapProblems(in.Details.Marks, p)
 	case EntryAcknowledged, EntryAssigned, EntryStatusChanged:
 	default:
 		p["kind"] = "Choose what to record"
@@ -131,6 +133,15 @@ func CheckEntry(v Viewer, c Concern, in EntryInput) error {
 	if in.Kind == EntryFurtherInformation {
 		if !Can(v, access, ActionAddEntry) {
 			return Errorf(EFORBIDDEN, "No such concern")
+		}
+		return nil
+	}
+	if in.Kind == EntryBodyMap {
+		if !MayAddBodyMap(v, access) {
+			return Errorf(EFORBIDDEN, "No such concern")
+		}
+		if c.Status == StatusClosed {
+			return Errorf(EINVALID, "This concern is closed: reopen it, with a reason, before adding to it")
 		}
 		return nil
 	}
@@ -200,7 +211,7 @@ func ApplyEntry(v Viewer, c Concern, in EntryInput, assignee Person, now time.Ti
 	case EntryFeedback:
 		c.FeedbackGiven = true
 	}
-	if c.AcknowledgedAt == nil && in.Kind != EntryFurtherInformation {
+	if c.AcknowledgedAt == nil && in.Kind != EntryFurtherInformation && Can(v, c.Access(), ActionTriage) {
 		c.AcknowledgedAt = &now // a case handler who records anything has seen the concern
 	}
 	c.LastActivityAt = now
@@ -291,7 +302,7 @@ func CheckReferrals(in EntryInput, entries []Entry) error {
 // AboutPupilsKinds are the entries that may be about named pupils of a
 // concern rather than the whole of it; the rest are about the whole.
 var AboutPupilsKinds = []EntryKind{EntryAction, EntryConversationChild, EntryContactParents, EntryDecision, EntryReferral,
-	EntryReferralResponse, EntryOutcome}
+	EntryReferralResponse, EntryOutcome, EntryBodyMap}
 
 // EntryPupils are the pupils entry in is about, as it is recorded on
 // concern c: those it names, each a pupil of c; a conversation with a
@@ -306,6 +317,16 @@ func EntryPupils(c Concern, in EntryInput) (pupils []int64, problem string) {
 	}
 	if len(pupils) > 0 && !slices.Contains(AboutPupilsKinds, in.Kind) {
 		return nil, "This entry is about the whole concern: do not choose pupils for it"
+	}
+	if in.Kind == EntryBodyMap {
+		switch {
+		case len(pupils) > 1:
+			return nil, "Choose the one child the marks were seen on"
+		case len(pupils) == 0 && len(c.Pupils) == 1:
+			return []int64{c.Pupils[0].ID}, ""
+		case len(pupils) == 0 && len(c.Pupils) > 1:
+			return nil, "Choose the child the marks were seen on"
+		}
 	}
 	if in.Kind == EntryConversationChild && len(pupils) == 0 {
 		if len(c.Pupils) == 1 {

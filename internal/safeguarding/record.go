@@ -14,6 +14,9 @@ type ConcernRecord struct {
 	// EntryDraft is the entry the viewer was typing on the concern and has
 	// not added yet, if they kept one (nil otherwise).
 	EntryDraft *Draft
+	// Attachments are the files kept with the concern that the viewer may
+	// see (MaySeeAttachment), oldest first, without their content.
+	Attachments []Attachment
 }
 
 // ChildFile is everything about one pupil that a viewer may see: the pupil,

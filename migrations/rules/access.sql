@@ -22,6 +22,8 @@ DROP POLICY IF EXISTS concern_pupils_insert ON concern_pupils;
 DROP POLICY IF EXISTS concern_pupils_attribute ON concern_pupils;
 DROP POLICY IF EXISTS chronology_select ON chronology_entries;
 DROP POLICY IF EXISTS chronology_insert ON chronology_entries;
+DROP POLICY IF EXISTS concern_attachments_read ON concern_attachments;
+DROP POLICY IF EXISTS concern_attachments_insert ON concern_attachments;
 DROP POLICY IF EXISTS drafts_own ON concern_drafts;
 DROP POLICY IF EXISTS entry_drafts_own ON entry_drafts;
 DROP POLICY IF EXISTS pupils_school ON pupils;
@@ -850,16 +852,36 @@ CREATE POLICY chronology_select ON chronology_entries FOR SELECT USING (
     AND (concern_route = ANY ((SELECT haven_read_routes())::text[])
          OR (concern_logged_by = (SELECT haven_viewer_id()) AND (author_id = (SELECT haven_viewer_id()) OR kind = 'feedback'))));
 -- safeguarding.Can, add entry: case handlers add anything but the original
--- concern; the member of staff who logged it adds further information, and
--- the original concern once, while the chronology is still empty.
+-- concern; the member of staff who logged it adds further information and
+-- body maps (safeguarding.MayAddBodyMap), and the original concern once,
+-- while the chronology is still empty.
 CREATE POLICY chronology_insert ON chronology_entries FOR INSERT WITH CHECK (
     school_id = haven_school_id() AND author_id = haven_viewer_id()
     AND EXISTS (SELECT 1 FROM concerns c WHERE c.school_id = chronology_entries.school_id AND c.id = chronology_entries.concern_id
         AND (
             (kind <> 'concern_logged' AND haven_handles(c.route, c.subject_person_id))
-            OR (c.logged_by = haven_viewer_id() AND kind = 'further_information')
+            OR (c.logged_by = haven_viewer_id() AND kind IN ('further_information', 'body_map'))
             OR (c.logged_by = haven_viewer_id() AND kind = 'concern_logged'
                 AND haven_chain_head(c.school_id, c.id) IS NULL))));
+
+-- safeguarding.MaySeeAttachment, as chronology_select: a file kept with a
+-- concern is read by whoever reads the concern's route in full, and by the
+-- member of staff who logged the concern if they added it. concerns_select
+-- applies to the concern looked up, so its subject never reads one.
+CREATE POLICY concern_attachments_read ON concern_attachments FOR SELECT USING (
+    school_id = haven_school_id()
+    AND EXISTS (SELECT 1 FROM concerns c WHERE c.school_id = concern_attachments.school_id AND c.id = concern_attachments.concern_id
+        AND (c.route = ANY ((SELECT haven_read_routes())::text[])
+             OR (c.logged_by = (SELECT haven_viewer_id()) AND concern_attachments.uploaded_by = (SELECT haven_viewer_id())))));
+-- safeguarding.MayAttach: the concern's case handlers and the member of
+-- staff who logged it add files, as themselves, tied to an entry of the
+-- same concern they may read, if to one.
+CREATE POLICY concern_attachments_insert ON concern_attachments FOR INSERT WITH CHECK (
+    school_id = haven_school_id() AND uploaded_by = haven_viewer_id()
+    AND EXISTS (SELECT 1 FROM concerns c WHERE c.school_id = concern_attachments.school_id AND c.id = concern_attachments.concern_id
+        AND (haven_handles(c.route, c.subject_person_id) OR c.logged_by = haven_viewer_id()))
+    AND (entry_id IS NULL OR EXISTS (SELECT 1 FROM chronology_entries e WHERE e.school_id = concern_attachments.school_id
+        AND e.id = concern_attachments.entry_id AND e.concern_id = concern_attachments.concern_id)));
 
 CREATE POLICY drafts_own ON concern_drafts FOR ALL
     USING (school_id = haven_school_id() AND person_id = haven_viewer_id())

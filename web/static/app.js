@@ -9,6 +9,7 @@ import { initAll } from './govuk-frontend.min.js'
 import './draft.js' // autosaves the concern form; optional like everything here
 import './entry_draft.js' // autosaves chronology entries as they are typed
 import './urgent.js' // words the immediate-danger question for the subject chosen
+import './body_map.js' // places a mark on the body map's outlines with a pointer
 import { focusFragmentTarget } from './focus.js'
 
 document.body.classList.add('govuk-frontend-supported')
