@@ -37,13 +37,14 @@ CREATE TABLE file_transfers (
     reason               text NOT NULL DEFAULT '' CHECK (length(reason) <= 2000),
     bundle_id            uuid UNIQUE,
     receipt_nonce        bytea,
+    bundle               bytea, -- the file as sent: encrypted, readable only by the receiving school
     recorded_at          timestamptz NOT NULL,
     recorded_by          bigint NOT NULL,
     receipt_confirmed_at timestamptz,
     receipt_school       text NOT NULL DEFAULT '',
     receipt_key          bytea,
     PRIMARY KEY (school_id, id),
-    CHECK (outcome = 'sent' AND bundle_id IS NOT NULL AND receipt_nonce IS NOT NULL AND to_recipient <> ''
+    CHECK (outcome = 'sent' AND bundle_id IS NOT NULL AND receipt_nonce IS NOT NULL AND bundle IS NOT NULL AND to_recipient <> ''
         OR outcome = 'not_needed' AND reason <> ''),
     FOREIGN KEY (school_id, pupil_id) REFERENCES pupils (school_id, id),
     FOREIGN KEY (school_id, recorded_by) REFERENCES people (school_id, id)

@@ -240,29 +240,30 @@ type TransferRequest struct {
 
 // ExportTransferBundle makes pupil pupilID's file into a bundle for the
 // school the request names, signed with this school's key and encrypted to
-// the recipient, and records it as sent; the file returned is what the DSL
-// downloads. The view of the file is audited as any view is.
-func (db *DB) ExportTransferBundle(ctx context.Context, v safeguarding.Viewer, pupilID int64, req TransferRequest) ([]byte, error) {
+// the recipient, and records it as sent, keeping the file the DSL
+// downloads (SentBundle). It returns the record's id. The view of the file
+// is audited as any view is.
+func (db *DB) ExportTransferBundle(ctx context.Context, v safeguarding.Viewer, pupilID int64, req TransferRequest) (int64, error) {
 	if !safeguarding.MayTransferFiles(v.Roles) {
-		return nil, errNoSuchPupilFile
+		return 0, errNoSuchPupilFile
 	}
 	recipient, err := transfer.ParseRecipient(req.Recipient)
 	if err != nil {
-		return nil, safeguarding.Errorf(safeguarding.EINVALID, "%s", err.Error())
+		return 0, safeguarding.Errorf(safeguarding.EINVALID, "%s", err.Error())
 	}
 	file, err := db.ChildFile(ctx, v, pupilID, 0)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	categories, err := db.Categories(ctx)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	indicators, err := db.Indicators(ctx)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	var sealed []byte
+	var sentID int64
 	err = db.asViewer(ctx, v, func(tx pgx.Tx) error {
 		keys, school, err := db.schoolKeys(ctx, tx, v)
 		if err != nil {
@@ -280,21 +281,39 @@ func (db *DB) ExportTransferBundle(ctx context.Context, v safeguarding.Viewer, p
 			src.File.Concerns[i].Pupils = make([]safeguarding.PupilRef, len(src.File.Concerns[i].Pupils))
 		}
 		b := safeguarding.NewTransferBundle(src)
-		if sealed, err = transfer.Seal(b, keys, recipient); err != nil {
+		sealed, err := transfer.Seal(b, keys, recipient)
+		if err != nil {
 			return fmt.Errorf("seal the bundle: %w", err)
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO file_transfers (school_id, pupil_id, outcome, to_school, to_recipient, bundle_id, receipt_nonce, recorded_at, recorded_by)
-			VALUES ($1, $2, 'sent', $3, $4, $5, $6, $7, $8)`, v.SchoolID, pupilID, req.ToSchool, recipient, b.BundleID, []byte(b.ReceiptNonce), db.now(), v.PersonID)
+		err = tx.QueryRow(ctx, `INSERT INTO file_transfers (school_id, pupil_id, outcome, to_school, to_recipient, bundle_id, receipt_nonce, bundle, recorded_at, recorded_by)
+			VALUES ($1, $2, 'sent', $3, $4, $5, $6, $7, $8, $9) RETURNING id`, v.SchoolID, pupilID, req.ToSchool, recipient, b.BundleID,
+			[]byte(b.ReceiptNonce), sealed, db.now(), v.PersonID).Scan(&sentID)
 		if err != nil {
 			return fmt.Errorf("record the bundle as sent: %w", err)
 		}
 		return audit(ctx, tx, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "transfer_sent",
 			Object: "pupil:" + strconv.FormatInt(pupilID, 10), Detail: "bundle " + b.BundleID + " to " + req.ToSchool})
 	})
-	if err != nil {
-		return nil, err
+	return sentID, err
+}
+
+// SentBundle is the file of a bundle the school sent about pupil pupilID,
+// to download (again); the download is audited.
+func (db *DB) SentBundle(ctx context.Context, v safeguarding.Viewer, pupilID, id int64) ([]byte, error) {
+	if !safeguarding.MayTransferFiles(v.Roles) {
+		return nil, errNoSuchPupilFile
 	}
-	return sealed, nil
+	var bundle []byte
+	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `SELECT bundle FROM file_transfers WHERE school_id = $1 AND pupil_id = $2 AND id = $3 AND bundle IS NOT NULL`,
+			v.SchoolID, pupilID, id).Scan(&bundle)
+		if err != nil {
+			return notFound(err, "No such bundle")
+		}
+		return audit(ctx, tx, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "transfer_bundle_downloaded",
+			Object: "pupil:" + strconv.FormatInt(pupilID, 10), Detail: "transfer " + strconv.FormatInt(id, 10)})
+	})
+	return bundle, err
 }
 
 // TrustedSender is a school this school has received a file from, with

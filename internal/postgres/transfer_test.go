@@ -56,6 +56,23 @@ func secondSchool(t *testing.T, s *testDB, name string) (school int64, dsl, staf
 	return school, dsl, staff
 }
 
+// export makes Ruby's bundle for recipient and downloads it, as her DSL.
+func export(t *testing.T, db *postgres.DB, s *smallSchool, recipient string) []byte {
+	t.Helper()
+	id, err := db.ExportTransferBundle(t.Context(), s.dsl, s.ruby, postgres.TransferRequest{ToSchool: "Hilltop School", Recipient: recipient})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle, err := db.SentBundle(t.Context(), s.dsl, s.ruby, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SentBundle(t.Context(), s.staff1, s.ruby, id); safeguarding.ErrorCode(err) != safeguarding.ENOTFOUND {
+		t.Errorf("staff downloaded the bundle: %v", err)
+	}
+	return bundle
+}
+
 func (s *testDB) count(t *testing.T, sql string, args ...any) int {
 	t.Helper()
 	var n int
@@ -152,10 +169,7 @@ func TestTransferInOneDeployment(t *testing.T) {
 		t.Fatal("the deputy was given other keys than the DSL's: the school has one pair")
 	}
 
-	bundle, err := db.ExportTransferBundle(t.Context(), s.dsl, s.ruby, postgres.TransferRequest{ToSchool: "Hilltop School", Recipient: keys2.AgeRecipient})
-	if err != nil {
-		t.Fatal(err)
-	}
+	bundle := export(t, db, s, keys2.AgeRecipient)
 	if n := s.count(t, `SELECT count(*) FROM file_transfers WHERE pupil_id = $1 AND outcome = 'sent'`, s.ruby); n != 1 {
 		t.Fatalf("%d transfers recorded as sent, want 1", n)
 	}
@@ -208,10 +222,7 @@ func TestTransferInOneDeployment(t *testing.T) {
 	})
 	t.Run("EncryptedToAnotherSchool", func(t *testing.T) {
 		third, _ := transfer.NewKeys()
-		toThird, err := db.ExportTransferBundle(t.Context(), s.dsl, s.ruby, postgres.TransferRequest{ToSchool: "Elsewhere", Recipient: third.AgeRecipient})
-		if err != nil {
-			t.Fatal(err)
-		}
+		toThird := export(t, db, s, third.AgeRecipient)
 		refused(t, toThird, keys1.SigningPublic, transfer.ErrNotForThisSchool)
 	})
 	t.Run("NotByStaff", func(t *testing.T) {
@@ -308,10 +319,7 @@ func TestTransferBetweenDatabases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bundle, err := db.ExportTransferBundle(t.Context(), s.dsl, s.ruby, postgres.TransferRequest{ToSchool: "Hilltop School", Recipient: keys2.AgeRecipient})
-	if err != nil {
-		t.Fatal(err)
-	}
+	bundle := export(t, db, s, keys2.AgeRecipient)
 	// The second school already has Ruby on its roll: the file is linked
 	// to her by UPN.
 	ids, err := other.db.AddPupils(t.Context(), school2, []postgres.PupilInput{{FirstName: "Ruby", LastName: "Okafor", YearGroup: 10,
