@@ -6,6 +6,9 @@ type ChildPage struct {
 	Name          string
 	Details       []SummaryRow // year group, date of birth, age
 	OpenReferrals []ChildReferral
+	// Transfer is the pupil's transfer between schools, for those who
+	// transfer files (empty for anyone else).
+	Transfer ChildTransfer
 	Indicators    []ChildIndicator // in the policy's order (§5.2)
 	Concerns      []ChildConcern   // newest first
 	Chronology    []ChildEntry     // every entry of every concern above, or the latest of them, oldest first

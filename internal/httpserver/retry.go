@@ -97,6 +97,10 @@ func readForm(next http.Handler) http.Handler {
 				// A roster file is posted whole (roster_import.go).
 				limit = maxImportBytes
 			}
+			if r.URL.Path == web.TransferImportPath {
+				// A transferred file's bundle (transfer.go).
+				limit = maxBundleBytes + 64<<10
+			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			if err := r.ParseForm(); err != nil {
 				renderError(w, r, http.StatusRequestEntityTooLarge)
