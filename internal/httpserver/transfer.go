@@ -400,8 +400,8 @@ func (s *Server) importTransfer(w http.ResponseWriter, r *http.Request) {
 	}
 	f := web.ImportTransferForm{}
 	var form Form
-	data, err := uploadedBundle(r)
-	form.Check(err == nil, "file", errText(err))
+	data, problem := uploadedBundle(r)
+	form.Check(problem == "", "file", problem)
 	f.Sender = cleanText(r.PostFormValue("sender"))
 	f.SenderKey = cleanText(r.PostFormValue("sender-key"))
 	var sender ed25519.PublicKey
@@ -434,32 +434,33 @@ func (s *Server) importTransfer(w http.ResponseWriter, r *http.Request) {
 // less.
 const maxBundleBytes = 4 << 20
 
-// uploadedBundle reads the posted bundle, with a message for the field if
-// there is none or it is too big.
-func uploadedBundle(r *http.Request) ([]byte, error) {
+// uploadedBundle reads the posted bundle, or says what is wrong with the
+// upload: there is none, or it is too big.
+func uploadedBundle(r *http.Request) (data []byte, problem string) {
+	const tooBigText, missing = "The file must be smaller than 4 MB", "Select the bundle to upload"
 	err := r.ParseMultipartForm(1 << 20)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return nil, errors.New("The file must be smaller than 4 MB")
+		return nil, tooBigText
 	}
 	if err != nil {
-		return nil, errors.New("Select the bundle to upload")
+		return nil, missing
 	}
 	file, _, err := r.FormFile("file")
 	if err != nil {
-		return nil, errors.New("Select the bundle to upload")
+		return nil, missing
 	}
 	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, maxBundleBytes+1))
+	data, err = io.ReadAll(io.LimitReader(file, maxBundleBytes+1))
 	switch {
 	case errors.As(err, &tooBig) || len(data) > maxBundleBytes:
-		return nil, errors.New("The file must be smaller than 4 MB")
+		return nil, tooBigText
 	case err != nil:
-		return nil, errors.New("Select the bundle to upload")
+		return nil, missing
 	case len(data) == 0:
-		return nil, errors.New("The selected file is empty")
+		return nil, "The selected file is empty"
 	}
-	return data, nil
+	return data, ""
 }
 
 // receivedFilePage shows a received file, read only.

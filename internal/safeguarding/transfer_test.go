@@ -34,7 +34,6 @@ func TestTransferBundleVersionsRead(t *testing.T) {
 	}
 }
 
-
 // A bundle holds the pupil's own part, every other pupil counted and never
 // named, and the concerns oldest first.
 func TestNewTransferBundle(t *testing.T) {

@@ -26,6 +26,12 @@ import (
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
+// Refusal is why a key, bundle or receipt is refused, worded for the DSL
+// who gave it.
+type Refusal string
+
+func (r Refusal) Error() string { return string(r) }
+
 // Keys are a school's transfer keys.
 type Keys struct {
 	SigningPublic ed25519.PublicKey
@@ -62,11 +68,11 @@ func ParseSigningKey(s string) (ed25519.PublicKey, error) {
 	s = strings.Join(strings.Fields(s), "")
 	raw, ok := strings.CutPrefix(s, signingKeyPrefix)
 	if !ok {
-		return nil, errors.New("Enter the sending school's signing key, starting haven-ed25519:")
+		return nil, Refusal("Enter the sending school's signing key, starting haven-ed25519:")
 	}
 	b, err := base64.StdEncoding.DecodeString(raw)
 	if err != nil || len(b) != ed25519.PublicKeySize {
-		return nil, errors.New("The signing key is not complete: copy all of it, from haven-ed25519: to the end")
+		return nil, Refusal("The signing key is not complete: copy all of it, from haven-ed25519: to the end")
 	}
 	return ed25519.PublicKey(b), nil
 }
@@ -75,10 +81,10 @@ func ParseSigningKey(s string) (ed25519.PublicKey, error) {
 func ParseRecipient(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return "", errors.New("Enter the receiving school's transfer key, starting age1")
+		return "", Refusal("Enter the receiving school's transfer key, starting age1")
 	}
 	if _, err := age.ParseX25519Recipient(s); err != nil {
-		return "", errors.New("The transfer key is not complete or not an age key: copy all of it, starting age1")
+		return "", Refusal("The transfer key is not complete or not an age key: copy all of it, starting age1")
 	}
 	return s, nil
 }
@@ -148,10 +154,10 @@ func Seal(b safeguarding.TransferBundle, keys Keys, recipient string) ([]byte, e
 
 // Why a bundle is refused. Each is worded for the DSL who uploaded it.
 var (
-	ErrNotForThisSchool = errors.New("This file was encrypted for another school's transfer key, not this school's. Ask the sending school to make it again with the key on your Transfer keys page.")
-	ErrDamaged          = errors.New("This file is damaged or was changed after it was made, or is not a transfer bundle. Ask the sending school for it again.")
-	ErrWrongSigner      = errors.New("This file was not signed by the signing key you gave: another key signed it, or it was changed after it was signed. Check the key with the sending school's DSL by phone.")
-	ErrVersion          = errors.New("This file is in a format version this Haven does not read. Update Haven, or ask the sending school to make it again.")
+	ErrNotForThisSchool = Refusal("This file was encrypted for another school's transfer key, not this school's. Ask the sending school to make it again with the key on your Transfer keys page.")
+	ErrDamaged          = Refusal("This file is damaged or was changed after it was made, or is not a transfer bundle. Ask the sending school for it again.")
+	ErrWrongSigner      = Refusal("This file was not signed by the signing key you gave: another key signed it, or it was changed after it was signed. Check the key with the sending school's DSL by phone.")
+	ErrVersion          = Refusal("This file is in a format version this Haven does not read. Update Haven, or ask the sending school to make it again.")
 )
 
 // maxBundle bounds what Open reads: a file of many years is well under it.
@@ -242,7 +248,7 @@ func SignReceipt(r Receipt, keys Keys) (string, error) {
 }
 
 // ErrReceipt is a receipt that does not read or whose signature fails.
-var ErrReceipt = errors.New("This is not a receipt Haven can read: copy all of it, from HAVEN-RECEIPT-1. to the end.")
+var ErrReceipt = Refusal("This is not a receipt Haven can read: copy all of it, from HAVEN-RECEIPT-1. to the end.")
 
 // ReadReceipt reads a receipt and checks it was signed by the key it
 // names; the caller checks it answers a bundle it sent (its nonce).
