@@ -774,7 +774,7 @@ func PupilTransferPage(p Page, v PupilTransferView) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = Layout(withErrorTitle(withDefaultTitle(p, "Transfer "+v.Name+"'s file"), v.Errors)).Render(templ.WithChildren(ctx, templ_7745c5c3_Var21), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Layout(withErrorTitle(withDefaultTitle(p, "Transfer child's file "+v.Reference), v.Errors)).Render(templ.WithChildren(ctx, templ_7745c5c3_Var21), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

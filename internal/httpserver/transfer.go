@@ -200,7 +200,7 @@ func (s *Server) renderPupilTransfer(w http.ResponseWriter, r *http.Request, v s
 		view.Sent = append(view.Sent, row)
 	}
 	view.Received = receivedLinks(p.Received)
-	s.render(w, r, status, web.PupilTransferPage(page(r, "Transfer "+view.Name+"'s file"), view))
+	s.render(w, r, status, web.PupilTransferPage(page(r, "Transfer child's file "+view.Reference), view))
 }
 
 // markLeft marks the pupil as left on the day given.
