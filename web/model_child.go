@@ -6,9 +6,12 @@ type ChildPage struct {
 	Name          string
 	Details       []SummaryRow // year group, date of birth, age
 	OpenReferrals []ChildReferral
-	Indicators    []ChildIndicator // in the policy's order (§5.2)
-	Concerns      []ChildConcern   // newest first
-	Chronology    []ChildEntry     // every entry of every concern above, or the latest of them, oldest first
+	// Transfer is the pupil's transfer between schools, for those who
+	// transfer files (empty for anyone else).
+	Transfer   ChildTransfer
+	Indicators []ChildIndicator // in the policy's order (§5.2)
+	Concerns   []ChildConcern   // newest first
+	Chronology []ChildEntry     // every entry of every concern above, or the latest of them, oldest first
 	// ShowAllHref, when set, links to the whole chronology, of which
 	// Chronology holds only the latest: ChronologyShown of ChronologyTotal.
 	ShowAllHref                      string

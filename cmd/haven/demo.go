@@ -61,6 +61,10 @@ func printDemoSignIns(w io.Writer, url, password string) {
 	for _, a := range demo.Accounts {
 		fmt.Fprintf(w, "  %-22s %s\n", a.Email, a.Role.Label())
 	}
+	fmt.Fprintf(w, "\nand for %s, to receive a transferred file (docs/transfer.md):\n", demo.SecondSchoolName)
+	for _, a := range demo.SecondAccounts {
+		fmt.Fprintf(w, "  %-22s %s\n", a.Email, a.Role.Label())
+	}
 	fmt.Fprintln(w, "\nThe DSL, deputy, principal, chair and administrator set up two-factor sign-in with an\nauthenticator app the first time they sign in (see docs/two-factor.md).")
 	fmt.Fprintln(w, "\nPress Ctrl-C to stop.")
 }

@@ -36,6 +36,17 @@ var Accounts = []Account{
 	{"admin@demo.test", "Alex Admin", "Data Manager", safeguarding.RoleAdmin},
 }
 
+// SecondSchoolName is a second, small demo school in the same Haven: a
+// pupil's child-protection file can be transferred to it from the demo
+// school (docs/transfer.md).
+const SecondSchoolName = "Haven Second Demo School"
+
+// SecondAccounts are the second school's sign-ins: its DSL, who imports a
+// transferred file and confirms its receipt.
+var SecondAccounts = []Account{
+	{"dsl@second.demo.test", "Noor Receiver", "Designated Safeguarding Lead", safeguarding.RoleDSL},
+}
+
 // knownAs are the names some demo accounts go by: a concern about "another
 // adult" typed with one of them is recognised as about that member of staff.
 var knownAs = map[string]string{"principal@demo.test": "Patty", "dsl@demo.test": "Dee", "staff@demo.test": "Sammy"}
@@ -131,6 +142,9 @@ func Load(ctx context.Context, db *postgres.DB, demoPassword string) (School, er
 	for i, p := range pupils {
 		school.Pupils = append(school.Pupils, safeguarding.PupilRef{ID: ids[i], FirstName: p.FirstName, LastName: p.LastName, YearGroup: p.YearGroup})
 	}
+	if err := loadSecondSchool(ctx, db, hash); err != nil {
+		return School{}, err
+	}
 	if err := loadPolicies(ctx, db, schoolID, time.Now()); err != nil {
 		return School{}, err
 	}
@@ -153,4 +167,20 @@ func registrationGroup(year, i int) string {
 	}
 	houses := []string{"H", "N", "S", "W"}
 	return fmt.Sprintf("%d%s", year, houses[i%len(houses)])
+}
+
+// loadSecondSchool adds the second demo school with its accounts (hash is
+// the demo password's) and no pupils: the first it has arrive by transfer.
+func loadSecondSchool(ctx context.Context, db *postgres.DB, hash string) error {
+	id, err := db.CreateSchool(ctx, SecondSchoolName)
+	if err != nil {
+		return err
+	}
+	for _, a := range SecondAccounts {
+		if _, err := db.CreatePerson(ctx, postgres.PersonInput{SchoolID: id, Email: a.Email, FullName: a.Name, JobTitle: a.JobTitle,
+			PasswordHash: hash, Roles: []safeguarding.Role{a.Role, safeguarding.RoleStaff}}); err != nil {
+			return fmt.Errorf("demo account %s: %w", a.Email, err)
+		}
+	}
+	return nil
 }

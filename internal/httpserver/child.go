@@ -46,6 +46,10 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := childPageView(f, categories, todayInEngland())
+	if view.Transfer, err = s.childTransfer(r.Context(), v, id); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, web.ChildFilePage(page(r, view.Title()), view))
 }
 

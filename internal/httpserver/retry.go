@@ -101,6 +101,10 @@ func readForm(next http.Handler) http.Handler {
 				// A file kept with a concern, read part by part (attachment.go).
 				limit = maxAttachmentPost
 			}
+			if r.URL.Path == web.TransferImportPath {
+				// A transferred file's bundle (transfer.go).
+				limit = maxBundleBytes + 64<<10
+			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			if err := r.ParseForm(); err != nil {
 				renderError(w, r, http.StatusRequestEntityTooLarge)

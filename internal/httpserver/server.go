@@ -173,6 +173,20 @@ func (s *Server) routes() chi.Router {
 			})
 			r.With(looksAt(safeguarding.LookedForChildFile)).Get("/pupils/{id}", s.childPage)
 
+			// Transfer of a child's file between schools (transfer.go).
+			r.Get(web.TransfersPath, s.transfersPage)
+			r.Get(web.TransferKeysPath, s.transferKeysPage)
+			r.Get(web.TransferImportPath, s.importTransferForm)
+			r.Post(web.TransferImportPath, s.importTransfer)
+			r.Get("/transfers/received/{id}", s.receivedFilePage)
+			r.Post("/transfers/received/{id}/confirm", s.confirmReceipt)
+			r.Get("/pupils/{id}/transfer", s.pupilTransferPage)
+			r.Post("/pupils/{id}/left", s.markLeft)
+			r.Post("/pupils/{id}/transfer/bundle", s.exportBundle)
+			r.Post("/pupils/{id}/transfer/not-needed", s.recordNotNeeded)
+			r.Post("/pupils/{id}/transfer/receipt", s.recordReceipt)
+			r.Get("/pupils/{id}/transfer/bundles/{bundle}", s.downloadBundle)
+
 			// The referrer's own concerns (my_concerns.go).
 			r.Get("/my-concerns", s.myConcerns)
 

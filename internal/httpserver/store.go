@@ -39,6 +39,7 @@ type Store interface {
 	annualReportStore
 	policyStore
 	trainingStore
+	transferStore
 }
 
 // referenceLists are the lists every page about concerns names things

@@ -414,8 +414,10 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 
 	t.Run("WhoMayImportTheRoster", func(t *testing.T) {
 		// Every viewer adds a pupil and changes one, which PostgreSQL lets
-		// exactly whom MayImportRoster admits do; every viewer still reads
-		// the roster (the concern form searches it).
+		// exactly whom MayWritePupils admits do (the roster's importer, and
+		// the DSL and deputies who mark a leaver and add a transferred
+		// pupil); every viewer still reads the roster (the concern form
+		// searches it).
 		for _, v := range w.viewers {
 			w.asViewer(t, v, func(tx pgx.Tx) {
 				add := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
@@ -425,13 +427,40 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 				change := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
 					return tx.Exec(context.Background(), `UPDATE pupils SET active = false, left_on = current_date WHERE school_id = $1 AND id = $2`, v.SchoolID, w.pupil)
 				})
-				goSays := safeguarding.MayImportRoster(v.Roles)
+				goSays := safeguarding.MayWritePupils(v.Roles)
 				if add != goSays || change != goSays {
 					t.Errorf("viewer with roles %v imports the roster: Go says %v, PostgreSQL says add %v, change %v", v.Roles, goSays, add, change)
 				}
 				var n int
 				if err := tx.QueryRow(t.Context(), `SELECT count(*) FROM pupils WHERE id = $1`, w.pupil).Scan(&n); err != nil || n != 1 {
 					t.Errorf("viewer with roles %v reads %d pupils (err %v), want 1", v.Roles, n, err)
+				}
+			})
+		}
+	})
+
+	t.Run("WhoMayTransferFiles", func(t *testing.T) {
+		// Every viewer makes the school's keys, records a file as not
+		// needed, reads both back and confirms a receipt, which
+		// PostgreSQL lets exactly whom MayTransferFiles admits do.
+		for _, v := range w.viewers {
+			w.asViewer(t, v, func(tx pgx.Tx) {
+				write := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `INSERT INTO school_keys (school_id, signing_public, signing_seed, age_recipient, age_identity, created_at, created_by)
+						VALUES ($1, decode(repeat('00', 32), 'hex'), decode(repeat('00', 32), 'hex'), 'age1x', 'AGE-SECRET-KEY-1X', now(), $2)`, v.SchoolID, v.PersonID)
+				}, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `INSERT INTO file_transfers (school_id, pupil_id, outcome, reason, recorded_at, recorded_by)
+						VALUES ($1, $2, 'not_needed', 'Moved abroad', now(), $3)`, v.SchoolID, w.pupil, v.PersonID)
+				}, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `SELECT 1 FROM school_keys k JOIN file_transfers f ON f.school_id = k.school_id`)
+				})
+				receipt := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `SELECT haven_confirm_transfer_receipt(gen_random_uuid(), '\x00', 'A school', '\x00')`)
+				})
+				goSays := safeguarding.MayTransferFiles(v.Roles)
+				if write != goSays || receipt != goSays {
+					t.Errorf("viewer with roles %v transfers files: Go says %v, PostgreSQL says write and read %v, receipt %v",
+						v.Roles, goSays, write, receipt)
 				}
 			})
 		}

@@ -56,6 +56,14 @@ DROP POLICY IF EXISTS training_read ON training_records;
 DROP POLICY IF EXISTS training_add ON training_records;
 DROP POLICY IF EXISTS training_change ON training_records;
 DROP POLICY IF EXISTS training_remove ON training_records;
+DROP POLICY IF EXISTS school_keys_read ON school_keys;
+DROP POLICY IF EXISTS school_keys_insert ON school_keys;
+DROP POLICY IF EXISTS file_transfers_read ON file_transfers;
+DROP POLICY IF EXISTS file_transfers_insert ON file_transfers;
+DROP POLICY IF EXISTS file_transfers_receipt ON file_transfers;
+DROP POLICY IF EXISTS received_files_read ON received_files;
+DROP POLICY IF EXISTS received_files_insert ON received_files;
+DROP POLICY IF EXISTS received_files_confirm ON received_files;
 DROP TRIGGER IF EXISTS concerns_guard_update ON concerns;
 DROP TRIGGER IF EXISTS concern_pupils_copy_access ON concern_pupils;
 DROP TRIGGER IF EXISTS chronology_entries_copy_access ON chronology_entries;
@@ -108,6 +116,8 @@ DROP FUNCTION IF EXISTS haven_may_read_policies(text[]);
 DROP FUNCTION IF EXISTS haven_may_manage_policies(text[]);
 DROP FUNCTION IF EXISTS haven_may_write_policies();
 DROP FUNCTION IF EXISTS haven_may_write_roster();
+DROP FUNCTION IF EXISTS haven_confirm_transfer_receipt(uuid, bytea, text, bytea);
+DROP FUNCTION IF EXISTS haven_may_transfer_files(text[]);
 DROP FUNCTION IF EXISTS haven_may_edit_training(text[]);
 DROP FUNCTION IF EXISTS haven_may_read_all_training(text[]);
 DROP FUNCTION IF EXISTS haven_may_write_training();
@@ -185,6 +195,12 @@ $$;
 -- safeguarding.MayImportRoster: only the administrator imports the roster.
 CREATE FUNCTION haven_may_import_roster(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
     SELECT 'admin' = ANY (roles)
+$$;
+
+-- safeguarding.MayTransferFiles: the DSL and deputies transfer a child's
+-- file to a new school, receive one, and mark a pupil as left.
+CREATE FUNCTION haven_may_transfer_files(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT roles && ARRAY['dsl', 'deputy_dsl']
 $$;
 
 -- safeguarding.MayReadPolicies: the DSL, deputies, the principal, the chair
@@ -900,11 +916,14 @@ CREATE POLICY entry_drafts_own ON entry_drafts FOR ALL
             AND (haven_handles(c.route, c.subject_person_id) OR c.logged_by = haven_viewer_id())));
 
 -- Pupils are the school's roster: visible to its own people only, and
--- written only by whom haven_may_import_roster admits, or by Haven itself
+-- written only by whom haven_may_import_roster admits, by whom
+-- haven_may_transfer_files admits (a pupil marked as left, a pupil a
+-- transferred file brings: safeguarding.MayWritePupils), or by Haven itself
 -- for the school with no person set (the demo loader, `haven import` on the
 -- command line), which no page can do: every page runs as its person.
 CREATE FUNCTION haven_may_write_roster() RETURNS boolean LANGUAGE sql STABLE AS $$
     SELECT coalesce(haven_viewer_id(), 0) = 0 OR haven_may_import_roster(haven_roles())
+        OR haven_may_transfer_files(haven_roles())
 $$;
 CREATE POLICY pupils_read ON pupils FOR SELECT
     USING (school_id = haven_school_id());
@@ -1023,6 +1042,52 @@ CREATE POLICY training_change ON training_records FOR UPDATE
     WITH CHECK (school_id = haven_school_id() AND haven_may_write_training());
 CREATE POLICY training_remove ON training_records FOR DELETE
     USING (school_id = haven_school_id() AND haven_may_write_training());
+
+-- File transfers between schools (docs/transfer.md): the school's keys,
+-- the files it sent and the files it received, read and written only by
+-- whom haven_may_transfer_files admits, as themselves. A received file is
+-- never changed: only its receipt is recorded (the column grants of
+-- migration 00040 allow no more).
+CREATE POLICY school_keys_read ON school_keys FOR SELECT
+    USING (school_id = haven_school_id() AND haven_may_transfer_files(haven_roles()));
+CREATE POLICY school_keys_insert ON school_keys FOR INSERT
+    WITH CHECK (school_id = haven_school_id() AND created_by = haven_viewer_id() AND haven_may_transfer_files(haven_roles()));
+CREATE POLICY file_transfers_read ON file_transfers FOR SELECT
+    USING (school_id = haven_school_id() AND haven_may_transfer_files(haven_roles()));
+CREATE POLICY file_transfers_insert ON file_transfers FOR INSERT
+    WITH CHECK (school_id = haven_school_id() AND recorded_by = haven_viewer_id() AND haven_may_transfer_files(haven_roles()));
+CREATE POLICY file_transfers_receipt ON file_transfers FOR UPDATE
+    USING (school_id = haven_school_id() AND haven_may_transfer_files(haven_roles()))
+    WITH CHECK (school_id = haven_school_id() AND haven_may_transfer_files(haven_roles()));
+CREATE POLICY received_files_read ON received_files FOR SELECT
+    USING (school_id = haven_school_id() AND haven_may_transfer_files(haven_roles()));
+CREATE POLICY received_files_insert ON received_files FOR INSERT
+    WITH CHECK (school_id = haven_school_id() AND received_by = haven_viewer_id() AND haven_may_transfer_files(haven_roles()));
+CREATE POLICY received_files_confirm ON received_files FOR UPDATE
+    USING (school_id = haven_school_id() AND haven_may_transfer_files(haven_roles()))
+    WITH CHECK (school_id = haven_school_id() AND confirmed_by = haven_viewer_id() AND haven_may_transfer_files(haven_roles()));
+
+-- A receipt confirmed in the same deployment as the school that sent the
+-- file: the sender's record of the bundle (another school's row, which the
+-- receiving DSL cannot read) is marked confirmed, and only when the receipt
+-- returns the bundle's nonce, which only a reader of the bundle knows.
+-- Runs as the owner for that one update; answers whether it matched.
+CREATE FUNCTION haven_confirm_transfer_receipt(p_bundle_id uuid, p_nonce bytea, p_school text, p_key bytea)
+RETURNS boolean LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+    n int;
+BEGIN
+    IF NOT haven_may_transfer_files(haven_roles()) THEN
+        RAISE EXCEPTION 'receipts are the DSL''s to confirm' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    UPDATE file_transfers SET receipt_confirmed_at = now(), receipt_school = p_school, receipt_key = p_key
+    WHERE bundle_id = p_bundle_id AND receipt_nonce = p_nonce AND receipt_confirmed_at IS NULL;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n > 0;
+END
+$$;
+REVOKE ALL ON FUNCTION haven_confirm_transfer_receipt(uuid, bytea, text, bytea) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION haven_confirm_transfer_receipt(uuid, bytea, text, bytea) TO haven_app;
 
 -- Kept annual report figures were worked out by the functions this file
 -- defined before; whatever this copy changed in them, the figures are worked
