@@ -30,8 +30,11 @@ type Config struct {
 	// jobs queued.
 	Invitations *InvitationWorker
 	// Sweep, when set, runs every sweepInterval (and at start).
-	Sweep  *SweepWorker
-	Logger *slog.Logger
+	Sweep *SweepWorker
+	// Retention, when set, lists the files due for review every night at
+	// 2am (and at start).
+	Retention *RetentionWorker
+	Logger    *slog.Logger
 	// FetchPollInterval bounds how long a job waits when a notification is
 	// missed; zero keeps River's default. Tests shorten it.
 	FetchPollInterval time.Duration
@@ -73,6 +76,13 @@ func NewClient(pool *pgxpool.Pool, cfg Config) (*river.Client[pgx.Tx], error) {
 		}
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(sweepInterval),
 			func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+	}
+	if cfg.Retention != nil {
+		if err := river.AddWorkerSafely(workers, cfg.Retention); err != nil {
+			return nil, err
+		}
+		periodic = append(periodic, river.NewPeriodicJob(nightly{},
+			func() (river.JobArgs, *river.InsertOpts) { return RetentionArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 	}
 	return river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues:              map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
