@@ -46,6 +46,9 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := childPageView(f, categories, todayInEngland())
+	if safeguarding.MayExportChildFile(v.Roles) {
+		view.ExportHref = childFilePDFHref(id)
+	}
 	s.render(w, r, http.StatusOK, web.ChildFilePage(page(r, view.Title()), view))
 }
 

@@ -170,6 +170,7 @@ func (s *Server) routes() chi.Router {
 				r.Post("/concerns/{id}/parts", s.recordParts)
 			})
 			r.With(looksAt(safeguarding.LookedForChildFile)).Get("/pupils/{id}", s.childPage)
+			r.With(looksAt(safeguarding.LookedForChildFile)).Get("/pupils/{id}/file.pdf", s.childFilePDF)
 
 			// The referrer's own concerns (my_concerns.go).
 			r.Get("/my-concerns", s.myConcerns)
@@ -178,6 +179,10 @@ func (s *Server) routes() chi.Router {
 			r.Get(web.AnnualReportPath, s.annualReport)
 			r.Get(web.AnnualReportPDFPath, s.annualReportPDF)
 			r.Get(web.AnnualReportCSVPath, s.annualReportCSV)
+
+			// Retention review and destruction (retention.go).
+			r.Get(web.RetentionPath, s.retentionPage)
+			r.Post(web.RetentionPath+"/{id}/destroy", s.agreeToDestroy)
 
 			// The school's emergency contacts (school_contacts.go).
 			r.Get(web.SettingsContactsPath, s.schoolContactsForm)

@@ -23,6 +23,8 @@ type Store interface {
 	concernPageStore
 	queueStore
 	childFileStore
+	childExportStore
+	retentionStore
 	myConcernsStore
 	deniedLookStore
 	concernMoveStore
