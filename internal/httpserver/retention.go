@@ -115,17 +115,20 @@ func (s *Server) agreeToDestroy(w http.ResponseWriter, r *http.Request) {
 }
 
 // retentionSection is the home page's count of files due for review, for
-// those who review them.
+// those who review them, linking to the retention page.
 func (s *Server) retentionSection(ctx context.Context, v safeguarding.Viewer) (web.HomeSection, bool, error) {
 	if !safeguarding.MayReviewRetention(v.Roles) {
 		return web.HomeSection{}, false, nil
 	}
 	n, err := s.db.RetentionDueCount(ctx, v)
-	if err != nil || n == 0 {
+	if err != nil {
 		return web.HomeSection{}, false, err
 	}
 	body := strconv.Itoa(n) + " child protection files have passed their retention date and need review."
-	if n == 1 {
+	switch n {
+	case 0:
+		body = "No child protection file has passed its retention date (the child's date of birth plus 25 years)."
+	case 1:
 		body = "1 child protection file has passed its retention date and needs review."
 	}
 	return web.HomeSection{Title: "Files due for review", ID: "retention", Body: body, Href: web.RetentionPath,
