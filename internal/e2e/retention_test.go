@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -9,7 +10,7 @@ import (
 )
 
 // TestRetentionJourney: a pupil's file past its retention date is counted
-// on the DSL's home page. The DSL, on a phone and by keyboard, opens the
+// on the DSL's home page; their page links to the file as a PDF. The DSL, on a phone and by keyboard, opens the
 // retention page, proposes destroying the file without a reason and is told
 // so beside the field, then with one; the principal confirms with a reason,
 // and the file is recorded as destroyed without the pupil's name. Every
@@ -32,6 +33,13 @@ func TestRetentionJourney(t *testing.T) {
 	if !strings.Contains(b.bodyText(), "1 child protection file has passed its retention date") {
 		t.Errorf("the DSL's home page does not count the file due")
 	}
+	// The child's page offers the whole file as a PDF, by keyboard.
+	b.visit("/pupils/" + strconv.FormatInt(p.ID, 10))
+	b.tabTo("the link to the PDF", func(_, text string) bool { return text == "Download the child protection file (PDF)" })
+	if href := b.attr(`//a[text()="Download the child protection file (PDF)"]`, "href"); !strings.HasSuffix(href, "/file.pdf") {
+		t.Errorf("the PDF link goes to %q", href)
+	}
+	b.visit("/home")
 	b.tabTo("the link to the retention page", func(_, text string) bool { return text == "Review the files" })
 	b.pressEnterAndWait()
 	if got := b.heading(); got != "Files due for review" {
