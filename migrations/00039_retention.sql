@@ -57,6 +57,22 @@ CREATE TABLE chronology_gaps (
     FOREIGN KEY (school_id, destroyed_file_id) REFERENCES destroyed_files (school_id, id)
 );
 
+-- The concern as logged (its first entry) of a concern that stays when one
+-- of its pupils' files is destroyed, with that pupil taken out of its
+-- snapshot. The entry keeps its hash, to which the chain after it links;
+-- seal is haven_entry_seal of what it holds now, which `haven verify`
+-- checks in place of the hash.
+CREATE TABLE chronology_redactions (
+    school_id         bigint NOT NULL,
+    entry_id          bigint NOT NULL,
+    seal              bytea NOT NULL,
+    destroyed_file_id bigint NOT NULL,
+    PRIMARY KEY (school_id, entry_id),
+    FOREIGN KEY (school_id, entry_id) REFERENCES chronology_entries (school_id, id),
+    FOREIGN KEY (school_id, destroyed_file_id) REFERENCES destroyed_files (school_id, id)
+);
+
+ALTER TABLE chronology_redactions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE retention_reviews ENABLE ROW LEVEL SECURITY;
 ALTER TABLE destruction_approvals ENABLE ROW LEVEL SECURITY;
 ALTER TABLE destroyed_files ENABLE ROW LEVEL SECURITY;
@@ -67,4 +83,4 @@ GRANT SELECT ON retention_reviews, destroyed_files TO haven_app;
 GRANT SELECT, INSERT ON destruction_approvals TO haven_app;
 
 -- +goose Down
-DROP TABLE chronology_gaps, destroyed_files, destruction_approvals, retention_reviews;
+DROP TABLE chronology_redactions, chronology_gaps, destroyed_files, destruction_approvals, retention_reviews;

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"testing"
@@ -179,6 +180,33 @@ func TestDestroyChildFile(t *testing.T) {
 			}
 		}
 
+		// Nothing of Olga's is left in the concern as logged, and her words
+		// nowhere in the chronology.
+		if n := s.count(t, `SELECT count(*) FROM chronology_entries WHERE body LIKE '%buys me things%' OR $1 = ANY (pupil_ids)`, s.olga); n != 0 {
+			t.Errorf("%d entries still hold Olga's words or name her", n)
+		}
+		if n := s.count(t, `SELECT count(*) FROM chronology_entries WHERE body LIKE '%I saw the car.%' AND concern_id = $1`, s.shared); n != 1 {
+			t.Errorf("the concern as logged lost Yusuf's words (%d)", n)
+		}
+		var body string
+		if err := s.owner.QueryRow(ctx, `SELECT body FROM chronology_entries WHERE concern_id = $1 AND kind = 'concern_logged'`, s.shared).Scan(&body); err != nil {
+			t.Fatal(err)
+		}
+		snap, err := safeguarding.DecodeConcernSnapshot([]byte(body))
+		if err != nil {
+			t.Fatalf("the redacted snapshot no longer decodes: %v\n%s", err, body)
+		}
+		if len(snap.PupilIDs) != 1 || snap.PupilIDs[0] != s.yusuf || len(snap.Pupils) != 1 || snap.Pupils[0].ChildsWords != "I saw the car." {
+			t.Errorf("the redacted snapshot names %v with parts %+v, want Yusuf's alone", snap.PupilIDs, snap.Pupils)
+		}
+		c, err := s.db.Concern(ctx, s.dsl, s.shared)
+		if err != nil {
+			t.Fatalf("the shared concern after destruction: %v", err)
+		}
+		if len(c.Pupils) != 1 || c.Pupils[0].ID != s.yusuf {
+			t.Errorf("the shared concern is about %v, want Yusuf alone", c.Pupils)
+		}
+
 		checked, breaks, err := postgres.VerifyChronology(ctx, s.connString)
 		if err != nil || len(breaks) != 0 || checked == 0 {
 			t.Fatalf("verify after destruction: checked %d, breaks %v (%v)", checked, breaks, err)
@@ -187,6 +215,18 @@ func TestDestroyChildFile(t *testing.T) {
 		addEntry(t, s.db, s.dsl, s.shared, safeguarding.EntryInput{Kind: safeguarding.EntryAction, Body: "Met Yusuf's parents."})
 		if _, breaks, err := postgres.VerifyChronology(ctx, s.connString); err != nil || len(breaks) != 0 {
 			t.Errorf("verify after a later entry: breaks %v (%v)", breaks, err)
+		}
+		// Changing the redacted entry is still caught.
+		if _, err := s.owner.Exec(ctx, `UPDATE chronology_entries SET body = replace(body, 'I saw the car.', 'I saw nothing.')
+			WHERE concern_id = $1 AND kind = 'concern_logged'`, s.shared); err != nil {
+			t.Fatal(err)
+		}
+		if _, breaks, _ := postgres.VerifyChronology(ctx, s.connString); len(breaks) != 1 || !strings.Contains(breaks[0].Problem, "redacted") {
+			t.Errorf("verify after changing the redacted entry: breaks %v, want 1", breaks)
+		}
+		if _, err := s.owner.Exec(ctx, `UPDATE chronology_entries SET body = replace(body, 'I saw nothing.', 'I saw the car.')
+			WHERE concern_id = $1 AND kind = 'concern_logged'`, s.shared); err != nil {
+			t.Fatal(err)
 		}
 		// Removing another entry is still caught.
 		if _, err := s.owner.Exec(ctx, `DELETE FROM chronology_entries WHERE concern_id = $1 AND kind = 'acknowledged'`, s.shared); err != nil {

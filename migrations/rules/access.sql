@@ -92,6 +92,8 @@ DROP FUNCTION IF EXISTS haven_may_edit_training(text[]);
 DROP FUNCTION IF EXISTS haven_may_read_all_training(text[]);
 DROP FUNCTION IF EXISTS haven_may_write_training();
 DROP FUNCTION IF EXISTS haven_destroy_child_file(bigint);
+DROP FUNCTION IF EXISTS haven_entry_seal(text, jsonb, timestamptz, bigint, text, bigint[]);
+DROP FUNCTION IF EXISTS haven_without_pupil(text, bigint);
 DROP FUNCTION IF EXISTS haven_list_retention_due(date);
 DROP FUNCTION IF EXISTS haven_retain_until(date);
 DROP FUNCTION IF EXISTS haven_check_may_export_child_file();
@@ -874,6 +876,35 @@ $$;
 REVOKE ALL ON FUNCTION haven_list_retention_due(date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION haven_list_retention_due(date) TO haven_app;
 
+-- What a redacted entry holds now (chronology_redactions): its body,
+-- details, time, author, kind and pupils, hashed. Stable: the time is read
+-- as seconds since the epoch, whatever the session's time zone.
+CREATE FUNCTION haven_entry_seal(body text, details jsonb, at timestamptz, author bigint, kind text, pupils bigint[])
+RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
+    SELECT sha256(convert_to(concat_ws(E'\x1f', body, details::text, extract(epoch FROM at)::text, author::text, kind, pupils::text), 'UTF8'))
+$$;
+-- A concern's snapshot (safeguarding.ConcernSnapshot, any version) with
+-- one pupil taken out: from the pupils it names and from the parts it
+-- keeps. Only keys the snapshot has are changed, so it decodes as before.
+CREATE FUNCTION haven_without_pupil(snapshot text, p_pupil_id bigint) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    s jsonb := snapshot::jsonb;
+    k text;
+BEGIN
+    FOREACH k IN ARRAY ARRAY['pupil_ids', 'PupilIDs'] LOOP
+        IF jsonb_typeof(s -> k) = 'array' THEN
+            s := jsonb_set(s, ARRAY[k], coalesce((SELECT jsonb_agg(x) FROM jsonb_array_elements(s -> k) x
+                WHERE x <> to_jsonb(p_pupil_id)), '[]'));
+        END IF;
+    END LOOP;
+    IF jsonb_typeof(s -> 'pupils') = 'array' THEN
+        s := jsonb_set(s, '{pupils}', coalesce((SELECT jsonb_agg(x) FROM jsonb_array_elements(s -> 'pupils') x
+            WHERE x -> 'pupil_id' <> to_jsonb(p_pupil_id)), '[]'));
+    END IF;
+    RETURN s::text;
+END
+$$;
+
 -- Destroys the child-protection file of a pupil listed for review, once a
 -- DSL or deputy and the principal, two different people, have agreed to it
 -- (safeguarding.DestructionAgreed; the viewer must be one of them). The
@@ -885,11 +916,10 @@ GRANT EXECUTE ON FUNCTION haven_list_retention_due(date) TO haven_app;
 -- pupils, or an adult it is about), this pupil's part and the entries about
 -- this pupil alone (with any correction of them). Each such entry leaves
 -- its place in chronology_gaps (its id, previous hash and hash, nothing it
--- said), so the chain of what remains still verifies. What stays of such a
--- concern is the other children's record: its shared account, the entries
--- about the whole concern or several pupils, and the concern as logged,
--- whose stored snapshot keeps every pupil's part as submitted (its hash
--- covers it). What is left of the file is one destroyed_files row.
+-- said), so the chain of what remains still verifies. The pupil is taken
+-- out of what stays: the concern as logged (its snapshot) and the pupils of
+-- the entries about them and others, each sealed in chronology_redactions.
+-- What is left of the file is one destroyed_files row.
 CREATE FUNCTION haven_destroy_child_file(p_pupil_id bigint) RETURNS bigint
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public AS $$
 DECLARE
@@ -941,13 +971,31 @@ BEGIN
             SELECT e.id FROM chronology_entries e JOIN g ON e.school_id = school AND e.corrects_id = g.id)
         SELECT id FROM g);
 
+    DELETE FROM chronology_redactions WHERE school_id = school AND entry_id = ANY (gone);
     INSERT INTO chronology_gaps (school_id, concern_id, entry_id, prev_hash, hash, destroyed_file_id)
         SELECT e.school_id, e.concern_id, e.id, e.prev_hash, e.hash, file_id
         FROM chronology_entries e WHERE e.school_id = school AND e.id = ANY (gone);
     DELETE FROM chronology_entries WHERE school_id = school AND id = ANY (gone);
+    -- What stays of a shared concern is the others' record; the pupil is
+    -- taken out of it: out of the concern as logged (whose snapshot holds
+    -- every pupil's part) and out of the pupils of the entries about them
+    -- and others. Each such entry keeps its hash, to which the chain after
+    -- it links, and a seal of what it holds now (chronology_redactions).
+    WITH changed AS (
+        UPDATE chronology_entries e
+           SET body = CASE WHEN e.kind = 'concern_logged' THEN haven_without_pupil(e.body, p_pupil_id) ELSE e.body END,
+               pupil_ids = array_remove(e.pupil_ids, p_pupil_id)
+         WHERE e.school_id = school AND e.concern_id = ANY (shared)
+           AND (e.kind = 'concern_logged' OR p_pupil_id = ANY (e.pupil_ids))
+        RETURNING e.school_id, e.id, haven_entry_seal(e.body, e.details, e.at, e.author_id, e.kind, e.pupil_ids) AS seal)
+    INSERT INTO chronology_redactions (school_id, entry_id, seal, destroyed_file_id)
+        SELECT c.school_id, c.id, c.seal, file_id FROM changed c
+        ON CONFLICT (school_id, entry_id) DO UPDATE SET seal = EXCLUDED.seal, destroyed_file_id = EXCLUDED.destroyed_file_id;
     DELETE FROM concern_pupils WHERE school_id = school AND (pupil_id = p_pupil_id OR concern_id = ANY (sole));
     DELETE FROM entry_drafts WHERE school_id = school AND concern_id = ANY (sole);
     DELETE FROM chronology_gaps WHERE school_id = school AND concern_id = ANY (sole);
+    DELETE FROM chronology_redactions r USING chronology_entries e
+        WHERE r.school_id = school AND e.school_id = school AND e.id = r.entry_id AND e.concern_id = ANY (sole);
     DELETE FROM chronology_entries WHERE school_id = school AND concern_id = ANY (sole);
     DELETE FROM concerns WHERE school_id = school AND id = ANY (sole);
     DELETE FROM destruction_approvals WHERE school_id = school AND pupil_id = p_pupil_id;
