@@ -16,6 +16,9 @@ type ChildPage struct {
 	// Chronology holds only the latest: ChronologyShown of ChronologyTotal.
 	ShowAllHref                      string
 	ChronologyShown, ChronologyTotal string
+	// ExportHref, when set, downloads the whole file as a PDF (for the DSL
+	// and deputies).
+	ExportHref string
 }
 
 // Title is the page's <title>: the pupil's number, never their name, which

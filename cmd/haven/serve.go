@@ -58,7 +58,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 			PasswordResets: &jobs.PasswordResetWorker{Links: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
 			Invitations:    &jobs.InvitationWorker{Links: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
 			Sweep:          &jobs.SweepWorker{Sweeper: db.DB},
-			KeepReports:    &jobs.KeepReportsWorker{Keeper: db.DB}})
+			KeepReports:    &jobs.KeepReportsWorker{Keeper: db.DB},
+			Retention:      &jobs.RetentionWorker{Lister: db.DB}})
 		if err != nil {
 			return fmt.Errorf("job queue: %w", err)
 		}

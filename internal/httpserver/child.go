@@ -50,6 +50,9 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	if safeguarding.MayExportChildFile(v.Roles) {
+		view.ExportHref = childFilePDFHref(id)
+	}
 	s.render(w, r, http.StatusOK, web.ChildFilePage(page(r, view.Title()), view))
 }
 

@@ -31,6 +31,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	} else if ok {
 		h.Sections = append(h.Sections, transfers)
 	}
+	if sec, ok, err := s.retentionSection(r.Context(), v); err != nil {
+		s.serverError(w, r, err)
+		return
+	} else if ok {
+		h.Sections = append(h.Sections, sec)
+	}
 	h.Sections = append(h.Sections, twoFactorSection(v))
 	s.render(w, r, http.StatusOK, web.HomePage(page(r, "Home"), h))
 }

@@ -172,6 +172,7 @@ func (s *Server) routes() chi.Router {
 				r.Get("/concerns/{id}/attachments/{file}", s.downloadAttachment)
 			})
 			r.With(looksAt(safeguarding.LookedForChildFile)).Get("/pupils/{id}", s.childPage)
+			r.With(looksAt(safeguarding.LookedForChildFile)).Get("/pupils/{id}/file.pdf", s.childFilePDF)
 
 			// Transfer of a child's file between schools (transfer.go).
 			r.Get(web.TransfersPath, s.transfersPage)
@@ -194,6 +195,10 @@ func (s *Server) routes() chi.Router {
 			r.Get(web.AnnualReportPath, s.annualReport)
 			r.Get(web.AnnualReportPDFPath, s.annualReportPDF)
 			r.Get(web.AnnualReportCSVPath, s.annualReportCSV)
+
+			// Retention review and destruction (retention.go).
+			r.Get(web.RetentionPath, s.retentionPage)
+			r.Post(web.RetentionPath+"/{id}/destroy", s.agreeToDestroy)
 
 			// The school's emergency contacts (school_contacts.go).
 			r.Get(web.SettingsContactsPath, s.schoolContactsForm)

@@ -24,6 +24,8 @@ type Store interface {
 	concernPageStore
 	queueStore
 	childFileStore
+	childExportStore
+	retentionStore
 	myConcernsStore
 	deniedLookStore
 	concernMoveStore

@@ -33,7 +33,10 @@ type Config struct {
 	Sweep *SweepWorker
 	// KeepReports, when set, runs each night (keepReportsAt).
 	KeepReports *KeepReportsWorker
-	Logger      *slog.Logger
+	// Retention, when set, lists the files due for review every night at
+	// 2am (and at start).
+	Retention *RetentionWorker
+	Logger    *slog.Logger
 	// FetchPollInterval bounds how long a job waits when a notification is
 	// missed; zero keeps River's default. Tests shorten it.
 	FetchPollInterval time.Duration
@@ -82,6 +85,13 @@ func NewClient(pool *pgxpool.Pool, cfg Config) (*river.Client[pgx.Tx], error) {
 		}
 		periodic = append(periodic, river.NewPeriodicJob(keepReportsAt,
 			func() (river.JobArgs, *river.InsertOpts) { return KeepReportsArgs{}, nil }, nil))
+	}
+	if cfg.Retention != nil {
+		if err := river.AddWorkerSafely(workers, cfg.Retention); err != nil {
+			return nil, err
+		}
+		periodic = append(periodic, river.NewPeriodicJob(retentionAt,
+			func() (river.JobArgs, *river.InsertOpts) { return RetentionArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 	}
 	return river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues:              map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},

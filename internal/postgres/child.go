@@ -23,12 +23,37 @@ import (
 // Concerns are read through row-level security and each is checked against
 // safeguarding.Can as well, so both must agree before a concern is shown.
 func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int64, latest int) (safeguarding.ChildFile, error) {
+	return db.childFile(ctx, v, pupilID, latest, "view_child_file")
+}
+
+// ExportChildFile returns pupil pupilID's whole file, for printing or
+// sending, to a viewer who may export it (safeguarding.MayExportChildFile,
+// and the database's haven_check_may_export_child_file), and audits the
+// export. It answers ENOTFOUND, as ChildFile does, to anyone else.
+func (db *DB) ExportChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int64) (safeguarding.ChildFile, error) {
+	if !safeguarding.MayExportChildFile(v.Roles) {
+		return safeguarding.ChildFile{}, errNoSuchPupilFile
+	}
+	return db.childFile(ctx, v, pupilID, 0, exportChildFile)
+}
+
+// exportChildFile is the audit log's action for an export of a child's file.
+const exportChildFile = "export_child_file"
+
+// childFile reads a child's file as ChildFile describes, auditing it as
+// action.
+func (db *DB) childFile(ctx context.Context, v safeguarding.Viewer, pupilID int64, latest int, action string) (safeguarding.ChildFile, error) {
 	var f safeguarding.ChildFile
 	wholeFile := safeguarding.OpensChildFiles(v.Roles)
 	if !wholeFile && len(safeguarding.VisibleRoutes(v.Roles)) == 0 {
 		return f, errNoSuchPupilFile
 	}
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		if action == exportChildFile {
+			if _, err := tx.Exec(ctx, `SELECT haven_check_may_export_child_file()`); err != nil {
+				return deniedAsNotFound(err)
+			}
+		}
 		// Two round trips: the pupil and their concerns, then everything
 		// read by the concerns' ids.
 		f.Pupil.ID = pupilID
@@ -106,7 +131,7 @@ func (db *DB) ChildFile(ctx context.Context, v safeguarding.Viewer, pupilID int6
 				return nil
 			})
 		}
-		batchAudit(b, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_child_file",
+		batchAudit(b, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: action,
 			Object: "pupil:" + strconv.FormatInt(pupilID, 10)})
 		if err := sendLast(ctx, tx, b); err != nil {
 			return err

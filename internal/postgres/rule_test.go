@@ -702,6 +702,58 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 		}
 	})
 
+	t.Run("WhoMayExportChildFiles", func(t *testing.T) {
+		// Every viewer asks the database whether they may export a child's
+		// file; it agrees exactly with MayExportChildFile.
+		for _, v := range w.viewers {
+			w.asViewer(t, v, func(tx pgx.Tx) {
+				sqlSays := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `SELECT haven_check_may_export_child_file()`)
+				})
+				if goSays := safeguarding.MayExportChildFile(v.Roles); goSays != sqlSays {
+					t.Errorf("viewer with roles %v exports a child's file: Go says %v, PostgreSQL says %v", v.Roles, goSays, sqlSays)
+				}
+			})
+		}
+	})
+
+	t.Run("WhoMayReviewRetention", func(t *testing.T) {
+		// The pupil's file is listed for review (as the owner). Every
+		// viewer reads the list and agrees to destroy the file: PostgreSQL
+		// lets through exactly whom MayReviewRetention admits. Nobody's
+		// agreement alone destroys it.
+		if _, err := w.owner.Exec(t.Context(), `INSERT INTO retention_reviews (school_id, pupil_id, retain_until, listed_on)
+			VALUES ($1, $2, '2037-01-01', '2037-01-01') ON CONFLICT DO NOTHING`, w.school, w.pupil); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range w.viewers {
+			w.asViewer(t, v, func(tx pgx.Tx) {
+				var listed int
+				if err := tx.QueryRow(t.Context(), `SELECT count(*) FROM retention_reviews`).Scan(&listed); err != nil {
+					t.Fatal(err)
+				}
+				agree := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `INSERT INTO destruction_approvals (school_id, pupil_id, person_id, reason, approved_at)
+						VALUES ($1, $2, $3, 'Past its date.', now())`, v.SchoolID, w.pupil, v.PersonID)
+				})
+				goSays := safeguarding.MayReviewRetention(v.Roles)
+				if goSays != agree || goSays != (listed == 1) {
+					t.Errorf("viewer with roles %v reviews retention: Go says %v, PostgreSQL lists %d and lets them agree %v", v.Roles, goSays, listed, agree)
+				}
+				destroy := attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					if _, err := tx.Exec(context.Background(), `INSERT INTO destruction_approvals (school_id, pupil_id, person_id, reason, approved_at)
+						VALUES ($1, $2, $3, 'Past its date.', now())`, v.SchoolID, w.pupil, v.PersonID); err != nil {
+						return pgconn.CommandTag{}, err
+					}
+					return tx.Exec(context.Background(), `SELECT haven_destroy_child_file($1)`, w.pupil)
+				})
+				if destroy {
+					t.Errorf("viewer with roles %v destroyed a file alone", v.Roles)
+				}
+			})
+		}
+	})
+
 	t.Run("WhoMayKeepAnEntryDraft", func(t *testing.T) {
 		// An entry being typed is kept only on a concern the person may add
 		// to (Can ActionAddEntry), and only as their own.

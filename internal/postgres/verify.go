@@ -32,9 +32,22 @@ func VerifyChronology(ctx context.Context, connString string) (checked int, brea
 		return 0, nil, fmt.Errorf("connect for verification: %w", err)
 	}
 	defer conn.Close(ctx)
-	rows, err := conn.Query(ctx, `SELECT school_id, id, concern_id, kind, author_id, at, body, details, coalesce(corrects_id, 0),
-			pupil_ids, happened_at, prev_hash, hash
-		FROM chronology_entries ORDER BY school_id, concern_id, id`)
+	// The places of entries destroyed with a child's file (chronology_gaps)
+	// are links too: their hashes are kept, their content is gone, so the
+	// walk checks that each links to the one before, and goes on from its
+	// hash.
+	// An entry from which a destroyed file's pupil was taken out
+	// (chronology_redactions) keeps its hash for the chain; what it holds
+	// now is checked against its seal instead.
+	rows, err := conn.Query(ctx, `SELECT e.school_id, e.id, e.concern_id, e.kind, e.author_id, e.at, e.body, e.details, coalesce(e.corrects_id, 0),
+			e.pupil_ids, e.happened_at, e.prev_hash, e.hash, false AS gap,
+			r.seal IS NOT NULL AS redacted, r.seal = haven_entry_seal(e.body, e.details, e.at, e.author_id, e.kind, e.pupil_ids) AS sealed
+		FROM chronology_entries e
+		LEFT JOIN chronology_redactions r ON r.school_id = e.school_id AND r.entry_id = e.id
+		UNION ALL
+		SELECT school_id, entry_id, concern_id, '', 0, 'epoch', '', '{}', 0, '{}', NULL, prev_hash, hash, true, false, NULL
+		FROM chronology_gaps
+		ORDER BY 1, 3, 2`)
 	if err != nil {
 		return 0, nil, fmt.Errorf("read chronology: %w", err)
 	}
@@ -45,8 +58,10 @@ func VerifyChronology(ctx context.Context, connString string) (checked int, brea
 		var e safeguarding.Entry
 		var details []byte
 		var happened *time.Time
+		var gap, redacted bool
+		var sealed *bool
 		if err := rows.Scan(&e.SchoolID, &e.ID, &e.ConcernID, &e.Kind, &e.AuthorID, &e.At, &e.Body, &details, &e.CorrectsID,
-			&e.PupilIDs, &happened, &e.PrevHash, &e.Hash); err != nil {
+			&e.PupilIDs, &happened, &e.PrevHash, &e.Hash, &gap, &redacted, &sealed); err != nil {
 			return checked, breaks, err
 		}
 		if happened != nil {
@@ -58,10 +73,17 @@ func VerifyChronology(ctx context.Context, connString string) (checked int, brea
 		if e.SchoolID != lastSchool || e.ConcernID != lastConcern {
 			prev, lastSchool, lastConcern = []byte{}, e.SchoolID, e.ConcernID
 		}
-		checked++
+		if !gap {
+			checked++
+		}
 		switch {
 		case !bytes.Equal(e.PrevHash, prev):
 			breaks = append(breaks, ChainBreak{e.SchoolID, e.ConcernID, e.ID, "does not link to the entry before it (an entry was removed or inserted)"})
+		case gap: // its content is gone; its hash carries the chain on
+		case redacted:
+			if sealed == nil || !*sealed {
+				breaks = append(breaks, ChainBreak{e.SchoolID, e.ConcernID, e.ID, "its content was changed after it was redacted"})
+			}
 		case !bytes.Equal(e.Hash, safeguarding.ChainHash(prev, e)):
 			breaks = append(breaks, ChainBreak{e.SchoolID, e.ConcernID, e.ID, "its content was changed after it was written"})
 		}

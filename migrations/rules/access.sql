@@ -64,6 +64,10 @@ DROP POLICY IF EXISTS file_transfers_receipt ON file_transfers;
 DROP POLICY IF EXISTS received_files_read ON received_files;
 DROP POLICY IF EXISTS received_files_insert ON received_files;
 DROP POLICY IF EXISTS received_files_confirm ON received_files;
+DROP POLICY IF EXISTS retention_reviews_read ON retention_reviews;
+DROP POLICY IF EXISTS destruction_approvals_read ON destruction_approvals;
+DROP POLICY IF EXISTS destruction_approvals_insert ON destruction_approvals;
+DROP POLICY IF EXISTS destroyed_files_read ON destroyed_files;
 DROP TRIGGER IF EXISTS concerns_guard_update ON concerns;
 DROP TRIGGER IF EXISTS concern_pupils_copy_access ON concern_pupils;
 DROP TRIGGER IF EXISTS chronology_entries_copy_access ON chronology_entries;
@@ -121,6 +125,14 @@ DROP FUNCTION IF EXISTS haven_may_transfer_files(text[]);
 DROP FUNCTION IF EXISTS haven_may_edit_training(text[]);
 DROP FUNCTION IF EXISTS haven_may_read_all_training(text[]);
 DROP FUNCTION IF EXISTS haven_may_write_training();
+DROP FUNCTION IF EXISTS haven_destroy_child_file(bigint);
+DROP FUNCTION IF EXISTS haven_entry_seal(text, jsonb, timestamptz, bigint, text, bigint[]);
+DROP FUNCTION IF EXISTS haven_without_pupil(text, bigint);
+DROP FUNCTION IF EXISTS haven_list_retention_due(date);
+DROP FUNCTION IF EXISTS haven_retain_until(date);
+DROP FUNCTION IF EXISTS haven_check_may_export_child_file();
+DROP FUNCTION IF EXISTS haven_may_export_child_files(text[]);
+DROP FUNCTION IF EXISTS haven_may_review_retention(text[]);
 DROP FUNCTION IF EXISTS haven_on_child_file(text);
 DROP FUNCTION IF EXISTS haven_may_be_assigned(bigint, bigint, text, bigint);
 DROP FUNCTION IF EXISTS haven_route_of(bigint, text, bigint);
@@ -298,12 +310,18 @@ $$;
 CREATE FUNCTION haven_chain_head(p_school_id bigint, p_concern_id bigint) RETURNS bytea
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
 BEGIN
-    RETURN (SELECT e.hash FROM chronology_entries e
-        WHERE e.school_id = p_school_id AND e.concern_id = p_concern_id
-          AND EXISTS (SELECT 1 FROM concerns c WHERE c.school_id = p_school_id AND c.id = p_concern_id
+    -- The head is the newest link: an entry, or the place of one destroyed
+    -- with a child's file (chronology_gaps), whose hash the chain keeps.
+    RETURN (SELECT l.hash FROM (
+            SELECT e.id, e.hash FROM chronology_entries e
+            WHERE e.school_id = p_school_id AND e.concern_id = p_concern_id
+            UNION ALL
+            SELECT g.entry_id, g.hash FROM chronology_gaps g
+            WHERE g.school_id = p_school_id AND g.concern_id = p_concern_id) l
+        WHERE EXISTS (SELECT 1 FROM concerns c WHERE c.school_id = p_school_id AND c.id = p_concern_id
                       AND c.school_id = haven_school_id()
                       AND (haven_handles(c.route, c.subject_person_id) OR c.logged_by = haven_viewer_id()))
-        ORDER BY e.id DESC LIMIT 1);
+        ORDER BY l.id DESC LIMIT 1);
 END
 $$;
 REVOKE ALL ON FUNCTION haven_chain_head(bigint, bigint) FROM PUBLIC;
@@ -1088,6 +1106,202 @@ END
 $$;
 REVOKE ALL ON FUNCTION haven_confirm_transfer_receipt(uuid, bytea, text, bytea) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION haven_confirm_transfer_receipt(uuid, bytea, text, bytea) TO haven_app;
+
+-- Exporting a child's file and retention (safeguarding/retention.go).
+
+-- safeguarding.MayExportChildFile: the DSL and deputies export a child's
+-- whole file.
+CREATE FUNCTION haven_may_export_child_files(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT roles && ARRAY['dsl', 'deputy_dsl']
+$$;
+-- Refuses a viewer who may not export a child's file; the store calls it
+-- in the transaction that reads the file for export, before anything is
+-- read, so that the export stands on the database's rule as well as Go's.
+CREATE FUNCTION haven_check_may_export_child_file() RETURNS void LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF haven_school_id() IS NULL OR NOT haven_may_export_child_files(haven_roles()) THEN
+        RAISE EXCEPTION 'may not export a child''s file' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+END
+$$;
+-- safeguarding.MayReviewRetention: the DSL, deputies and the principal see
+-- the files due for review and agree to destroy one.
+CREATE FUNCTION haven_may_review_retention(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT roles && ARRAY['dsl', 'deputy_dsl', 'principal']
+$$;
+-- safeguarding.RetainUntil: the date of birth plus 25 years; 29 February
+-- goes to 1 March in a year that has none, as Go's AddDate does.
+CREATE FUNCTION haven_retain_until(born date) RETURNS date LANGUAGE sql IMMUTABLE AS $$
+    SELECT (date_trunc('month', born) + interval '25 years')::date + (extract(day FROM born)::int - 1)
+$$;
+
+-- The nightly listing (internal/jobs RetentionWorker): every school's
+-- pupils with a concern whose retention date has come by p_today are
+-- listed for review; a listing whose pupil's date of birth was corrected
+-- to a later one goes. It runs for no viewer, across schools, and so as
+-- the owner; it returns how many it listed and reveals nothing else.
+CREATE FUNCTION haven_list_retention_due(p_today date) RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+    listed integer;
+BEGIN
+    DELETE FROM destruction_approvals a USING retention_reviews r, pupils p
+        WHERE r.school_id = a.school_id AND r.pupil_id = a.pupil_id
+          AND p.school_id = r.school_id AND p.id = r.pupil_id AND haven_retain_until(p.date_of_birth) > p_today;
+    DELETE FROM retention_reviews r USING pupils p
+        WHERE p.school_id = r.school_id AND p.id = r.pupil_id AND haven_retain_until(p.date_of_birth) > p_today;
+    INSERT INTO retention_reviews (school_id, pupil_id, retain_until, listed_on)
+    SELECT p.school_id, p.id, haven_retain_until(p.date_of_birth), p_today
+    FROM pupils p
+    WHERE haven_retain_until(p.date_of_birth) <= p_today
+      AND EXISTS (SELECT 1 FROM concern_pupils cp WHERE cp.school_id = p.school_id AND cp.pupil_id = p.id)
+    ON CONFLICT (school_id, pupil_id) DO NOTHING;
+    GET DIAGNOSTICS listed = ROW_COUNT;
+    RETURN listed;
+END
+$$;
+REVOKE ALL ON FUNCTION haven_list_retention_due(date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION haven_list_retention_due(date) TO haven_app;
+
+-- What a redacted entry holds now (chronology_redactions): its body,
+-- details, time, author, kind and pupils, hashed. Stable: the time is read
+-- as seconds since the epoch, whatever the session's time zone.
+CREATE FUNCTION haven_entry_seal(body text, details jsonb, at timestamptz, author bigint, kind text, pupils bigint[])
+RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
+    SELECT sha256(convert_to(concat_ws(E'\x1f', body, details::text, extract(epoch FROM at)::text, author::text, kind, pupils::text), 'UTF8'))
+$$;
+-- A concern's snapshot (safeguarding.ConcernSnapshot, any version) with
+-- one pupil taken out: from the pupils it names and from the parts it
+-- keeps. Only keys the snapshot has are changed, so it decodes as before.
+CREATE FUNCTION haven_without_pupil(snapshot text, p_pupil_id bigint) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    s jsonb := snapshot::jsonb;
+    k text;
+BEGIN
+    FOREACH k IN ARRAY ARRAY['pupil_ids', 'PupilIDs'] LOOP
+        IF jsonb_typeof(s -> k) = 'array' THEN
+            s := jsonb_set(s, ARRAY[k], coalesce((SELECT jsonb_agg(x) FROM jsonb_array_elements(s -> k) x
+                WHERE x <> to_jsonb(p_pupil_id)), '[]'));
+        END IF;
+    END LOOP;
+    IF jsonb_typeof(s -> 'pupils') = 'array' THEN
+        s := jsonb_set(s, '{pupils}', coalesce((SELECT jsonb_agg(x) FROM jsonb_array_elements(s -> 'pupils') x
+            WHERE x -> 'pupil_id' <> to_jsonb(p_pupil_id)), '[]'));
+    END IF;
+    RETURN s::text;
+END
+$$;
+
+-- Destroys the child-protection file of a pupil listed for review, once a
+-- DSL or deputy and the principal, two different people, have agreed to it
+-- (safeguarding.DestructionAgreed; the viewer must be one of them). The
+-- app may delete nothing of a chronology, so this runs as the owner and
+-- checks the agreement itself.
+--
+-- What goes: every concern about this pupil alone, with its chronology,
+-- parts and entry drafts; from a concern that also concerns others (other
+-- pupils, or an adult it is about), this pupil's part and the entries about
+-- this pupil alone (with any correction of them). Each such entry leaves
+-- its place in chronology_gaps (its id, previous hash and hash, nothing it
+-- said), so the chain of what remains still verifies. The pupil is taken
+-- out of what stays: the concern as logged (its snapshot) and the pupils of
+-- the entries about them and others, each sealed in chronology_redactions.
+-- What is left of the file is one destroyed_files row.
+CREATE FUNCTION haven_destroy_child_file(p_pupil_id bigint) RETURNS bigint
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+    school bigint := haven_school_id();
+    viewer bigint := haven_viewer_id();
+    proposer bigint;
+    confirmer bigint;
+    sole bigint[];
+    shared bigint[];
+    gone bigint[];
+    file_id bigint;
+BEGIN
+    IF school IS NULL OR viewer IS NULL OR NOT haven_may_review_retention(haven_roles()) THEN
+        RAISE EXCEPTION 'may not destroy a child''s file' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    PERFORM 1 FROM retention_reviews WHERE school_id = school AND pupil_id = p_pupil_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no file due for review' USING ERRCODE = 'no_data_found';
+    END IF;
+    -- safeguarding.DestructionAgreed, on the roles held now.
+    SELECT CASE WHEN a.approved_at <= b.approved_at THEN a.person_id ELSE b.person_id END,
+           CASE WHEN a.approved_at <= b.approved_at THEN b.person_id ELSE a.person_id END
+      INTO proposer, confirmer
+      FROM destruction_approvals a
+      JOIN destruction_approvals b ON b.school_id = a.school_id AND b.pupil_id = a.pupil_id AND b.person_id <> a.person_id
+     WHERE a.school_id = school AND a.pupil_id = p_pupil_id
+       AND haven_roles_of(school, a.person_id) && ARRAY['dsl', 'deputy_dsl']
+       AND 'principal' = ANY (haven_roles_of(school, b.person_id))
+     ORDER BY (a.person_id = viewer OR b.person_id = viewer) DESC, greatest(a.approved_at, b.approved_at)
+     LIMIT 1;
+    IF proposer IS NULL OR NOT EXISTS (SELECT 1 FROM destruction_approvals
+            WHERE school_id = school AND pupil_id = p_pupil_id AND person_id = viewer) THEN
+        RAISE EXCEPTION 'destroying a file needs a DSL and the principal' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+
+    INSERT INTO destroyed_files (school_id, destroyed_at, proposed_by, confirmed_by)
+        VALUES (school, now(), proposer, confirmer) RETURNING id INTO file_id;
+
+    sole := ARRAY(SELECT cp.concern_id FROM concern_pupils cp JOIN concerns c ON c.school_id = cp.school_id AND c.id = cp.concern_id
+        WHERE cp.school_id = school AND cp.pupil_id = p_pupil_id AND c.subject_kind = 'pupils'
+          AND NOT EXISTS (SELECT 1 FROM concern_pupils o
+                          WHERE o.school_id = school AND o.concern_id = cp.concern_id AND o.pupil_id <> p_pupil_id));
+    shared := ARRAY(SELECT cp.concern_id FROM concern_pupils cp
+        WHERE cp.school_id = school AND cp.pupil_id = p_pupil_id AND cp.concern_id <> ALL (sole));
+    gone := ARRAY(WITH RECURSIVE g (id) AS (
+            SELECT e.id FROM chronology_entries e
+            WHERE e.school_id = school AND e.concern_id = ANY (shared) AND e.pupil_ids = ARRAY[p_pupil_id]
+            UNION
+            SELECT e.id FROM chronology_entries e JOIN g ON e.school_id = school AND e.corrects_id = g.id)
+        SELECT id FROM g);
+
+    DELETE FROM chronology_redactions WHERE school_id = school AND entry_id = ANY (gone);
+    INSERT INTO chronology_gaps (school_id, concern_id, entry_id, prev_hash, hash, destroyed_file_id)
+        SELECT e.school_id, e.concern_id, e.id, e.prev_hash, e.hash, file_id
+        FROM chronology_entries e WHERE e.school_id = school AND e.id = ANY (gone);
+    DELETE FROM chronology_entries WHERE school_id = school AND id = ANY (gone);
+    -- What stays of a shared concern is the others' record; the pupil is
+    -- taken out of it: out of the concern as logged (whose snapshot holds
+    -- every pupil's part) and out of the pupils of the entries about them
+    -- and others. Each such entry keeps its hash, to which the chain after
+    -- it links, and a seal of what it holds now (chronology_redactions).
+    WITH changed AS (
+        UPDATE chronology_entries e
+           SET body = CASE WHEN e.kind = 'concern_logged' THEN haven_without_pupil(e.body, p_pupil_id) ELSE e.body END,
+               pupil_ids = array_remove(e.pupil_ids, p_pupil_id)
+         WHERE e.school_id = school AND e.concern_id = ANY (shared)
+           AND (e.kind = 'concern_logged' OR p_pupil_id = ANY (e.pupil_ids))
+        RETURNING e.school_id, e.id, haven_entry_seal(e.body, e.details, e.at, e.author_id, e.kind, e.pupil_ids) AS seal)
+    INSERT INTO chronology_redactions (school_id, entry_id, seal, destroyed_file_id)
+        SELECT c.school_id, c.id, c.seal, file_id FROM changed c
+        ON CONFLICT (school_id, entry_id) DO UPDATE SET seal = EXCLUDED.seal, destroyed_file_id = EXCLUDED.destroyed_file_id;
+    DELETE FROM concern_pupils WHERE school_id = school AND (pupil_id = p_pupil_id OR concern_id = ANY (sole));
+    DELETE FROM entry_drafts WHERE school_id = school AND concern_id = ANY (sole);
+    DELETE FROM chronology_gaps WHERE school_id = school AND concern_id = ANY (sole);
+    DELETE FROM chronology_redactions r USING chronology_entries e
+        WHERE r.school_id = school AND e.school_id = school AND e.id = r.entry_id AND e.concern_id = ANY (sole);
+    DELETE FROM chronology_entries WHERE school_id = school AND concern_id = ANY (sole);
+    DELETE FROM concerns WHERE school_id = school AND id = ANY (sole);
+    DELETE FROM destruction_approvals WHERE school_id = school AND pupil_id = p_pupil_id;
+    DELETE FROM retention_reviews WHERE school_id = school AND pupil_id = p_pupil_id;
+    RETURN file_id;
+END
+$$;
+REVOKE ALL ON FUNCTION haven_destroy_child_file(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION haven_destroy_child_file(bigint) TO haven_app;
+
+CREATE POLICY retention_reviews_read ON retention_reviews FOR SELECT
+    USING (school_id = haven_school_id() AND haven_may_review_retention(haven_roles()));
+CREATE POLICY destruction_approvals_read ON destruction_approvals FOR SELECT
+    USING (school_id = haven_school_id() AND haven_may_review_retention(haven_roles()));
+CREATE POLICY destruction_approvals_insert ON destruction_approvals FOR INSERT
+    WITH CHECK (school_id = haven_school_id() AND person_id = haven_viewer_id()
+        AND haven_may_review_retention(haven_roles()));
+CREATE POLICY destroyed_files_read ON destroyed_files FOR SELECT
+    USING (school_id = haven_school_id() AND haven_may_review_retention(haven_roles()));
 
 -- Kept annual report figures were worked out by the functions this file
 -- defined before; whatever this copy changed in them, the figures are worked
