@@ -98,6 +98,8 @@ DROP TRIGGER IF EXISTS policies_report ON policies;
 DROP TRIGGER IF EXISTS policy_reviews_report ON policy_reviews;
 DROP FUNCTION IF EXISTS haven_report_changed();
 DROP FUNCTION IF EXISTS haven_report_pupil_linked();
+DROP FUNCTION IF EXISTS haven_report_pupil_changed();
+DROP FUNCTION IF EXISTS haven_report_person_changed();
 DROP FUNCTION IF EXISTS haven_academic_year_start(timestamptz);
 DROP FUNCTION IF EXISTS haven_annual_report_years(bigint);
 DROP FUNCTION IF EXISTS haven_may_read_annual_report(text[]);
@@ -669,14 +671,31 @@ CREATE TRIGGER chronology_entries_report_insert AFTER INSERT ON chronology_entri
     EXECUTE FUNCTION haven_report_changed();
 CREATE TRIGGER chronology_entries_report_delete AFTER DELETE ON chronology_entries FOR EACH ROW
     EXECUTE FUNCTION haven_report_changed();
-CREATE TRIGGER pupils_report AFTER UPDATE OF year_group, send, looked_after, previously_looked_after ON pupils
-    FOR EACH ROW WHEN ((OLD.year_group, OLD.send, OLD.looked_after, OLD.previously_looked_after)
-        IS DISTINCT FROM (NEW.year_group, NEW.send, NEW.looked_after, NEW.previously_looked_after))
-    EXECUTE FUNCTION haven_report_changed();
+-- A pupil's and a person's columns are compared in the functions, not in
+-- the triggers' column lists: a trigger naming a column would keep an older
+-- migration from being undone.
+CREATE FUNCTION haven_report_pupil_changed() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+    IF (OLD.year_group, OLD.send, OLD.looked_after, OLD.previously_looked_after)
+        IS DISTINCT FROM (NEW.year_group, NEW.send, NEW.looked_after, NEW.previously_looked_after) THEN
+        INSERT INTO report_changes (school_id) VALUES (NEW.school_id) ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE FUNCTION haven_report_person_changed() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+    IF (OLD.active, OLD.started_on) IS DISTINCT FROM (NEW.active, NEW.started_on) THEN
+        INSERT INTO report_changes (school_id) VALUES (NEW.school_id) ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER pupils_report AFTER UPDATE ON pupils FOR EACH ROW EXECUTE FUNCTION haven_report_pupil_changed();
 CREATE TRIGGER people_report AFTER INSERT OR DELETE ON people FOR EACH ROW EXECUTE FUNCTION haven_report_changed();
-CREATE TRIGGER people_report_update AFTER UPDATE OF active, started_on ON people FOR EACH ROW
-    WHEN ((OLD.active, OLD.started_on) IS DISTINCT FROM (NEW.active, NEW.started_on))
-    EXECUTE FUNCTION haven_report_changed();
+CREATE TRIGGER people_report_update AFTER UPDATE ON people FOR EACH ROW EXECUTE FUNCTION haven_report_person_changed();
 CREATE TRIGGER person_roles_report AFTER INSERT OR UPDATE OR DELETE ON person_roles FOR EACH ROW
     EXECUTE FUNCTION haven_report_changed();
 CREATE TRIGGER training_records_report AFTER INSERT OR UPDATE OR DELETE ON training_records FOR EACH ROW
