@@ -157,8 +157,8 @@ func TestAlertJobInConcernTransaction(t *testing.T) {
 		t.Fatal("a concern about no such pupil was filed")
 	}
 	var total int
-	if err := s.owner.QueryRow(t.Context(), `SELECT count(*) FROM river_job`).Scan(&total); err != nil || total != 1 {
-		t.Fatalf("%d jobs in all, want 1 (err %v)", total, err)
+	if err := s.owner.QueryRow(t.Context(), `SELECT count(*) FROM river_job`).Scan(&total); err != nil || total != 2 {
+		t.Fatalf("%d jobs in all, want 2: the alert and the escalation (err %v)", total, err)
 	}
 }
 
