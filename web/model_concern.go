@@ -11,6 +11,9 @@ type ConcernView struct {
 	Subject       string // whom it is about: "Tom Hughes", "Ann Lee (visitor)"
 	Status        StatusTag
 	Urgent        bool
+	// Escalation says when and to whom the concern was escalated, for
+	// those who read it in full; "" when it was not.
+	Escalation string
 	Banner        string // what the last form did, after it succeeded
 	Errors        Errors // the failed form's messages, keyed by EntryFieldID
 	Typed         EntryDraft

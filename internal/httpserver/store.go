@@ -27,6 +27,8 @@ type Store interface {
 	deniedLookStore
 	concernMoveStore
 	schoolContactsStore
+	escalationStore
+	noticesStore
 	concernPartsStore
 	outboxStore
 	peopleStore

@@ -38,12 +38,17 @@ func (db *DB) AddNotices(ctx context.Context, notices ...safeguarding.Notice) er
 const noticesShown = 100
 
 // Notices are v's own notices, newest first (row-level security gives each
-// person only theirs); the newest noticesShown of them.
+// person only theirs); the newest noticesShown of them. ConcernID is 0 when
+// v may not see the concern.
 func (db *DB) Notices(ctx context.Context, v safeguarding.Viewer) ([]safeguarding.Notice, error) {
 	var out []safeguarding.Notice
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id, kind, coalesce(concern_id, 0), coalesce(pupil_id, 0), message, created_at, read_at
-			FROM notices WHERE school_id = $1 AND person_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3`,
+		// A notice's concern is given only while v may still see it
+		// (concerns_select): a concern moved to another route since is not.
+		rows, err := tx.Query(ctx, `SELECT n.id, n.kind,
+				coalesce((SELECT c.id FROM concerns c WHERE c.school_id = n.school_id AND c.id = n.concern_id), 0),
+				coalesce(n.pupil_id, 0), n.message, n.created_at, n.read_at
+			FROM notices n WHERE n.school_id = $1 AND n.person_id = $2 ORDER BY n.created_at DESC, n.id DESC LIMIT $3`,
 			v.SchoolID, v.PersonID, noticesShown)
 		if err != nil {
 			return fmt.Errorf("read notices: %w", err)
@@ -73,16 +78,19 @@ func (db *DB) MarkNoticesRead(ctx context.Context, v safeguarding.Viewer) error 
 }
 
 // MarkConcernNoticesRead marks v's unread notices about concern concernID
-// read: v has opened it. A cheap no-op when there are none
+// read (v has opened it), and says how many there were
 // (notices_concern_idx).
-func (db *DB) MarkConcernNoticesRead(ctx context.Context, v safeguarding.Viewer, concernID int64) error {
-	return db.asViewer(ctx, v, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE notices SET read_at = $4
+func (db *DB) MarkConcernNoticesRead(ctx context.Context, v safeguarding.Viewer, concernID int64) (int, error) {
+	var n int64
+	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE notices SET read_at = $4
 			WHERE school_id = $1 AND concern_id = $2 AND person_id = $3 AND read_at IS NULL`,
 			v.SchoolID, concernID, v.PersonID, db.now())
 		if err != nil {
 			return fmt.Errorf("mark concern's notices read: %w", err)
 		}
+		n = tag.RowsAffected()
 		return nil
 	})
+	return int(n), err
 }
