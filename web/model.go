@@ -21,6 +21,9 @@ type Page struct {
 	RoleLabel  string // e.g. "Designated Safeguarding Lead"
 	SchoolName string
 	Nav        []NavLink
+	// UnreadNotices is the signed-in person's count of unread notices,
+	// shown in the header's link to them.
+	UnreadNotices int
 }
 
 // FieldError is one validation message. Field is the id of the input the
@@ -66,7 +69,10 @@ type ErrorInfo struct {
 // Home is the signed-in landing page.
 type Home struct {
 	Heading, Lead string
-	Sections      []HomeSection
+	// Warning is shown above everything: concerns routed to the person
+	// that nobody has acknowledged in time.
+	Warning, WarningHref string
+	Sections             []HomeSection
 }
 
 // HomeSection is one area of work linked from the home page. NotBuiltYet

@@ -11,12 +11,15 @@ type ConcernView struct {
 	Subject       string // whom it is about: "Tom Hughes", "Ann Lee (visitor)"
 	Status        StatusTag
 	Urgent        bool
-	Banner        string // what the last form did, after it succeeded
-	Errors        Errors // the failed form's messages, keyed by EntryFieldID
-	Typed         EntryDraft
-	KeptEntry     bool   // Typed is the person's draft, kept from before, not a refused form
-	DraftAction   string // where entry_draft.js saves an entry as it is typed
-	Author        string // the viewer's id, posted with each entry form so that an expired session's entry is kept for them only
+	// Escalation says when and to whom the concern was escalated, for
+	// those who read it in full; "" when it was not.
+	Escalation  string
+	Banner      string // what the last form did, after it succeeded
+	Errors      Errors // the failed form's messages, keyed by EntryFieldID
+	Typed       EntryDraft
+	KeptEntry   bool   // Typed is the person's draft, kept from before, not a refused form
+	DraftAction string // where entry_draft.js saves an entry as it is typed
+	Author      string // the viewer's id, posted with each entry form so that an expired session's entry is kept for them only
 
 	Logged LoggedConcern
 	// FullRecord: the viewer reads the whole chronology. Otherwise they

@@ -57,6 +57,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 			Unlocks:        &jobs.UnlockWorker{Links: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
 			PasswordResets: &jobs.PasswordResetWorker{Links: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
 			Invitations:    &jobs.InvitationWorker{Links: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
+			Escalations:    &jobs.EscalationWorker{Escalator: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
+			Digest:         &jobs.DigestWorker{Store: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
 			Sweep:          &jobs.SweepWorker{Sweeper: db.DB},
 			KeepReports:    &jobs.KeepReportsWorker{Keeper: db.DB},
 			Retention:      &jobs.RetentionWorker{Lister: db.DB}})

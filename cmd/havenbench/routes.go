@@ -60,6 +60,11 @@ func (m *mix) makeRoutes() []route {
 		{name: "GET /home", weight: 40, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
 			return get(pick(rng, anyone), "/home")
 		}},
+		// Every signed-in page counts the person's unread notices (with
+		// the viewer); this is the list itself.
+		{name: "GET /notices", weight: 20, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
+			return get(pick(rng, anyone), "/notices")
+		}},
 		{name: "POST /sign-in", weight: 10, ok: redirectTo(regexp.MustCompile(`^/home$`)), target: func(rng *mrand.Rand) vegeta.Target {
 			return post(nil, "/sign-in", url.Values{"email": {pick(rng, f.signIns)}, "password": {benchPassword}})
 		}},

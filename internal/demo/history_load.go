@@ -51,10 +51,16 @@ func (h History) Load(ctx context.Context, db *postgres.DB, school School) error
 			}
 		})
 	}
+	escalated, escalateAt := h.escalated()
 	for i, c := range h.concerns {
 		in, err := l.input(c)
 		if err == nil {
 			ids[i], _, err = db.WithClock(fixed(c.at)).LogConcern(ctx, l.viewers[c.by], in)
+		}
+		if err == nil && i == escalated {
+			// Escalated before its chronology (and its acknowledgement)
+			// is written, as it happened.
+			_, err = db.WithClock(fixed(escalateAt)).EscalateConcern(ctx, school.ID, ids[i])
 		}
 		if err != nil {
 			errs <- fmt.Errorf("log demo concern %d of %d: %w", i+1, len(h.concerns), err)
@@ -206,4 +212,22 @@ func (l *loader) answerReferrals(ctx context.Context, v safeguarding.Viewer, id 
 		}
 	}
 	return nil
+}
+
+// escalated picks the concern of the history that was escalated, and when:
+// the latest concern about a child that nobody acknowledged by its
+// escalation time (the school's defaults); -1 for none.
+func (h History) escalated() (int, time.Time) {
+	cal := safeguarding.NewCalendar(safeguarding.DefaultBankHolidays(), nil)
+	for i := len(h.concerns) - 1; i >= 0; i-- {
+		c := h.concerns[i]
+		if len(c.pupils) == 0 {
+			continue
+		}
+		at := safeguarding.DefaultEscalation.EscalateAt(c.at, c.in.Urgent, cal)
+		if len(c.steps) > 0 && c.steps[0].at.After(at) {
+			return i, at
+		}
+	}
+	return -1, time.Time{}
 }

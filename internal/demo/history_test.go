@@ -76,6 +76,18 @@ func TestLoadHistory(t *testing.T) {
 		}
 	})
 
+	t.Run("OneEscalatedConcern", func(t *testing.T) {
+		// About a child, to the principal, who has its notice; and
+		// acknowledged only after it was escalated.
+		if n := count(t, `SELECT count(*) FROM concern_escalations e JOIN concerns c ON c.school_id = e.school_id AND c.id = e.concern_id
+			WHERE e.escalated_to = 'principal' AND e.with_access AND c.route = 'child' AND c.acknowledged_at > e.escalated_at`); n != 1 {
+			t.Errorf("%d escalated concerns about a child acknowledged late, want 1", n)
+		}
+		if n := count(t, `SELECT count(*) FROM notices n JOIN people p ON p.id = n.person_id
+			WHERE n.kind = 'escalation' AND p.email = 'principal@demo.test' AND n.concern_id IS NOT NULL`); n != 1 {
+			t.Errorf("the principal has %d escalation notices, want 1", n)
+		}
+	})
 	t.Run("EveryCategory", func(t *testing.T) {
 		if missing := strs(t, `SELECT code FROM categories EXCEPT SELECT DISTINCT unnest(categories) FROM concerns`); len(missing) > 0 {
 			t.Errorf("no concern in categories %v", missing)

@@ -43,6 +43,22 @@ func (s *Server) concernPage(w http.ResponseWriter, r *http.Request) {
 	}
 	view.Banner = s.sessions.PopString(r.Context(), concernBannerKey(id))
 	withKeptEntry(&view, rec.EntryDraft)
+	if view.FullRecord {
+		e, err := s.db.ConcernEscalation(r.Context(), v, id)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		view.Escalation = escalationLine(e)
+	}
+	// Opened: its notices have been read, and the header counts them so.
+	if n, err := s.markConcernNoticesRead(r.Context(), v, id); err != nil {
+		s.serverError(w, r, err)
+		return
+	} else if n > 0 {
+		v.UnreadNotices = max(0, v.UnreadNotices-n)
+		r = r.WithContext(context.WithValue(r.Context(), viewerKey, v))
+	}
 	s.render(w, r, http.StatusOK, web.ConcernPage(page(r, view.Title()), view))
 }
 

@@ -1,7 +1,9 @@
 package httpserver
 
 import (
+	"context"
 	"net/http"
+	"strconv"
 
 	"github.com/havenapp/haven/internal/safeguarding"
 	"github.com/havenapp/haven/web"
@@ -11,6 +13,10 @@ import (
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	v, _ := viewerFrom(r.Context())
 	h := homeFor(v, s.outboxExists(v))
+	if err := s.unacknowledgedWarning(r.Context(), v, &h); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	if sec, ok, err := s.policyReviewsSection(r.Context(), v); err != nil {
 		s.serverError(w, r, err)
 		return
@@ -72,6 +78,9 @@ func homeFor(v safeguarding.Viewer, outbox bool) web.Home {
 	contacts := web.HomeSection{Title: "Emergency contacts",
 		Body: "The DSL's phone and children's social care numbers shown when a child is in immediate danger.",
 		Href: web.SettingsContactsPath, LinkText: "Set the emergency contacts"}
+	escalation := web.HomeSection{Title: "Escalation",
+		Body: "When a concern nobody has acknowledged goes to the next person up, and who the vice-chair of governors is.",
+		Href: web.SettingsEscalationPath, LinkText: "Set the escalation times"}
 	logConcern := web.HomeSection{Title: "Log a concern",
 		Body: "Record a worry about a child or an adult. If a child is in immediate danger, call the police on 999 first.",
 		Href: "/concerns/new", LinkText: "Log a concern"}
@@ -88,6 +97,7 @@ func homeFor(v safeguarding.Viewer, outbox bool) web.Home {
 			{Title: "Concerns queue", Body: "New and open concerns, urgent first.", Href: "/queue", LinkText: "Open the concerns queue"},
 			logConcern,
 			contacts,
+			escalation,
 			oversight,
 			training,
 		}}
@@ -116,6 +126,7 @@ func homeFor(v safeguarding.Viewer, outbox bool) web.Home {
 				Href: web.SettingsImportPath, LinkText: "Import pupils or staff"},
 			{Title: "Sign-in audit log", Body: "Every sign-in, failed sign-in and sign-out.", NotBuiltYet: true},
 			contacts,
+			escalation,
 		}}
 		if outbox {
 			h.Sections = append(h.Sections, web.HomeSection{Title: "Outbox",
@@ -129,4 +140,18 @@ func homeFor(v safeguarding.Viewer, outbox bool) web.Home {
 		{Title: "My concerns", Body: "The concerns you have logged, their status and whether feedback has been given.",
 			Href: "/my-concerns", LinkText: "See the concerns you have logged"},
 	}}
+}
+
+// unacknowledgedWarning warns those concerns are routed to of the ones
+// nobody has acknowledged by their escalation time.
+func (s *Server) unacknowledgedWarning(ctx context.Context, v safeguarding.Viewer, h *web.Home) error {
+	n, err := s.db.UnacknowledgedInTime(ctx, v)
+	if err != nil || n == 0 {
+		return err
+	}
+	h.Warning, h.WarningHref = "1 concern sent to you has not been acknowledged in time and has been escalated.", "/queue"
+	if n > 1 {
+		h.Warning = strconv.Itoa(n) + " concerns sent to you have not been acknowledged in time and have been escalated."
+	}
+	return nil
 }

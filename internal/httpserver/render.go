@@ -55,6 +55,7 @@ func page(r *http.Request, title string) web.Page {
 	p.UserName = v.Name
 	p.RoleLabel = v.Roles.Label()
 	p.SchoolName = v.SchoolName
+	p.UnreadNotices = v.UnreadNotices
 	if v.MustEnrol() {
 		return p // no menu: enrolment is the only page they may open
 	}

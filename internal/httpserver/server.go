@@ -204,6 +204,14 @@ func (s *Server) routes() chi.Router {
 			r.Get(web.SettingsContactsPath, s.schoolContactsForm)
 			r.Post(web.SettingsContactsPath, s.setSchoolContacts)
 
+			// Escalation of unacknowledged concerns (escalation_settings.go).
+			r.Get(web.SettingsEscalationPath, s.escalationSettingsForm)
+			r.Post(web.SettingsEscalationPath, s.setEscalationSettings)
+
+			// The person's in-app notices (notices.go).
+			r.Get(web.NoticesPath, s.notices)
+			r.Post(web.NoticesReadPath, s.markNoticesRead)
+
 			// The e-mails kept while SMTP is unset (outbox.go).
 			r.Get(web.OutboxPath, s.outbox)
 

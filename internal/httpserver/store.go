@@ -30,6 +30,8 @@ type Store interface {
 	deniedLookStore
 	concernMoveStore
 	schoolContactsStore
+	escalationStore
+	noticesStore
 	concernPartsStore
 	outboxStore
 	peopleStore

@@ -33,8 +33,9 @@ type AlertArgs struct {
 func (AlertArgs) Kind() string { return "concern_alert" }
 
 // AlertEnqueuer returns what the store calls to enqueue a new concern's
-// alert in the transaction that files it (postgres.AlertEnqueuer): it
-// inserts the job through a River client of its own, which works none.
+// alert in the transaction that files it (postgres.AlertEnqueuer), and its
+// escalation, scheduled at a.EscalateAt when set: it inserts the jobs
+// through a River client of its own, which works none.
 func AlertEnqueuer(pool *pgxpool.Pool) (func(ctx context.Context, tx pgx.Tx, a safeguarding.ConcernAlert) error, error) {
 	inserter, err := newInserter(pool)
 	if err != nil {
@@ -43,6 +44,13 @@ func AlertEnqueuer(pool *pgxpool.Pool) (func(ctx context.Context, tx pgx.Tx, a s
 	return func(ctx context.Context, tx pgx.Tx, a safeguarding.ConcernAlert) error {
 		_, err := inserter.InsertTx(ctx, tx, AlertArgs{SchoolID: a.SchoolID, ConcernID: a.ConcernID, Urgent: a.Urgent, Route: a.Route,
 			SubjectPersonID: a.SubjectPersonID, LoggedBy: a.LoggedBy}, nil)
+		if err != nil || a.EscalateAt.IsZero() {
+			return err
+		}
+		// The escalation waits in the queue until its time, and then does
+		// nothing if the concern has been acknowledged.
+		_, err = inserter.InsertTx(ctx, tx, EscalationArgs{SchoolID: a.SchoolID, ConcernID: a.ConcernID},
+			&river.InsertOpts{ScheduledAt: a.EscalateAt})
 		return err
 	}, nil
 }
@@ -62,6 +70,10 @@ type Directory interface {
 	// its active people who handle concerns on route, except the people
 	// listed.
 	AlertRecipients(ctx context.Context, schoolID int64, route safeguarding.Route, except ...int64) (school string, emails []string, err error)
+	// AlertRecipientPeople is AlertRecipients with each person's id.
+	AlertRecipientPeople(ctx context.Context, schoolID int64, route safeguarding.Route, except ...int64) (string, []safeguarding.Recipient, error)
+	// AddNotices adds in-app notices, as Haven itself.
+	AddNotices(ctx context.Context, notices ...safeguarding.Notice) error
 }
 
 // AlertWorker e-mails each case handler of a new concern. A failed send
@@ -77,13 +89,20 @@ type AlertWorker struct {
 // Work sends the alert.
 func (w *AlertWorker) Work(ctx context.Context, job *river.Job[AlertArgs]) error {
 	a := job.Args
-	school, to, err := w.Directory.AlertRecipients(ctx, a.SchoolID, a.Route, a.SubjectPersonID, a.LoggedBy)
+	school, to, err := w.Directory.AlertRecipientPeople(ctx, a.SchoolID, a.Route, a.SubjectPersonID, a.LoggedBy)
 	if err != nil {
 		return fmt.Errorf("find alert recipients: %w", err)
 	}
-	for _, addr := range to {
+	// The notices mirror the e-mails, written first and once: a retry
+	// after a failed send does not write them again.
+	if job.Attempt <= 1 {
+		if err := w.Directory.AddNotices(ctx, AlertNotices(a, to)...); err != nil {
+			return fmt.Errorf("add alert notices: %w", err)
+		}
+	}
+	for _, r := range to {
 		m := AlertMessage(a, school, w.BaseURL)
-		m.To, m.SchoolID = addr, a.SchoolID
+		m.To, m.SchoolID = r.Email, a.SchoolID
 		if err := w.Mail.Send(ctx, m); err != nil {
 			return err
 		}
@@ -111,4 +130,19 @@ func AlertMessage(a AlertArgs, school, baseURL string) mail.Message {
 			"For the safety of the people involved, this e-mail holds no names and no details. Do not forward it.\n"
 	}
 	return m
+}
+
+// AlertNotices are the in-app notices mirroring alert a's e-mails, one for
+// each recipient: each handles the concern, so each links to it.
+func AlertNotices(a AlertArgs, to []safeguarding.Recipient) []safeguarding.Notice {
+	msg := "A concern has been logged and needs your attention."
+	if a.Urgent {
+		msg = "An urgent concern has been logged: a child may be in immediate danger. It needs your attention now."
+	}
+	out := make([]safeguarding.Notice, 0, len(to))
+	for _, r := range to {
+		out = append(out, safeguarding.Notice{SchoolID: a.SchoolID, PersonID: r.PersonID, Kind: safeguarding.NoticeNewConcern,
+			ConcernID: a.ConcernID, Message: msg})
+	}
+	return out
 }

@@ -47,6 +47,15 @@ func TestAlert(t *testing.T) {
 		if got, want := smtptest.Recipients(msgs), []string{"deputy@demo.test", "dsl@demo.test"}; !slices.Equal(got, want) {
 			t.Fatalf("alerted %v, want %v", got, want)
 		}
+		// Each e-mail has its in-app notice, linking to the concern.
+		var noticed []string
+		if err := s.owner.QueryRow(t.Context(), `SELECT coalesce(array_agg(p.email ORDER BY p.email), '{}') FROM notices n
+			JOIN people p ON p.id = n.person_id WHERE n.kind = 'new_concern' AND n.concern_id = $1`, id).Scan(&noticed); err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"deputy@demo.test", "dsl@demo.test"}; !slices.Equal(noticed, want) {
+			t.Errorf("notices to %v, want %v", noticed, want)
+		}
 		for _, m := range msgs {
 			if m.Subject != "Urgent: a concern needs your attention now" {
 				t.Errorf("subject %q", m.Subject)
@@ -157,8 +166,8 @@ func TestAlertJobInConcernTransaction(t *testing.T) {
 		t.Fatal("a concern about no such pupil was filed")
 	}
 	var total int
-	if err := s.owner.QueryRow(t.Context(), `SELECT count(*) FROM river_job`).Scan(&total); err != nil || total != 1 {
-		t.Fatalf("%d jobs in all, want 1 (err %v)", total, err)
+	if err := s.owner.QueryRow(t.Context(), `SELECT count(*) FROM river_job`).Scan(&total); err != nil || total != 2 {
+		t.Fatalf("%d jobs in all, want 2: the alert and the escalation (err %v)", total, err)
 	}
 }
 

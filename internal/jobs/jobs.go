@@ -29,6 +29,12 @@ type Config struct {
 	// Invitations e-mails the links that invite people; nil leaves such
 	// jobs queued.
 	Invitations *InvitationWorker
+	// Escalations escalates concerns nobody has acknowledged in time; nil
+	// leaves such jobs queued.
+	Escalations *EscalationWorker
+	// Digest, when set, e-mails each school's DSL and deputies their daily
+	// digest at 07:30 in England.
+	Digest *DigestWorker
 	// Sweep, when set, runs every sweepInterval (and at start).
 	Sweep *SweepWorker
 	// KeepReports, when set, runs each night (keepReportsAt).
@@ -71,7 +77,18 @@ func NewClient(pool *pgxpool.Pool, cfg Config) (*river.Client[pgx.Tx], error) {
 			return nil, err
 		}
 	}
+	if cfg.Escalations != nil {
+		if err := river.AddWorkerSafely(workers, cfg.Escalations); err != nil {
+			return nil, err
+		}
+	}
 	var periodic []*river.PeriodicJob
+	if cfg.Digest != nil {
+		if err := river.AddWorkerSafely(workers, cfg.Digest); err != nil {
+			return nil, err
+		}
+		periodic = append(periodic, digestJob())
+	}
 	if cfg.Sweep != nil {
 		if err := river.AddWorkerSafely(workers, cfg.Sweep); err != nil {
 			return nil, err

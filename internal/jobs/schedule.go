@@ -22,3 +22,13 @@ func (d DailyAt) Next(t time.Time) time.Time {
 	}
 	return next
 }
+
+// Previous is the last time of day at or before t, in England.
+func (d DailyAt) Previous(t time.Time) time.Time {
+	local := t.In(safeguarding.England())
+	prev := time.Date(local.Year(), local.Month(), local.Day(), d.Hour, d.Minute, 0, 0, safeguarding.England())
+	if prev.After(t) {
+		prev = time.Date(local.Year(), local.Month(), local.Day()-1, d.Hour, d.Minute, 0, 0, safeguarding.England())
+	}
+	return prev
+}

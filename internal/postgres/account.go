@@ -21,10 +21,13 @@ func (db *DB) Viewer(ctx context.Context, personID int64) (safeguarding.Viewer, 
 	var roles []string
 	err := db.pool.QueryRow(ctx, `SELECT p.school_id, p.id, p.full_name, p.email, s.name,
 			coalesce((SELECT array_agg(role ORDER BY role) FROM person_roles r WHERE r.school_id = p.school_id AND r.person_id = p.id), '{}'),
-			p.second_factor_at IS NOT NULL, greatest(p.sessions_since, '0001-01-01'::timestamptz)
+			p.second_factor_at IS NOT NULL, greatest(p.sessions_since, '0001-01-01'::timestamptz),
+			-- The header's count of unread notices (notices_unread_idx).
+			haven_unread_notices(p.school_id, p.id)
 		FROM people p JOIN schools s ON s.id = p.school_id
 		WHERE p.id = $1 AND p.active`, personID).
-		Scan(&v.SchoolID, &v.PersonID, &v.Name, &v.Email, &v.SchoolName, &roles, &v.SecondFactor, &v.SessionsSince)
+		Scan(&v.SchoolID, &v.PersonID, &v.Name, &v.Email, &v.SchoolName, &roles, &v.SecondFactor, &v.SessionsSince,
+			&v.UnreadNotices)
 	if err != nil {
 		return v, notFound(err, "No such person")
 	}

@@ -35,30 +35,17 @@ func (db *DB) enqueueAlert(ctx context.Context, tx pgx.Tx, a safeguarding.Concer
 // the people listed: the subject and the member of staff who logged it.
 // People and roles have no row-level security: this reads no concern.
 func (db *DB) AlertRecipients(ctx context.Context, schoolID int64, route safeguarding.Route, except ...int64) (school string, emails []string, err error) {
-	if err := db.pool.QueryRow(ctx, `SELECT name FROM schools WHERE id = $1`, schoolID).Scan(&school); err != nil {
-		return "", nil, notFound(err, "No such school")
+	school, people, err := db.AlertRecipientPeople(ctx, schoolID, route, except...)
+	for _, p := range people {
+		emails = append(emails, p.Email)
 	}
-	rows, err := db.pool.Query(ctx, `SELECT p.id, p.email, array_agg(r.role) FROM people p
-		JOIN person_roles r ON r.school_id = p.school_id AND r.person_id = p.id
-		WHERE p.school_id = $1 AND p.active GROUP BY p.id, p.email ORDER BY p.email`, schoolID)
-	if err != nil {
-		return "", nil, fmt.Errorf("read alert recipients: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var email string
-		var names []string
-		if err := rows.Scan(&id, &email, &names); err != nil {
-			return "", nil, err
-		}
-		var roles safeguarding.Roles
-		for _, n := range names {
-			roles = append(roles, safeguarding.Role(n))
-		}
-		if safeguarding.Handles(roles, route) && !slices.Contains(except, id) {
-			emails = append(emails, email)
-		}
-	}
-	return school, emails, rows.Err()
+	return school, emails, err
+}
+
+// AlertRecipientPeople is AlertRecipients with each person's id, for their
+// in-app notice.
+func (db *DB) AlertRecipientPeople(ctx context.Context, schoolID int64, route safeguarding.Route, except ...int64) (string, []safeguarding.Recipient, error) {
+	return db.recipients(ctx, db.pool, schoolID, func(id int64, roles safeguarding.Roles) bool {
+		return safeguarding.Handles(roles, route) && !slices.Contains(except, id)
+	})
 }

@@ -91,9 +91,14 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in safeguar
 		// concern is new and no one else sees it before this transaction
 		// commits, so its first entry needs no lock and links to no earlier
 		// one (the insert policy checks that there is none).
-		err = db.enqueueAlert(ctx, tx, safeguarding.ConcernAlert{SchoolID: v.SchoolID, ConcernID: id, Urgent: in.Urgent, Route: route,
-			SubjectPersonID: in.SubjectPersonID, LoggedBy: v.PersonID})
-		if err != nil {
+		alert := safeguarding.ConcernAlert{SchoolID: v.SchoolID, ConcernID: id, Urgent: in.Urgent, Route: route,
+			SubjectPersonID: in.SubjectPersonID, LoggedBy: v.PersonID}
+		if db.alerts != nil {
+			if alert.EscalateAt, err = db.escalateAt(ctx, tx, v, now, in.Urgent); err != nil {
+				return err
+			}
+		}
+		if err = db.enqueueAlert(ctx, tx, alert); err != nil {
 			return err
 		}
 		b = &pgx.Batch{}

@@ -412,6 +412,74 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 		}
 	})
 
+	t.Run("WhoMayEditEscalationSettings", func(t *testing.T) {
+		// As the contacts: the school's settings, by whom
+		// MayEditSchoolContacts admits.
+		insert := func(v safeguarding.Viewer) func(pgx.Tx) (pgconn.CommandTag, error) {
+			return func(tx pgx.Tx) (pgconn.CommandTag, error) {
+				return tx.Exec(context.Background(), `INSERT INTO school_escalation (school_id, urgent_minutes, others_hour, updated_at, updated_by)
+					VALUES ($1, 20, 8, now(), $2)`, v.SchoolID, v.PersonID)
+			}
+		}
+		update := func(v safeguarding.Viewer) func(pgx.Tx) (pgconn.CommandTag, error) {
+			return func(tx pgx.Tx) (pgconn.CommandTag, error) {
+				return tx.Exec(context.Background(), `UPDATE school_escalation SET urgent_minutes = 25, updated_at = now(), updated_by = $2
+					WHERE school_id = $1`, v.SchoolID, v.PersonID)
+			}
+		}
+		for _, set := range []bool{false, true} {
+			if set {
+				if _, err := w.owner.Exec(t.Context(), `INSERT INTO school_escalation (school_id, urgent_minutes, others_hour, updated_at, updated_by)
+					VALUES ($1, 15, 9, now(), $2)`, w.school, w.logger); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, v := range w.viewers {
+				w.asViewer(t, v, func(tx pgx.Tx) {
+					goSays, sqlSays := safeguarding.MayEditSchoolContacts(v.Roles), false
+					if !set {
+						sqlSays = attempt(t, tx, insert(v))
+					} else {
+						sqlSays = attempt(t, tx, update(v))
+					}
+					if goSays != sqlSays {
+						t.Errorf("viewer with roles %v tries to set the escalation times (set before: %v): Go says %v, PostgreSQL says %v", v.Roles, set, goSays, sqlSays)
+					}
+				})
+			}
+		}
+	})
+
+	t.Run("WhoReadsAnEscalation", func(t *testing.T) {
+		// Every concern escalated: each viewer reads the escalations of
+		// exactly the concerns they read in full (SeesFullRecord), never
+		// one logged by them that they do not handle.
+		for _, c := range w.concerns {
+			if _, err := w.owner.Exec(t.Context(), `INSERT INTO concern_escalations (school_id, concern_id, escalated_at, escalated_to, with_access)
+				VALUES ($1, $2, now(), 'nobody', false) ON CONFLICT DO NOTHING`, w.school, c.id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, v := range w.viewers {
+			w.asViewer(t, v, func(tx pgx.Tx) {
+				for _, c := range w.concerns {
+					if c.viewer != 0 && c.viewer != v.PersonID {
+						continue
+					}
+					var sqlSays bool
+					if err := tx.QueryRow(t.Context(), `SELECT EXISTS (SELECT 1 FROM concern_escalations WHERE school_id = $1 AND concern_id = $2)`,
+						w.school, c.id).Scan(&sqlSays); err != nil {
+						t.Fatal(err)
+					}
+					if goSays := safeguarding.SeesFullRecord(v, c.access); goSays != sqlSays {
+						t.Errorf("viewer with roles %v, concern about %s (route %s): Go says they read its escalation: %v, PostgreSQL says %v",
+							v.Roles, c.about, c.access.Route, goSays, sqlSays)
+					}
+				}
+			})
+		}
+	})
+
 	t.Run("WhoMayImportTheRoster", func(t *testing.T) {
 		// Every viewer adds a pupil and changes one, which PostgreSQL lets
 		// exactly whom MayWritePupils admits do (the roster's importer, and

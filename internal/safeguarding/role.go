@@ -110,4 +110,7 @@ type Viewer struct {
 	// SessionsSince is when the person's sessions last ended (a password
 	// change, a reset, deactivation): a session begun before it is over.
 	SessionsSince time.Time
+	// UnreadNotices counts the person's unread in-app notices, for the
+	// header; read with the viewer on each request.
+	UnreadNotices int
 }

@@ -39,6 +39,14 @@ DROP POLICY IF EXISTS school_closures_delete ON school_closures;
 DROP POLICY IF EXISTS notices_read ON notices;
 DROP POLICY IF EXISTS notices_mark_read ON notices;
 DROP POLICY IF EXISTS notices_insert ON notices;
+DROP POLICY IF EXISTS school_escalation_read ON school_escalation;
+DROP POLICY IF EXISTS school_escalation_insert ON school_escalation;
+DROP POLICY IF EXISTS school_escalation_update ON school_escalation;
+DROP POLICY IF EXISTS concern_escalations_read ON concern_escalations;
+DROP POLICY IF EXISTS concern_escalations_insert ON concern_escalations;
+DROP FUNCTION IF EXISTS haven_escalation_due(bigint, bigint);
+DROP FUNCTION IF EXISTS haven_digest_counts(bigint, timestamptz);
+DROP FUNCTION IF EXISTS haven_unread_notices(bigint, bigint);
 DROP POLICY IF EXISTS outbox_read ON outbox;
 DROP POLICY IF EXISTS outbox_insert ON outbox;
 DROP POLICY IF EXISTS invitations_admin_read ON invitations;
@@ -1007,6 +1015,91 @@ CREATE POLICY notices_mark_read ON notices FOR UPDATE
     WITH CHECK (school_id = haven_school_id() AND person_id = haven_viewer_id());
 CREATE POLICY notices_insert ON notices FOR INSERT
     WITH CHECK ((haven_viewer_id() IS NULL AND haven_school_id() IS NULL) OR school_id = haven_school_id());
+
+-- The unread count in the header (internal/postgres Viewer), read with the
+-- person before any viewer is set: a count of that person's own unread
+-- notices and nothing else, through notices_unread_idx.
+CREATE FUNCTION haven_unread_notices(p_school_id bigint, p_person_id bigint) RETURNS bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+    SELECT count(*) FROM notices n
+    WHERE n.school_id = p_school_id AND n.person_id = p_person_id AND n.read_at IS NULL
+$$;
+REVOKE ALL ON FUNCTION haven_unread_notices(bigint, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION haven_unread_notices(bigint, bigint) TO haven_app;
+
+-- The school's escalation times: read by anyone of the school, set by whom
+-- safeguarding.MayEditSchoolContacts admits (the school's settings).
+CREATE POLICY school_escalation_read ON school_escalation FOR SELECT
+    USING (school_id = haven_school_id());
+CREATE POLICY school_escalation_insert ON school_escalation FOR INSERT
+    WITH CHECK (school_id = haven_school_id() AND updated_by = haven_viewer_id()
+        AND haven_may_edit_school_contacts(haven_roles()));
+CREATE POLICY school_escalation_update ON school_escalation FOR UPDATE
+    USING (school_id = haven_school_id() AND haven_may_edit_school_contacts(haven_roles()))
+    WITH CHECK (school_id = haven_school_id() AND updated_by = haven_viewer_id());
+
+-- A concern's escalation is read by those who read the concern in full
+-- (concerns_select, which keeps its subject out, and its route read in
+-- full: not the member of staff who logged it). Only the escalation job,
+-- which runs for nobody, records one.
+CREATE POLICY concern_escalations_read ON concern_escalations FOR SELECT
+    USING (school_id = haven_school_id() AND EXISTS (
+        SELECT 1 FROM concerns c WHERE c.school_id = concern_escalations.school_id AND c.id = concern_escalations.concern_id
+            AND c.route = ANY ((SELECT haven_read_routes())::text[])));
+CREATE POLICY concern_escalations_insert ON concern_escalations FOR INSERT
+    WITH CHECK (haven_viewer_id() IS NULL AND haven_school_id() IS NULL);
+
+-- What the escalation job (internal/postgres EscalateConcern, run for
+-- nobody) needs of a concern at its escalation time: its route, subject,
+-- author, whether it is still open and unacknowledged, whether it was
+-- escalated already, and the school's vice-chair. The row is locked for
+-- the job's transaction, so an acknowledgement waits for the escalation
+-- to be recorded or finds it recorded. It answers only when no viewer is
+-- set: nothing a person does on a page reaches it.
+CREATE FUNCTION haven_escalation_due(p_school_id bigint, p_concern_id bigint)
+RETURNS TABLE (route text, subject_person_id bigint, logged_by bigint, urgent boolean,
+               waiting boolean, escalated boolean, vice_chair_id bigint)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+    IF haven_viewer_id() IS NOT NULL OR haven_school_id() IS NOT NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY SELECT c.route, c.subject_person_id, c.logged_by, c.urgent,
+            c.acknowledged_at IS NULL AND c.status <> 'closed',
+            EXISTS (SELECT 1 FROM concern_escalations e WHERE e.school_id = c.school_id AND e.concern_id = c.id),
+            (SELECT s.vice_chair_id FROM school_escalation s WHERE s.school_id = c.school_id)
+        FROM concerns c WHERE c.school_id = p_school_id AND c.id = p_concern_id
+        FOR UPDATE OF c;
+END
+$$;
+REVOKE ALL ON FUNCTION haven_escalation_due(bigint, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION haven_escalation_due(bigint, bigint) TO haven_app;
+
+-- The daily digest's counts for a school's DSL and deputies (internal/jobs
+-- DigestWorker, run for nobody): concerns on the routes they read (about a
+-- child, about an adult other than the principal or a safeguarding lead)
+-- logged since p_since, open and unacknowledged after an escalation, and
+-- escalated since p_since. Counts only; it answers only when no viewer is
+-- set.
+CREATE FUNCTION haven_digest_counts(p_school_id bigint, p_since timestamptz)
+RETURNS TABLE (new_concerns bigint, overdue bigint, escalated bigint)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+    IF haven_viewer_id() IS NOT NULL OR haven_school_id() IS NOT NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY SELECT
+        (SELECT count(*) FROM concerns c WHERE c.school_id = p_school_id AND c.route IN ('child', 'adult')
+            AND c.logged_at >= p_since),
+        (SELECT count(*) FROM concerns c JOIN concern_escalations e ON e.school_id = c.school_id AND e.concern_id = c.id
+            WHERE c.school_id = p_school_id AND c.route IN ('child', 'adult')
+            AND c.acknowledged_at IS NULL AND c.status <> 'closed'),
+        (SELECT count(*) FROM concerns c JOIN concern_escalations e ON e.school_id = c.school_id AND e.concern_id = c.id
+            WHERE c.school_id = p_school_id AND c.route IN ('child', 'adult') AND e.escalated_at >= p_since);
+END
+$$;
+REVOKE ALL ON FUNCTION haven_digest_counts(bigint, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION haven_digest_counts(bigint, timestamptz) TO haven_app;
 
 -- The outbox: the e-mails not sent because SMTP_URL is unset. The jobs that
 -- would have sent them write them, and they run for nobody (no viewer is
