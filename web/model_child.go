@@ -8,10 +8,11 @@ type ChildPage struct {
 	OpenReferrals []ChildReferral
 	// Transfer is the pupil's transfer between schools, for those who
 	// transfer files (empty for anyone else).
-	Transfer   ChildTransfer
-	Indicators []ChildIndicator // in the policy's order (§5.2)
-	Concerns   []ChildConcern   // newest first
-	Chronology []ChildEntry     // every entry of every concern above, or the latest of them, oldest first
+	Transfer     ChildTransfer
+	PatternFlags []PatternFlag    // the child's, open and reviewed, newest first
+	Indicators   []ChildIndicator // in the policy's order (§5.2)
+	Concerns     []ChildConcern   // newest first
+	Chronology   []ChildEntry     // every entry of every concern above, or the latest of them, oldest first
 	// ShowAllHref, when set, links to the whole chronology, of which
 	// Chronology holds only the latest: ChronologyShown of ChronologyTotal.
 	ShowAllHref                      string

@@ -5,6 +5,9 @@ package web
 type Queue struct {
 	Filter QueueFilter
 	Rows   []QueueRow
+	// PatternFlags are the children flagged by a pattern rule and not yet
+	// reviewed, newest first, whatever the filter.
+	PatternFlags []PatternFlag
 	// PrevHref and NextHref link to the neighbouring pages, FirstHref back to
 	// the first; each is empty when there is no such page.
 	PrevHref, NextHref, FirstHref string

@@ -90,6 +90,12 @@ func withDatabase(ctx context.Context, cfg Config, logger *slog.Logger, fn func(
 	if err != nil {
 		return err
 	}
-	store := postgres.New(pool, alerts).WithDeniedLookNotices(watch, notices).WithUnlockLinks(unlocks).WithInvitations(invitations).WithPasswordResets(resets)
+	// And the run of the pattern rules for the pupils of a concern.
+	patterns, err := jobs.PatternEnqueuer(pool)
+	if err != nil {
+		return err
+	}
+	store := postgres.New(pool, alerts).WithDeniedLookNotices(watch, notices).WithUnlockLinks(unlocks).WithInvitations(invitations).
+		WithPasswordResets(resets).WithPatternRules(patterns)
 	return fn(ctx, &database{DB: store, pool: pool, connString: connString, cluster: cluster})
 }

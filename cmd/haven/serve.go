@@ -59,6 +59,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 			Invitations:    &jobs.InvitationWorker{Links: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
 			Escalations:    &jobs.EscalationWorker{Escalator: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
 			Digest:         &jobs.DigestWorker{Store: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
+			Patterns:       &jobs.PatternWorker{Patterns: db.DB},
 			Sweep:          &jobs.SweepWorker{Sweeper: db.DB},
 			KeepReports:    &jobs.KeepReportsWorker{Keeper: db.DB},
 			Retention:      &jobs.RetentionWorker{Lister: db.DB}})

@@ -185,6 +185,14 @@ func (b *bench) restore(ctx context.Context, info datasetInfo) error {
 			return fmt.Errorf("restore the dataset: %w", err)
 		}
 	}
+	// Open pattern flags, as the dataset's, whatever runs raised or
+	// reviewed (and for a dataset built before there were flags).
+	if _, err := tx.Exec(ctx, `DELETE FROM pattern_flags`); err != nil {
+		return fmt.Errorf("restore the dataset: %w", err)
+	}
+	if _, err := tx.Exec(ctx, seedPatternFlagsSQL); err != nil {
+		return fmt.Errorf("restore the dataset: %w", err)
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return err
 	}
@@ -289,6 +297,9 @@ func (b *bench) build(ctx context.Context) error {
 		return err
 	}
 	b.log.Info("indexes built", "elapsed", time.Since(started).Round(time.Second))
+	if _, err := b.owner.Exec(ctx, seedPatternFlagsSQL); err != nil {
+		return fmt.Errorf("seed pattern flags: %w", err)
+	}
 	if _, err := b.owner.Exec(ctx, `VACUUM (ANALYZE)`); err != nil {
 		return fmt.Errorf("vacuum: %w", err)
 	}
@@ -313,6 +324,17 @@ func (b *bench) build(ctx context.Context) error {
 	b.log.Info("dataset built", "seconds", int(b.info.BuildSeconds), "rows", rows)
 	return nil
 }
+
+// seedPatternFlagsSQL gives each school the open pattern flags the queue
+// shows (ten, on the pupils with three or more concerns most recently
+// logged), in a dataset that has none: the queue reads them on every view.
+const seedPatternFlagsSQL = `INSERT INTO pattern_flags (school_id, pupil_id, rule, concern_ids, raised_at)
+SELECT x.school_id, x.pupil_id, 'many_concerns', x.ids[1:3], now()
+FROM (SELECT cp.school_id, cp.pupil_id, array_agg(cp.concern_id ORDER BY cp.concern_id DESC) AS ids,
+             row_number() OVER (PARTITION BY cp.school_id ORDER BY max(cp.concern_id) DESC) AS n
+      FROM concern_pupils cp WHERE cp.concern_route = 'child'
+      GROUP BY cp.school_id, cp.pupil_id HAVING count(*) >= 3) x
+WHERE x.n <= 10`
 
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 

@@ -72,7 +72,10 @@ func (h History) Load(ctx context.Context, db *postgres.DB, school School) error
 	close(work)
 	wg.Wait()
 	close(errs)
-	return <-errs // nil when every worker finished
+	if err := <-errs; err != nil {
+		return err
+	}
+	return h.raisePatternFlags(ctx, db, school)
 }
 
 // loadWorkers is how many chronologies are written at once.

@@ -88,6 +88,16 @@ func TestLoadHistory(t *testing.T) {
 			t.Errorf("the principal has %d escalation notices, want 1", n)
 		}
 	})
+	t.Run("APatternFlagOpenForReview", func(t *testing.T) {
+		pupil := demo.PatternPupil(school)
+		if n := count(t, `SELECT count(*) FROM pattern_flags WHERE pupil_id = $1 AND rule = 'cse_across_staff' AND reviewed_at IS NULL`, pupil.ID); n != 1 {
+			t.Errorf("%d open CSE pattern flags for the pattern story's child, want 1", n)
+		}
+		if n := count(t, `SELECT count(*) FROM notices WHERE kind = 'pattern' AND pupil_id = $1`, pupil.ID); n != 2 {
+			t.Errorf("%d notices of the flag, want 2 (the DSL and the deputy)", n)
+		}
+	})
+
 	t.Run("EveryCategory", func(t *testing.T) {
 		if missing := strs(t, `SELECT code FROM categories EXCEPT SELECT DISTINCT unnest(categories) FROM concerns`); len(missing) > 0 {
 			t.Errorf("no concern in categories %v", missing)

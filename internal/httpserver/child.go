@@ -65,9 +65,10 @@ const childChronologyLatest = 100
 // filtered to what the viewer may see.
 func childPageView(f safeguarding.ChildFile, categories []safeguarding.Category, today time.Time) web.ChildPage {
 	out := web.ChildPage{
-		Reference: strconv.FormatInt(f.Pupil.ID, 10),
-		Name:      f.Pupil.Name(),
-		Details:   []web.SummaryRow{{Key: "Year group", Value: "Year " + strconv.Itoa(f.Pupil.YearGroup)}},
+		Reference:    strconv.FormatInt(f.Pupil.ID, 10),
+		Name:         f.Pupil.Name(),
+		Details:      []web.SummaryRow{{Key: "Year group", Value: "Year " + strconv.Itoa(f.Pupil.YearGroup)}},
+		PatternFlags: patternFlagViews(f.PatternFlags),
 	}
 	if f.LegalName != "" {
 		out.Details = append(out.Details, web.SummaryRow{Key: "Legal name", Value: f.LegalName})

@@ -98,6 +98,9 @@ func homeFor(v safeguarding.Viewer, outbox bool) web.Home {
 			logConcern,
 			contacts,
 			escalation,
+			// The thresholds of the pattern rules (safeguarding.MayManagePatterns).
+			{Title: "Pattern rules", Body: "When Haven flags a child for your review because of what several concerns show together.",
+				Href: web.PatternSettingsPath, LinkText: "Set the pattern rules"},
 			oversight,
 			training,
 		}}

@@ -109,7 +109,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	view := web.Queue{Filter: queueFilterForm(v, choice, categories, found.YearGroups, found.Leads)}
+	view := web.Queue{Filter: queueFilterForm(v, choice, categories, found.YearGroups, found.Leads), PatternFlags: patternFlagViews(found.PatternFlags)}
 	now := time.Now()
 	for _, c := range found.Concerns {
 		view.Rows = append(view.Rows, queueRow(c, categories, now))

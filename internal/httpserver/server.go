@@ -199,6 +199,11 @@ func (s *Server) routes() chi.Router {
 			// Retention review and destruction (retention.go).
 			r.Get(web.RetentionPath, s.retentionPage)
 			r.Post(web.RetentionPath+"/{id}/destroy", s.agreeToDestroy)
+			// Pattern flags and the rules that raise them (pattern.go).
+			r.Get("/patterns/{id}", s.patternFlagPage)
+			r.Post("/patterns/{id}", s.reviewPatternFlag)
+			r.Get(web.PatternSettingsPath, s.patternSettingsForm)
+			r.Post(web.PatternSettingsPath, s.setPatternSettings)
 
 			// The school's emergency contacts (school_contacts.go).
 			r.Get(web.SettingsContactsPath, s.schoolContactsForm)

@@ -44,6 +44,7 @@ type Store interface {
 	policyStore
 	trainingStore
 	transferStore
+	patternStore
 }
 
 // referenceLists are the lists every page about concerns names things

@@ -35,6 +35,9 @@ type Config struct {
 	// Digest, when set, e-mails each school's DSL and deputies their daily
 	// digest at 07:30 in England.
 	Digest *DigestWorker
+	// Patterns runs the pattern rules for the pupils of concerns as they
+	// are recorded; nil leaves such jobs queued.
+	Patterns *PatternWorker
 	// Sweep, when set, runs every sweepInterval (and at start).
 	Sweep *SweepWorker
 	// KeepReports, when set, runs each night (keepReportsAt).
@@ -79,6 +82,11 @@ func NewClient(pool *pgxpool.Pool, cfg Config) (*river.Client[pgx.Tx], error) {
 	}
 	if cfg.Escalations != nil {
 		if err := river.AddWorkerSafely(workers, cfg.Escalations); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Patterns != nil {
+		if err := river.AddWorkerSafely(workers, cfg.Patterns); err != nil {
 			return nil, err
 		}
 	}

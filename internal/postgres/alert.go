@@ -11,10 +11,11 @@ import (
 )
 
 // WithoutAlerts returns a store that files concerns without alerting
-// anyone: the demo school's history is not news.
+// anyone and without running the pattern rules: the demo school's history
+// is not news.
 func (db *DB) WithoutAlerts() *DB {
 	c := *db
-	c.alerts = nil
+	c.alerts, c.patterns = nil, nil
 	return &c
 }
 

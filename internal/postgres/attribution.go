@@ -31,7 +31,9 @@ func (db *DB) RecordParts(ctx context.Context, v safeguarding.Viewer, concernID 
 		if err != nil {
 			return err
 		}
+		var pupils []int64
 		for _, e := range entries {
+			pupils = append(pupils, e.PupilIDs[0])
 			if _, err := appendEntry(ctx, tx, e); err != nil {
 				return err
 			}
@@ -43,6 +45,13 @@ func (db *DB) RecordParts(ctx context.Context, v safeguarding.Viewer, concernID 
 			}
 			if tag.RowsAffected() != 1 {
 				return safeguarding.Errorf(safeguarding.EINVALID, "Each child's part has already been recorded")
+			}
+		}
+		// Each pupil's indicators are theirs from now: the pattern rules
+		// look again.
+		if c.Route == safeguarding.RouteChild {
+			if err := db.enqueuePatterns(ctx, tx, v.SchoolID, pupils); err != nil {
+				return err
 			}
 		}
 		return audit(ctx, tx, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "add_entry",

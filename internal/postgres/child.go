@@ -118,6 +118,7 @@ func (db *DB) childFile(ctx context.Context, v safeguarding.Viewer, pupilID int6
 			batchListDetails(b, v.SchoolID, f.Concerns, pupilID)
 			batchOwnParts(b, v.SchoolID, pupilID, f.Concerns)
 			batchChildChronology(b, v.SchoolID, pupilID, ids, latest, &f)
+			batchPupilFlags(b, v, pupilID, &f.PatternFlags)
 		}
 		if len(ids) > 0 {
 			// Every concern's, closed or not: a referral about the pupil (or

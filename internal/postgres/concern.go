@@ -101,6 +101,13 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in safeguar
 		if err = db.enqueueAlert(ctx, tx, alert); err != nil {
 			return err
 		}
+		// The pattern rules look at the pupils of a concern about children
+		// (safeguarding.EvaluatePatterns), once it has committed.
+		if route == safeguarding.RouteChild {
+			if err := db.enqueuePatterns(ctx, tx, v.SchoolID, in.PupilIDs); err != nil {
+				return err
+			}
+		}
 		b = &pgx.Batch{}
 		// Each pupil's own part, indicators and words, filed with the concern.
 		for _, p := range in.PupilParts() {

@@ -29,6 +29,9 @@ type DB struct {
 	// which notices enqueues; nil raises none (see WithDeniedLookNotices).
 	watch   safeguarding.DeniedLookWatch
 	notices NoticeEnqueuer
+	// patterns enqueues the run of the pattern rules for the pupils of a
+	// concern; nil runs none (see WithPatternRules).
+	patterns PatternEnqueuer
 	// unlocks enqueues the e-mail with the link that unlocks an account
 	// sign-in has locked; nil sends none (see WithUnlockLinks).
 	unlocks UnlockEnqueuer

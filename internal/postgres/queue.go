@@ -186,6 +186,7 @@ const assignableLeadsSQL = `SELECT p.id, p.full_name, CASE WHEN bool_or(r.role =
 func readQueueExtras(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, page *safeguarding.QueuePage, view safeguarding.AuditEvent) error {
 	b := &pgx.Batch{}
 	batchListDetails(b, v.SchoolID, page.Concerns, 0)
+	batchOpenFlags(b, v, &page.PatternFlags)
 	b.Queue(yearGroupsSQL, v.SchoolID).Query(func(rows pgx.Rows) error {
 		var err error
 		if page.YearGroups, err = pgx.CollectRows(rows, pgx.RowTo[int]); err != nil {

@@ -932,6 +932,89 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 			})
 		}
 	})
+
+	t.Run("WhoMaySeeAndReviewAPatternFlag", func(t *testing.T) {
+		// A flag raised by the shared concern about a pupil and one other
+		// concern, for every concern of the world (each flag about a pupil
+		// of its own, since a pupil has one open flag per rule): a viewer
+		// reads it exactly when safeguarding.MaySeePatternFlag says they
+		// see both concerns, reviews it exactly when they also may manage
+		// patterns, and no viewer changes which concerns raised it.
+		ctx := t.Context()
+		var child ruleConcern
+		for _, c := range w.concerns {
+			if c.about == "a pupil" && c.viewer == 0 {
+				child = c
+			}
+		}
+		flags := map[int64]int64{} // by concern id
+		for _, c := range w.concerns {
+			var id int64
+			err := w.owner.QueryRow(ctx, `WITH p AS (INSERT INTO pupils (school_id, first_name, last_name, year_group, date_of_birth)
+					VALUES ($1, 'Flag', 'Pupil', 9, '2012-01-01') RETURNING id)
+				INSERT INTO pattern_flags (school_id, pupil_id, rule, concern_ids, raised_at)
+				SELECT $1, p.id, 'many_concerns', ARRAY[$2::bigint, $3::bigint], now() FROM p RETURNING id`, w.school, child.id, c.id).Scan(&id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			flags[c.id] = id
+		}
+		for _, v := range w.viewers {
+			w.asViewer(t, v, func(tx pgx.Tx) {
+				for _, c := range w.concerns {
+					if c.viewer != 0 && c.viewer != v.PersonID {
+						continue
+					}
+					flag := flags[c.id]
+					var n int
+					if err := tx.QueryRow(ctx, `SELECT count(*) FROM pattern_flags WHERE school_id = $1 AND id = $2`, v.SchoolID, flag).Scan(&n); err != nil {
+						t.Fatal(err)
+					}
+					goSees := safeguarding.MaySeePatternFlag(v, []safeguarding.ConcernAccess{child.access, c.access})
+					if goSees != (n == 1) {
+						t.Errorf("viewer with roles %v, flag raised with a concern about %s (route %s): Go says sees %v, PostgreSQL %v",
+							v.Roles, c.about, c.access.Route, goSees, n == 1)
+					}
+					review := func(tx pgx.Tx) (pgconn.CommandTag, error) {
+						return tx.Exec(context.Background(), `UPDATE pattern_flags SET reviewed_at = now(), reviewed_by = $3, decision = 'monitor', reason = 'Seen.'
+							WHERE school_id = $1 AND id = $2`, v.SchoolID, flag, v.PersonID)
+					}
+					goReviews := goSees && safeguarding.MayManagePatterns(v.Roles)
+					if sqlReviews := attempt(t, tx, review); goReviews != sqlReviews {
+						t.Errorf("viewer with roles %v reviews a flag raised with a concern about %s (route %s): Go says %v, PostgreSQL %v",
+							v.Roles, c.about, c.access.Route, goReviews, sqlReviews)
+					}
+					if attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+						return tx.Exec(context.Background(), `UPDATE pattern_flags SET concern_ids = ARRAY[$3::bigint] WHERE school_id = $1 AND id = $2`,
+							v.SchoolID, flag, child.id)
+					}) {
+						t.Errorf("viewer with roles %v changes the concerns that raised a flag", v.Roles)
+					}
+					if attempt(t, tx, func(tx pgx.Tx) (pgconn.CommandTag, error) {
+						return tx.Exec(context.Background(), `INSERT INTO pattern_flags (school_id, pupil_id, rule, concern_ids, raised_at)
+							VALUES ($1, $2, 'cse_across_staff', ARRAY[$3::bigint], now())`, v.SchoolID, w.pupil, child.id)
+					}) {
+						t.Errorf("viewer with roles %v raises a flag", v.Roles)
+					}
+				}
+			})
+		}
+	})
+
+	t.Run("WhoMaySetThePatternRules", func(t *testing.T) {
+		for _, v := range w.viewers {
+			w.asViewer(t, v, func(tx pgx.Tx) {
+				set := func(tx pgx.Tx) (pgconn.CommandTag, error) {
+					return tx.Exec(context.Background(), `INSERT INTO pattern_settings (school_id, cse_on, cse_indicators, cse_staff, cse_days,
+							concerns_on, concerns_many, concerns_days, missing_on, missing_days, updated_by, updated_at)
+						VALUES ($1, true, 3, 2, 30, true, 3, 14, true, 30, $2, now())`, v.SchoolID, v.PersonID)
+				}
+				if goSays, sqlSays := safeguarding.MayManagePatterns(v.Roles), attempt(t, tx, set); goSays != sqlSays {
+					t.Errorf("viewer with roles %v sets the pattern rules: Go says %v, PostgreSQL says %v", v.Roles, goSays, sqlSays)
+				}
+			})
+		}
+	})
 }
 
 func (w *ruleWorld) subjectByID(id int64) safeguarding.Person {

@@ -59,11 +59,13 @@ type ConcernAccess struct {
 // (MayEditSchoolContacts), who may read the outbox (MayReadOutbox), who
 // may import the school's roster (MayImportRoster), who may read the
 // annual oversight report (MayReadAnnualReport), who may read and keep
-// the policy register (MayReadPolicies, MayManagePolicies), and who reads
+// the policy register (MayReadPolicies, MayManagePolicies), who reads
 // and keeps the training register (MayReadAllTraining, MayReadTraining,
-// MayEditTraining). Beside it, attachment.go holds who adds and sees the
-// files kept with a concern (MayAttach, MaySeeAttachment) and bodymap.go
-// who records a body map (MayAddBodyMap).
+// MayEditTraining), and who sees and reviews a child's pattern flags and
+// sets the pattern rules (MaySeePatternFlag, MayManagePatterns). Beside it,
+// attachment.go holds who adds and sees the files kept with a concern
+// (MayAttach, MaySeeAttachment) and bodymap.go who records a body map
+// (MayAddBodyMap).
 // PostgreSQL's row-level security enforces the same rule
 // again from its one home, migrations/rules/access.sql, and
 // internal/postgres/rule_test.go runs every combination of roles, routes
@@ -288,4 +290,30 @@ func MayReadTraining(v Viewer, personID int64) bool {
 // report instead, never a list of names.
 func MaySeeTrainingRegister(rs Roles) bool {
 	return rs.Has(RoleDSL, RoleDeputyDSL, RolePrincipal)
+}
+
+// MaySeePatternFlag reports whether v may see a pattern flag raised by the
+// concerns cs: only if v sees every one of them on a child's file, as they
+// stand now (a concern moved to an adult's route since takes the flag out
+// of sight of whoever may not read that route). A flag raised by no
+// concern is seen by no one. pattern_flags_read in access.sql is the same
+// rule.
+func MaySeePatternFlag(v Viewer, cs []ConcernAccess) bool {
+	if len(cs) == 0 {
+		return false
+	}
+	for _, c := range cs {
+		if !Can(v, c, ActionViewChildFile) {
+			return false
+		}
+	}
+	return true
+}
+
+// MayManagePatterns reports whether a person with roles rs reviews the
+// pattern flags they may see, is told when one is raised, and sets the
+// school's pattern rules: the DSL and the deputies. The principal, who
+// reads concerns about children, sees the flags but does not review them.
+func MayManagePatterns(rs Roles) bool {
+	return rs.IsSafeguardingLead()
 }

@@ -85,6 +85,9 @@ type QueuePage struct {
 	// groups and the DSLs and deputies a concern may be assigned to.
 	YearGroups []int
 	Leads      []Assignee
+	// PatternFlags are the open pattern flags the viewer may see
+	// (MaySeePatternFlag), newest first, whatever the filter.
+	PatternFlags []PatternFlag
 }
 
 // Assignee is a DSL or deputy to whom a concern may be assigned.

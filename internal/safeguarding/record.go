@@ -54,6 +54,9 @@ type ChildFile struct {
 	ChronologyTotal int
 	Indicators      []IndicatorTally // in policy order (§5.2), over every concern
 	OpenReferrals   []OpenReferral   // oldest first, over every entry
+	// PatternFlags are the child's pattern flags that the viewer may see
+	// (MaySeePatternFlag), open and reviewed, newest first.
+	PatternFlags []PatternFlag
 }
 
 // IndicatorTally is one CSE indicator as recorded for one child across

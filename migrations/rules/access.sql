@@ -76,10 +76,23 @@ DROP POLICY IF EXISTS retention_reviews_read ON retention_reviews;
 DROP POLICY IF EXISTS destruction_approvals_read ON destruction_approvals;
 DROP POLICY IF EXISTS destruction_approvals_insert ON destruction_approvals;
 DROP POLICY IF EXISTS destroyed_files_read ON destroyed_files;
+DROP POLICY IF EXISTS pattern_settings_read ON pattern_settings;
+DROP POLICY IF EXISTS pattern_settings_insert ON pattern_settings;
+DROP POLICY IF EXISTS pattern_settings_update ON pattern_settings;
+DROP POLICY IF EXISTS pattern_flags_read ON pattern_flags;
+DROP POLICY IF EXISTS pattern_flags_raise ON pattern_flags;
+DROP POLICY IF EXISTS pattern_flags_grow ON pattern_flags;
+DROP POLICY IF EXISTS pattern_flags_review ON pattern_flags;
+DROP TRIGGER IF EXISTS pattern_flags_guard_update ON pattern_flags;
 DROP TRIGGER IF EXISTS concerns_guard_update ON concerns;
 DROP TRIGGER IF EXISTS concern_pupils_copy_access ON concern_pupils;
 DROP TRIGGER IF EXISTS chronology_entries_copy_access ON chronology_entries;
 DROP TRIGGER IF EXISTS person_roles_reroute ON person_roles;
+DROP FUNCTION IF EXISTS haven_guard_pattern_flag_update();
+DROP FUNCTION IF EXISTS haven_pattern_facts(bigint, bigint);
+DROP FUNCTION IF EXISTS haven_sees_pattern_flag(bigint, bigint[]);
+DROP FUNCTION IF EXISTS haven_may_manage_patterns(text[]);
+DROP FUNCTION IF EXISTS haven_is_haven();
 DROP FUNCTION IF EXISTS haven_guard_concern_update();
 DROP FUNCTION IF EXISTS haven_copy_concern_access();
 DROP FUNCTION IF EXISTS haven_reroute_on_role_change();
@@ -243,6 +256,12 @@ $$;
 -- chair and governors for the annual report's compliance figures.
 CREATE FUNCTION haven_may_read_all_training(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
     SELECT roles && ARRAY['dsl', 'deputy_dsl', 'principal', 'chair', 'governor']
+$$;
+
+-- safeguarding.MayManagePatterns: the DSL and deputies review pattern
+-- flags and set the school's pattern rules.
+CREATE FUNCTION haven_may_manage_patterns(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT roles && ARRAY['dsl', 'deputy_dsl']
 $$;
 
 -- Takes the viewer for the rest of the transaction: their ids, and the roles
@@ -1419,3 +1438,83 @@ CREATE POLICY destroyed_files_read ON destroyed_files FOR SELECT
 -- defined before; whatever this copy changed in them, the figures are worked
 -- out again (by the nightly job, or when a report is next opened).
 DELETE FROM report_figures;
+-- Patterns across a child's concerns (safeguarding.EvaluatePatterns). The
+-- rules run in a job enqueued in the transaction that logs a concern or
+-- records a pupil's part, for no one: the member of staff who logged it may
+-- not read the child's other concerns.
+CREATE FUNCTION haven_is_haven() RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT haven_viewer_id() IS NULL AND haven_school_id() IS NULL
+$$;
+
+-- What the rules read of one pupil's concerns about children: each
+-- concern's id, when and by whom it was logged, its categories and the
+-- CSE indicators of the pupil's own part. It runs as the owner and answers
+-- only Haven itself (no viewer, no school: the rules' job), never a
+-- transaction run for a person.
+CREATE FUNCTION haven_pattern_facts(p_school_id bigint, p_pupil_id bigint)
+RETURNS TABLE (concern_id bigint, logged_at timestamptz, logged_by bigint, categories text[], indicators text[])
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+    SELECT c.id, c.logged_at, c.logged_by, c.categories, cp.indicators
+    FROM concern_pupils cp JOIN concerns c ON c.school_id = cp.school_id AND c.id = cp.concern_id
+    WHERE cp.school_id = p_school_id AND cp.pupil_id = p_pupil_id AND c.route = 'child' AND haven_is_haven()
+$$;
+REVOKE ALL ON FUNCTION haven_pattern_facts(bigint, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION haven_pattern_facts(bigint, bigint) TO haven_app;
+
+-- safeguarding.MaySeePatternFlag: the viewer sees, on a child's file, every
+-- concern that raised the flag, as each stands now (safeguarding.Can, view
+-- child file: not its subject, and its route read in full). Runs as the
+-- viewer, so concerns_select applies too.
+CREATE FUNCTION haven_sees_pattern_flag(p_school_id bigint, p_concern_ids bigint[]) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT cardinality(p_concern_ids) > 0 AND NOT EXISTS (
+        SELECT 1 FROM unnest(p_concern_ids) AS t (id)
+        WHERE NOT EXISTS (
+            SELECT 1 FROM concerns c
+            WHERE c.school_id = p_school_id AND c.id = t.id
+              AND c.subject_person_id IS DISTINCT FROM haven_viewer_id() AND haven_on_child_file(c.route)))
+$$;
+
+-- The thresholds: read by everyone of the school (the pages that show a
+-- flag say what its rule looks for) and by the rules' job; set by whom
+-- haven_may_manage_patterns admits, as themselves.
+CREATE POLICY pattern_settings_read ON pattern_settings FOR SELECT
+    USING (school_id = haven_school_id() OR haven_is_haven());
+CREATE POLICY pattern_settings_insert ON pattern_settings FOR INSERT
+    WITH CHECK (school_id = haven_school_id() AND updated_by = haven_viewer_id()
+        AND haven_may_manage_patterns(haven_roles()));
+CREATE POLICY pattern_settings_update ON pattern_settings FOR UPDATE
+    USING (school_id = haven_school_id() AND haven_may_manage_patterns(haven_roles()))
+    WITH CHECK (school_id = haven_school_id() AND updated_by = haven_viewer_id()
+        AND haven_may_manage_patterns(haven_roles()));
+
+-- Flags: a person sees one only if they see every concern that raised it
+-- (haven_sees_pattern_flag), and reviews an open one they see if
+-- haven_may_manage_patterns admits them, as themselves. Haven itself (the
+-- rules' job) reads a child's flags, raises them and adds concerns to an
+-- open one; no person can.
+CREATE POLICY pattern_flags_read ON pattern_flags FOR SELECT
+    USING ((school_id = haven_school_id() AND haven_sees_pattern_flag(school_id, concern_ids)) OR haven_is_haven());
+CREATE POLICY pattern_flags_raise ON pattern_flags FOR INSERT
+    WITH CHECK (haven_is_haven() AND reviewed_at IS NULL);
+CREATE POLICY pattern_flags_grow ON pattern_flags FOR UPDATE
+    USING (haven_is_haven() AND reviewed_at IS NULL)
+    WITH CHECK (haven_is_haven() AND reviewed_at IS NULL);
+CREATE POLICY pattern_flags_review ON pattern_flags FOR UPDATE
+    USING (school_id = haven_school_id() AND reviewed_at IS NULL AND haven_may_manage_patterns(haven_roles())
+        AND haven_sees_pattern_flag(school_id, concern_ids))
+    WITH CHECK (school_id = haven_school_id() AND reviewed_by = haven_viewer_id() AND reviewed_at IS NOT NULL);
+-- A reviewer records a review and nothing else; Haven itself changes only
+-- an open flag's concerns. A review, once recorded, stands.
+CREATE FUNCTION haven_guard_pattern_flag_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.reviewed_at IS NOT NULL
+       OR (NOT haven_is_haven() AND NEW.concern_ids IS DISTINCT FROM OLD.concern_ids)
+       OR (haven_is_haven() AND (NEW.reviewed_at, NEW.reviewed_by, NEW.decision, NEW.reason)
+            IS DISTINCT FROM (OLD.reviewed_at, OLD.reviewed_by, OLD.decision, OLD.reason)) THEN
+        RAISE EXCEPTION 'a pattern flag may not be changed so' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER pattern_flags_guard_update BEFORE UPDATE ON pattern_flags
+    FOR EACH ROW EXECUTE FUNCTION haven_guard_pattern_flag_update();
