@@ -138,6 +138,22 @@ func TestDestroyChildFile(t *testing.T) {
 	})
 
 	t.Run("TwoPeople", func(t *testing.T) {
+		// What hangs from her own concern and from her: a file kept with
+		// it, its escalation and notice, her pattern flag and its notice.
+		for _, q := range []string{
+			`INSERT INTO concern_attachments (school_id, concern_id, file_name, content_type, size, sha256, content, uploaded_by, uploaded_at)
+				VALUES ($1, $2, 'letter.pdf', 'application/pdf', 4, sha256('%PDF'), '%PDF', $4, now())`,
+			`INSERT INTO concern_escalations (school_id, concern_id, escalated_at, escalated_to, with_access) VALUES ($1, $2, now(), 'principal', true)`,
+			`INSERT INTO notices (school_id, person_id, kind, concern_id, message, created_at) VALUES ($1, $4, 'escalation', $2, 'A concern was escalated', now())`,
+			`INSERT INTO notices (school_id, person_id, kind, pupil_id, message, created_at) VALUES ($1, $4, 'pattern', $3, 'A pattern rule flagged a child', now())`,
+			`INSERT INTO pattern_flags (school_id, pupil_id, rule, concern_ids, raised_at) VALUES ($1, $3, 'many_concerns', ARRAY[$2::bigint], now())`,
+		} {
+			// Every parameter typed, whether the statement uses it or not.
+			q = `WITH p AS (SELECT $1::bigint, $2::bigint, $3::bigint, $4::bigint) ` + q
+			if _, err := s.owner.Exec(ctx, q, s.schoolID, s.olgaOnly, s.olga, s.dsl.PersonID); err != nil {
+				t.Fatal(err)
+			}
+		}
 		id, err := s.db.AgreeToDestroy(ctx, s.principal, s.olga, "Agreed: past the retention date.")
 		if err != nil || id == 0 {
 			t.Fatalf("principal confirms: destroyed %d (%v)", id, err)
@@ -149,6 +165,10 @@ func TestDestroyChildFile(t *testing.T) {
 			"own concern's entries": `SELECT count(*) FROM chronology_entries WHERE concern_id = ` + itoa(s.olgaOnly) + ` AND $1 > 0`,
 			"listing":               `SELECT count(*) FROM retention_reviews WHERE pupil_id = $1`,
 			"agreements":            `SELECT count(*) FROM destruction_approvals WHERE pupil_id = $1`,
+			"files kept":            `SELECT count(*) FROM concern_attachments WHERE concern_id = ` + itoa(s.olgaOnly) + ` AND $1 > 0`,
+			"escalations":           `SELECT count(*) FROM concern_escalations WHERE concern_id = ` + itoa(s.olgaOnly) + ` AND $1 > 0`,
+			"notices":               `SELECT count(*) FROM notices WHERE pupil_id = $1 OR concern_id = ` + itoa(s.olgaOnly),
+			"pattern flags":         `SELECT count(*) FROM pattern_flags WHERE pupil_id = $1`,
 		} {
 			if n := s.count(t, sql, s.olga); n != 0 {
 				t.Errorf("%s: %d rows remain, want none", what, n)

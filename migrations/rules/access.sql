@@ -1389,6 +1389,16 @@ BEGIN
             SELECT e.id FROM chronology_entries e JOIN g ON e.school_id = school AND e.corrects_id = g.id)
         SELECT id FROM g);
 
+    -- What hangs from the concerns and entries that go, and the rest of the
+    -- child's file: files kept with them, escalations and notices of them,
+    -- the child's pattern flags and notices, and the file as transferred to
+    -- or from another school (the bundle sent holds the file, encrypted).
+    DELETE FROM concern_attachments WHERE school_id = school AND (concern_id = ANY (sole) OR entry_id = ANY (gone));
+    DELETE FROM concern_escalations WHERE school_id = school AND concern_id = ANY (sole);
+    DELETE FROM notices WHERE school_id = school AND (concern_id = ANY (sole) OR pupil_id = p_pupil_id);
+    DELETE FROM pattern_flags WHERE school_id = school AND pupil_id = p_pupil_id;
+    DELETE FROM received_files WHERE school_id = school AND pupil_id = p_pupil_id;
+    DELETE FROM file_transfers WHERE school_id = school AND pupil_id = p_pupil_id;
     DELETE FROM chronology_redactions WHERE school_id = school AND entry_id = ANY (gone);
     INSERT INTO chronology_gaps (school_id, concern_id, entry_id, prev_hash, hash, destroyed_file_id)
         SELECT e.school_id, e.concern_id, e.id, e.prev_hash, e.hash, file_id
