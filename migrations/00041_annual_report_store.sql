@@ -31,6 +31,11 @@ CREATE TABLE report_changes (
 ALTER TABLE report_figures ENABLE ROW LEVEL SECURITY;
 ALTER TABLE report_changes ENABLE ROW LEVEL SECURITY;
 
+-- The year's urgent concerns and how long each waited for acknowledgement,
+-- without visiting the table.
+CREATE INDEX concerns_urgent_logged_idx ON concerns (school_id, logged_at) INCLUDE (acknowledged_at) WHERE urgent;
+
 -- +goose Down
+DROP INDEX concerns_urgent_logged_idx;
 DROP TABLE report_changes;
 DROP TABLE report_figures;

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -104,12 +105,16 @@ func (db *DB) annualFigures(ctx context.Context, tx pgx.Tx, school int64, year r
 		return nil, fmt.Errorf("work out the report's figures for %s: %w", year, err)
 	}
 	f := report.Figures{}
-	answered := map[string]float64{}
+	answered, waited := map[string]float64{}, map[string]float64{}
 	var figure, label string
 	var value float64
 	_, err = pgx.ForEachRow(rows, []any{&figure, &label, &value}, func() error {
-		if figure == "referral_answered" {
+		switch figure {
+		case "referral_answered":
 			answered[label] = value
+			return nil
+		case "urgent_wait":
+			waited[label] = value
 			return nil
 		}
 		f[figure+"/"+label] = value
@@ -127,7 +132,25 @@ func (db *DB) annualFigures(ctx context.Context, tx pgx.Tx, school int64, year r
 		return nil, fmt.Errorf("work out the report's figures for %s: %w", year, err)
 	}
 	f[report.FigureResponseInTime] = within
+	target, err := scanEscalationSettings(tx.QueryRow(ctx, escalationSettingsSQL, school))
+	if err != nil {
+		return nil, err
+	}
+	f[report.FigureUrgentTotal], f[report.FigureUrgentInTarget] = urgentInTarget(waited, target.UrgentAfter)
 	return f, nil
+}
+
+// urgentInTarget counts the urgent concerns, and those acknowledged within
+// target, from counts of urgent concerns keyed by the minutes they waited
+// ("never" for none yet).
+func urgentInTarget(waited map[string]float64, target time.Duration) (total, inTarget float64) {
+	for minutes, n := range waited {
+		total += n
+		if m, err := strconv.Atoi(minutes); err == nil && time.Duration(m)*time.Minute <= target {
+			inTarget += n
+		}
+	}
+	return total, inTarget
 }
 
 // answeredWithinAWorkingDay counts the referrals whose response was dated

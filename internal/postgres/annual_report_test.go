@@ -23,6 +23,7 @@ import (
 type reportConcern struct {
 	id           int64
 	route        string
+	urgent       bool
 	loggedAt     time.Time
 	ackAt        *time.Time
 	categories   []string
@@ -150,6 +151,12 @@ func writeReportHistory(t *testing.T, s *smallSchool) *reportHistory {
 			a := c.loggedAt.Add(time.Duration(rng.Int64N(int64(72 * time.Hour)))).Truncate(time.Second)
 			c.ackAt, status = &a, "acknowledged"
 		}
+		// Urgent, and often acknowledged within the half hour: either side
+		// of the school's 15 minutes.
+		if c.urgent = rng.IntN(4) == 0; c.urgent && c.ackAt != nil && rng.IntN(2) == 0 {
+			a := c.loggedAt.Add(time.Duration(rng.Int64N(int64(30 * time.Minute)))).Truncate(time.Second)
+			c.ackAt = &a
+		}
 		// Closed, and sometimes reopened and closed again, at times that
 		// straddle a year's end.
 		at := c.loggedAt
@@ -159,10 +166,10 @@ func writeReportHistory(t *testing.T, s *smallSchool) *reportHistory {
 			status = map[bool]string{true: "closed", false: "reopened"}[closed]
 		}
 		if err := s.owner.QueryRow(ctx, `INSERT INTO concerns (school_id, route, subject_kind, subject_adult_name, logged_by, logged_at, submission_token,
-				categories, indicators, what_happened, happened_on, status, acknowledged_at, last_activity_at)
-			VALUES ($1, $2, $3, $4, $5, $6, gen_random_uuid(), $7, $8, 'Something happened.', $9, $10, $11, $6) RETURNING id`,
+				categories, indicators, what_happened, happened_on, status, acknowledged_at, last_activity_at, urgent)
+			VALUES ($1, $2, $3, $4, $5, $6, gen_random_uuid(), $7, $8, 'Something happened.', $9, $10, $11, $6, $12) RETURNING id`,
 			s.schoolID, route, subjectKind, subjectName, s.staff1.PersonID, c.loggedAt, c.categories, c.indicators,
-			c.loggedAt, status, c.ackAt).Scan(&c.id); err != nil {
+			c.loggedAt, status, c.ackAt, c.urgent).Scan(&c.id); err != nil {
 			t.Fatal(err)
 		}
 		entry(c.id, "concern_logged", c.loggedAt, "{}")
@@ -280,6 +287,13 @@ func (h *reportHistory) expect(y report.AcademicYear) report.Figures {
 		}
 		if c.route == "child" && c.ackAt != nil {
 			waits = append(waits, c.ackAt.Sub(c.loggedAt).Hours())
+		}
+		if c.urgent {
+			add("urgent", "total", 1)
+			if c.ackAt != nil && c.ackAt.Sub(c.loggedAt) <= 15*time.Minute {
+				add("urgent", "in_target", 1)
+			}
+			add("urgent", "in_target", 0)
 		}
 	}
 	add("acknowledgement", "count", float64(len(waits)))
@@ -434,7 +448,8 @@ func TestAnnualReportFigures(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := h.expect(y)
-			if want["concerns/total"] < 50 || want["referrals/total"] < 20 || want["open_pupils/total"] < 1 {
+			if want["concerns/total"] < 50 || want["referrals/total"] < 20 || want["open_pupils/total"] < 1 ||
+				want["urgent/in_target"] < 1 || want["urgent/in_target"] == want["urgent/total"] {
 				t.Fatalf("the history is too thin to test %s: %v", y, want)
 			}
 			for k, w := range want {
@@ -544,7 +559,7 @@ func TestAnnualReportKeepsACompletedYear(t *testing.T) {
 		var figure, label string
 		var value float64
 		if _, err := pgx.ForEachRow(rows, []any{&figure, &label, &value}, func() error {
-			if figure != "referral_answered" {
+			if figure != "referral_answered" && figure != "urgent_wait" {
 				f[figure+"/"+label] = value
 			}
 			return nil

@@ -148,14 +148,17 @@ func (b builder) timeliness() Table {
 		Note: "Acknowledgement: concerns about children logged in the year, from logging to a safeguarding lead's acknowledgement. " +
 			"Response within one working day: the agency's response dated no later than the working day after the referral " +
 			"(weekends, bank holidays and the school's closure days excluded), of all referrals recorded in the year. " +
-			"Urgent concerns within the school's target: Haven does not yet record a target, so it is not recorded.",
+			"Urgent concerns within the school's target: urgent concerns logged in the year, acknowledged within the school's " +
+			"escalation time for an urgent concern as it is set now (15 minutes unless the school changed it).",
 		Rows: []Row{
 			b.row("Median time to acknowledgement", ack("median")),
 			b.row("90th percentile time to acknowledgement", ack("p90")),
 			b.row("Referrals with the agency's response within one working day", func(f Figures) Figure {
 				return Share(f.count("referral_response", "within_working_day"), f.count("referrals", "total"))
 			}),
-			b.row("Urgent concerns acknowledged within the school's target", func(Figures) Figure { return NotRecordedFigure(Percent) }),
+			b.row("Urgent concerns acknowledged within the school's target", func(f Figures) Figure {
+				return Share(f.count("urgent", "in_target"), f.count("urgent", "total"))
+			}),
 		}}
 }
 

@@ -38,6 +38,14 @@ func (y AcademicYear) Last() time.Time {
 // within one working day (§11.9).
 const FigureResponseInTime = "referral_response/within_working_day"
 
+// FigureUrgentTotal and FigureUrgentInTarget are the year's urgent concerns,
+// and those acknowledged within the school's target (its escalation time
+// for an urgent concern), worked out in Go with the school's setting.
+const (
+	FigureUrgentTotal    = "urgent/total"
+	FigureUrgentInTarget = "urgent/in_target"
+)
+
 func (y AcademicYear) Previous() AcademicYear { return AcademicYear{y.Start - 1} }
 
 // String is the year as schools write it, e.g. "2025 to 2026".

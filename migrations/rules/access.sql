@@ -425,6 +425,18 @@ BEGIN
     CROSS JOIN LATERAL (VALUES ('count', a.n), ('median', a.median), ('p90', a.p90)) AS x (label, value)
     WHERE x.value IS NOT NULL;
 
+    -- Urgent concerns logged in the year, by the minutes they waited for
+    -- acknowledgement (rounded up; a day and more as 1441; "never"): whether
+    -- that was within the school's target is its escalation setting's to
+    -- say, read in Go, so kept figures stand when the setting changes.
+    RETURN QUERY
+    SELECT 'urgent_wait', CASE WHEN u.acknowledged_at IS NULL THEN 'never'
+               ELSE least(ceil(extract(epoch FROM u.acknowledged_at - u.logged_at) / 60), 1441)::int::text END,
+           count(*)::float8
+    FROM concerns u
+    WHERE u.school_id = p_school_id AND u.urgent AND u.logged_at >= y_from AND u.logged_at < y_to
+    GROUP BY 2;
+
     -- Referrals recorded in the year: by agency, whether the agency's
     -- response is recorded, and whether it came by the next weekday.
     RETURN QUERY
