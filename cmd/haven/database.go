@@ -30,6 +30,10 @@ func withDatabase(ctx context.Context, cfg Config, logger *slog.Logger, fn func(
 	if err != nil {
 		return err
 	}
+	holidays, err := cfg.Holidays()
+	if err != nil {
+		return err
+	}
 	if err := cfg.CheckDatabases(); err != nil {
 		return err
 	}
@@ -91,5 +95,8 @@ func withDatabase(ctx context.Context, cfg Config, logger *slog.Logger, fn func(
 		return err
 	}
 	store := postgres.New(pool, alerts).WithDeniedLookNotices(watch, notices).WithUnlockLinks(unlocks).WithInvitations(invitations).WithPasswordResets(resets)
+	if holidays != nil {
+		store = store.WithBankHolidays(holidays)
+	}
 	return fn(ctx, &database{DB: store, pool: pool, connString: connString, cluster: cluster})
 }
