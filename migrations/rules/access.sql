@@ -34,6 +34,9 @@ DROP POLICY IF EXISTS school_contacts_update ON school_contacts;
 DROP POLICY IF EXISTS school_closures_read ON school_closures;
 DROP POLICY IF EXISTS school_closures_insert ON school_closures;
 DROP POLICY IF EXISTS school_closures_delete ON school_closures;
+DROP POLICY IF EXISTS deadlines_read ON deadlines;
+DROP POLICY IF EXISTS deadlines_open ON deadlines;
+DROP POLICY IF EXISTS deadlines_meet ON deadlines;
 DROP POLICY IF EXISTS outbox_read ON outbox;
 DROP POLICY IF EXISTS outbox_insert ON outbox;
 DROP POLICY IF EXISTS invitations_admin_read ON invitations;
@@ -77,6 +80,7 @@ DROP FUNCTION IF EXISTS haven_handles_as(text[], text);
 DROP FUNCTION IF EXISTS haven_reads_as(text[], text);
 DROP FUNCTION IF EXISTS haven_may_log(text[]);
 DROP FUNCTION IF EXISTS haven_may_edit_school_contacts(text[]);
+DROP FUNCTION IF EXISTS haven_may_see_due(text[]);
 DROP FUNCTION IF EXISTS haven_may_read_outbox(text[]);
 DROP FUNCTION IF EXISTS haven_may_administer_people(text[]);
 DROP FUNCTION IF EXISTS haven_may_import_roster(text[]);
@@ -146,6 +150,11 @@ $$;
 -- administrator sets the numbers shown when a child is in danger.
 CREATE FUNCTION haven_may_edit_school_contacts(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
     SELECT roles && ARRAY['dsl', 'deputy_dsl', 'admin']
+$$;
+-- safeguarding.MaySeeDue: the DSL and deputies owe the school's deadlines
+-- and read them all (the Due view).
+CREATE FUNCTION haven_may_see_due(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT roles && ARRAY['dsl', 'deputy_dsl']
 $$;
 -- safeguarding.MayReadOutbox: only the administrator reads the outbox.
 CREATE FUNCTION haven_may_read_outbox(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
@@ -729,6 +738,29 @@ CREATE POLICY school_closures_insert ON school_closures FOR INSERT
         AND haven_may_edit_school_contacts(haven_roles()));
 CREATE POLICY school_closures_delete ON school_closures FOR DELETE
     USING (school_id = haven_school_id() AND haven_may_edit_school_contacts(haven_roles()));
+
+-- A deadline (internal/postgres deadlines.go) is read by the DSL and
+-- deputies on the concerns they read in full (the Due view, a concern's
+-- page, the queue's markers) and by a concern's case handlers, who meet it;
+-- the concern is read through its own policy, which hides it from its
+-- subject. Its case handlers open and meet deadlines as they record
+-- entries; the member of staff who logs a concern opens the feedback owed
+-- to them, and nothing else.
+CREATE POLICY deadlines_read ON deadlines FOR SELECT USING (
+    school_id = haven_school_id()
+    AND EXISTS (SELECT 1 FROM concerns c WHERE c.school_id = deadlines.school_id AND c.id = deadlines.concern_id
+        AND ((haven_may_see_due(haven_roles()) AND c.route = ANY ((SELECT haven_read_routes())::text[]))
+             OR haven_handles(c.route, c.subject_person_id))));
+CREATE POLICY deadlines_open ON deadlines FOR INSERT WITH CHECK (
+    school_id = haven_school_id() AND met_at IS NULL
+    AND EXISTS (SELECT 1 FROM concerns c WHERE c.school_id = deadlines.school_id AND c.id = deadlines.concern_id
+        AND (haven_handles(c.route, c.subject_person_id)
+             OR (c.logged_by = haven_viewer_id() AND deadlines.kind = 'feedback'))));
+CREATE POLICY deadlines_meet ON deadlines FOR UPDATE
+    USING (school_id = haven_school_id()
+        AND EXISTS (SELECT 1 FROM concerns c WHERE c.school_id = deadlines.school_id AND c.id = deadlines.concern_id
+            AND haven_handles(c.route, c.subject_person_id)))
+    WITH CHECK (school_id = haven_school_id());
 
 -- The outbox: the e-mails not sent because SMTP_URL is unset. The jobs that
 -- would have sent them write them, and they run for nobody (no viewer is

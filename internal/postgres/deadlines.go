@@ -1,0 +1,187 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/havenapp/haven/internal/safeguarding"
+)
+
+// A deadline row keeps the day its count starts and its number of working
+// days; the day it falls due is worked out with the school's calendar when
+// it is read (safeguarding.Calendar.DueOn), so closure days added later move
+// it at once (migrations/00033_deadlines.sql).
+
+// openDeadline adds d to the deadlines; a second opening of the same one
+// is nothing.
+func openDeadline(ctx context.Context, tx pgx.Tx, d safeguarding.Deadline) error {
+	_, err := tx.Exec(ctx, `INSERT INTO deadlines (school_id, kind, concern_id, entry_id, starts_on, working_days)
+		VALUES ($1, $2, $3, NULLIF($4, 0), $5, $6)
+		ON CONFLICT (school_id, concern_id, kind, coalesce(entry_id, 0)) DO NOTHING`,
+		d.SchoolID, d.Kind, d.ConcernID, d.EntryID, d.From, d.Kind.WorkingDays())
+	if err != nil {
+		return fmt.Errorf("open %s deadline: %w", d.Kind, err)
+	}
+	return nil
+}
+
+// batchFeedbackDeadline adds to b the feedback a new concern owes the person
+// who logged it, when it owes any (safeguarding.OwesFeedback).
+func batchFeedbackDeadline(b *pgx.Batch, v safeguarding.Viewer, concernID int64, route safeguarding.Route, loggedAt time.Time) {
+	if !safeguarding.OwesFeedback(v.Roles, route) {
+		return
+	}
+	b.Queue(`INSERT INTO deadlines (school_id, kind, concern_id, starts_on, working_days) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (school_id, concern_id, kind, coalesce(entry_id, 0)) DO NOTHING`,
+		v.SchoolID, safeguarding.DeadlineFeedback, concernID, safeguarding.DateInEngland(loggedAt), safeguarding.DeadlineFeedback.WorkingDays())
+}
+
+// keepDeadlines opens and meets the deadlines that entry e, just appended,
+// opens and meets (safeguarding.DeadlineOpened, DeadlinesMet).
+func keepDeadlines(ctx context.Context, tx pgx.Tx, e safeguarding.Entry) error {
+	if d, ok := safeguarding.DeadlineOpened(e); ok {
+		return openDeadline(ctx, tx, d)
+	}
+	kind, entryID, ok := safeguarding.DeadlinesMet(e)
+	if !ok {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `UPDATE deadlines SET met_at = $5
+		WHERE school_id = $1 AND concern_id = $2 AND kind = $3 AND ($4 = 0 OR entry_id = $4) AND met_at IS NULL`,
+		e.SchoolID, e.ConcernID, kind, entryID, e.At)
+	if err != nil {
+		return fmt.Errorf("meet %s deadline: %w", kind, err)
+	}
+	return nil
+}
+
+// calendarSince is how far back the closure days a deadline's calendar
+// reads go: a closure is shorter than a year, and a deadline open for
+// longer than that is overdue whatever the calendar says.
+const calendarSince = 400 * 24 * time.Hour
+
+// OverdueCount is how many of the school's open deadlines that v may see
+// are overdue, up to limit (the header says "99+" beyond): for the DSL and
+// deputies on every page, so it is the calendar's closure days and one
+// count over the open deadlines' index, no due date worked out per row.
+func (db *DB) OverdueCount(ctx context.Context, v safeguarding.Viewer, limit int) (int, error) {
+	if !safeguarding.MaySeeDue(v.Roles) {
+		return 0, nil
+	}
+	var n int
+	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		now := db.now()
+		cal, err := db.calendar(ctx, tx, v.SchoolID, now.Add(-calendarSince))
+		if err != nil {
+			return err
+		}
+		var days []int32
+		var before []time.Time
+		for _, k := range safeguarding.DeadlineKinds {
+			days = append(days, int32(k.WorkingDays()))
+			before = append(before, cal.OverdueBefore(k.WorkingDays(), now))
+		}
+		return tx.QueryRow(ctx, `SELECT count(*) FROM (
+				SELECT 1 FROM deadlines d JOIN unnest($2::int[], $3::date[]) AS t (days, before)
+					ON d.working_days = t.days AND d.starts_on < t.before
+				WHERE d.school_id = $1 AND d.met_at IS NULL LIMIT $4) o`,
+			v.SchoolID, days, before, limit).Scan(&n)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count overdue deadlines: %w", err)
+	}
+	return n, nil
+}
+
+// Due is every open deadline of the school that v may see, overdue first,
+// then soonest first (the Due view): EFORBIDDEN for anyone but the DSL and
+// deputies (safeguarding.MaySeeDue).
+func (db *DB) Due(ctx context.Context, v safeguarding.Viewer) ([]safeguarding.Deadline, error) {
+	if !safeguarding.MaySeeDue(v.Roles) {
+		return nil, safeguarding.Errorf(safeguarding.EFORBIDDEN, "No such page")
+	}
+	var out []safeguarding.Deadline
+	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
+		ds, err := openDeadlines(ctx, tx, v.SchoolID, nil)
+		if err != nil {
+			return err
+		}
+		if out, err = db.fillDue(ctx, tx, v.SchoolID, ds); err != nil {
+			return err
+		}
+		return audit(ctx, tx, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_due"})
+	})
+	safeguarding.SortDeadlines(out, db.now())
+	return out, err
+}
+
+// ConcernDeadlines are the open deadlines of the given concerns that v may
+// see, each with its due date: for a concern's page, a child's page and the
+// queue's markers. Anyone who may see none sees none.
+func (db *DB) concernDeadlines(ctx context.Context, tx pgx.Tx, schoolID int64, concernIDs []int64) ([]safeguarding.Deadline, error) {
+	if len(concernIDs) == 0 {
+		return nil, nil
+	}
+	ds, err := openDeadlines(ctx, tx, schoolID, concernIDs)
+	if err != nil {
+		return nil, err
+	}
+	return db.fillDue(ctx, tx, schoolID, ds)
+}
+
+// openDeadlines reads the school's open deadlines, of the given concerns
+// or (nil) of all, with what the Due view says of each: for a response,
+// the agency it is due from.
+func openDeadlines(ctx context.Context, tx pgx.Tx, schoolID int64, concernIDs []int64) ([]safeguarding.Deadline, error) {
+	rows, err := tx.Query(ctx, `SELECT d.id, d.kind, d.concern_id, coalesce(d.entry_id, 0), d.starts_on,
+			coalesce(e.details->>'agency', ''), coalesce(e.details->>'agency_other', '')
+		FROM deadlines d
+		LEFT JOIN chronology_entries e ON e.school_id = d.school_id AND e.id = d.entry_id
+		WHERE d.school_id = $1 AND d.met_at IS NULL AND ($2::bigint[] IS NULL OR d.concern_id = ANY ($2))
+		ORDER BY d.starts_on, d.id`, schoolID, concernIDs)
+	if err != nil {
+		return nil, fmt.Errorf("read deadlines: %w", err)
+	}
+	ds, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (safeguarding.Deadline, error) {
+		d := safeguarding.Deadline{SchoolID: schoolID}
+		var agency, other string
+		err := row.Scan(&d.ID, &d.Kind, &d.ConcernID, &d.EntryID, &d.From, &agency, &other)
+		if d.Kind == safeguarding.DeadlineReferralResponse {
+			d.What = safeguarding.Agency(agency).Label()
+			if other != "" {
+				d.What = other
+			}
+		}
+		d.Link = "/concerns/" + strconv.FormatInt(d.ConcernID, 10)
+		return d, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read deadlines: %w", err)
+	}
+	return ds, nil
+}
+
+// fillDue works out each deadline's due date with the school's calendar.
+func (db *DB) fillDue(ctx context.Context, tx pgx.Tx, schoolID int64, ds []safeguarding.Deadline) ([]safeguarding.Deadline, error) {
+	if len(ds) == 0 {
+		return ds, nil
+	}
+	earliest := ds[0].From
+	for _, d := range ds {
+		if d.From.Before(earliest) {
+			earliest = d.From
+		}
+	}
+	cal, err := db.calendar(ctx, tx, schoolID, earliest)
+	if err != nil {
+		return nil, err
+	}
+	for i := range ds {
+		ds[i].Due = cal.DueOn(ds[i].Kind, ds[i].From)
+	}
+	return ds, nil
+}
