@@ -35,8 +35,7 @@ func batchFeedbackDeadline(b *pgx.Batch, v safeguarding.Viewer, concernID int64,
 	if !safeguarding.OwesFeedback(v.Roles, route) {
 		return
 	}
-	b.Queue(`INSERT INTO deadlines (school_id, kind, concern_id, starts_on, working_days) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (school_id, concern_id, kind, coalesce(entry_id, 0)) DO NOTHING`,
+	b.Queue(`INSERT INTO deadlines (school_id, kind, concern_id, starts_on, working_days) VALUES ($1, $2, $3, $4, $5)`,
 		v.SchoolID, safeguarding.DeadlineFeedback, concernID, safeguarding.DateInEngland(loggedAt), safeguarding.DeadlineFeedback.WorkingDays())
 }
 
