@@ -149,3 +149,10 @@ func DeadlinesMet(e Entry) (kind DeadlineKind, entryID int64, ok bool) {
 	}
 	return "", 0, false
 }
+
+// SeesDeadlines reports whether v sees the deadlines of concern c: the DSL
+// and deputies on every concern they read in full (the Due view), and its
+// case handlers, who meet them. deadlines_read in access.sql holds the same.
+func SeesDeadlines(v Viewer, c ConcernAccess) bool {
+	return (MaySeeDue(v.Roles) && SeesFullRecord(v, c)) || Can(v, c, ActionTriage)
+}
