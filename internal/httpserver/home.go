@@ -60,6 +60,10 @@ func homeFor(v safeguarding.Viewer, outbox bool) web.Home {
 	contacts := web.HomeSection{Title: "Emergency contacts",
 		Body: "The DSL's phone and children's social care numbers shown when a child is in immediate danger.",
 		Href: web.SettingsContactsPath, LinkText: "Set the emergency contacts"}
+	// The days deadlines skip, kept by whoever keeps the contacts.
+	closures := web.HomeSection{Title: "Closure days",
+		Body: "The holidays between terms and INSET days, which deadlines do not count as working days.",
+		Href: web.ClosuresPath, LinkText: "Set the closure days"}
 	logConcern := web.HomeSection{Title: "Log a concern",
 		Body: "Record a worry about a child or an adult. If a child is in immediate danger, call the police on 999 first.",
 		Href: "/concerns/new", LinkText: "Log a concern"}
@@ -74,8 +78,10 @@ func homeFor(v safeguarding.Viewer, outbox bool) web.Home {
 	case safeguarding.RoleDSL, safeguarding.RoleDeputyDSL:
 		return web.Home{Heading: "Safeguarding", Lead: "Concerns that need you, and the children you are following.", Sections: []web.HomeSection{
 			{Title: "Concerns queue", Body: "New and open concerns, urgent first.", Href: "/queue", LinkText: "Open the concerns queue"},
+			{Title: "Due", Body: "Responses to referrals and feedback to staff, overdue first.", Href: web.DuePath, LinkText: "See what is due"},
 			logConcern,
 			contacts,
+			closures,
 			oversight,
 			training,
 		}}
@@ -104,6 +110,7 @@ func homeFor(v safeguarding.Viewer, outbox bool) web.Home {
 				Href: web.SettingsImportPath, LinkText: "Import pupils or staff"},
 			{Title: "Sign-in audit log", Body: "Every sign-in, failed sign-in and sign-out.", NotBuiltYet: true},
 			contacts,
+			closures,
 		}}
 		if outbox {
 			h.Sections = append(h.Sections, web.HomeSection{Title: "Outbox",

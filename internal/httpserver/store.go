@@ -38,6 +38,8 @@ type Store interface {
 	annualReportStore
 	policyStore
 	trainingStore
+	closuresStore
+	dueStore
 }
 
 // referenceLists are the lists every page about concerns names things

@@ -1,0 +1,42 @@
+package web
+
+// ClosuresPath is the page on which the DSL, a deputy or the administrator
+// keeps the school's closure days.
+const ClosuresPath = "/settings/closures"
+
+// DuePath is the Due view: every open deadline of the school.
+const DuePath = "/due"
+
+// ClosuresForm is the closure days page: the days kept, and the form that
+// adds more, as typed.
+type ClosuresForm struct {
+	Closures []ClosureRow
+	From, To DateFields
+	Reason   string
+	Errors   Errors
+	Saved    string // what was just done, for the banner: "added", "removed" or ""
+}
+
+// ClosureRow is one closure as the page lists it.
+type ClosureRow struct {
+	ID       int64
+	Days     string // "Monday 21 December 2026 to Friday 1 January 2027"
+	Reason   string
+	FormPath string // where its remove form posts
+}
+
+// DueView is the Due view's list.
+type DueView struct {
+	Items   []DueItem
+	Overdue int
+}
+
+// DueItem is one open deadline as the Due view lists it.
+type DueItem struct {
+	What    string // "Response to a referral"
+	From    string // "Children's social care", for a response
+	Due     string // "Monday 12 October 2026"
+	State   string // "Overdue", "Due today" or ""
+	Concern string // "Concern 123"
+	Link    string
+}
