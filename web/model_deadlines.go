@@ -40,3 +40,22 @@ type DueItem struct {
 	Concern string // "Concern 123"
 	Link    string
 }
+
+// nextStepRevealClass is the class of the next step beneath "No statutory
+// investigation": hidden until it is chosen (haven.scss shows it once
+// chosen, without scripts too).
+func nextStepRevealClass(chosen bool) string {
+	if chosen {
+		return "govuk-radios__conditional haven-urgent-reveal"
+	}
+	return "govuk-radios__conditional haven-urgent-reveal govuk-radios__conditional--hidden"
+}
+
+// nextStepChoices are the next steps offered, with chosen checked.
+func nextStepChoices(steps []Option, chosen string) []Choice {
+	var out []Choice
+	for _, n := range steps {
+		out = append(out, Choice{Value: n.Value, Label: n.Label, Checked: n.Value == chosen})
+	}
+	return out
+}

@@ -21,7 +21,6 @@ func TestReferralResponseDue(t *testing.T) {
 	addEntry(t, db, s.dsl, concern, safeguarding.EntryInput{Kind: safeguarding.EntryReferral,
 		Details: safeguarding.EntryDetails{Agency: safeguarding.AgencyCSCS, Reference: "MASH-1", ReferredOn: "2026-10-09"}})
 
-
 	check := func(t *testing.T, ds []safeguarding.Deadline, want string) {
 		t.Helper()
 		for _, d := range ds {

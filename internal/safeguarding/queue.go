@@ -85,6 +85,9 @@ type QueuePage struct {
 	// groups and the DSLs and deputies a concern may be assigned to.
 	YearGroups []int
 	Leads      []Assignee
+	// Deadlines are the open deadlines of the page's concerns, by concern,
+	// for those who see them (SeesDeadlines).
+	Deadlines map[int64][]Deadline
 }
 
 // Assignee is a DSL or deputy to whom a concern may be assigned.
