@@ -94,7 +94,13 @@ func withDatabase(ctx context.Context, cfg Config, logger *slog.Logger, fn func(
 	if err != nil {
 		return err
 	}
-	store := postgres.New(pool, alerts).WithDeniedLookNotices(watch, notices).WithUnlockLinks(unlocks).WithInvitations(invitations).WithPasswordResets(resets)
+	// And the e-mail telling a member of staff that feedback on their
+	// concern is recorded, in the transaction that records it.
+	feedback, err := jobs.FeedbackEnqueuer(pool)
+	if err != nil {
+		return err
+	}
+	store := postgres.New(pool, alerts).WithDeniedLookNotices(watch, notices).WithUnlockLinks(unlocks).WithInvitations(invitations).WithPasswordResets(resets).WithFeedbackMail(feedback)
 	if holidays != nil {
 		store = store.WithBankHolidays(holidays)
 	}

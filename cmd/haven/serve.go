@@ -57,6 +57,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 			Unlocks:        &jobs.UnlockWorker{Links: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
 			PasswordResets: &jobs.PasswordResetWorker{Links: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
 			Invitations:    &jobs.InvitationWorker{Links: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
+			Feedback:       &jobs.FeedbackWorker{Directory: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
 			Sweep:          &jobs.SweepWorker{Sweeper: db.DB}})
 		if err != nil {
 			return fmt.Errorf("job queue: %w", err)

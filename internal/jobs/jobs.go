@@ -29,6 +29,9 @@ type Config struct {
 	// Invitations e-mails the links that invite people; nil leaves such
 	// jobs queued.
 	Invitations *InvitationWorker
+	// Feedback e-mails the member of staff who logged a concern that
+	// feedback on it is recorded; nil leaves such jobs queued.
+	Feedback *FeedbackWorker
 	// Sweep, when set, runs every sweepInterval (and at start).
 	Sweep  *SweepWorker
 	Logger *slog.Logger
@@ -45,6 +48,11 @@ func NewClient(pool *pgxpool.Pool, cfg Config) (*river.Client[pgx.Tx], error) {
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, cfg.Alerts); err != nil {
 		return nil, err
+	}
+	if cfg.Feedback != nil {
+		if err := river.AddWorkerSafely(workers, cfg.Feedback); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.DeniedLooks != nil {
 		if err := river.AddWorkerSafely(workers, cfg.DeniedLooks); err != nil {

@@ -257,6 +257,9 @@ func (db *DB) RecordEntry(ctx context.Context, v safeguarding.Viewer, concernID 
 		if err := keepDeadlines(ctx, tx, e); err != nil {
 			return err
 		}
+		if err := db.enqueueFeedback(ctx, tx, c, e); err != nil {
+			return err
+		}
 		// The entry as it was being typed (SaveEntryDraft) is now recorded.
 		if _, err := tx.Exec(ctx, `DELETE FROM entry_drafts WHERE school_id = $1 AND person_id = $2 AND concern_id = $3 AND kind = $4`,
 			v.SchoolID, v.PersonID, concernID, in.Kind); err != nil {

@@ -16,6 +16,44 @@ import (
 // it is read (safeguarding.Calendar.DueOn), so closure days added later move
 // it at once (migrations/00033_deadlines.sql).
 
+// FeedbackEnqueuer adds to tx the e-mail telling the member of staff who
+// logged a concern that feedback is recorded, in the transaction that
+// records it. internal/jobs makes one (jobs.FeedbackEnqueuer).
+type FeedbackEnqueuer func(ctx context.Context, tx pgx.Tx, n safeguarding.FeedbackNotice) error
+
+// WithFeedbackMail returns a store that e-mails feedback's recipients
+// through e.
+func (db *DB) WithFeedbackMail(e FeedbackEnqueuer) *DB {
+	c := *db
+	c.feedback = e
+	return &c
+}
+
+// FeedbackRecipient is the school's name and the e-mail address of the
+// person feedback is for, or "" when they are no longer active: for the
+// feedback e-mail's job, which runs as nobody.
+func (db *DB) FeedbackRecipient(ctx context.Context, schoolID, personID int64) (school, email string, err error) {
+	err = db.pool.QueryRow(ctx, `SELECT s.name, CASE WHEN p.active THEN p.email ELSE '' END
+		FROM schools s JOIN people p ON p.school_id = s.id WHERE s.id = $1 AND p.id = $2`, schoolID, personID).Scan(&school, &email)
+	if err != nil {
+		return "", "", notFound(err, "No such person")
+	}
+	return school, email, nil
+}
+
+// enqueueFeedback enqueues the feedback e-mail entry e, recorded on
+// concern c, sends, if any.
+func (db *DB) enqueueFeedback(ctx context.Context, tx pgx.Tx, c safeguarding.Concern, e safeguarding.Entry) error {
+	n, ok := safeguarding.FeedbackNoticeFor(c, e)
+	if !ok || db.feedback == nil {
+		return nil
+	}
+	if err := db.feedback(ctx, tx, n); err != nil {
+		return fmt.Errorf("enqueue feedback e-mail: %w", err)
+	}
+	return nil
+}
+
 // openDeadline adds d to the deadlines; a second opening of the same one
 // is nothing.
 func openDeadline(ctx context.Context, tx pgx.Tx, d safeguarding.Deadline) error {

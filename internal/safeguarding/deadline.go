@@ -156,3 +156,18 @@ func DeadlinesMet(e Entry) (kind DeadlineKind, entryID int64, ok bool) {
 func SeesDeadlines(v Viewer, c ConcernAccess) bool {
 	return (MaySeeDue(v.Roles) && SeesFullRecord(v, c)) || Can(v, c, ActionTriage)
 }
+
+// FeedbackNotice is the e-mail to the member of staff who logged a concern
+// that feedback on it has been recorded (§11.8): ids only.
+type FeedbackNotice struct {
+	SchoolID, ConcernID, LoggedBy int64
+}
+
+// FeedbackNoticeFor is the notice recording e on concern c sends, if any:
+// feedback to someone other than its author.
+func FeedbackNoticeFor(c Concern, e Entry) (FeedbackNotice, bool) {
+	if e.Kind != EntryFeedback || c.LoggedBy == 0 || c.LoggedBy == e.AuthorID {
+		return FeedbackNotice{}, false
+	}
+	return FeedbackNotice{SchoolID: c.SchoolID, ConcernID: c.ID, LoggedBy: c.LoggedBy}, true
+}
