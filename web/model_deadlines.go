@@ -59,3 +59,11 @@ func nextStepChoices(steps []Option, chosen string) []Choice {
 	}
 	return out
 }
+
+// Heading is what is due and, for a response, from whom.
+func (d DueItem) Heading() string {
+	if d.From == "" {
+		return d.What
+	}
+	return d.What + " (" + d.From + ")"
+}
