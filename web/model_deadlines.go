@@ -28,7 +28,8 @@ type ClosureRow struct {
 // DueView is the Due view's list.
 type DueView struct {
 	Items   []DueItem
-	Overdue int
+	Overdue int // in all, listed or not
+	More    int // how many more are open than are listed
 }
 
 // DueItem is one open deadline as the Due view lists it.

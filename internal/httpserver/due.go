@@ -16,9 +16,13 @@ import (
 
 // dueStore reads the school's open deadlines.
 type dueStore interface {
-	Due(ctx context.Context, v safeguarding.Viewer) ([]safeguarding.Deadline, error)
+	Due(ctx context.Context, v safeguarding.Viewer, limit int) (safeguarding.DueList, error)
 	OverdueCount(ctx context.Context, v safeguarding.Viewer, limit int) (int, error)
 }
+
+// dueListed is how many deadlines the Due view lists: overdue first, then
+// the soonest; the page says how many more there are.
+const dueListed = 200
 
 // overdueLimit is the most the header counts; beyond it, it says "99+".
 const overdueLimit = 100
@@ -27,12 +31,14 @@ const overdueLimit = 100
 // not exist.
 func (s *Server) due(w http.ResponseWriter, r *http.Request) {
 	v, _ := viewerFrom(r.Context())
-	ds, err := s.db.Due(r.Context(), v)
+	list, err := s.db.Due(r.Context(), v, dueListed)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.DuePage(page(r, "Due"), dueView(ds, time.Now())))
+	view := dueView(list.Deadlines, time.Now())
+	view.Overdue, view.More = list.Overdue, list.Total-len(list.Deadlines)
+	s.render(w, r, http.StatusOK, web.DuePage(page(r, "Due"), view))
 }
 
 // dueView is the deadlines as the Due view lists them.

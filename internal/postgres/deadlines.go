@@ -134,31 +134,43 @@ func (db *DB) OverdueCount(ctx context.Context, v safeguarding.Viewer, limit int
 	return n, nil
 }
 
-// Due is every open deadline of the school that v may see, overdue first,
-// then soonest first (the Due view): EFORBIDDEN for anyone but the DSL and
+// Due is the school's open deadlines that v may see, overdue first, then
+// soonest first (the Due view): the first limit of them, with how many there
+// are and how many are overdue. EFORBIDDEN for anyone but the DSL and
 // deputies (safeguarding.MaySeeDue).
-func (db *DB) Due(ctx context.Context, v safeguarding.Viewer) ([]safeguarding.Deadline, error) {
+func (db *DB) Due(ctx context.Context, v safeguarding.Viewer, limit int) (safeguarding.DueList, error) {
 	if !safeguarding.MaySeeDue(v.Roles) {
-		return nil, safeguarding.Errorf(safeguarding.EFORBIDDEN, "No such page")
+		return safeguarding.DueList{}, safeguarding.Errorf(safeguarding.EFORBIDDEN, "No such page")
 	}
-	var out []safeguarding.Deadline
+	var out safeguarding.DueList
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
 		ds, err := openDeadlines(ctx, tx, v.SchoolID, nil)
 		if err != nil {
 			return err
 		}
-		if out, err = db.fillDue(ctx, tx, v.SchoolID, ds); err != nil {
+		if ds, err = db.fillDue(ctx, tx, v.SchoolID, ds); err != nil {
+			return err
+		}
+		now := db.now()
+		safeguarding.SortDeadlines(ds, now)
+		out.Total = len(ds)
+		for _, d := range ds {
+			if safeguarding.Overdue(d.Due, now) {
+				out.Overdue++
+			}
+		}
+		out.Deadlines = ds[:min(limit, len(ds))]
+		if err := describeDeadlines(ctx, tx, v.SchoolID, out.Deadlines); err != nil {
 			return err
 		}
 		return audit(ctx, tx, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_due"})
 	})
-	safeguarding.SortDeadlines(out, db.now())
 	return out, err
 }
 
-// ConcernDeadlines are the open deadlines of the given concerns that v may
-// see, each with its due date: for a concern's page, a child's page and the
-// queue's markers. Anyone who may see none sees none.
+// concernDeadlines are the open deadlines of the given concerns that the
+// transaction's viewer may see, each with its due date and what it is: for
+// a concern's page, a child's page and the queue's markers.
 func (db *DB) concernDeadlines(ctx context.Context, tx pgx.Tx, schoolID int64, concernIDs []int64) ([]safeguarding.Deadline, error) {
 	if len(concernIDs) == 0 {
 		return nil, nil
@@ -167,17 +179,17 @@ func (db *DB) concernDeadlines(ctx context.Context, tx pgx.Tx, schoolID int64, c
 	if err != nil {
 		return nil, err
 	}
+	if err := describeDeadlines(ctx, tx, schoolID, ds); err != nil {
+		return nil, err
+	}
 	return db.fillDue(ctx, tx, schoolID, ds)
 }
 
 // openDeadlines reads the school's open deadlines, of the given concerns
-// or (nil) of all, with what the Due view says of each: for a response,
-// the agency it is due from.
+// or (nil) of all.
 func openDeadlines(ctx context.Context, tx pgx.Tx, schoolID int64, concernIDs []int64) ([]safeguarding.Deadline, error) {
-	rows, err := tx.Query(ctx, `SELECT d.id, d.kind, d.concern_id, coalesce(d.entry_id, 0), d.starts_on,
-			coalesce(e.details->>'agency', ''), coalesce(e.details->>'agency_other', '')
+	rows, err := tx.Query(ctx, `SELECT d.id, d.kind, d.concern_id, coalesce(d.entry_id, 0), d.starts_on
 		FROM deadlines d
-		LEFT JOIN chronology_entries e ON e.school_id = d.school_id AND e.id = d.entry_id
 		WHERE d.school_id = $1 AND d.met_at IS NULL AND ($2::bigint[] IS NULL OR d.concern_id = ANY ($2))
 		ORDER BY d.starts_on, d.id`, schoolID, concernIDs)
 	if err != nil {
@@ -185,14 +197,7 @@ func openDeadlines(ctx context.Context, tx pgx.Tx, schoolID int64, concernIDs []
 	}
 	ds, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (safeguarding.Deadline, error) {
 		d := safeguarding.Deadline{SchoolID: schoolID}
-		var agency, other string
-		err := row.Scan(&d.ID, &d.Kind, &d.ConcernID, &d.EntryID, &d.From, &agency, &other)
-		if d.Kind == safeguarding.DeadlineReferralResponse {
-			d.What = safeguarding.Agency(agency).Label()
-			if other != "" {
-				d.What = other
-			}
-		}
+		err := row.Scan(&d.ID, &d.Kind, &d.ConcernID, &d.EntryID, &d.From)
 		d.Link = "/concerns/" + strconv.FormatInt(d.ConcernID, 10)
 		return d, err
 	})
@@ -200,6 +205,40 @@ func openDeadlines(ctx context.Context, tx pgx.Tx, schoolID int64, concernIDs []
 		return nil, fmt.Errorf("read deadlines: %w", err)
 	}
 	return ds, nil
+}
+
+// describeDeadlines says what each response is due for: the agency its
+// referral went to.
+func describeDeadlines(ctx context.Context, tx pgx.Tx, schoolID int64, ds []safeguarding.Deadline) error {
+	var referrals []int64
+	for _, d := range ds {
+		if d.EntryID != 0 {
+			referrals = append(referrals, d.EntryID)
+		}
+	}
+	if len(referrals) == 0 {
+		return nil
+	}
+	rows, err := tx.Query(ctx, `SELECT id, details->>'agency', coalesce(details->>'agency_other', '')
+		FROM chronology_entries WHERE school_id = $1 AND id = ANY ($2)`, schoolID, referrals)
+	if err != nil {
+		return fmt.Errorf("read referrals due: %w", err)
+	}
+	agencies := map[int64]string{}
+	var id int64
+	var agency, other string
+	_, err = pgx.ForEachRow(rows, []any{&id, &agency, &other}, func() error {
+		d := safeguarding.EntryDetails{Agency: safeguarding.Agency(agency), AgencyOther: other}
+		agencies[id] = d.AgencyName()
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read referrals due: %w", err)
+	}
+	for i := range ds {
+		ds[i].What = agencies[ds[i].EntryID]
+	}
+	return nil
 }
 
 // fillDue works out each deadline's due date with the school's calendar.

@@ -59,6 +59,14 @@ type Deadline struct {
 	Link string
 }
 
+// DueList is the Due view: the first of the school's open deadlines,
+// overdue first then soonest, with how many there are and how many are
+// overdue.
+type DueList struct {
+	Deadlines      []Deadline
+	Total, Overdue int
+}
+
 // DueOn is the date deadline d falls due at a school with this calendar.
 func (c Calendar) DueOn(kind DeadlineKind, from time.Time) time.Time {
 	return c.AddWorkingDays(from, kind.WorkingDays())
