@@ -85,4 +85,5 @@ type ChildIndicator struct {
 type ChildReferral struct {
 	Agency, Reference, ReferredOn string
 	Concern                       ConcernLink
+	Due                           DueItem // when the response is due; Due.Due is "" when none is owed
 }

@@ -6,9 +6,10 @@ import "slices"
 // then as much of its chronology as the viewer may see, then the forms for
 // what the viewer may do. A control the viewer may not use is left out.
 type ConcernView struct {
-	Reference     string // the concern's number
-	EntriesAction string // where every form on the page posts
-	Subject       string // whom it is about: "Tom Hughes", "Ann Lee (visitor)"
+	Reference     string    // the concern's number
+	Deadlines     []DueItem // its open deadlines, for those who see them
+	EntriesAction string    // where every form on the page posts
+	Subject       string    // whom it is about: "Tom Hughes", "Ann Lee (visitor)"
 	Status        StatusTag
 	Urgent        bool
 	// Escalation says when and to whom the concern was escalated, for
@@ -145,6 +146,7 @@ type TriageControls struct {
 	ReferrerName   string   // who feedback goes to
 	Referrals      []Option // referrals a response may answer; none, and there is no response form
 	Awaiting       []string // referrals that await the agency's response, each in a line, for the close form
+	NextSteps      []Option // what the school may do when an agency will not investigate (§11.11–11.12)
 	TimedKinds     []string // the kinds of entry whose form asks when it happened
 }
 
@@ -175,6 +177,9 @@ type ReferralResponseDraft struct {
 	Referral, AgencyAction, AgencyContact       string
 	RespondedDay, RespondedMonth, RespondedYear string
 	NoResponseWhy                               string
+	// Whether the agency will investigate, and if not the next step and
+	// its reason (§11.11–11.12).
+	Statutory, NextStep, NextStepReason string
 }
 
 // EntryFieldID is the id of field in the form for entries of kind. Every
@@ -183,7 +188,7 @@ type ReferralResponseDraft struct {
 // as ids.
 func EntryFieldID(kind, field string) string {
 	switch field {
-	case "agency", "safe_to_tell", "referred_on", "responded_on":
+	case "agency", "safe_to_tell", "referred_on", "responded_on", "statutory", "next_step":
 		return field
 	}
 	return kind + "-" + field

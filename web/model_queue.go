@@ -33,7 +33,13 @@ type QueueRow struct {
 	Status     StatusTag
 	Assignee   string // empty when unassigned
 	Urgent     bool
-	// Overdue marks a concern with a missed deadline (DESIGN.md "Referrals
-	// and deadlines"). Nothing sets it until the deadline sweep is built.
-	Overdue bool
+	// Deadlines marks a concern with a deadline due today or missed
+	// (DESIGN.md "Referrals and deadlines"): "Response overdue", "Feedback
+	// due", …
+	Deadlines []QueueMarker
+}
+
+// QueueMarker is one tag on a queue row.
+type QueueMarker struct {
+	Text, Colour string
 }

@@ -316,7 +316,7 @@ func QueuePage(p Page, q Queue) templ.Component {
 							return templ_7745c5c3_Err
 						}
 					}
-					if row.Overdue {
+					for _, m := range row.Deadlines {
 						var templ_7745c5c3_Var11 string
 						templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(" ")
 						if templ_7745c5c3_Err != nil {
@@ -326,7 +326,7 @@ func QueuePage(p Page, q Queue) templ.Component {
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = Tag("Overdue", "orange").Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = Tag(m.Text, m.Colour).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}

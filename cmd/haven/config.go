@@ -37,6 +37,7 @@ type Config struct {
 
 	PwnedPasswords string // HAVEN_PWNED_PASSWORDS: true also checks new passwords with Pwned Passwords
 	DeniedLooks    string // HAVEN_DENIED_LOOKS: how many denied looks at one concern, within how long, raise a notice ("5/24h")
+	BankHolidays   string // HAVEN_BANK_HOLIDAYS: a file of bank holidays to count instead of those shipped (docs/working-days.md)
 	// TrustedProxies is HAVEN_TRUSTED_PROXIES: the reverse proxies whose
 	// X-Forwarded-For is believed, as comma-separated IPs or CIDRs.
 	TrustedProxies string
@@ -64,6 +65,7 @@ func loadConfig() Config {
 
 		PwnedPasswords: envOr("HAVEN_PWNED_PASSWORDS", "false"),
 		DeniedLooks:    strings.TrimSpace(os.Getenv("HAVEN_DENIED_LOOKS")),
+		BankHolidays:   strings.TrimSpace(os.Getenv("HAVEN_BANK_HOLIDAYS")),
 		TrustedProxies: os.Getenv("HAVEN_TRUSTED_PROXIES"),
 	}
 }
@@ -171,6 +173,26 @@ func (c Config) DeniedLookWatch() (safeguarding.DeniedLookWatch, error) {
 		return safeguarding.DeniedLookWatch{}, fmt.Errorf("HAVEN_DENIED_LOOKS must be a number of looks and a span of at least a minute, such as 5/24h, not %q", c.DeniedLooks)
 	}
 	return safeguarding.DeniedLookWatch{Times: n, Within: d}, nil
+}
+
+// Holidays are the bank holidays deadlines skip: the file HAVEN_BANK_HOLIDAYS
+// names, or nil (those shipped with Haven) when it is unset. A file that
+// does not read stops start-up with the line at fault, so a school's
+// replacement cannot silently drop a holiday.
+func (c Config) Holidays() (safeguarding.BankHolidays, error) {
+	if c.BankHolidays == "" {
+		return nil, nil
+	}
+	f, err := os.Open(c.BankHolidays)
+	if err != nil {
+		return nil, fmt.Errorf("HAVEN_BANK_HOLIDAYS: %w", err)
+	}
+	defer f.Close()
+	h, err := safeguarding.ReadBankHolidays(f)
+	if err != nil {
+		return nil, fmt.Errorf("HAVEN_BANK_HOLIDAYS %s: %w", c.BankHolidays, err)
+	}
+	return h, nil
 }
 
 // Proxies parses HAVEN_TRUSTED_PROXIES: comma-separated IP addresses

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,5 +106,36 @@ func TestTrustedProxies(t *testing.T) {
 		if !slices.Equal(names, tc.want) {
 			t.Errorf("HAVEN_TRUSTED_PROXIES=%q: %v, want %v", tc.env, names, tc.want)
 		}
+	}
+}
+
+// HAVEN_BANK_HOLIDAYS names a file that replaces the shipped bank holidays;
+// unset keeps them, and a file with a bad line stops start-up naming it.
+func TestBankHolidaysFile(t *testing.T) {
+	t.Setenv("HAVEN_BANK_HOLIDAYS", "")
+	if h, err := loadConfig().Holidays(); h != nil || err != nil {
+		t.Errorf("unset: %v, %v; want the shipped holidays (nil) and no error", h, err)
+	}
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.txt")
+	if err := os.WriteFile(good, []byte("# ours\n2027-05-03 Early May bank holiday\n\n2027-06-07 Extra day\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HAVEN_BANK_HOLIDAYS", good)
+	h, err := loadConfig().Holidays()
+	if err != nil || len(h) != 2 || h[time.Date(2027, 6, 7, 0, 0, 0, 0, time.UTC)] != "Extra day" {
+		t.Errorf("good file: %v, %v", h, err)
+	}
+	bad := filepath.Join(dir, "bad.txt")
+	if err := os.WriteFile(bad, []byte("2027-05-03 Early May bank holiday\n3 May 2027 Oops\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HAVEN_BANK_HOLIDAYS", bad)
+	if _, err := loadConfig().Holidays(); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("bad file: %v; want an error naming line 2", err)
+	}
+	t.Setenv("HAVEN_BANK_HOLIDAYS", filepath.Join(dir, "missing.txt"))
+	if _, err := loadConfig().Holidays(); err == nil {
+		t.Error("a missing file: no error")
 	}
 }

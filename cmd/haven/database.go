@@ -30,6 +30,10 @@ func withDatabase(ctx context.Context, cfg Config, logger *slog.Logger, fn func(
 	if err != nil {
 		return err
 	}
+	holidays, err := cfg.Holidays()
+	if err != nil {
+		return err
+	}
 	if err := cfg.CheckDatabases(); err != nil {
 		return err
 	}
@@ -95,7 +99,16 @@ func withDatabase(ctx context.Context, cfg Config, logger *slog.Logger, fn func(
 	if err != nil {
 		return err
 	}
+	// And the e-mail telling a member of staff that feedback on their
+	// concern is recorded, in the transaction that records it.
+	feedback, err := jobs.FeedbackEnqueuer(pool)
+	if err != nil {
+		return err
+	}
 	store := postgres.New(pool, alerts).WithDeniedLookNotices(watch, notices).WithUnlockLinks(unlocks).WithInvitations(invitations).
-		WithPasswordResets(resets).WithPatternRules(patterns)
+		WithPasswordResets(resets).WithPatternRules(patterns).WithFeedbackMail(feedback)
+	if holidays != nil {
+		store = store.WithBankHolidays(holidays)
+	}
 	return fn(ctx, &database{DB: store, pool: pool, connString: connString, cluster: cluster})
 }

@@ -60,6 +60,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, args []string) 
 			Escalations:    &jobs.EscalationWorker{Escalator: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
 			Digest:         &jobs.DigestWorker{Store: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
 			Patterns:       &jobs.PatternWorker{Patterns: db.DB},
+			Feedback:       &jobs.FeedbackWorker{Directory: db.DB, Mail: sender, BaseURL: cfg.LinkBase()},
 			Sweep:          &jobs.SweepWorker{Sweeper: db.DB},
 			KeepReports:    &jobs.KeepReportsWorker{Keeper: db.DB},
 			Retention:      &jobs.RetentionWorker{Lister: db.DB}})

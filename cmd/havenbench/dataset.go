@@ -168,6 +168,13 @@ func (b *bench) restore(ctx context.Context, info datasetInfo) error {
 	if _, err := tx.Exec(ctx, `TRUNCATE river_job, audit_log, sessions, concern_drafts`); err != nil {
 		return fmt.Errorf("restore the dataset: %w", err)
 	}
+	// The deadlines, as the build makes them from the history.
+	if _, err := tx.Exec(ctx, `TRUNCATE deadlines`); err != nil {
+		return fmt.Errorf("restore the dataset: %w", err)
+	}
+	if _, err := tx.Exec(ctx, deadlinesSQL); err != nil {
+		return fmt.Errorf("restore the dataset's deadlines: %w", err)
+	}
 	// Every account has the one password the build hashed. A hash made with
 	// older parameters would be replaced at each account's first sign-in
 	// (password.NeedsRehash), so a run would measure that once-off second
@@ -299,6 +306,9 @@ func (b *bench) build(ctx context.Context) error {
 	b.log.Info("indexes built", "elapsed", time.Since(started).Round(time.Second))
 	if _, err := b.owner.Exec(ctx, seedPatternFlagsSQL); err != nil {
 		return fmt.Errorf("seed pattern flags: %w", err)
+	}
+	if _, err := b.owner.Exec(ctx, deadlinesSQL); err != nil {
+		return fmt.Errorf("deadlines of the history: %w", err)
 	}
 	if _, err := b.owner.Exec(ctx, `VACUUM (ANALYZE)`); err != nil {
 		return fmt.Errorf("vacuum: %w", err)
@@ -675,3 +685,25 @@ func (b *bench) rowCounts(ctx context.Context) (map[string]int64, error) {
 	}
 	return counts, nil
 }
+
+// deadlinesSQL opens the deadlines the built history owes, as migration
+// 00033 does for a database that had concerns before it: the responses to
+// the referrals of open concerns that have none, and the feedback owed on
+// open concerns to whoever logged them unless they handle them. The build
+// writes chronologies with COPY, not through the store that opens
+// deadlines as entries are recorded.
+const deadlinesSQL = `
+	INSERT INTO deadlines (school_id, kind, concern_id, entry_id, starts_on, working_days)
+	SELECT e.school_id, 'referral_response', e.concern_id, e.id,
+	       CASE WHEN e.details->>'referred_on' ~ '^\d{4}-\d{2}-\d{2}$' THEN (e.details->>'referred_on')::date
+	            ELSE (coalesce(e.happened_at, e.at) AT TIME ZONE 'Europe/London')::date END, 1
+	FROM chronology_entries e
+	JOIN concerns c ON c.school_id = e.school_id AND c.id = e.concern_id
+	WHERE e.kind = 'referral' AND c.status <> 'closed'
+	  AND NOT EXISTS (SELECT 1 FROM chronology_entries r WHERE r.school_id = e.school_id AND r.concern_id = e.concern_id
+	                  AND r.kind = 'referral_response' AND r.details->>'referral_id' = e.id::text);
+	INSERT INTO deadlines (school_id, kind, concern_id, starts_on, working_days)
+	SELECT c.school_id, 'feedback', c.id, (c.logged_at AT TIME ZONE 'Europe/London')::date, 2
+	FROM concerns c
+	WHERE c.status <> 'closed' AND NOT c.feedback_given
+	  AND NOT haven_handles_as(haven_roles_of(c.school_id, c.logged_by), c.route)`

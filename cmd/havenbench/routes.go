@@ -105,6 +105,11 @@ func (m *mix) makeRoutes() []route {
 			u := pick(rng, append(f.dsls, f.principals...))
 			return get(u, fmt.Sprintf("/pupils/%d", pick(rng, f.children[u.schoolID])))
 		}},
+		// The Due view; every page a DSL opens also counts the overdue
+		// deadlines for the header.
+		{name: "GET /due", weight: 40, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
+			return get(pick(rng, f.dsls), "/due")
+		}},
 		{name: "GET /my-concerns", weight: 150, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
 			u := pick(rng, f.staff)
 			if rng.IntN(5) == 0 && len(f.myAfter[u.personID]) > 0 {

@@ -46,6 +46,27 @@ func TestCheckRules(t *testing.T) {
 		}
 	})
 
+	t.Run("DeadlinesOfTheHistory", func(t *testing.T) {
+		if _, err := conn.Exec(ctx, deadlinesSQL); err != nil {
+			t.Fatal(err)
+		}
+		var feedback, responses int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FILTER (WHERE kind = 'feedback'), count(*) FILTER (WHERE kind = 'referral_response')
+			FROM deadlines`).Scan(&feedback, &responses); err != nil {
+			t.Fatal(err)
+		}
+		var open int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM concerns WHERE status <> 'closed' AND NOT feedback_given`).Scan(&open); err != nil {
+			t.Fatal(err)
+		}
+		if feedback == 0 || feedback > open {
+			t.Errorf("%d feedback deadlines for %d open concerns without feedback", feedback, open)
+		}
+		if _, err := conn.Exec(ctx, `TRUNCATE deadlines`); err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	t.Run("EachMismatchFound", func(t *testing.T) {
 		id := func(q string) int64 {
 			t.Helper()

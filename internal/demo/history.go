@@ -83,6 +83,7 @@ func PlanHistory(now time.Time) History {
 	p.everyday(everydayConcerns)
 	p.earlier()
 	p.patternStory()
+	p.caseReferredOnFriday()
 	for i := range p.concerns {
 		c := &p.concerns[i]
 		c.steps = slices.DeleteFunc(c.steps, func(s step) bool { return !s.at.Before(p.now) })

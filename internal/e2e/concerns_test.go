@@ -368,6 +368,7 @@ func TestConcernJourney(t *testing.T) {
 	responded.fillByLabel("Day", day)
 	responded.fillByLabel("Month", month)
 	responded.fillByLabel("Year", year)
+	f.within(fieldset("Will the agency carry out a statutory investigation?")).checkByLabel("Yes")
 	f.clickButton("Add the response")
 	dsl.checkReturnedToNewEntry()
 

@@ -89,8 +89,12 @@ func childPageView(f safeguarding.ChildFile, categories []safeguarding.Category,
 			web.SummaryRow{Key: "Age", Value: strconv.Itoa(ageOn(f.DateOfBirth, today))})
 	}
 	for _, r := range f.OpenReferrals {
-		out.OpenReferrals = append(out.OpenReferrals, web.ChildReferral{Agency: r.AgencyName, Reference: orNotRecorded(r.Reference),
-			ReferredOn: isoDate(r.ReferredOn), Concern: concernLinkTo(r.ConcernID)})
+		ref := web.ChildReferral{Agency: r.AgencyName, Reference: orNotRecorded(r.Reference),
+			ReferredOn: isoDate(r.ReferredOn), Concern: concernLinkTo(r.ConcernID)}
+		if !r.Due.IsZero() {
+			ref.Due = web.DueItem{Due: dueDay(r.Due), State: dueState(r.Due, today)}
+		}
+		out.OpenReferrals = append(out.OpenReferrals, ref)
 	}
 	for _, i := range f.Indicators {
 		out.Indicators = append(out.Indicators, web.ChildIndicator{Label: i.Indicator.Label, Times: strconv.Itoa(i.Times),

@@ -30,7 +30,7 @@ var postedKinds = append([]safeguarding.EntryKind{safeguarding.EntryFurtherInfor
 // entryFieldOrder is the order in which the entry forms ask for their
 // fields, so that the error summary lists problems as the form shows them.
 var entryFieldOrder = []string{"assignee", "corrects", "agency", "agency_other", "reference", "referred_on",
-	"referral", "agency_action", "agency_contact", "responded_on", "body", "safe_to_tell", "judgement", "reason",
+	"referral", "agency_action", "agency_contact", "responded_on", "statutory", "next_step", "next_step_reason", "body", "safe_to_tell", "judgement", "reason",
 	"no_response_reason", "happened_at", "happened_reason", "region", "description"}
 
 // Longest texts an entry may hold: generous, but bounded.
@@ -145,6 +145,9 @@ func entryDraftFrom(vals url.Values) web.EntryDraft {
 			RespondedMonth: vals.Get("responded_on-month"),
 			RespondedYear:  vals.Get("responded_on-year"),
 			NoResponseWhy:  vals.Get("no_response_reason"),
+			Statutory:      vals.Get("statutory"),
+			NextStep:       vals.Get("next_step"),
+			NextStepReason: vals.Get("next_step_reason"),
 		},
 		BodyMapDraft: web.BodyMapDraft{
 			Region:      vals.Get("region"),
@@ -192,6 +195,9 @@ func validateEntry(d web.EntryDraft, toStatus string, now time.Time) (safeguardi
 			in.Details.RespondedOn = on.Format(time.DateOnly)
 			form.Check(!on.After(today), field("responded_on"), "The date of the response must be today or in the past")
 		}
+		in.Details.Statutory = safeguarding.Statutory(d.Statutory)
+		in.Details.NextStep = safeguarding.NextStep(d.NextStep)
+		in.Details.NextStepReason = strings.TrimSpace(d.NextStepReason)
 	case safeguarding.EntryClosed:
 		in.Details.NoResponseWhy = strings.TrimSpace(d.NoResponseWhy)
 	case safeguarding.EntryCorrection:
@@ -225,6 +231,7 @@ func validateEntry(d web.EntryDraft, toStatus string, now time.Time) (safeguardi
 	for _, f := range []struct{ name, value string }{{"agency_other", in.Details.AgencyOther}, {"reference", in.Details.Reference},
 		{"judgement", in.Details.Judgement}, {"reason", in.Details.Reason}, {"agency_action", in.Details.AgencyAction},
 		{"agency_contact", in.Details.AgencyContact}, {"no_response_reason", in.Details.NoResponseWhy},
+		{"next_step_reason", in.Details.NextStepReason},
 		{"happened_reason", in.Details.HappenedReason}} {
 		form.Check(MaxChars(f.value, maxEntryField), field(f.name), "Shorten this to "+strconv.Itoa(maxEntryField)+" characters or fewer")
 	}

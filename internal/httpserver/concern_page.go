@@ -95,6 +95,8 @@ func (s *Server) concernRecordView(ctx context.Context, v safeguarding.Viewer, i
 			view.Attach.Entries = view.Triage.Entries
 		}
 	}
+	safeguarding.SortDeadlines(rec.Deadlines, time.Now())
+	view.Deadlines = dueView(rec.Deadlines, time.Now()).Items
 	return view, rec, nil
 }
 
@@ -353,6 +355,13 @@ func chronologyItem(e safeguarding.Entry, number int) web.ChronologyItem {
 		item.BodyLabel = "Notes"
 		item.Facts = []web.SummaryRow{{Key: "What the agency will do", Value: d.AgencyAction},
 			{Key: "Who at the agency", Value: orNotRecorded(d.AgencyContact)}, {Key: "Date of the response", Value: isoDate(d.RespondedOn)}}
+		if d.Statutory != "" {
+			item.Facts = append(item.Facts, web.SummaryRow{Key: "Statutory investigation", Value: d.Statutory.Label()})
+		}
+		if d.NextStep != "" {
+			item.Facts = append(item.Facts, web.SummaryRow{Key: "Next step", Value: d.NextStep.Label()},
+				web.SummaryRow{Key: "Why", Value: d.NextStepReason})
+		}
 	case safeguarding.EntryContactParents:
 		item.Facts = []web.SummaryRow{
 			{Key: "Risk of telling them", Value: "Judged that telling them would not put the child or others at risk of harm"},
@@ -407,6 +416,9 @@ func triageControls(c safeguarding.Concern, entries []safeguarding.Entry, leads 
 		}
 	}
 	t.Referrals, t.Awaiting = referralChoices(entries)
+	for _, n := range safeguarding.NextSteps {
+		t.NextSteps = append(t.NextSteps, web.Option{Value: string(n), Label: n.Label()})
+	}
 	t.Entries = []web.Option{{Value: "", Label: "Choose an entry"}}
 	for i, e := range entries {
 		t.Entries = append(t.Entries, web.Option{Value: strconv.FormatInt(e.ID, 10),

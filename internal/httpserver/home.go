@@ -81,6 +81,10 @@ func homeFor(v safeguarding.Viewer, outbox bool) web.Home {
 	escalation := web.HomeSection{Title: "Escalation",
 		Body: "When a concern nobody has acknowledged goes to the next person up, and who the vice-chair of governors is.",
 		Href: web.SettingsEscalationPath, LinkText: "Set the escalation times"}
+	// The days deadlines skip, kept by whoever keeps the contacts.
+	closures := web.HomeSection{Title: "Closure days",
+		Body: "The holidays between terms and INSET days, which deadlines do not count as working days.",
+		Href: web.ClosuresPath, LinkText: "Set the closure days"}
 	logConcern := web.HomeSection{Title: "Log a concern",
 		Body: "Record a worry about a child or an adult. If a child is in immediate danger, call the police on 999 first.",
 		Href: "/concerns/new", LinkText: "Log a concern"}
@@ -95,12 +99,14 @@ func homeFor(v safeguarding.Viewer, outbox bool) web.Home {
 	case safeguarding.RoleDSL, safeguarding.RoleDeputyDSL:
 		return web.Home{Heading: "Safeguarding", Lead: "Concerns that need you, and the children you are following.", Sections: []web.HomeSection{
 			{Title: "Concerns queue", Body: "New and open concerns, urgent first.", Href: "/queue", LinkText: "Open the concerns queue"},
+			{Title: "Due", Body: "Responses to referrals and feedback to staff, overdue first.", Href: web.DuePath, LinkText: "See what is due"},
 			logConcern,
 			contacts,
 			escalation,
 			// The thresholds of the pattern rules (safeguarding.MayManagePatterns).
 			{Title: "Pattern rules", Body: "When Haven flags a child for your review because of what several concerns show together.",
 				Href: web.PatternSettingsPath, LinkText: "Set the pattern rules"},
+			closures,
 			oversight,
 			training,
 		}}
@@ -130,6 +136,7 @@ func homeFor(v safeguarding.Viewer, outbox bool) web.Home {
 			{Title: "Sign-in audit log", Body: "Every sign-in, failed sign-in and sign-out.", NotBuiltYet: true},
 			contacts,
 			escalation,
+			closures,
 		}}
 		if outbox {
 			h.Sections = append(h.Sections, web.HomeSection{Title: "Outbox",

@@ -112,7 +112,9 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 	view := web.Queue{Filter: queueFilterForm(v, choice, categories, found.YearGroups, found.Leads), PatternFlags: patternFlagViews(found.PatternFlags)}
 	now := time.Now()
 	for _, c := range found.Concerns {
-		view.Rows = append(view.Rows, queueRow(c, categories, now))
+		row := queueRow(c, categories, now)
+		row.Deadlines = queueMarkers(found.Deadlines[c.ID], now)
+		view.Rows = append(view.Rows, row)
 	}
 	if !found.Prev.IsZero() {
 		view.PrevHref = choice.href("before", found.Prev)
@@ -227,4 +229,25 @@ func yearGroupsOf(pupils []safeguarding.PupilRef) string {
 		return "Year " + years[0]
 	}
 	return "Years " + strings.Join(years[:len(years)-1], ", ") + " and " + years[len(years)-1]
+}
+
+// queueMarkers are the tags a concern's open deadlines put on its row: a
+// response to a referral due today or overdue, and feedback to the member
+// of staff due (two working days after logging) or overdue.
+func queueMarkers(ds []safeguarding.Deadline, now time.Time) []web.QueueMarker {
+	var out []web.QueueMarker
+	for _, d := range ds {
+		state := safeguarding.StateAt(d.Due, now)
+		switch {
+		case d.Kind == safeguarding.DeadlineReferralResponse && state == safeguarding.PastDue:
+			out = append(out, web.QueueMarker{Text: "Response overdue", Colour: "red"})
+		case d.Kind == safeguarding.DeadlineReferralResponse && state == safeguarding.DueToday:
+			out = append(out, web.QueueMarker{Text: "Response due today", Colour: "orange"})
+		case d.Kind == safeguarding.DeadlineFeedback && state == safeguarding.PastDue:
+			out = append(out, web.QueueMarker{Text: "Feedback overdue", Colour: "red"})
+		case d.Kind == safeguarding.DeadlineFeedback && state == safeguarding.DueToday:
+			out = append(out, web.QueueMarker{Text: "Feedback due", Colour: "orange"})
+		}
+	}
+	return out
 }

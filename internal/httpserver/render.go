@@ -60,6 +60,9 @@ func page(r *http.Request, title string) web.Page {
 		return p // no menu: enrolment is the only page they may open
 	}
 	for _, l := range navFor(v.Roles) {
+		if l.Href == web.DuePath {
+			l = dueLink(r)
+		}
 		l.Current = r.URL.Path == l.Href || (l.Href != "/home" && strings.HasPrefix(r.URL.Path, l.Href+"/"))
 		p.Nav = append(p.Nav, l)
 	}
@@ -71,6 +74,9 @@ func navFor(rs safeguarding.Roles) []web.NavLink {
 	nav := []web.NavLink{{Href: "/home", Label: "Home"}}
 	if len(safeguarding.VisibleRoutes(rs)) > 0 {
 		nav = append(nav, web.NavLink{Href: "/queue", Label: "Concerns"})
+	}
+	if safeguarding.MaySeeDue(rs) {
+		nav = append(nav, web.NavLink{Href: web.DuePath, Label: "Due"})
 	}
 	if safeguarding.MayReadAnnualReport(rs) {
 		nav = append(nav, web.NavLink{Href: web.AnnualReportPath, Label: "Annual report"})

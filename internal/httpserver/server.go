@@ -138,8 +138,14 @@ func (s *Server) routes() chi.Router {
 		})
 
 		r.Group(func(r chi.Router) {
-			r.Use(s.requireSignIn, s.requireSecondFactor)
+			r.Use(s.requireSignIn, s.requireSecondFactor, s.withOverdueCount)
 			r.Get("/home", s.home)
+
+			// Deadlines (due.go) and the closure days they skip (closures.go).
+			r.Get(web.DuePath, s.due)
+			r.Get(web.ClosuresPath, s.closuresPage)
+			r.Post(web.ClosuresPath, s.addClosure)
+			r.Post(web.ClosuresPath+"/{id}/remove", s.removeClosure)
 
 			// The person's own account (account.go, password_change.go).
 			r.Get(web.AccountPath, s.account)

@@ -45,6 +45,8 @@ type Store interface {
 	trainingStore
 	transferStore
 	patternStore
+	closuresStore
+	dueStore
 }
 
 // referenceLists are the lists every page about concerns names things

@@ -180,7 +180,7 @@ func TestTriageJourney(t *testing.T) {
 	referral := fx.entryID(t, id, safeguarding.EntryReferral)
 	triagePost(t, dsl, id, url.Values{"kind": {"referral_response"}, "referral": {strconv.FormatInt(referral, 10)},
 		"agency_action": {"A strategy discussion tomorrow."}, "agency_contact": {"Duty social worker"},
-		"responded_on-day": {strconv.Itoa(today.Day())}, "responded_on-month": {strconv.Itoa(int(today.Month()))}, "responded_on-year": {strconv.Itoa(today.Year())}})
+		"responded_on-day": {strconv.Itoa(today.Day())}, "responded_on-month": {strconv.Itoa(int(today.Month()))}, "responded_on-year": {strconv.Itoa(today.Year())}, "statutory": {"yes"}})
 	if text := triageText(dsl.get(ref).Body); !strings.Contains(text, "A strategy discussion tomorrow.") || !strings.Contains(text, "Response to a referral") {
 		t.Error("the referral's response is not in the chronology")
 	}

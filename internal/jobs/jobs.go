@@ -38,6 +38,9 @@ type Config struct {
 	// Patterns runs the pattern rules for the pupils of concerns as they
 	// are recorded; nil leaves such jobs queued.
 	Patterns *PatternWorker
+	// Feedback e-mails the member of staff who logged a concern that
+	// feedback on it is recorded; nil leaves such jobs queued.
+	Feedback *FeedbackWorker
 	// Sweep, when set, runs every sweepInterval (and at start).
 	Sweep *SweepWorker
 	// KeepReports, when set, runs each night (keepReportsAt).
@@ -59,6 +62,11 @@ func NewClient(pool *pgxpool.Pool, cfg Config) (*river.Client[pgx.Tx], error) {
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, cfg.Alerts); err != nil {
 		return nil, err
+	}
+	if cfg.Feedback != nil {
+		if err := river.AddWorkerSafely(workers, cfg.Feedback); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.DeniedLooks != nil {
 		if err := river.AddWorkerSafely(workers, cfg.DeniedLooks); err != nil {

@@ -112,6 +112,12 @@ func (db *DB) childFile(ctx context.Context, v safeguarding.Viewer, pupilID int6
 			f.LegalName, f.Circumstances, f.LeftOn = "", nil, time.Time{}
 		}
 
+		// The responses due, worked out with the school's calendar, for
+		// those who see deadlines (row-level security leaves the rest none).
+		deadlines, err := db.concernDeadlines(ctx, tx, v.SchoolID, ids)
+		if err != nil {
+			return err
+		}
 		b = &pgx.Batch{}
 		var referrals []safeguarding.Entry
 		if len(ids) > 0 {
@@ -138,6 +144,13 @@ func (db *DB) childFile(ctx context.Context, v safeguarding.Viewer, pupilID int6
 			return err
 		}
 		f.OpenReferrals = safeguarding.OpenReferrals(referrals)
+		for i, r := range f.OpenReferrals {
+			for _, d := range deadlines {
+				if d.EntryID == r.EntryID {
+					f.OpenReferrals[i].Due = d.Due
+				}
+			}
+		}
 		// The other pupils of a concern are named only to those who may
 		// see their files; to anyone else each is "another pupil".
 		for i := range f.Concerns {

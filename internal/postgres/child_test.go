@@ -118,8 +118,10 @@ func TestChildFile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The first's response is due the next working day; the second's
+		// concern was closed saying why it has none, so none is owed.
 		want := []safeguarding.OpenReferral{{ConcernID: first, Agency: safeguarding.AgencyCSCS, AgencyName: safeguarding.AgencyCSCS.Label(),
-			Reference: "MASH-0042", ReferredOn: "2026-03-10"}, {ConcernID: second, Agency: safeguarding.AgencyPolice,
+			Reference: "MASH-0042", ReferredOn: "2026-03-10", Due: time.Date(2026, 3, 11, 0, 0, 0, 0, time.UTC)}, {ConcernID: second, Agency: safeguarding.AgencyPolice,
 			AgencyName: safeguarding.AgencyPolice.Label(), Reference: "POL-7", ReferredOn: "2026-03-11"}}
 		for i := range f.OpenReferrals {
 			f.OpenReferrals[i].EntryID = 0

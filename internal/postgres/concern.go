@@ -119,6 +119,7 @@ func (db *DB) LogConcern(ctx context.Context, v safeguarding.Viewer, in safeguar
 		if _, err := batchEntry(b, first); err != nil {
 			return err
 		}
+		batchFeedbackDeadline(b, v, id, route, now)
 		b.Queue(`DELETE FROM concern_drafts WHERE school_id = $1 AND person_id = $2`, v.SchoolID, v.PersonID)
 		batchAudit(b, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "log_concern", Object: "concern:" + strconv.FormatInt(id, 10)})
 		// A resubmission after an answer lost on the way finds the concern

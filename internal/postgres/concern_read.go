@@ -106,6 +106,11 @@ func (db *DB) ConcernRecord(ctx context.Context, v safeguarding.Viewer, id int64
 		if rec.Concern, err = concernByID(ctx, tx, v, id, false); err != nil {
 			return err
 		}
+		if safeguarding.SeesDeadlines(v, rec.Concern.Access()) {
+			if rec.Deadlines, err = db.concernDeadlines(ctx, tx, v.SchoolID, []int64{id}); err != nil {
+				return err
+			}
+		}
 		// The chronology, the leads and the audit in one round trip.
 		b := &pgx.Batch{}
 		b.Queue(chronologySQL, v.SchoolID, id).Query(func(rows pgx.Rows) error {
@@ -247,6 +252,13 @@ func (db *DB) RecordEntry(ctx context.Context, v safeguarding.Viewer, concernID 
 			return err
 		}
 		if id, err = appendEntry(ctx, tx, e); err != nil {
+			return err
+		}
+		e.ID = id
+		if err := keepDeadlines(ctx, tx, e); err != nil {
+			return err
+		}
+		if err := db.enqueueFeedback(ctx, tx, c, e); err != nil {
 			return err
 		}
 		// The entry as it was being typed (SaveEntryDraft) is now recorded.

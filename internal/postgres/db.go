@@ -41,6 +41,10 @@ type DB struct {
 	// invitations enqueues the e-mail of each invitation the administrator
 	// makes; nil sends none (see WithInvitations).
 	invitations InvitationEnqueuer
+	// feedback enqueues the e-mail telling the member of staff who logged a
+	// concern that feedback on it is recorded; nil sends none (see
+	// WithFeedbackMail).
+	feedback FeedbackEnqueuer
 	// holidays are the bank holidays deadlines skip; nil means those
 	// shipped with Haven (see WithBankHolidays).
 	holidays safeguarding.BankHolidays

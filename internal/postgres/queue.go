@@ -52,6 +52,9 @@ func (db *DB) Queue(ctx context.Context, v safeguarding.Viewer, f safeguarding.Q
 				return err
 			}
 		}
+		if err := db.queueDeadlines(ctx, tx, v, &page); err != nil {
+			return err
+		}
 		return readQueueExtras(ctx, tx, v, &page, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_queue", Object: "queue", Detail: describeFilter(f)})
 	})
 	if err != nil {
@@ -334,4 +337,27 @@ func scanAssignee(row pgx.CollectableRow) (safeguarding.Assignee, error) {
 	var a safeguarding.Assignee
 	err := row.Scan(&a.ID, &a.Name, &a.Role)
 	return a, err
+}
+
+// queueDeadlines reads the open deadlines of the page's concerns, for the
+// markers on their rows; row-level security leaves those who do not see
+// deadlines none.
+func (db *DB) queueDeadlines(ctx context.Context, tx pgx.Tx, v safeguarding.Viewer, page *safeguarding.QueuePage) error {
+	ids := make([]int64, 0, len(page.Concerns))
+	for _, c := range page.Concerns {
+		if safeguarding.SeesDeadlines(v, c.Access()) {
+			ids = append(ids, c.ID)
+		}
+	}
+	ds, err := db.concernDeadlines(ctx, tx, v.SchoolID, ids)
+	if err != nil {
+		return err
+	}
+	if len(ds) > 0 {
+		page.Deadlines = map[int64][]safeguarding.Deadline{}
+	}
+	for _, d := range ds {
+		page.Deadlines[d.ConcernID] = append(page.Deadlines[d.ConcernID], d)
+	}
+	return nil
 }

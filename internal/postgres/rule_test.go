@@ -534,6 +534,38 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 		}
 	})
 
+	t.Run("WhoSeesDeadlines", func(t *testing.T) {
+		// Each concern owes feedback; every viewer reads the deadlines of
+		// every concern, which PostgreSQL shows exactly whom SeesDeadlines
+		// admits, and answers haven_may_see_due as MaySeeDue does.
+		for _, c := range w.concerns {
+			if _, err := w.owner.Exec(t.Context(), `INSERT INTO deadlines (school_id, kind, concern_id, starts_on, working_days)
+				VALUES ($1, 'feedback', $2, current_date, 2) ON CONFLICT DO NOTHING`, w.school, c.id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, v := range w.viewers {
+			w.asViewer(t, v, func(tx pgx.Tx) {
+				var due bool
+				if err := tx.QueryRow(t.Context(), `SELECT haven_may_see_due(haven_roles())`).Scan(&due); err != nil {
+					t.Fatal(err)
+				}
+				if goSays := safeguarding.MaySeeDue(v.Roles); due != goSays {
+					t.Errorf("viewer with roles %v has the Due view: Go says %v, PostgreSQL says %v", v.Roles, goSays, due)
+				}
+				for _, c := range w.concerns {
+					var n int
+					if err := tx.QueryRow(t.Context(), `SELECT count(*) FROM deadlines WHERE school_id = $1 AND concern_id = $2`, w.school, c.id).Scan(&n); err != nil {
+						t.Fatal(err)
+					}
+					if goSays := safeguarding.SeesDeadlines(v, c.access); goSays != (n == 1) {
+						t.Errorf("viewer with roles %v reads the deadlines of a concern %s: Go says %v, PostgreSQL reads %d", v.Roles, c.about, goSays, n)
+					}
+				}
+			})
+		}
+	})
+
 	t.Run("WhoMayReadTheAnnualReport", func(t *testing.T) {
 		// Every viewer asks the database for the report's figures, which
 		// it answers exactly whom MayReadAnnualReport admits, and

@@ -124,6 +124,12 @@ type EntryDetails struct {
 	AgencyContact  string `json:"agency_contact,omitempty"`     // a response: who at the agency
 	RespondedOn    string `json:"responded_on,omitempty"`       // a response: when the agency answered, YYYY-MM-DD
 	NoResponseWhy  string `json:"no_response_reason,omitempty"` // closed: why referrals without a response do not hold it open
+	// A response: whether the agency will carry out a statutory
+	// investigation, and when it will not, what the school does next and
+	// why (§11.11–11.12).
+	Statutory      Statutory `json:"statutory_investigation,omitempty"`
+	NextStep       NextStep  `json:"next_step,omitempty"`
+	NextStepReason string    `json:"next_step_reason,omitempty"`
 
 	// Part is the child's part, signs and words a part_recorded entry
 	// records; the entry names the child (Entry.PupilIDs).

@@ -92,6 +92,7 @@ func (in EntryInput) Problems(now time.Time) FieldProblems {
 		if _, err := time.Parse(time.DateOnly, in.Details.RespondedOn); err != nil {
 			p["responded_on"] = "Enter the date the agency responded, for example 27 3 2026"
 		}
+		responseProblems(in.Details, p)
 	case EntryClosed:
 		if blank(in.Body) {
 			p["body"] = "Enter the outcome: a concern cannot be closed without one"
@@ -215,6 +216,9 @@ func ApplyEntry(v Viewer, c Concern, in EntryInput, assignee Person, now time.Ti
 		c.AcknowledgedAt = &now // a case handler who records anything has seen the concern
 	}
 	c.LastActivityAt = now
+	if in.Kind == EntryReferralResponse {
+		in.Details = fitResponse(in.Details)
+	}
 	e := Entry{SchoolID: c.SchoolID, ConcernID: c.ID, Kind: in.Kind, AuthorID: v.PersonID, AuthorName: v.Name, At: now,
 		Body: in.Body, Details: in.Details, CorrectsID: in.CorrectsID, PupilIDs: pupils}
 	// A time that is not earlier than now says nothing When does not, and

@@ -9,7 +9,7 @@ import (
 
 // entryFields are the names Problems may use: the entry form's fields.
 var entryFields = []string{"kind", "body", "safe_to_tell", "judgement", "reason", "agency", "agency_other", "referred_on", "corrects",
-	"referral", "agency_action", "responded_on"}
+	"referral", "agency_action", "responded_on", "statutory", "next_step", "next_step_reason"}
 
 var allEntryKinds = []EntryKind{EntryConcernLogged, EntryFurtherInformation, EntryAcknowledged, EntryAssigned, EntryStatusChanged,
 	EntryAction, EntryConversationChild, EntryContactParents, EntryDecision, EntryReferral, EntryReferralResponse, EntryFeedback, EntryOutcome,

@@ -88,6 +88,9 @@ type QueuePage struct {
 	// PatternFlags are the open pattern flags the viewer may see
 	// (MaySeePatternFlag), newest first, whatever the filter.
 	PatternFlags []PatternFlag
+	// Deadlines are the open deadlines of the page's concerns, by concern,
+	// for those who see them (SeesDeadlines).
+	Deadlines map[int64][]Deadline
 }
 
 // Assignee is a DSL or deputy to whom a concern may be assigned.

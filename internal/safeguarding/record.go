@@ -17,6 +17,9 @@ type ConcernRecord struct {
 	// Attachments are the files kept with the concern that the viewer may
 	// see (MaySeeAttachment), oldest first, without their content.
 	Attachments []Attachment
+	// Deadlines are the concern's open deadlines, for those who see them
+	// (SeesDeadlines).
+	Deadlines []Deadline
 }
 
 // ChildFile is everything about one pupil that a viewer may see: the pupil,
@@ -108,6 +111,10 @@ type OpenReferral struct {
 	AgencyName string // the agency's label, or its name when it is "other"
 	Reference  string
 	ReferredOn string // YYYY-MM-DD, as recorded
+	// Due is when the agency's response is due (§11.9); zero when no
+	// response is owed any more (the concern was closed saying why) or the
+	// viewer does not see deadlines.
+	Due time.Time
 }
 
 // OpenReferrals are the referrals among entries (the referrals and

@@ -47,6 +47,9 @@ DROP POLICY IF EXISTS concern_escalations_insert ON concern_escalations;
 DROP FUNCTION IF EXISTS haven_escalation_due(bigint, bigint);
 DROP FUNCTION IF EXISTS haven_digest_counts(bigint, timestamptz);
 DROP FUNCTION IF EXISTS haven_unread_notices(bigint, bigint);
+DROP POLICY IF EXISTS deadlines_read ON deadlines;
+DROP POLICY IF EXISTS deadlines_open ON deadlines;
+DROP POLICY IF EXISTS deadlines_meet ON deadlines;
 DROP POLICY IF EXISTS outbox_read ON outbox;
 DROP POLICY IF EXISTS outbox_insert ON outbox;
 DROP POLICY IF EXISTS invitations_admin_read ON invitations;
@@ -136,6 +139,7 @@ DROP FUNCTION IF EXISTS haven_handles_as(text[], text);
 DROP FUNCTION IF EXISTS haven_reads_as(text[], text);
 DROP FUNCTION IF EXISTS haven_may_log(text[]);
 DROP FUNCTION IF EXISTS haven_may_edit_school_contacts(text[]);
+DROP FUNCTION IF EXISTS haven_may_see_due(text[]);
 DROP FUNCTION IF EXISTS haven_may_read_outbox(text[]);
 DROP FUNCTION IF EXISTS haven_may_administer_people(text[]);
 DROP FUNCTION IF EXISTS haven_may_import_roster(text[]);
@@ -215,6 +219,11 @@ $$;
 -- administrator sets the numbers shown when a child is in danger.
 CREATE FUNCTION haven_may_edit_school_contacts(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
     SELECT roles && ARRAY['dsl', 'deputy_dsl', 'admin']
+$$;
+-- safeguarding.MaySeeDue: the DSL and deputies owe the school's deadlines
+-- and read them all (the Due view).
+CREATE FUNCTION haven_may_see_due(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT roles && ARRAY['dsl', 'deputy_dsl']
 $$;
 -- safeguarding.MayReadOutbox: only the administrator reads the outbox.
 CREATE FUNCTION haven_may_read_outbox(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
@@ -1131,6 +1140,28 @@ END
 $$;
 REVOKE ALL ON FUNCTION haven_digest_counts(bigint, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION haven_digest_counts(bigint, timestamptz) TO haven_app;
+-- A deadline (internal/postgres deadlines.go) is read by the DSL and
+-- deputies on the concerns they read in full (the Due view, a concern's
+-- page, the queue's markers) and by a concern's case handlers, who meet it;
+-- the concern is read through its own policy, which hides it from its
+-- subject. Its case handlers open and meet deadlines as they record
+-- entries; the member of staff who logs a concern opens the feedback owed
+-- to them, and nothing else.
+CREATE POLICY deadlines_read ON deadlines FOR SELECT USING (
+    school_id = haven_school_id()
+    AND EXISTS (SELECT 1 FROM concerns c WHERE c.school_id = deadlines.school_id AND c.id = deadlines.concern_id
+        AND ((haven_may_see_due(haven_roles()) AND c.route = ANY ((SELECT haven_read_routes())::text[]))
+             OR haven_handles(c.route, c.subject_person_id))));
+CREATE POLICY deadlines_open ON deadlines FOR INSERT WITH CHECK (
+    school_id = haven_school_id() AND met_at IS NULL
+    AND EXISTS (SELECT 1 FROM concerns c WHERE c.school_id = deadlines.school_id AND c.id = deadlines.concern_id
+        AND (haven_handles(c.route, c.subject_person_id)
+             OR (c.logged_by = haven_viewer_id() AND deadlines.kind = 'feedback'))));
+CREATE POLICY deadlines_meet ON deadlines FOR UPDATE
+    USING (school_id = haven_school_id()
+        AND EXISTS (SELECT 1 FROM concerns c WHERE c.school_id = deadlines.school_id AND c.id = deadlines.concern_id
+            AND haven_handles(c.route, c.subject_person_id)))
+    WITH CHECK (school_id = haven_school_id());
 
 -- The outbox: the e-mails not sent because SMTP_URL is unset. The jobs that
 -- would have sent them write them, and they run for nobody (no viewer is
@@ -1456,10 +1487,6 @@ CREATE POLICY destruction_approvals_insert ON destruction_approvals FOR INSERT
 CREATE POLICY destroyed_files_read ON destroyed_files FOR SELECT
     USING (school_id = haven_school_id() AND haven_may_review_retention(haven_roles()));
 
--- Kept annual report figures were worked out by the functions this file
--- defined before; whatever this copy changed in them, the figures are worked
--- out again (by the nightly job, or when a report is next opened).
-DELETE FROM report_figures;
 -- Patterns across a child's concerns (safeguarding.EvaluatePatterns). The
 -- rules run in a job enqueued in the transaction that logs a concern or
 -- records a pupil's part, for no one: the member of staff who logged it may
@@ -1540,3 +1567,8 @@ END
 $$;
 CREATE TRIGGER pattern_flags_guard_update BEFORE UPDATE ON pattern_flags
     FOR EACH ROW EXECUTE FUNCTION haven_guard_pattern_flag_update();
+
+-- Kept annual report figures were worked out by the functions this file
+-- defined before; whatever this copy changed in them, the figures are worked
+-- out again (by the nightly job, or when a report is next opened).
+DELETE FROM report_figures;
