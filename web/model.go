@@ -21,6 +21,10 @@ type Page struct {
 	RoleLabel  string // e.g. "Designated Safeguarding Lead"
 	SchoolName string
 	Nav        []NavLink
+	// Search shows the header's pupil search (the DSL and deputies:
+	// safeguarding.MayFindPupils); SearchQuery is what it holds.
+	Search      bool
+	SearchQuery string
 }
 
 // FieldError is one validation message. Field is the id of the input the

@@ -46,6 +46,17 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := childPageView(f, categories, todayInEngland())
+	if safeguarding.MayReadAudit(v.Roles, safeguarding.AuditChildren) {
+		views, err := s.db.FileViews(r.Context(), v, id, fileViewsShown)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		view.ViewsShown, view.ViewsHref = true, web.AuditPath+"?pupil_id="+strconv.FormatInt(id, 10)
+		for _, l := range views {
+			view.Views = append(view.Views, web.FileView{When: clockDateTime(l.At), Who: l.Actor})
+		}
+	}
 	s.render(w, r, http.StatusOK, web.ChildFilePage(page(r, view.Title()), view))
 }
 

@@ -171,6 +171,10 @@ func (s *Server) routes() chi.Router {
 			})
 			r.With(looksAt(safeguarding.LookedForChildFile)).Get("/pupils/{id}", s.childPage)
 
+			// The DSL's pupil search and the audit page (audit_page.go).
+			r.Get(web.PupilSearchPath, s.pupilSearch)
+			r.Get(web.AuditPath, s.auditPage)
+
 			// The referrer's own concerns (my_concerns.go).
 			r.Get("/my-concerns", s.myConcerns)
 

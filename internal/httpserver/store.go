@@ -38,6 +38,7 @@ type Store interface {
 	annualReportStore
 	policyStore
 	trainingStore
+	auditStore
 }
 
 // referenceLists are the lists every page about concerns names things
