@@ -116,16 +116,18 @@ CREATE CONSTRAINT TRIGGER audit_log_link AFTER INSERT ON audit_log
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION haven_audit_link();
 
 -- The pupil search (docs/search.md): legal and preferred names, folded by
--- haven_fold (lower case, accents off, apostrophes, hyphens and other
--- marks dropped), between spaces so that a word's start is ' word'.
+-- haven_fold (lower case, accents off, apostrophes and full stops dropped,
+-- any other run of marks a space), between spaces so that a word's start
+-- is ' word'. The accented capitals are mapped as well as the small
+-- letters, since lower() leaves them alone under the C locale.
 -- Generated, so that every way a pupil is written keeps it right.
 -- +goose StatementBegin
 CREATE FUNCTION haven_fold(p text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT btrim(regexp_replace(regexp_replace(
         translate(lower(p),
-            'àáâãäåāăąçćĉċčďđèéêëēĕėęěĝğġģĥħìíîïĩīĭįıĵķĺļľŀłñńņňòóôõöøōŏőŕŗřśŝşšţťŧùúûüũūŭůűųŵýÿŷźżžðþ',
-            'aaaaaaaaacccccddeeeeeeeeegggghhiiiiiiiiijklllllnnnnooooooooorrrsssstttuuuuuuuuuuwyyyzzzdt'),
+            'àáâãäåāăąçćĉċčďđèéêëēĕėęěĝğġģĥħìíîïĩīĭįıĵķĺļľŀłñńņňòóôõöøōŏőŕŗřśŝşšţťŧùúûüũūŭůűųŵýÿŷźżžðþÀÁÂÃÄÅĀĂĄÇĆĈĊČĎĐÈÉÊËĒĔĖĘĚĜĞĠĢĤĦÌÍÎÏĨĪĬĮIĴĶĹĻĽĿŁÑŃŅŇÒÓÔÕÖØŌŎŐŔŖŘŚŜŞŠŢŤŦÙÚÛÜŨŪŬŮŰŲŴÝŸŶŹŻŽÐÞ',
+            'aaaaaaaaacccccddeeeeeeeeegggghhiiiiiiiiijklllllnnnnooooooooorrrsssstttuuuuuuuuuuwyyyzzzdtaaaaaaaaacccccddeeeeeeeeegggghhiiiiiiiiijklllllnnnnooooooooorrrsssstttuuuuuuuuuuwyyyzzzdt'),
         '[''’`‘\.]', '', 'g'), '[^a-z0-9ßæœ]+', ' ', 'g'))
 $$;
 -- +goose StatementEnd

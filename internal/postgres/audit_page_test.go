@@ -54,6 +54,7 @@ func TestFindPupils(t *testing.T) {
 		{"Zoe", []string{"zoe"}},
 		{"zoë brontë", []string{"zoe"}},
 		{"BRONTE", []string{"zoe"}},
+		{"ZOË BRONTË", []string{"zoe"}},
 		{"OBrien", []string{"sean"}},
 		{"o'brien", []string{"sean"}},
 		{"O’Brien", []string{"sean"}},
