@@ -387,16 +387,37 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 
 	t.Run("WhoReadsTheAuditLog", func(t *testing.T) {
 		// Rows of every kind by a member of staff, one about each concern,
-		// and one of each viewer's own doing (written as the owner). Every
-		// viewer reads exactly the others' rows MayReadAudit admits, of a
-		// concern only when Can lets them list it, and their own always.
+		// a view of a child's file by each subject and each viewer (every
+		// set of roles), and one more of each viewer's own doing (written
+		// as the owner). Every viewer reads exactly the others' rows MayReadAudit
+		// admits, of a concern only when Can lets them list it, no view
+		// AuditViewTellsOfConcern hides, and their own always.
 		ctx := t.Context()
-		others := []string{fmt.Sprintf("pupil:%d", w.pupil), fmt.Sprintf("person:%d", w.logger), "person", "queue", "policies"}
-		for _, c := range w.concerns {
-			others = append(others, fmt.Sprintf("concern:%d", c.id))
+		type row struct {
+			actor  safeguarding.Person
+			action string
+			object string
 		}
-		for _, o := range others {
-			if _, err := w.owner.Exec(ctx, `INSERT INTO audit_log (school_id, actor_id, action, object) VALUES ($1, $2, 'view', $3)`, w.school, w.logger, o); err != nil {
+		logger := safeguarding.Person{SchoolID: w.school, ID: w.logger, Roles: safeguarding.Roles{safeguarding.RoleStaff}}
+		var rows []row
+		for _, o := range []string{fmt.Sprintf("pupil:%d", w.pupil), fmt.Sprintf("person:%d", w.logger), "person", "queue", "policies"} {
+			rows = append(rows, row{logger, "view", o})
+		}
+		concernOf := map[string]ruleConcern{}
+		for _, c := range w.concerns {
+			o := fmt.Sprintf("concern:%d", c.id)
+			concernOf[o] = c
+			rows = append(rows, row{logger, "view_concern", o})
+		}
+		for _, p := range w.subjects {
+			rows = append(rows, row{p, "view_child_file", fmt.Sprintf("pupil:%d", w.pupil)})
+		}
+		for _, v := range w.viewers { // every set of roles, the chair's among them
+			rows = append(rows, row{safeguarding.Person{SchoolID: w.school, ID: v.PersonID, Roles: v.Roles}, "view_child_file", fmt.Sprintf("pupil:%d", w.pupil)})
+		}
+		for _, r := range rows {
+			if _, err := w.owner.Exec(ctx, `INSERT INTO audit_log (school_id, actor_id, action, object) VALUES ($1, $2, $3, $4)`,
+				w.school, r.actor.ID, r.action, r.object); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -405,44 +426,44 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		concernOf := map[string]ruleConcern{}
-		for _, c := range w.concerns {
-			concernOf[fmt.Sprintf("concern:%d", c.id)] = c
-		}
+		key := func(actor int64, action, object string) string { return fmt.Sprintf("%d %s %s", actor, action, object) }
 		for _, v := range w.viewers {
 			w.asViewer(t, v, func(tx pgx.Tx) {
-				rows, err := tx.Query(ctx, `SELECT action, object, actor_id FROM audit_log`)
+				got, err := tx.Query(ctx, `SELECT actor_id, action, object FROM audit_log`)
 				if err != nil {
 					t.Fatal(err)
 				}
 				read := map[string]bool{}
 				mine := 0
-				for rows.Next() {
+				for got.Next() {
 					var action, object string
 					var actor int64
-					if err := rows.Scan(&action, &object, &actor); err != nil {
+					if err := got.Scan(&actor, &action, &object); err != nil {
 						t.Fatal(err)
 					}
-					switch {
-					case actor == v.PersonID:
+					if actor == v.PersonID && action == "mine" {
 						mine++
-					case actor == w.logger:
-						read[object] = true
 					}
+					read[key(actor, action, object)] = true
 				}
-				if err := rows.Err(); err != nil {
+				if err := got.Err(); err != nil {
 					t.Fatal(err)
 				}
 				if mine != 1 {
 					t.Errorf("viewer with roles %v reads %d rows of their own, want 1", v.Roles, mine)
 				}
-				for _, o := range others {
-					goSays := safeguarding.MayReadAudit(v.Roles, safeguarding.AuditKindOf(o))
-					if c, ok := concernOf[o]; ok {
+				for _, r := range rows {
+					if r.actor.ID == v.PersonID {
+						continue // their own: always read
+					}
+					goSays := safeguarding.MayReadAudit(v.Roles, safeguarding.AuditKindOf(r.object)) &&
+						!safeguarding.AuditViewTellsOfConcern(r.actor.Roles, r.action)
+					if c, ok := concernOf[r.object]; ok {
 						goSays = goSays && safeguarding.Can(v, c.access, safeguarding.ActionList)
 					}
-					if goSays != read[o] {
-						t.Errorf("viewer with roles %v reads the audit row about %s: Go says %v, PostgreSQL says %v", v.Roles, o, goSays, read[o])
+					if sqlSays := read[key(r.actor.ID, r.action, r.object)]; goSays != sqlSays {
+						t.Errorf("viewer with roles %v reads the audit row %q about %s by a person with roles %v: Go says %v, PostgreSQL says %v",
+							v.Roles, r.action, r.object, r.actor.Roles, goSays, sqlSays)
 					}
 				}
 				for _, k := range safeguarding.AllAuditKinds {
@@ -463,9 +484,21 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 				}
 			})
 		}
-		for _, o := range others {
-			if got, want := postgresKind(t, w, o), string(safeguarding.AuditKindOf(o)); got != want {
-				t.Errorf("the audit row about %q is of kind %s in PostgreSQL, %s in Go", o, got, want)
+		for _, r := range rows {
+			if got, want := postgresKind(t, w, r.object), string(safeguarding.AuditKindOf(r.object)); got != want {
+				t.Errorf("the audit row about %q is of kind %s in PostgreSQL, %s in Go", r.object, got, want)
+			}
+		}
+		// Every set of roles, as an actor, against the SQL copy of the rule.
+		for _, v := range w.viewers {
+			for _, action := range []string{"view_child_file", "denied_child_file", "view_concern"} {
+				var sqlSays bool
+				if err := w.owner.QueryRow(ctx, `SELECT haven_audit_tells_of_concern($1, $2)`, roleStrings(v.Roles), action).Scan(&sqlSays); err != nil {
+					t.Fatal(err)
+				}
+				if goSays := safeguarding.AuditViewTellsOfConcern(v.Roles, action); goSays != sqlSays {
+					t.Errorf("%q by a person with roles %v tells of a concern: Go says %v, PostgreSQL says %v", action, v.Roles, goSays, sqlSays)
+				}
 			}
 		}
 	})
@@ -993,4 +1026,13 @@ func postgresKind(t *testing.T, w *ruleWorld, object string) string {
 		t.Fatal(err)
 	}
 	return k
+}
+
+// roleStrings are roles as PostgreSQL holds them.
+func roleStrings(rs safeguarding.Roles) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = string(r)
+	}
+	return out
 }

@@ -52,6 +52,18 @@ func MayReadAudit(rs Roles, k AuditKind) bool {
 	return false
 }
 
+// AuditViewTellsOfConcern reports whether an audit row of action by a
+// person with roles actor, about a child's file, would tell its reader of
+// a concern they may not see: a view of the file by someone who opens
+// children's files only through the concerns they handle (the chair, who
+// opens a child's file only for an allegation about the principal that
+// involves the child). Such a row is shown to nobody but its actor, so the
+// audit page and the file's list of who opened it never hint at such a
+// concern. The actor's roles are those they hold now.
+func AuditViewTellsOfConcern(actor Roles, action string) bool {
+	return action == "view_child_file" && !OpensChildFiles(actor)
+}
+
 // AuditKindsFor lists the kinds of audit row a person with roles rs reads
 // on the audit page; none means the page does not exist for them.
 func AuditKindsFor(rs Roles) []AuditKind {

@@ -83,6 +83,7 @@ DROP FUNCTION IF EXISTS haven_may_read_outbox(text[]);
 DROP FUNCTION IF EXISTS haven_audit_kind(text);
 DROP FUNCTION IF EXISTS haven_may_read_audit(text[], text);
 DROP FUNCTION IF EXISTS haven_audit_concern_id(text);
+DROP FUNCTION IF EXISTS haven_audit_tells_of_concern(text[], text);
 DROP FUNCTION IF EXISTS haven_may_find_pupils(text[]);
 DROP FUNCTION IF EXISTS haven_may_administer_people(text[]);
 DROP FUNCTION IF EXISTS haven_may_import_roster(text[]);
@@ -171,6 +172,12 @@ CREATE FUNCTION haven_may_read_audit(roles text[], kind text) RETURNS boolean LA
     SELECT CASE kind WHEN 'children' THEN roles && ARRAY['dsl', 'deputy_dsl']
                      WHEN 'accounts' THEN 'admin' = ANY (roles)
                      ELSE false END
+$$;
+-- safeguarding.AuditViewTellsOfConcern: a view of a child's file by someone
+-- who opens children's files only through the concerns they handle (the
+-- chair) would tell of a concern the reader may not see.
+CREATE FUNCTION haven_audit_tells_of_concern(actor_roles text[], action text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT action = 'view_child_file' AND NOT haven_reads_as(actor_roles, 'child')
 $$;
 -- The concern an audit row is about, or null.
 CREATE FUNCTION haven_audit_concern_id(object text) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
@@ -837,13 +844,16 @@ CREATE POLICY training_remove ON training_records FOR DELETE
 -- haven_audit_link (migration 00038), as the owner. A viewer reads the rows
 -- of their own doing, and others' rows of the kinds haven_may_read_audit
 -- admits them to, of a concern only when they may see the concern (the
--- sub-select is under concerns_select), so that nobody learns from the
--- log of a concern about themselves.
+-- sub-select is under concerns_select), and no view that would tell of a
+-- concern they may not see (haven_audit_tells_of_concern), so that nobody
+-- learns from the log of a concern about themselves.
 CREATE POLICY audit_log_insert ON audit_log FOR INSERT WITH CHECK (true);
 CREATE POLICY audit_log_read ON audit_log FOR SELECT USING (
     school_id = haven_school_id()
     AND (actor_id = (SELECT haven_viewer_id())
         OR (haven_may_read_audit((SELECT haven_roles()), haven_audit_kind(object))
+            AND (action <> 'view_child_file'
+                OR NOT haven_audit_tells_of_concern(haven_roles_of(school_id, actor_id), action))
             AND (haven_audit_concern_id(object) IS NULL
                 OR EXISTS (SELECT 1 FROM concerns c
                     WHERE c.school_id = audit_log.school_id AND c.id = haven_audit_concern_id(audit_log.object))))));
