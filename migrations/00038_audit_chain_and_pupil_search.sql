@@ -134,10 +134,10 @@ $$;
 
 ALTER TABLE pupils ADD COLUMN search_key text GENERATED ALWAYS AS (
     ' ' || haven_fold(first_name || ' ' || last_name || ' ' || preferred_first_name || ' ' || preferred_last_name) || ' ') STORED;
-CREATE INDEX pupils_search_idx ON pupils (school_id) INCLUDE (search_key);
+-- No index of its own: a search reads one school's pupils (a few thousand
+-- short strings) along the primary key (school_id, id).
 
 -- +goose Down
-DROP INDEX pupils_search_idx;
 ALTER TABLE pupils DROP COLUMN search_key;
 DROP FUNCTION haven_fold(text);
 DROP TRIGGER audit_log_link ON audit_log;
