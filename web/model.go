@@ -24,6 +24,10 @@ type Page struct {
 	// UnreadNotices is the signed-in person's count of unread notices,
 	// shown in the header's link to them.
 	UnreadNotices int
+	// Search shows the header's pupil search (the DSL and deputies:
+	// safeguarding.MayFindPupils); SearchQuery is what it holds.
+	Search      bool
+	SearchQuery string
 }
 
 // FieldError is one validation message. Field is the id of the input the

@@ -20,6 +20,12 @@ type ChildPage struct {
 	// ExportHref, when set, downloads the whole file as a PDF (for the DSL
 	// and deputies).
 	ExportHref string
+	// ViewsShown says the viewer reads who has opened the file (the DSL
+	// and deputies): Views are the latest openings, newest first, and
+	// ViewsHref the audit page of every reading of the file.
+	ViewsShown bool
+	Views      []FileView
+	ViewsHref  string
 }
 
 // Title is the page's <title>: the pupil's number, never their name, which

@@ -9,8 +9,9 @@ import (
 	"github.com/havenapp/haven/internal/postgres"
 )
 
-// verify checks every chronology's hash chain and fails if any stored
-// entry was changed, removed or inserted after it was written. It reads
+// verify checks every chronology's hash chain and every school's audit
+// chain, and fails if any stored entry or audit row was changed, removed
+// or inserted after it was written. It reads
 // every school's chronologies, so it connects as the owner.
 func verify(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	if err := cfg.CheckDatabases(); err != nil {
@@ -32,9 +33,21 @@ func verify(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	for _, b := range breaks {
 		fmt.Printf("school %d, concern %d, entry %d: %s\n", b.SchoolID, b.ConcernID, b.EntryID, b.Problem)
 	}
-	if len(breaks) > 0 {
-		return fmt.Errorf("%d of %d chronology entries failed verification", len(breaks), checked)
+	audited, auditBreaks, err := postgres.VerifyAuditLog(ctx, connString)
+	if err != nil {
+		return err
 	}
-	fmt.Printf("All %d chronology entries verified: no stored history has been changed.\n", checked)
+	for _, b := range auditBreaks {
+		if b.ID == 0 {
+			fmt.Printf("school %d, audit log: %s\n", b.SchoolID, b.Problem)
+			continue
+		}
+		fmt.Printf("school %d, audit row %d: %s\n", b.SchoolID, b.ID, b.Problem)
+	}
+	if len(breaks) > 0 || len(auditBreaks) > 0 {
+		return fmt.Errorf("%d of %d chronology entries and %d of %d audit rows failed verification",
+			len(breaks), checked, len(auditBreaks), audited)
+	}
+	fmt.Printf("All %d chronology entries and %d audit rows verified: no stored history has been changed.\n", checked, audited)
 	return nil
 }

@@ -165,7 +165,7 @@ func (b *bench) restore(ctx context.Context, info datasetInfo) error {
 		}
 	}
 	// The build writes none of these: all of them came from runs.
-	if _, err := tx.Exec(ctx, `TRUNCATE river_job, audit_log, sessions, concern_drafts`); err != nil {
+	if _, err := tx.Exec(ctx, `TRUNCATE river_job, audit_log, audit_chain_heads, sessions, concern_drafts`); err != nil {
 		return fmt.Errorf("restore the dataset: %w", err)
 	}
 	// The deadlines, as the build makes them from the history.

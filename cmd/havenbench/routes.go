@@ -110,6 +110,14 @@ func (m *mix) makeRoutes() []route {
 		{name: "GET /due", weight: 40, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
 			return get(pick(rng, f.dsls), "/due")
 		}},
+		// The DSL's header search (a first and a last name, a handful of
+		// pupils in a school) and the first page of the audit log.
+		{name: "GET /pupils/search", weight: 20, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
+			return get(pick(rng, f.dsls), "/pupils/search?"+url.Values{"q": {pick(rng, firstNames) + " " + pick(rng, lastNames)}}.Encode())
+		}},
+		{name: "GET /audit", weight: 10, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
+			return get(pick(rng, f.dsls), "/audit")
+		}},
 		{name: "GET /my-concerns", weight: 150, ok: status(200), target: func(rng *mrand.Rand) vegeta.Target {
 			u := pick(rng, f.staff)
 			if rng.IntN(5) == 0 && len(f.myAfter[u.personID]) > 0 {

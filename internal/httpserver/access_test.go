@@ -415,6 +415,12 @@ func TestAccessMatrixHTTP(t *testing.T) {
 // "1 min ago").
 var pageNoise = regexp.MustCompile(`(?i)(name="(csrf|token|submission_token)[^"]*" value=")[^"]*"|nonce="[^"]*"|just now|\d+ (min|h|days?) ago`)
 
+// blindViews matches the lines of a child's file's "who has opened this
+// file" that the comparison's own loads add: views by the principal, the
+// DSL and the deputy. Anyone else's view (the chair's) is kept, and would
+// tell of the concern about the principal.
+var blindViews = regexp.MustCompile(`<tr class="govuk-table__row"><td class="govuk-table__cell">[^<]*</td><td class="govuk-table__cell"><bdi>(Pat Principal|Dana Lead|Dev Deputy)</bdi></td></tr>`)
+
 // The principal cannot tell that a concern about them exists: their lists
 // and home page read the same before it is logged and after, however it is
 // worked. Nor can the DSL or a deputy, who do not see it either.
@@ -449,7 +455,7 @@ func TestAccessPrincipalCannotTellConcernAboutThemExists(t *testing.T) {
 			if len(pages) == 0 {
 				t.Fatalf("the %s may not open %s", viewer, path)
 			}
-			out[path] = pageNoise.ReplaceAllString(strings.Join(pages, "\n"), "$1")
+			out[path] = blindViews.ReplaceAllString(pageNoise.ReplaceAllString(strings.Join(pages, "\n"), "$1"), "")
 		}
 		return out
 	}

@@ -53,6 +53,17 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 	if safeguarding.MayExportChildFile(v.Roles) {
 		view.ExportHref = childFilePDFHref(id)
 	}
+	if safeguarding.MayReadAudit(v.Roles, safeguarding.AuditChildren) {
+		views, err := s.db.FileViews(r.Context(), v, id, fileViewsShown)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		view.ViewsShown, view.ViewsHref = true, web.AuditPath+"?pupil_id="+strconv.FormatInt(id, 10)
+		for _, l := range views {
+			view.Views = append(view.Views, web.FileView{When: clockDateTime(l.At), Who: l.Actor})
+		}
+	}
 	s.render(w, r, http.StatusOK, web.ChildFilePage(page(r, view.Title()), view))
 }
 

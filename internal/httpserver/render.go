@@ -59,6 +59,10 @@ func page(r *http.Request, title string) web.Page {
 	if v.MustEnrol() {
 		return p // no menu: enrolment is the only page they may open
 	}
+	p.Search = safeguarding.MayFindPupils(v.Roles)
+	if p.Search && r.URL.Path == web.PupilSearchPath {
+		p.SearchQuery = searchQuery(r)
+	}
 	for _, l := range navFor(v.Roles) {
 		if l.Href == web.DuePath {
 			l = dueLink(r)
@@ -80,6 +84,9 @@ func navFor(rs safeguarding.Roles) []web.NavLink {
 	}
 	if safeguarding.MayReadAnnualReport(rs) {
 		nav = append(nav, web.NavLink{Href: web.AnnualReportPath, Label: "Annual report"})
+	}
+	if len(safeguarding.AuditKindsFor(rs)) > 0 {
+		nav = append(nav, web.NavLink{Href: web.AuditPath, Label: "Audit log"})
 	}
 	if canLogConcerns(rs) {
 		nav = append(nav, web.NavLink{Href: "/concerns/new", Label: "Log a concern"},

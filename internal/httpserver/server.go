@@ -194,6 +194,10 @@ func (s *Server) routes() chi.Router {
 			r.Post("/pupils/{id}/transfer/receipt", s.recordReceipt)
 			r.Get("/pupils/{id}/transfer/bundles/{bundle}", s.downloadBundle)
 
+			// The DSL's pupil search and the audit page (audit_page.go).
+			r.Get(web.PupilSearchPath, s.pupilSearch)
+			r.Get(web.AuditPath, s.auditPage)
+
 			// The referrer's own concerns (my_concerns.go).
 			r.Get("/my-concerns", s.myConcerns)
 

@@ -47,6 +47,7 @@ type Store interface {
 	patternStore
 	closuresStore
 	dueStore
+	auditStore
 }
 
 // referenceLists are the lists every page about concerns names things

@@ -22,6 +22,13 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
+// audit writes one event in q's transaction. The row is linked into its
+// school's hash chain (chain_seq, prev_hash, hash) by a deferred trigger as
+// the transaction commits, not here: a chain head locked at the insert
+// would be held through the rest of the request, and nearly every request
+// writes the log, so one school's requests would queue behind each other.
+// Linked at commit, they wait on each other only for the commit itself.
+// Migration 00038 says more; `haven verify` checks the chains.
 func audit(ctx context.Context, q querier, e safeguarding.AuditEvent) error {
 	_, err := q.Exec(ctx, auditSQL, e.SchoolID, e.ActorID, e.Action, e.Object, e.Address, e.Detail)
 	if err != nil {

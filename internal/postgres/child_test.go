@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/safeguarding"
 )
 
@@ -186,7 +187,7 @@ func TestChildFile(t *testing.T) {
 		if _, err := s.db.ChildFile(ctx, s.deputy, s.ruby, 0); err != nil {
 			t.Fatal(err)
 		}
-		log, err := s.db.AuditLog(ctx, s.schoolID, 1)
+		log, err := postgres.AuditLog(ctx, s.owner, s.schoolID, 1)
 		if err != nil {
 			t.Fatal(err)
 		}

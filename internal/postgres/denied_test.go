@@ -87,7 +87,7 @@ func TestRecordDeniedLook(t *testing.T) {
 		ID: d.firstPupil(t), Request: "GET /pupils/{id}", Address: "192.0.2.8"}); err != nil {
 		t.Fatal(err)
 	}
-	log, err := d.db.AuditLog(t.Context(), d.schoolID, 3)
+	log, err := postgres.AuditLog(t.Context(), d.owner, d.schoolID, 3)
 	if err != nil {
 		t.Fatal(err)
 	}

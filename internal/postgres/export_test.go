@@ -37,10 +37,11 @@ type AuditRecord struct {
 	At time.Time
 }
 
-// AuditLog returns the most recent events of a school, newest first.
-// schoolID 0 returns events with no school.
-func (db *DB) AuditLog(ctx context.Context, schoolID int64, limit int) ([]AuditRecord, error) {
-	rows, err := db.pool.Query(ctx, `SELECT id, at, coalesce(school_id, 0), coalesce(actor_id, 0), action, object, address, detail
+// AuditLog returns the most recent events of a school, newest first, read
+// as the owner (q), since row-level security shows the app only what each
+// viewer may read. schoolID 0 returns events with no school.
+func AuditLog(ctx context.Context, q *pgx.Conn, schoolID int64, limit int) ([]AuditRecord, error) {
+	rows, err := q.Query(ctx, `SELECT id, at, coalesce(school_id, 0), coalesce(actor_id, 0), action, object, address, detail
 		FROM audit_log WHERE coalesce(school_id, 0) = $1 ORDER BY id DESC LIMIT $2`, schoolID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read audit log: %w", err)

@@ -64,6 +64,9 @@ func TestAppLoginCannotBeTheOwner(t *testing.T) {
 		`DELETE FROM audit_log`,
 		`TRUNCATE chronology_entries`,
 		`TRUNCATE audit_log`,
+		`SELECT * FROM audit_chain_heads`,
+		`UPDATE audit_chain_heads SET seq = 0`,
+		`DELETE FROM audit_chain_heads`,
 		`ALTER TABLE concerns DISABLE ROW LEVEL SECURITY`,
 	} {
 		_, err := conn.Exec(ctx, sql)

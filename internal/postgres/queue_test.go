@@ -193,7 +193,7 @@ func TestQueue(t *testing.T) {
 		if _, err := s.db.Queue(ctx, s.deputy, safeguarding.QueueFilter{Category: "neglect"}); err != nil {
 			t.Fatal(err)
 		}
-		log, err := s.db.AuditLog(ctx, s.schoolID, 5)
+		log, err := postgres.AuditLog(ctx, s.owner, s.schoolID, 5)
 		if err != nil {
 			t.Fatal(err)
 		}

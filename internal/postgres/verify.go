@@ -91,3 +91,106 @@ func VerifyChronology(ctx context.Context, connString string) (checked int, brea
 	}
 	return checked, breaks, rows.Err()
 }
+
+// AuditBreak is an audit row whose place in its school's hash chain does
+// not hold: the row was changed, or rows were removed or inserted, after
+// they were written. ID is 0 when the break is at the chain's end (its
+// newest rows were removed).
+type AuditBreak struct {
+	SchoolID int64
+	ID       int64
+	Problem  string
+}
+
+// VerifyAuditLog walks every school's audit chain (migration 00038) in
+// the order the rows were linked and returns each break, checking the
+// chain's end against audit_chain_heads so that removing the newest rows
+// is caught too. Like VerifyChronology it needs the owner's connection.
+func VerifyAuditLog(ctx context.Context, connString string) (checked int, breaks []AuditBreak, err error) {
+	conn, err := pgx.Connect(ctx, connString)
+	if err != nil {
+		return 0, nil, fmt.Errorf("connect for verification: %w", err)
+	}
+	defer conn.Close(ctx)
+	heads := map[int64]safeguarding.AuditRecord{}
+	rows, err := conn.Query(ctx, `SELECT school_id, seq, hash FROM audit_chain_heads`)
+	if err != nil {
+		return 0, nil, fmt.Errorf("read audit chain heads: %w", err)
+	}
+	for rows.Next() {
+		var h safeguarding.AuditRecord
+		if err := rows.Scan(&h.SchoolID, &h.Seq, &h.Hash); err != nil {
+			return 0, nil, err
+		}
+		heads[h.SchoolID] = h
+	}
+	if err := rows.Err(); err != nil {
+		return 0, nil, err
+	}
+	rows, err = conn.Query(ctx, `SELECT coalesce(school_id, 0), id, at, coalesce(actor_id, 0), action, object, address, detail,
+			coalesce(chain_seq, 0), coalesce(prev_hash, ''), coalesce(hash, '')
+		FROM audit_log ORDER BY coalesce(school_id, 0), chain_seq NULLS FIRST, id`)
+	if err != nil {
+		return 0, nil, fmt.Errorf("read audit log: %w", err)
+	}
+	defer rows.Close()
+	w := auditWalk{heads: heads, school: -1}
+	for rows.Next() {
+		var r safeguarding.AuditRecord
+		if err := rows.Scan(&r.SchoolID, &r.ID, &r.At, &r.ActorID, &r.Action, &r.Object, &r.Address, &r.Detail,
+			&r.Seq, &r.PrevHash, &r.Hash); err != nil {
+			return checked, breaks, err
+		}
+		checked++
+		w.next(r)
+	}
+	if err := rows.Err(); err != nil {
+		return checked, breaks, err
+	}
+	w.end()
+	for _, h := range w.heads { // chains whose every row is gone
+		if h.Seq > 0 {
+			w.breaks = append(w.breaks, AuditBreak{h.SchoolID, 0, "every row of its chain was removed"})
+		}
+	}
+	return checked, w.breaks, nil
+}
+
+// auditWalk follows the audit chains one row at a time.
+type auditWalk struct {
+	heads  map[int64]safeguarding.AuditRecord
+	school int64
+	seq    int64
+	prev   []byte
+	breaks []AuditBreak
+}
+
+func (w *auditWalk) next(r safeguarding.AuditRecord) {
+	if r.SchoolID != w.school {
+		w.end()
+		w.school, w.seq, w.prev = r.SchoolID, 0, []byte{}
+	}
+	switch {
+	case r.Seq == 0:
+		w.breaks = append(w.breaks, AuditBreak{r.SchoolID, r.ID, "is not linked into the chain (it was inserted afterwards)"})
+		return
+	case r.Seq != w.seq+1 || !bytes.Equal(r.PrevHash, w.prev):
+		w.breaks = append(w.breaks, AuditBreak{r.SchoolID, r.ID, "does not link to the row before it (a row was removed or inserted)"})
+	case !bytes.Equal(r.Hash, safeguarding.AuditHash(w.prev, r)):
+		w.breaks = append(w.breaks, AuditBreak{r.SchoolID, r.ID, "its content was changed after it was written"})
+	}
+	w.seq, w.prev = r.Seq, r.Hash
+}
+
+// end checks that the chain just walked ends where its head says.
+func (w *auditWalk) end() {
+	if w.school < 0 {
+		return
+	}
+	h, ok := w.heads[w.school]
+	delete(w.heads, w.school)
+	if !ok || h.Seq != w.seq || !bytes.Equal(h.Hash, w.prev) {
+		w.breaks = append(w.breaks, AuditBreak{w.school, 0, "its newest rows were removed (the chain ends before its recorded head)"})
+	}
+	w.school = -1
+}

@@ -87,6 +87,8 @@ DROP POLICY IF EXISTS pattern_flags_raise ON pattern_flags;
 DROP POLICY IF EXISTS pattern_flags_grow ON pattern_flags;
 DROP POLICY IF EXISTS pattern_flags_review ON pattern_flags;
 DROP TRIGGER IF EXISTS pattern_flags_guard_update ON pattern_flags;
+DROP POLICY IF EXISTS audit_log_read ON audit_log;
+DROP POLICY IF EXISTS audit_log_insert ON audit_log;
 DROP TRIGGER IF EXISTS concerns_guard_update ON concerns;
 DROP TRIGGER IF EXISTS concern_pupils_copy_access ON concern_pupils;
 DROP TRIGGER IF EXISTS chronology_entries_copy_access ON chronology_entries;
@@ -141,6 +143,11 @@ DROP FUNCTION IF EXISTS haven_may_log(text[]);
 DROP FUNCTION IF EXISTS haven_may_edit_school_contacts(text[]);
 DROP FUNCTION IF EXISTS haven_may_see_due(text[]);
 DROP FUNCTION IF EXISTS haven_may_read_outbox(text[]);
+DROP FUNCTION IF EXISTS haven_audit_kind(text);
+DROP FUNCTION IF EXISTS haven_may_read_audit(text[], text);
+DROP FUNCTION IF EXISTS haven_audit_concern_id(text);
+DROP FUNCTION IF EXISTS haven_audit_tells_of_concern(text[], text);
+DROP FUNCTION IF EXISTS haven_may_find_pupils(text[]);
 DROP FUNCTION IF EXISTS haven_may_administer_people(text[]);
 DROP FUNCTION IF EXISTS haven_may_import_roster(text[]);
 DROP FUNCTION IF EXISTS haven_may_read_policies(text[]);
@@ -228,6 +235,35 @@ $$;
 -- safeguarding.MayReadOutbox: only the administrator reads the outbox.
 CREATE FUNCTION haven_may_read_outbox(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
     SELECT 'admin' = ANY (roles)
+$$;
+
+-- safeguarding.AuditKindOf: what an audit row is about, by its object.
+CREATE FUNCTION haven_audit_kind(object text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN object LIKE 'pupil:%' OR object LIKE 'concern:%' THEN 'children'
+                WHEN object = 'person' OR object LIKE 'person:%' THEN 'accounts'
+                ELSE 'school' END
+$$;
+-- safeguarding.MayReadAudit: the DSL and deputies read the rows about
+-- children's files and concerns, the administrator sign-ins and account
+-- changes; nobody reads the rest of others' doing.
+CREATE FUNCTION haven_may_read_audit(roles text[], kind text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE kind WHEN 'children' THEN roles && ARRAY['dsl', 'deputy_dsl']
+                     WHEN 'accounts' THEN 'admin' = ANY (roles)
+                     ELSE false END
+$$;
+-- safeguarding.AuditViewTellsOfConcern: a view of a child's file by someone
+-- who opens children's files only through the concerns they handle (the
+-- chair) would tell of a concern the reader may not see.
+CREATE FUNCTION haven_audit_tells_of_concern(actor_roles text[], action text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT action = 'view_child_file' AND NOT haven_reads_as(actor_roles, 'child')
+$$;
+-- The concern an audit row is about, or null.
+CREATE FUNCTION haven_audit_concern_id(object text) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN object ~ '^concern:[0-9]{1,18}$' THEN substr(object, 9)::bigint END
+$$;
+-- safeguarding.MayFindPupils: the DSL and deputies search the pupils.
+CREATE FUNCTION haven_may_find_pupils(roles text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT roles && ARRAY['dsl', 'deputy_dsl']
 $$;
 
 -- safeguarding.MayAdministerPeople: only the administrator invites people,
@@ -907,6 +943,7 @@ ALTER TABLE chronology_entries ENABLE ROW LEVEL SECURITY;
 ALTER TABLE concern_drafts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE entry_drafts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE pupils ENABLE ROW LEVEL SECURITY;
+ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;
 
 -- safeguarding.Can, list and view: not about the viewer, and logged by them
 -- or on a route they read. The viewer's id and routes are read once per
@@ -1567,6 +1604,25 @@ END
 $$;
 CREATE TRIGGER pattern_flags_guard_update BEFORE UPDATE ON pattern_flags
     FOR EACH ROW EXECUTE FUNCTION haven_guard_pattern_flag_update();
+
+-- The audit log (docs/audit-log.md): anyone may add a row (a failed
+-- sign-in has no viewer yet); the chain columns are filled at commit by
+-- haven_audit_link (migration 00038), as the owner. A viewer reads the rows
+-- of their own doing, and others' rows of the kinds haven_may_read_audit
+-- admits them to, of a concern only when they may see the concern (the
+-- sub-select is under concerns_select), and no view that would tell of a
+-- concern they may not see (haven_audit_tells_of_concern), so that nobody
+-- learns from the log of a concern about themselves.
+CREATE POLICY audit_log_insert ON audit_log FOR INSERT WITH CHECK (true);
+CREATE POLICY audit_log_read ON audit_log FOR SELECT USING (
+    school_id = haven_school_id()
+    AND (actor_id = (SELECT haven_viewer_id())
+        OR (haven_may_read_audit((SELECT haven_roles()), haven_audit_kind(object))
+            AND (action <> 'view_child_file'
+                OR NOT haven_audit_tells_of_concern(haven_roles_of(school_id, actor_id), action))
+            AND (haven_audit_concern_id(object) IS NULL
+                OR EXISTS (SELECT 1 FROM concerns c
+                    WHERE c.school_id = audit_log.school_id AND c.id = haven_audit_concern_id(audit_log.object))))));
 
 -- Kept annual report figures were worked out by the functions this file
 -- defined before; whatever this copy changed in them, the figures are worked
