@@ -75,7 +75,10 @@ func (h History) Load(ctx context.Context, db *postgres.DB, school School) error
 	if err := <-errs; err != nil {
 		return err
 	}
-	return h.raisePatternFlags(ctx, db, school)
+	if err := h.raisePatternFlags(ctx, db, school); err != nil {
+		return err
+	}
+	return db.AnalyzeAfterLoad(ctx)
 }
 
 // loadWorkers is how many chronologies are written at once.

@@ -60,7 +60,7 @@ func TestAnnualReportPage(t *testing.T) {
 			t.Fatalf("status %d", res.StatusCode)
 		}
 		for _, want := range []string{"Concerns by category", "Concerns by month", "CSE indicators recorded", "Referrals by agency",
-			"Timeliness", "by year group", "Staff safeguarding training", "Safeguarding policies", "not recorded"} {
+			"Timeliness", "by year group", "Staff safeguarding training", "Safeguarding policies", "Urgent concerns acknowledged within"} {
 			if !strings.Contains(res.Body, want) {
 				t.Errorf("the report has no %q", want)
 			}

@@ -215,3 +215,14 @@ func (db *DB) KeepAnnualReports(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// AnalyzeAfterLoad brings the planner's statistics up to date after a bulk
+// load (the demo school's history), as autovacuum would in time: the first
+// report read after a load of thousands of rows is then planned for them,
+// not for empty tables.
+func (db *DB) AnalyzeAfterLoad(ctx context.Context) error {
+	if _, err := db.pool.Exec(ctx, `SELECT haven_analyze_after_load()`); err != nil {
+		return fmt.Errorf("analyse after the load: %w", err)
+	}
+	return nil
+}

@@ -109,6 +109,7 @@ DROP FUNCTION IF EXISTS haven_annual_report(bigint, int);
 DROP FUNCTION IF EXISTS haven_annual_report_kept(bigint, int);
 DROP FUNCTION IF EXISTS haven_annual_report_compute(bigint, int);
 DROP FUNCTION IF EXISTS haven_keep_annual_reports();
+DROP FUNCTION IF EXISTS haven_analyze_after_load();
 DROP TRIGGER IF EXISTS concerns_report_insert ON concerns;
 DROP TRIGGER IF EXISTS concerns_report_update ON concerns;
 DROP TRIGGER IF EXISTS concerns_report_delete ON concerns;
@@ -1477,6 +1478,7 @@ BEGIN
     -- the child's pattern flags and notices, and the file as transferred to
     -- or from another school (the bundle sent holds the file, encrypted).
     DELETE FROM concern_attachments WHERE school_id = school AND (concern_id = ANY (sole) OR entry_id = ANY (gone));
+    DELETE FROM deadlines WHERE school_id = school AND (concern_id = ANY (sole) OR entry_id = ANY (gone));
     DELETE FROM concern_escalations WHERE school_id = school AND concern_id = ANY (sole);
     DELETE FROM notices WHERE school_id = school AND (concern_id = ANY (sole) OR pupil_id = p_pupil_id);
     DELETE FROM pattern_flags WHERE school_id = school AND pupil_id = p_pupil_id;
@@ -1626,6 +1628,20 @@ CREATE POLICY audit_log_read ON audit_log FOR SELECT USING (
             AND (haven_audit_concern_id(object) IS NULL
                 OR EXISTS (SELECT 1 FROM concerns c
                     WHERE c.school_id = audit_log.school_id AND c.id = haven_audit_concern_id(audit_log.object))))));
+
+-- After a bulk load (the demo school's history): the planner's statistics
+-- brought up to date at once, as autovacuum would in time, so that the
+-- first report or queue read after the load is not planned for empty
+-- tables. Only the owner may analyse them.
+CREATE FUNCTION haven_analyze_after_load() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+    ANALYZE concerns, concern_pupils, chronology_entries, pupils, people, person_roles,
+        training_records, policies, policy_reviews, deadlines, notices, audit_log;
+END
+$$;
+REVOKE ALL ON FUNCTION haven_analyze_after_load() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION haven_analyze_after_load() TO haven_app;
 
 -- Kept annual report figures were worked out by the functions this file
 -- defined before; whatever this copy changed in them, the figures are worked
