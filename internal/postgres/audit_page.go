@@ -16,13 +16,15 @@ import (
 // in arg (docs/search.md): its UPN, its registration group, or every word
 // of the query starting a word of its legal or preferred names, both
 // folded by haven_fold (case, accents and apostrophes ignored) and the
-// names kept folded in pupils.search_key (migration 00038).
+// names kept folded in pupils.search_key (migration 00038). The query is
+// folded into its patterns once, in a subquery of its own, not once for
+// each pupil; a query that folds to nothing has no patterns (null), which
+// matches no name.
 func pupilFoundSQL(arg string) string {
 	return `(p.upn = upper(btrim(` + arg + `))
 		OR (p.registration_group <> '' AND lower(p.registration_group) = lower(btrim(` + arg + `)))
-		OR (haven_fold(` + arg + `) <> '' AND NOT EXISTS (
-			SELECT 1 FROM unnest(string_to_array(haven_fold(` + arg + `), ' ')) w
-			WHERE p.search_key NOT LIKE '% ' || w || '%')))`
+		OR p.search_key LIKE ALL ((SELECT array_agg('% ' || w || '%')
+			FROM unnest(string_to_array(haven_fold(` + arg + `), ' ')) w)::text[]))`
 }
 
 // FindPupils finds the pupils of v's school, on the roster or left, that
