@@ -49,6 +49,38 @@ type Entry struct {
 	BodyLabel  string
 	Paragraphs []string
 	Facts      []Row
+	BodyMap    *BodyMap // a body map entry's outlines and marks
+}
+
+// BodyMap is a body map as recorded: the outlines of the front and the
+// back, with the regions drawn on each, and the numbered marks placed on
+// them. Coordinates are in Width × Height units, as the page's SVG has them.
+type BodyMap struct {
+	Width, Height float64
+	Outlines      []Outline
+	Marks         []Mark
+}
+
+// Outline is one side of the body map.
+type Outline struct {
+	Side, Label string // "front", "Front"
+	Regions     []Shape
+}
+
+// Shape is a region drawn on an outline: an ellipse centred at X, Y with
+// width W and height H, or a rectangle whose top left corner is X, Y.
+type Shape struct {
+	Ellipse    bool
+	X, Y, W, H float64
+}
+
+// Mark is one mark on a body map: where on which side it was placed, and
+// what it is, by the number drawn on the outline.
+type Mark struct {
+	Number            int
+	Side              string
+	X, Y              float64
+	Where, Description string // "Front: left forearm", "A bruise the size of a 50p coin"
 }
 
 // Marking is the line at the head of every page.
@@ -235,6 +267,64 @@ func (d *doc) entry(e Entry) {
 			d.Ln(0.8)
 		}
 	}
+	if e.BodyMap != nil {
+		d.bodyMap(*e.BodyMap)
+	}
 	d.rows(e.Facts)
 	d.Ln(3)
+}
+
+// The body map's outlines as printed: each this many millimetres tall,
+// side by side with a gap between.
+const (
+	bodyMapH   = 72.0
+	bodyMapGap = 14.0
+	markR      = 2.3 // a mark's radius, in millimetres
+)
+
+// bodyMap draws a body map's outlines, its marks numbered on them, then
+// the marks in words by the same numbers, as the concern's page shows it.
+func (d *doc) bodyMap(m BodyMap) {
+	if m.Width <= 0 || m.Height <= 0 {
+		return
+	}
+	scale := bodyMapH / m.Height
+	d.keep(bodyMapH + 12)
+	top := d.GetY() + 1
+	for i, o := range m.Outlines {
+		left := margin + float64(i)*(m.Width*scale+bodyMapGap)
+		d.font("B", 9)
+		d.SetXY(left, top)
+		d.CellFormat(m.Width*scale, 4.5, d.tr(o.Label), "", 0, "C", false, 0, "")
+		y0 := top + 5
+		at := func(x, y float64) (float64, float64) { return left + x*scale, y0 + y*scale }
+		d.SetDrawColor(80, 90, 95)
+		d.SetLineWidth(0.25)
+		for _, r := range o.Regions {
+			x, y := at(r.X, r.Y)
+			if r.Ellipse {
+				d.Ellipse(x, y, r.W*scale/2, r.H*scale/2, 0, "D")
+			} else {
+				d.RoundedRect(x, y, r.W*scale, r.H*scale, 1.2, "1234", "D")
+			}
+		}
+		for _, k := range m.Marks {
+			if k.Side != o.Side {
+				continue
+			}
+			x, y := at(k.X, k.Y)
+			d.SetFillColor(212, 53, 28)
+			d.Circle(x, y, markR, "F")
+			d.SetFont("Helvetica", "B", 7.5)
+			d.SetTextColor(255, 255, 255)
+			d.SetXY(x-markR, y-markR)
+			d.CellFormat(2*markR, 2*markR, strconv.Itoa(k.Number), "", 0, "CM", false, 0, "")
+		}
+	}
+	d.SetY(top + 5 + bodyMapH + 3)
+	marks := make([]Row, len(m.Marks))
+	for i, k := range m.Marks {
+		marks[i] = Row{Key: strconv.Itoa(k.Number) + ". " + k.Where, Value: k.Description}
+	}
+	d.rows(marks)
 }

@@ -88,7 +88,8 @@ func childFileDocument(c web.ChildPage, v safeguarding.Viewer, now time.Time) fi
 	}
 	for _, e := range c.Chronology {
 		f.Chronology = append(f.Chronology, filepdf.Entry{Heading: e.Heading, Concern: e.Concern.Text, Happened: e.Happened,
-			Written: e.At, Author: e.Author, BodyLabel: e.BodyLabel, Paragraphs: e.Paragraphs, Facts: rowsOf(e.Facts)})
+			Written: e.At, Author: e.Author, BodyLabel: e.BodyLabel, Paragraphs: e.Paragraphs, Facts: rowsOf(e.Facts),
+			BodyMap: bodyMapDrawing(e.BodyMap)})
 	}
 	return f
 }
@@ -105,6 +106,28 @@ func rowsOf(rows []web.SummaryRow) []filepdf.Row {
 	out := make([]filepdf.Row, len(rows))
 	for i, r := range rows {
 		out[i] = filepdf.Row{Key: r.Key, Value: r.Value}
+	}
+	return out
+}
+
+// bodyMapDrawing is a body map entry's outlines and marks as the PDF draws
+// them, or nil for any other entry.
+func bodyMapDrawing(m *web.BodyMapView) *filepdf.BodyMap {
+	if m == nil {
+		return nil
+	}
+	out := &filepdf.BodyMap{Width: safeguarding.BodyMapWidth, Height: safeguarding.BodyMapHeight}
+	for _, o := range m.Outlines {
+		po := filepdf.Outline{Side: o.Side, Label: o.Label}
+		for _, r := range o.Regions {
+			po.Regions = append(po.Regions, filepdf.Shape{Ellipse: r.Ellipse,
+				X: float64(r.X), Y: float64(r.Y), W: float64(r.W), H: float64(r.H)})
+		}
+		out.Outlines = append(out.Outlines, po)
+	}
+	for _, k := range m.Marks {
+		out.Marks = append(out.Marks, filepdf.Mark{Number: k.Number, Side: k.Side, X: float64(k.X), Y: float64(k.Y),
+			Where: k.Where, Description: k.Description})
 	}
 	return out
 }

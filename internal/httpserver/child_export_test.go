@@ -35,6 +35,9 @@ func TestChildFilePDF(t *testing.T) {
 	// Written today about a conversation three days before.
 	addEntry(t, w.db, dsl, shared, safeguarding.EntryInput{Kind: safeguarding.EntryConversationChild, Body: "She said she felt safe at home.",
 		PupilIDs: []int64{zeph}, HappenedAt: w.now.AddDate(0, 0, -3)})
+	addEntry(t, w.db, dsl, shared, safeguarding.EntryInput{Kind: safeguarding.EntryBodyMap, PupilIDs: []int64{zeph},
+		Details: safeguarding.EntryDetails{Marks: []safeguarding.BodyMark{{Side: safeguarding.BodyFront, Region: "left_forearm", X: 150, Y: 190,
+			Description: "A bruise the size of a thumbprint."}}}})
 	for i := range 40 {
 		w.now = w.now.Add(time.Hour)
 		addEntry(t, w.db, dsl, shared, safeguarding.EntryInput{Kind: safeguarding.EntryAction, Body: "Check-in number " + strconv.Itoa(i+1) + " with her form tutor.",
@@ -71,7 +74,8 @@ func TestChildFilePDF(t *testing.T) {
 	all := strings.Join(pages, "\n")
 	t.Run("ThePupilsOwn", func(t *testing.T) {
 		for _, want := range []string{"He said I am special.", "The child harmed or at risk", "Being secretive", "Both waited at the gate for a car.",
-			"She said she felt safe at home.", "Signs of grooming.", "Check-in number 40 with her form tutor.", "another pupil"} {
+			"She said she felt safe at home.", "Signs of grooming.", "Check-in number 40 with her form tutor.", "another pupil",
+			"1. Front: left forearm", "A bruise the size of a thumbprint."} {
 			if !strings.Contains(all, want) {
 				t.Errorf("the file lacks %q", want)
 			}
