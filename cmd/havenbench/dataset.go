@@ -691,19 +691,25 @@ func (b *bench) rowCounts(ctx context.Context) (map[string]int64, error) {
 // the referrals of open concerns that have none, and the feedback owed on
 // open concerns to whoever logged them unless they handle them. The build
 // writes chronologies with COPY, not through the store that opens
-// deadlines as entries are recorded.
+// deadlines as entries are recorded. The concern's route, subject and
+// author are copied here as deadlines_copy_access would: restore runs this
+// with triggers off.
 const deadlinesSQL = `
-	INSERT INTO deadlines (school_id, kind, concern_id, entry_id, starts_on, working_days)
+	INSERT INTO deadlines (school_id, kind, concern_id, entry_id, starts_on, working_days,
+	                       concern_route, concern_subject_id, concern_logged_by)
 	SELECT e.school_id, 'referral_response', e.concern_id, e.id,
 	       CASE WHEN e.details->>'referred_on' ~ '^\d{4}-\d{2}-\d{2}$' THEN (e.details->>'referred_on')::date
-	            ELSE (coalesce(e.happened_at, e.at) AT TIME ZONE 'Europe/London')::date END, 1
+	            ELSE (coalesce(e.happened_at, e.at) AT TIME ZONE 'Europe/London')::date END, 1,
+	       c.route, c.subject_person_id, c.logged_by
 	FROM chronology_entries e
 	JOIN concerns c ON c.school_id = e.school_id AND c.id = e.concern_id
 	WHERE e.kind = 'referral' AND c.status <> 'closed'
 	  AND NOT EXISTS (SELECT 1 FROM chronology_entries r WHERE r.school_id = e.school_id AND r.concern_id = e.concern_id
 	                  AND r.kind = 'referral_response' AND r.details->>'referral_id' = e.id::text);
-	INSERT INTO deadlines (school_id, kind, concern_id, starts_on, working_days)
-	SELECT c.school_id, 'feedback', c.id, (c.logged_at AT TIME ZONE 'Europe/London')::date, 2
+	INSERT INTO deadlines (school_id, kind, concern_id, starts_on, working_days,
+	                       concern_route, concern_subject_id, concern_logged_by)
+	SELECT c.school_id, 'feedback', c.id, (c.logged_at AT TIME ZONE 'Europe/London')::date, 2,
+	       c.route, c.subject_person_id, c.logged_by
 	FROM concerns c
 	WHERE c.status <> 'closed' AND NOT c.feedback_given
 	  AND NOT haven_handles_as(haven_roles_of(c.school_id, c.logged_by), c.route)`

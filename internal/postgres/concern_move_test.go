@@ -61,6 +61,13 @@ func TestMoveConcernToThePrincipal(t *testing.T) {
 		}
 	})
 
+	// A referral made before the move: its response's deadline follows the
+	// concern to its new route, as its entries do.
+	addEntry(t, s.db, s.dsl, id, safeguarding.EntryInput{Kind: safeguarding.EntryReferral,
+		Details: safeguarding.EntryDetails{Agency: safeguarding.AgencyCSCS, Reference: "MASH-7", ReferredOn: "2026-03-02"}})
+	if n := rlsCount(t, s.db, s.dsl, `SELECT count(*) FROM deadlines WHERE concern_id = $1 AND kind = 'referral_response'`, id); n != 1 {
+		t.Fatalf("before the move the DSL sees %d response deadlines, want 1", n)
+	}
 	after, err := s.db.MoveConcern(ctx, s.dsl, id, safeguarding.MoveInput{SubjectKind: safeguarding.SubjectStaff,
 		SubjectPersonID: s.principal.PersonID, Reason: "Ruby's account is of the principal: for the chair."})
 	if err != nil {
@@ -75,6 +82,14 @@ func TestMoveConcernToThePrincipal(t *testing.T) {
 	}
 	if n := rlsCount(t, s.db, s.deputy, `SELECT count(*) FROM concern_pupils WHERE concern_id = $1`, id); n != 0 {
 		t.Errorf("the deputy still sees %d of its links", n)
+	}
+	for name, v := range map[string]safeguarding.Viewer{"DSL": s.dsl, "deputy": s.deputy, "principal": s.principal} {
+		if n := rlsCount(t, s.db, v, `SELECT count(*) FROM deadlines WHERE concern_id = $1`, id); n != 0 {
+			t.Errorf("the %s still sees %d of its deadlines", name, n)
+		}
+	}
+	if n := rlsCount(t, s.db, s.chair, `SELECT count(*) FROM deadlines WHERE concern_id = $1 AND kind = 'referral_response'`, id); n != 1 {
+		t.Errorf("the chair, who handles it now, sees %d response deadlines, want 1", n)
 	}
 	var assigned *int64
 	if err := s.owner.QueryRow(ctx, `SELECT assigned_to FROM concerns WHERE id = $1`, id).Scan(&assigned); err != nil || assigned != nil {

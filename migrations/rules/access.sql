@@ -92,6 +92,7 @@ DROP POLICY IF EXISTS audit_log_insert ON audit_log;
 DROP TRIGGER IF EXISTS concerns_guard_update ON concerns;
 DROP TRIGGER IF EXISTS concern_pupils_copy_access ON concern_pupils;
 DROP TRIGGER IF EXISTS chronology_entries_copy_access ON chronology_entries;
+DROP TRIGGER IF EXISTS deadlines_copy_access ON deadlines;
 DROP TRIGGER IF EXISTS person_roles_reroute ON person_roles;
 DROP FUNCTION IF EXISTS haven_guard_pattern_flag_update();
 DROP FUNCTION IF EXISTS haven_pattern_facts(bigint, bigint);
@@ -841,6 +842,8 @@ CREATE TRIGGER concern_pupils_copy_access BEFORE INSERT OR UPDATE ON concern_pup
     FOR EACH ROW EXECUTE FUNCTION haven_copy_concern_access();
 CREATE TRIGGER chronology_entries_copy_access BEFORE INSERT OR UPDATE ON chronology_entries
     FOR EACH ROW EXECUTE FUNCTION haven_copy_concern_access();
+CREATE TRIGGER deadlines_copy_access BEFORE INSERT OR UPDATE ON deadlines
+    FOR EACH ROW EXECUTE FUNCTION haven_copy_concern_access();
 
 -- A concern's route follows its subject (see safeguarding.Can): when a
 -- person's roles change, the concerns about them are routed again from the
@@ -861,6 +864,9 @@ BEGIN
     UPDATE chronology_entries e SET concern_route = c.route FROM concerns c
     WHERE c.school_id = p_school_id AND c.subject_person_id = p_person_id
       AND e.school_id = c.school_id AND e.concern_id = c.id AND e.concern_route IS DISTINCT FROM c.route;
+    UPDATE deadlines d SET concern_route = c.route FROM concerns c
+    WHERE c.school_id = p_school_id AND c.subject_person_id = p_person_id
+      AND d.school_id = c.school_id AND d.concern_id = c.id AND d.concern_route IS DISTINCT FROM c.route;
 END
 $$;
 REVOKE ALL ON FUNCTION haven_reroute_subject(bigint, bigint) FROM PUBLIC;
@@ -918,6 +924,7 @@ BEGIN
     -- The copies are read again from the concern by their triggers.
     UPDATE concern_pupils SET concern_route = new_route WHERE school_id = p_school_id AND concern_id = p_concern_id;
     UPDATE chronology_entries SET concern_route = new_route WHERE school_id = p_school_id AND concern_id = p_concern_id;
+    UPDATE deadlines SET concern_route = new_route WHERE school_id = p_school_id AND concern_id = p_concern_id;
     RETURN new_route;
 END
 $$;
@@ -1195,11 +1202,15 @@ GRANT EXECUTE ON FUNCTION haven_digest_counts(bigint, timestamptz) TO haven_app;
 -- subject. Its case handlers open and meet deadlines as they record
 -- entries; the member of staff who logs a concern opens the feedback owed
 -- to them, and nothing else.
+-- Written on the copies of the concern's route, subject and author
+-- (deadlines_copy_access): the concern is visible (concerns_select), and
+-- the viewer sees the Due view on its route or handles it.
 CREATE POLICY deadlines_read ON deadlines FOR SELECT USING (
     school_id = haven_school_id()
-    AND EXISTS (SELECT 1 FROM concerns c WHERE c.school_id = deadlines.school_id AND c.id = deadlines.concern_id
-        AND ((haven_may_see_due(haven_roles()) AND c.route = ANY ((SELECT haven_read_routes())::text[]))
-             OR haven_handles(c.route, c.subject_person_id))));
+    AND concern_subject_id IS DISTINCT FROM (SELECT haven_viewer_id())
+    AND (concern_logged_by = (SELECT haven_viewer_id()) OR concern_route = ANY ((SELECT haven_read_routes())::text[]))
+    AND (((SELECT haven_may_see_due(haven_roles())) AND concern_route = ANY ((SELECT haven_read_routes())::text[]))
+         OR haven_handles(concern_route, concern_subject_id)));
 CREATE POLICY deadlines_open ON deadlines FOR INSERT WITH CHECK (
     school_id = haven_school_id() AND met_at IS NULL
     AND EXISTS (SELECT 1 FROM concerns c WHERE c.school_id = deadlines.school_id AND c.id = deadlines.concern_id
