@@ -124,10 +124,15 @@ func (db *DB) FileViews(ctx context.Context, v safeguarding.Viewer, pupilID int6
 const (
 	auditLineColumns = `a.id, a.at, coalesce(a.actor_id, 0), coalesce(actor.full_name, ''), a.action, a.object, a.address, a.detail,
 		coalesce(p.id, 0), coalesce(` + pupilFirstName + ` || ' ' || ` + pupilLastName + `, '')`
-	// The pupil a "pupil:N" row is about.
-	auditLineJoins = `LEFT JOIN people actor ON actor.school_id = a.school_id AND actor.id = a.actor_id
-		LEFT JOIN pupils p ON p.school_id = a.school_id
-			AND p.id = CASE WHEN a.object ~ '^pupil:[0-9]{1,18}$' THEN substr(a.object, 7)::bigint END`
+	// The row's actor, and the pupil a "pupil:N" row is about: each looked
+	// up by its key for each row of the page (LIMIT 1 keeps PostgreSQL from
+	// folding them into joins, which it planned as a scan of the school's
+	// pupils matched against every row).
+	auditLineJoins = `LEFT JOIN LATERAL (SELECT actor.full_name FROM people actor
+			WHERE actor.school_id = a.school_id AND actor.id = a.actor_id LIMIT 1) actor ON true
+		LEFT JOIN LATERAL (SELECT p.id, p.first_name, p.last_name, p.preferred_first_name, p.preferred_last_name FROM pupils p
+			WHERE p.school_id = a.school_id
+			AND p.id = CASE WHEN a.object ~ '^pupil:[0-9]{1,18}$' THEN substr(a.object, 7)::bigint END LIMIT 1) p ON true`
 )
 
 func scanAuditLine(r pgx.CollectableRow) (safeguarding.AuditLine, error) {
