@@ -186,12 +186,17 @@ func (db *DB) concernDeadlines(ctx context.Context, tx pgx.Tx, schoolID int64, c
 }
 
 // openDeadlines reads the school's open deadlines, of the given concerns
-// or (nil) of all.
+// or (nil) of all. The two are separate statements, so that a page's few
+// concerns are looked up by deadlines_concern_idx, not found among all the
+// school's open deadlines by a plan made for either.
 func openDeadlines(ctx context.Context, tx pgx.Tx, schoolID int64, concernIDs []int64) ([]safeguarding.Deadline, error) {
-	rows, err := tx.Query(ctx, `SELECT d.id, d.kind, d.concern_id, coalesce(d.entry_id, 0), d.starts_on
-		FROM deadlines d
-		WHERE d.school_id = $1 AND d.met_at IS NULL AND ($2::bigint[] IS NULL OR d.concern_id = ANY ($2))
-		ORDER BY d.starts_on, d.id`, schoolID, concernIDs)
+	const columns = `SELECT d.id, d.kind, d.concern_id, coalesce(d.entry_id, 0), d.starts_on FROM deadlines d
+		WHERE d.school_id = $1 AND d.met_at IS NULL`
+	q, args := columns+` ORDER BY d.starts_on, d.id`, []any{schoolID}
+	if concernIDs != nil {
+		q, args = columns+` AND d.concern_id = ANY ($2) ORDER BY d.starts_on, d.id`, []any{schoolID, concernIDs}
+	}
+	rows, err := tx.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read deadlines: %w", err)
 	}

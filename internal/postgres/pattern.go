@@ -279,10 +279,13 @@ func scanPatternFlag(row pgx.CollectableRow) (safeguarding.PatternFlag, error) {
 // flagAccessColumns are, for a flag (f), what the Go rule needs of each of
 // its concerns the viewer may read, in three arrays of one order; a
 // concern row-level security hides is missing from them (visibleFlag).
-const flagAccessColumns = `
-	ARRAY(SELECT c.route FROM concerns c WHERE c.school_id = f.school_id AND c.id = ANY (f.concern_ids) ORDER BY c.id),
-	ARRAY(SELECT coalesce(c.subject_person_id, 0) FROM concerns c WHERE c.school_id = f.school_id AND c.id = ANY (f.concern_ids) ORDER BY c.id),
-	ARRAY(SELECT c.logged_by FROM concerns c WHERE c.school_id = f.school_id AND c.id = ANY (f.concern_ids) ORDER BY c.id)`
+const flagAccessColumns = `coalesce(acc.routes, '{}'), coalesce(acc.subjects, '{}'), coalesce(acc.loggers, '{}')`
+
+// flagAccessJoin reads flagAccessColumns: the flag's concerns, looked up
+// once for all three arrays.
+const flagAccessJoin = `LEFT JOIN LATERAL (SELECT array_agg(c.route ORDER BY c.id) AS routes,
+		array_agg(coalesce(c.subject_person_id, 0) ORDER BY c.id) AS subjects, array_agg(c.logged_by ORDER BY c.id) AS loggers
+	FROM concerns c WHERE c.school_id = f.school_id AND c.id = ANY (f.concern_ids)) acc ON true`
 
 // visibleFlag is the Go rule over what flagAccessColumns read: v sees the
 // flag only if every one of its concerns is read and may be seen
@@ -302,19 +305,19 @@ func visibleFlag(v safeguarding.Viewer, f safeguarding.PatternFlag, routes []str
 // see, newest first, with their pupils and what visibleFlag reads: one walk
 // of pattern_flags_open_idx.
 const openFlagsSQL = `SELECT ` + patternFlagColumns + `, p.first_name, p.last_name, p.year_group, ` + flagAccessColumns + `
-	FROM pattern_flags f JOIN pupils p ON p.school_id = f.school_id AND p.id = f.pupil_id
+	FROM pattern_flags f JOIN pupils p ON p.school_id = f.school_id AND p.id = f.pupil_id ` + flagAccessJoin + `
 	WHERE f.school_id = $1 AND f.reviewed_at IS NULL
 	ORDER BY f.raised_at DESC, f.id DESC LIMIT 100`
 
 // pupilFlagsSQL reads a pupil's ($2) flags, open and reviewed, newest first.
 const pupilFlagsSQL = `SELECT ` + patternFlagColumns + `, p.first_name, p.last_name, p.year_group, ` + flagAccessColumns + `
-	FROM pattern_flags f JOIN pupils p ON p.school_id = f.school_id AND p.id = f.pupil_id
+	FROM pattern_flags f JOIN pupils p ON p.school_id = f.school_id AND p.id = f.pupil_id ` + flagAccessJoin + `
 	WHERE f.school_id = $1 AND f.pupil_id = $2
 	ORDER BY f.id DESC LIMIT 100`
 
 // flagByIDSQL reads one flag ($2).
 const flagByIDSQL = `SELECT ` + patternFlagColumns + `, p.first_name, p.last_name, p.year_group, ` + flagAccessColumns + `
-	FROM pattern_flags f JOIN pupils p ON p.school_id = f.school_id AND p.id = f.pupil_id
+	FROM pattern_flags f JOIN pupils p ON p.school_id = f.school_id AND p.id = f.pupil_id ` + flagAccessJoin + `
 	WHERE f.school_id = $1 AND f.id = $2`
 
 // scanVisibleFlags reads rows of openFlagsSQL, pupilFlagsSQL or
