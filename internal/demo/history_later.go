@@ -29,13 +29,6 @@ type leaver struct {
 	notNeeded string
 }
 
-// The history's leavers, by their place in History.leavers (pupilPick.leaver).
-const (
-	movedToRefuge = 1 + iota // left two working days ago: the transfer is due
-	movedAway                // left seven working days ago: the transfer is overdue
-	formerPupil              // left at 18 years ago; the file is past its retention date
-)
-
 // Names of the leavers, for the tests and the docs.
 const (
 	MovedToRefugeName = "Ruby Fletcher"
@@ -85,9 +78,6 @@ func (p *planner) caseMovedToRefuge(leftOn time.Time) {
 	leftAt := p.afternoonOf(leftOn)
 	child := p.addLeaver(leaver{first: "Ruby", last: "Fletcher", year: 9, group: "9N",
 		born: time.Date(p.thisYear.Year()-14, time.March, 3, 0, 0, 0, 0, time.UTC), leftOn: leftOn, leftAt: leftAt})
-	if child.leaver != movedToRefuge {
-		panic("demo: the leavers are planned out of order")
-	}
 
 	first := p.childCase(p.working(leftAt.AddDate(0, 0, -40).Add(-6*hour)), "staff07@demo.test", child, []string{"domestic_abuse"}, nil, account{
 		what:  "{name} was tearful at registration and said there was 'a lot of shouting' at home last night and the police came. {name} had not slept.",
@@ -126,9 +116,6 @@ func (p *planner) caseMovedAway(leftOn time.Time) {
 	leftAt := p.afternoonOf(leftOn)
 	child := p.addLeaver(leaver{first: "Kian", last: "Doyle", year: 10, group: "10W",
 		born: time.Date(p.thisYear.Year()-15, time.June, 21, 0, 0, 0, 0, time.UTC), leftOn: leftOn, leftAt: leftAt})
-	if child.leaver != movedAway {
-		panic("demo: the leavers are planned out of order")
-	}
 	c := p.childCase(p.working(leftAt.AddDate(0, 0, -30).Add(-5*hour)), "staff19@demo.test", child, []string{"neglect"}, nil, account{
 		what:  "{name} has come in without a coat all week in the cold and has been asking friends for food at break. His shoes are split.",
 		words: `"There's nothing in at home till Friday."`, where: "Playground", told: "Form tutor"}, false)
@@ -158,9 +145,6 @@ func (p *planner) caseFormerPupil() {
 	child := p.addLeaver(leaver{first: "Megan", last: "Lloyd", year: 13, group: "13KP",
 		born: time.Date(y-26, time.November, 14, 0, 0, 0, 0, time.UTC), leftOn: leftOn, leftAt: p.afternoonOf(leftOn),
 		notNeeded: "Left at the end of Year 13 for university: there is no school to send the file to. The college, as her last school, keeps it until she is 25."})
-	if child.leaver != formerPupil {
-		panic("demo: the leavers are planned out of order")
-	}
 
 	first := p.childCase(p.on(year12, time.February, 4), "staff04@demo.test", child, []string{"self_harm"}, nil, account{
 		what:  "{name} has fresh cuts on her forearm; I saw them when she pushed her sleeves up in the lab. She said it was the cat.",
