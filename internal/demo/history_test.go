@@ -416,6 +416,14 @@ func TestLoadHistory(t *testing.T) {
 		}
 		dsl, principal := viewer("dsl@demo.test"), viewer("principal@demo.test")
 		laterLife(t, ctx, db, owner, dsl, principal, now)
+		// The leaving, the listing and the destruction leave every hash
+		// chain whole, as `haven verify` checks it.
+		if n, breaks, err := postgres.VerifyChronology(ctx, conn); err != nil || len(breaks) > 0 || n == 0 {
+			t.Errorf("haven verify: %d chronology entries checked, breaks %v, %v", n, breaks, err)
+		}
+		if n, breaks, err := postgres.VerifyAuditLog(ctx, conn); err != nil || len(breaks) > 0 || n == 0 {
+			t.Errorf("haven verify: %d audit lines checked, breaks %v, %v", n, breaks, err)
+		}
 	})
 }
 
