@@ -27,6 +27,8 @@ const everydayConcerns = 440
 // that the same moment always gives the same past.
 type History struct {
 	concerns []pastConcern
+	leavers  []leaver  // pupils the history adds, who have left (history_later.go)
+	now      time.Time // the moment it was planned up to
 }
 
 // Concerns is how many concerns the history holds.
@@ -49,8 +51,10 @@ type pastConcern struct {
 	otherWords string
 }
 
-// pupilPick names a pupil by year group and place in it, as Load adds them.
-type pupilPick struct{ year, n int }
+// pupilPick names a pupil by year group and place in it, as Load adds them,
+// or, when leaver is set, the history's own leaver of that number (1 for
+// the first of History.leavers).
+type pupilPick struct{ year, n, leaver int }
 
 // step is one chronology entry after the concern was logged.
 type step struct {
@@ -84,12 +88,13 @@ func PlanHistory(now time.Time) History {
 	p.earlier()
 	p.patternStory()
 	p.caseReferredOnFriday()
+	p.laterLife()
 	for i := range p.concerns {
 		c := &p.concerns[i]
 		c.steps = slices.DeleteFunc(c.steps, func(s step) bool { return !s.at.Before(p.now) })
 	}
 	slices.SortStableFunc(p.concerns, func(a, b pastConcern) int { return a.at.Compare(b.at) })
-	return History{concerns: p.concerns}
+	return History{concerns: p.concerns, leavers: p.leavers, now: now}
 }
 
 // planner draws the history. Every choice comes from rng, in order.
@@ -104,6 +109,7 @@ type planner struct {
 	yearBefore time.Time
 	cohort     []pupilPick
 	concerns   []pastConcern
+	leavers    []leaver
 }
 
 func (p *planner) chance(f float64) bool { return p.rng.Float64() < f }

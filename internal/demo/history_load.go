@@ -24,6 +24,9 @@ func (h History) Load(ctx context.Context, db *postgres.DB, school School) error
 	for _, p := range school.Pupils {
 		l.pupils[p.YearGroup] = append(l.pupils[p.YearGroup], p)
 	}
+	if err := l.addLeavers(ctx, h.leavers); err != nil {
+		return err
+	}
 	for _, c := range h.concerns {
 		for _, email := range append([]string{c.by}, stepAuthors(c)...) {
 			if err := l.loadViewer(ctx, email); err != nil {
@@ -75,8 +78,16 @@ func (h History) Load(ctx context.Context, db *postgres.DB, school School) error
 	if err := <-errs; err != nil {
 		return err
 	}
+	if err := l.markLeft(ctx, h.leavers); err != nil {
+		return err
+	}
 	if err := h.raisePatternFlags(ctx, db, school); err != nil {
 		return err
+	}
+	// What the nightly retention job would list tonight, listed now by the
+	// store function the job calls, so the demo shows it at once.
+	if _, err := db.ListRetentionDue(ctx, safeguarding.DateInEngland(h.now)); err != nil {
+		return fmt.Errorf("demo retention listing: %w", err)
 	}
 	return db.AnalyzeAfterLoad(ctx)
 }
@@ -99,6 +110,7 @@ type loader struct {
 	school  School
 	pupils  map[int][]safeguarding.PupilRef // by year group, in the order added
 	viewers map[string]safeguarding.Viewer  // by e-mail address; read only once loading starts
+	leavers []safeguarding.PupilRef         // the history's leavers, as History.leavers
 }
 
 func (l *loader) loadViewer(ctx context.Context, email string) error {
@@ -122,11 +134,10 @@ func (l *loader) names(c pastConcern) (*strings.Replacer, []int64, error) {
 	var ids []int64
 	var kv []string
 	for i, pp := range c.pupils {
-		year := l.pupils[pp.year]
-		if len(year) == 0 {
-			return nil, nil, fmt.Errorf("demo history: the demo school has no pupils in year %d", pp.year)
+		pupil, err := l.pick(pp)
+		if err != nil {
+			return nil, nil, err
 		}
-		pupil := year[pp.n%len(year)]
 		ids = append(ids, pupil.ID)
 		if i == 0 {
 			kv = append(kv, "{name}", pupil.FirstName)
@@ -138,6 +149,18 @@ func (l *loader) names(c pastConcern) (*strings.Replacer, []int64, error) {
 		kv = append(kv, "{subject}", l.school.People[c.subject].Name)
 	}
 	return strings.NewReplacer(kv...), ids, nil
+}
+
+// pick is the pupil pp names.
+func (l *loader) pick(pp pupilPick) (safeguarding.PupilRef, error) {
+	if pp.leaver > 0 {
+		return l.leavers[pp.leaver-1], nil
+	}
+	year := l.pupils[pp.year]
+	if len(year) == 0 {
+		return safeguarding.PupilRef{}, fmt.Errorf("demo history: the demo school has no pupils in year %d", pp.year)
+	}
+	return year[pp.n%len(year)], nil
 }
 
 func (l *loader) input(c pastConcern) (safeguarding.ConcernInput, error) {

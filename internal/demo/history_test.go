@@ -122,8 +122,15 @@ func TestLoadHistory(t *testing.T) {
 		if yearBefore < 150 || lastYear < 200 || thisYear < 150 {
 			t.Errorf("%d concerns in 2023-24, %d in 2024-25 and %d in 2025-26, want at least 150, 200 and 150", yearBefore, lastYear, thisYear)
 		}
-		if n := count(t, `SELECT count(*) FROM concerns WHERE logged_at < '2023-09-01' OR logged_at >= $1`, now); n > 0 {
+		// Besides the former pupil's two, from her last years in the sixth
+		// form, whose file is past its retention date.
+		const former = `SELECT cp.concern_id FROM concern_pupils cp JOIN pupils p ON p.school_id = cp.school_id AND p.id = cp.pupil_id
+			WHERE p.first_name || ' ' || p.last_name = '` + demo.FormerPupilName + `'`
+		if n := count(t, `SELECT count(*) FROM concerns WHERE (logged_at < '2023-09-01' OR logged_at >= $1) AND id NOT IN (`+former+`)`, now); n > 0 {
 			t.Errorf("%d concerns logged outside the three years or in the future", n)
+		}
+		if n := count(t, `SELECT count(*) FROM concerns WHERE logged_at >= '2016-09-01' AND logged_at < '2018-07-20' AND id IN (`+former+`)`); n != 2 {
+			t.Errorf("%d concerns about the former pupil in 2016-18, when she was in the sixth form; want 2", n)
 		}
 		if n := count(t, `SELECT count(*) FROM chronology_entries WHERE at >= $1`, now); n > 0 {
 			t.Errorf("%d entries in the future", n)
@@ -392,6 +399,128 @@ func TestLoadHistory(t *testing.T) {
 			t.Errorf("%d conversations with a child name no child, or several", n)
 		}
 	})
+
+	// Last, as it destroys a file.
+	t.Run("LaterLife", func(t *testing.T) {
+		viewer := func(email string) safeguarding.Viewer {
+			t.Helper()
+			var id int64
+			if err := owner.QueryRow(ctx, `SELECT id FROM people WHERE email = $1`, email).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			v, err := db.Viewer(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		dsl, principal := viewer("dsl@demo.test"), viewer("principal@demo.test")
+		laterLife(t, ctx, db, owner, dsl, principal, now)
+		// The leaving, the listing and the destruction leave every hash
+		// chain whole, as `haven verify` checks it.
+		if n, breaks, err := postgres.VerifyChronology(ctx, conn); err != nil || len(breaks) > 0 || n == 0 {
+			t.Errorf("haven verify: %d chronology entries checked, breaks %v, %v", n, breaks, err)
+		}
+		if n, breaks, err := postgres.VerifyAuditLog(ctx, conn); err != nil || len(breaks) > 0 || n == 0 {
+			t.Errorf("haven verify: %d audit lines checked, breaks %v, %v", n, breaks, err)
+		}
+	})
+}
+
+// laterLife checks, in a freshly loaded demo as of now (Wednesday 18 March
+// 2026), the leavers whose files the DSL must transfer and the former
+// pupil's file past its retention date, then destroys that file as the
+// DSL and the principal would.
+func laterLife(t *testing.T, ctx context.Context, db *postgres.DB, owner *pgx.Conn, dsl, principal safeguarding.Viewer, now time.Time) {
+	date := func(s string) time.Time {
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	// Marked left as "Mark as left" does: off the roll, on the day, audited.
+	for _, l := range []struct{ name, leftOn string }{
+		{demo.MovedAwayName, "2026-03-09"}, {demo.MovedToRefugeName, "2026-03-16"}, {demo.FormerPupilName, "2018-07-19"}} {
+		var active bool
+		var leftOn time.Time
+		var audited int
+		if err := owner.QueryRow(ctx, `SELECT p.active, p.left_on,
+				(SELECT count(*) FROM audit_log a WHERE a.action = 'pupil_marked_left' AND a.object = 'pupil:' || p.id AND a.detail = p.left_on::text)
+			FROM pupils p WHERE p.first_name || ' ' || p.last_name = $1`, l.name).Scan(&active, &leftOn, &audited); err != nil {
+			t.Fatalf("%s: %v", l.name, err)
+		}
+		if active || !leftOn.Equal(date(l.leftOn)) || audited != 1 {
+			t.Errorf("%s: active %v, left on %s, %d audit lines; want left on %s, audited once", l.name, active, leftOn.Format(time.DateOnly), audited, l.leftOn)
+		}
+	}
+
+	// The DSL's home page section lists what TransfersToDo returns: the two
+	// recent leavers, soonest due first, the one who left first overdue.
+	todo, err := db.TransfersToDo(ctx, dsl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type due struct {
+		name, due string
+		overdue   bool
+	}
+	var got []due
+	for _, d := range todo {
+		got = append(got, due{d.Pupil.Name(), d.Due.Format(time.DateOnly), safeguarding.Overdue(d.Due, now)})
+	}
+	want := []due{{demo.MovedAwayName, "2026-03-16", true}, {demo.MovedToRefugeName, "2026-03-23", false}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("transfers to do %v, want %v", got, want)
+	}
+
+	// The retention review lists the former pupil's file, listed by the
+	// load as the nightly job lists it, and only hers.
+	if n, err := db.RetentionDueCount(ctx, dsl); err != nil || n != 1 {
+		t.Errorf("%d files due for review (%v), want 1", n, err)
+	}
+	ret, err := db.Retention(ctx, principal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ret.Due) != 1 || ret.Due[0].Pupil.Name() != demo.FormerPupilName || !ret.Due[0].RetainUntil.Equal(date("2024-11-14")) ||
+		!ret.Due[0].ListedOn.Equal(date("2026-03-18")) {
+		t.Fatalf("files due for review %+v, want %s's, kept until 2024-11-14, listed on 2026-03-18", ret.Due, demo.FormerPupilName)
+	}
+	pupil := ret.Due[0].Pupil.ID
+
+	// Destroyed by two people: the DSL proposes, the principal confirms.
+	if id, err := db.AgreeToDestroy(ctx, dsl, pupil, "Past its retention date; no open matter or request to keep it."); err != nil || id != 0 {
+		t.Fatalf("the DSL's proposal: destroyed %d, %v; want nothing destroyed yet", id, err)
+	}
+	if n := ownerCount(t, ctx, owner, `SELECT count(*) FROM concern_pupils WHERE pupil_id = $1`, pupil); n != 2 {
+		t.Errorf("after the proposal alone the file has %d concerns, want both", n)
+	}
+	id, err := db.AgreeToDestroy(ctx, principal, pupil, "Agreed: reviewed the file, nothing requires keeping it.")
+	if err != nil || id == 0 {
+		t.Fatalf("the principal's confirmation: destroyed %d, %v", id, err)
+	}
+	if n := ownerCount(t, ctx, owner, `SELECT count(*) FROM concern_pupils WHERE pupil_id = $1`, pupil); n != 0 {
+		t.Errorf("after destruction the pupil is on %d concerns, want none", n)
+	}
+	ret, err = db.Retention(ctx, dsl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ret.Due) != 0 || len(ret.Destroyed) != 1 || ret.Destroyed[0].ID != id ||
+		ret.Destroyed[0].ProposedBy != "Dana Lead" || ret.Destroyed[0].ConfirmedBy != "Pat Principal" {
+		t.Errorf("after destruction: due %+v, destroyed %+v; want none due and file %d, proposed by Dana Lead, confirmed by Pat Principal",
+			ret.Due, ret.Destroyed, id)
+	}
+}
+
+func ownerCount(t *testing.T, ctx context.Context, owner *pgx.Conn, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := owner.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return n
 }
 
 func contains(xs []string, x string) bool {
