@@ -44,7 +44,7 @@ func TestVerifyCatchesAnEditedAuditRow(t *testing.T) {
 		t.Helper()
 		return captureStdout(t, func() error { return run(ctx, cfg, logger, []string{"verify"}) })
 	}
-	if out, err := verify(); err != nil || !strings.Contains(out, "3 audit rows verified") {
+	if out, err := verify(); err != nil || !strings.Contains(out, "3 audit rows and 0 received files verified") {
 		t.Fatalf("verify the untouched log: %v\n%s", err, out)
 	}
 	if _, err := owner.Exec(ctx, `UPDATE audit_log SET address = '198.51.100.7' WHERE id = $1`, id); err != nil {
