@@ -1,13 +1,16 @@
 package postgres_test
 
 import (
+	"database/sql"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/pressly/goose/v3"
 
 	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/transfer"
+	"github.com/havenapp/haven/migrations"
 )
 
 // A received file keeps the bundle as signed, the app may never change or
@@ -119,9 +122,27 @@ func TestVerifyReceivedFiles(t *testing.T) {
 		})
 	}
 
+	// Down to 00044 and up again, as an upgrade from before the signed
+	// bundle was kept runs it: the file imported then keeps NULL.
 	t.Run("NotKept", func(t *testing.T) {
-		if _, err := s.owner.Exec(ctx, `UPDATE received_files SET signed_bundle = NULL, signature = NULL WHERE id = $1`, id); err != nil {
+		sqlDB, err := sql.Open("pgx", s.connString)
+		if err != nil {
 			t.Fatal(err)
+		}
+		defer sqlDB.Close()
+		provider, err := goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.FS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := provider.DownTo(ctx, 44); err != nil {
+			t.Fatalf("down to 00044: %v", err)
+		}
+		if n := s.count(t, `SELECT count(*) FROM information_schema.columns
+			WHERE table_name = 'received_files' AND column_name IN ('signed_bundle', 'signature')`); n != 0 {
+			t.Fatalf("at 00044 received_files has %d of the new columns", n)
+		}
+		if err := postgres.Migrate(ctx, s.connString); err != nil {
+			t.Fatalf("migrate up: %v", err)
 		}
 		checked, notKept, breaks, err := postgres.VerifyReceivedFiles(ctx, s.connString)
 		if err != nil || checked != 0 || len(breaks) != 0 || len(notKept) != 1 || notKept[0] != (postgres.NotKept{SchoolID: school2, ID: id}) {
