@@ -86,6 +86,7 @@ type ImportTransferForm struct {
 // ReceivedFileView is a file another school sent: read only.
 type ReceivedFileView struct {
 	Name, PupilHref, FromSchool, SenderPrint string
+	SignedKept                               bool // the bundle is kept as signed, for haven verify
 	ReceivedAt, ReceivedBy                   string
 	Pupil                                    []SummaryRow
 	Concerns                                 []ReceivedConcern
@@ -134,4 +135,22 @@ func hasUnconfirmed(sent []SentFileRow) bool {
 		}
 	}
 	return false
+}
+
+// receivedSummary is what the received file's page says of its arrival:
+// when and by whom it was imported, that its signature was checked then
+// and against which key, and whether the signed bundle is kept so that
+// the check can be made again.
+func receivedSummary(v ReceivedFileView) []SummaryRow {
+	kept := "Kept as it was signed: haven verify checks its signature again, and that this page shows what was signed"
+	if !v.SignedKept {
+		kept = "Not kept: the file was imported before Haven kept signed bundles, so only its contents are held"
+	}
+	return append([]SummaryRow{
+		{Key: "Received", Value: v.ReceivedAt},
+		{Key: "Imported by", Value: v.ReceivedBy},
+		{Key: "Signature", Value: "Checked when the file was imported, against the signing key whose fingerprint follows"},
+		{Key: "Sender's signing key fingerprint", Value: v.SenderPrint},
+		{Key: "Signed bundle", Value: kept},
+	}, v.Pupil...)
 }

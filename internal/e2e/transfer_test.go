@@ -86,7 +86,7 @@ func TestTransferJourney(t *testing.T) {
 
 	first.visit("/settings/transfer-keys")
 	first.checkPage()
-	signingKey := first.text("//code[@id='signing-key']")
+	signingKey, signingPrint := first.text("//code[@id='signing-key']"), first.text("//*[@id='signing-key-fingerprint']")
 	first.visit(pupilPath + "/transfer")
 	first.fillByLabel("The new school", demo.SecondSchoolName)
 	first.fillByLabel("The new school's transfer key", recipient)
@@ -135,6 +135,21 @@ func TestTransferJourney(t *testing.T) {
 	}
 	if body := second.bodyText(); !strings.Contains(body, "There was no food at home.") || !strings.Contains(body, "T123456789012") {
 		t.Errorf("the received file does not show the pupil's words and UPN: %s", shorten(body, 400))
+	}
+	// The receiving DSL sees that the signature was checked, against the
+	// key the sending school's page shows, and that the signed bundle is
+	// kept for haven verify.
+	summary := func(key string) string {
+		return second.text(`//dt[normalize-space()="` + key + `"]/following-sibling::dd`)
+	}
+	if got := summary("Sender's signing key fingerprint"); got != signingPrint {
+		t.Errorf("the received file's sender fingerprint reads %q, want %q as the sending school's page shows", got, signingPrint)
+	}
+	if got := summary("Signature"); !strings.HasPrefix(got, "Checked when the file was imported") {
+		t.Errorf("the received file's signature reads %q", got)
+	}
+	if got := summary("Signed bundle"); !strings.HasPrefix(got, "Kept as it was signed") {
+		t.Errorf("the received file's signed bundle reads %q", got)
 	}
 	second.checkPage()
 	second.tabToButton("Confirm receipt")

@@ -509,7 +509,7 @@ func receivedFileView(f safeguarding.ReceivedFile) web.ReceivedFileView {
 	b := f.Bundle
 	out := web.ReceivedFileView{Name: b.Pupil.FirstName + " " + b.Pupil.LastName, PupilHref: pupilHref(f.PupilID), FromSchool: f.FromSchool,
 		SenderPrint: transfer.Fingerprint(transfer.SigningKeyText(f.SenderKey)), ReceivedAt: longDateTime(f.ReceivedAt),
-		ReceivedBy: f.ReceivedByName, Confirmed: f.ConfirmedAt != nil, Receipt: f.Receipt,
+		ReceivedBy: f.ReceivedByName, Confirmed: f.ConfirmedAt != nil, Receipt: f.Receipt, SignedKept: f.SignedKept,
 		ConfirmAction: receivedHref(f.ID) + "/confirm"}
 	add := func(rows []web.SummaryRow, key, value string) []web.SummaryRow {
 		if strings.TrimSpace(value) == "" {

@@ -147,6 +147,11 @@ func TestDestroyChildFile(t *testing.T) {
 			`INSERT INTO notices (school_id, person_id, kind, concern_id, message, created_at) VALUES ($1, $4, 'escalation', $2, 'A concern was escalated', now())`,
 			`INSERT INTO notices (school_id, person_id, kind, pupil_id, message, created_at) VALUES ($1, $4, 'pattern', $3, 'A pattern rule flagged a child', now())`,
 			`INSERT INTO pattern_flags (school_id, pupil_id, rule, concern_ids, raised_at) VALUES ($1, $3, 'many_concerns', ARRAY[$2::bigint], now())`,
+			// Her file as another school sent it, kept as it was signed.
+			`INSERT INTO received_files (school_id, pupil_id, bundle_id, from_school, sender_key, version, contents, received_at, received_by,
+				signed_bundle, signature)
+				VALUES ($1, $3, gen_random_uuid(), 'Brook Primary', decode(repeat('01', 32), 'hex'), 1, '{"pupil": {"first_name": "Olga"}}', now(), $4,
+				convert_to('{"pupil":{"first_name":"Olga"}}', 'UTF8'), decode(repeat('02', 64), 'hex'))`,
 		} {
 			// Every parameter typed, whether the statement uses it or not.
 			q = `WITH p AS (SELECT $1::bigint, $2::bigint, $3::bigint, $4::bigint) ` + q
@@ -169,6 +174,7 @@ func TestDestroyChildFile(t *testing.T) {
 			"escalations":           `SELECT count(*) FROM concern_escalations WHERE concern_id = ` + itoa(s.olgaOnly) + ` AND $1 > 0`,
 			"notices":               `SELECT count(*) FROM notices WHERE pupil_id = $1 OR concern_id = ` + itoa(s.olgaOnly),
 			"pattern flags":         `SELECT count(*) FROM pattern_flags WHERE pupil_id = $1`,
+			"received files":        `SELECT count(*) FROM received_files WHERE pupil_id = $1 OR position('Olga' IN convert_from(signed_bundle, 'UTF8')) > 0`,
 		} {
 			if n := s.count(t, sql, s.olga); n != 0 {
 				t.Errorf("%s: %d rows remain, want none", what, n)

@@ -171,7 +171,7 @@ func (db *DB) pupilTransfers(ctx context.Context, tx pgx.Tx, v safeguarding.View
 // readReceivedFiles reads the received files that where picks out.
 func readReceivedFiles(ctx context.Context, tx pgx.Tx, where string, args ...any) ([]safeguarding.ReceivedFile, error) {
 	rows, err := tx.Query(ctx, `SELECT r.id, r.pupil_id, r.bundle_id::text, r.from_school, r.sender_key, r.received_at,
-			pe.full_name, r.confirmed_at, r.receipt, r.contents
+			pe.full_name, r.confirmed_at, r.receipt, r.contents, r.signed_bundle IS NOT NULL
 		FROM received_files r JOIN people pe ON pe.school_id = r.school_id AND pe.id = r.received_by
 		WHERE `+where+` ORDER BY r.received_at, r.id`, args...)
 	if err != nil {
@@ -180,7 +180,7 @@ func readReceivedFiles(ctx context.Context, tx pgx.Tx, where string, args ...any
 	files, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (safeguarding.ReceivedFile, error) {
 		var f safeguarding.ReceivedFile
 		return f, r.Scan(&f.ID, &f.PupilID, &f.BundleID, &f.FromSchool, &f.SenderKey, &f.ReceivedAt,
-			&f.ReceivedByName, &f.ConfirmedAt, &f.Receipt, &f.Bundle)
+			&f.ReceivedByName, &f.ConfirmedAt, &f.Receipt, &f.Bundle, &f.SignedKept)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read the received files: %w", err)
@@ -374,9 +374,13 @@ func (db *DB) ImportTransferBundle(ctx context.Context, v safeguarding.Viewer, d
 		if err != nil {
 			return err
 		}
-		err = tx.QueryRow(ctx, `INSERT INTO received_files (school_id, pupil_id, bundle_id, from_school, sender_key, version, contents, received_at, received_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			v.SchoolID, pupilID, b.BundleID, b.FromSchool, []byte(sender), b.Version, string(signed), db.now(), v.PersonID).Scan(&id)
+		// The signed bytes and signature are kept as they were checked, so
+		// `haven verify` can check them again (VerifyReceivedFiles).
+		err = tx.QueryRow(ctx, `INSERT INTO received_files (school_id, pupil_id, bundle_id, from_school, sender_key, version, contents,
+				signed_bundle, signature, received_at, received_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			v.SchoolID, pupilID, b.BundleID, b.FromSchool, []byte(sender), b.Version, string(signed.Bundle),
+			signed.Bundle, signed.Signature, db.now(), v.PersonID).Scan(&id)
 		if isUniqueViolation(err) {
 			return safeguarding.Errorf(safeguarding.EINVALID, "This file has already been imported: it is on the pupil's file.")
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/havenapp/haven/internal/safeguarding"
+	"github.com/havenapp/haven/internal/transfer"
 )
 
 // ChainBreak is an entry whose stored hash does not follow from its
@@ -193,4 +194,57 @@ func (w *auditWalk) end() {
 		w.breaks = append(w.breaks, AuditBreak{w.school, 0, "its newest rows were removed (the chain ends before its recorded head)"})
 	}
 	w.school = -1
+}
+
+// ReceivedBreak is a received file whose kept signed bundle no longer
+// checks (transfer.CheckKept): it, its signature, its sender key or its
+// contents were changed after import.
+type ReceivedBreak struct {
+	SchoolID int64
+	ID       int64
+	Problem  string
+}
+
+// NotKept is a received file imported before Haven kept the signed
+// bundle (migration 00045): there is nothing to check it against.
+type NotKept struct {
+	SchoolID int64
+	ID       int64
+}
+
+// VerifyReceivedFiles checks every received file in every school again as
+// it was checked on import: the kept signature against the kept sender
+// key, and that the contents are what the signed bundle says. Like
+// VerifyChronology it needs the owner's connection.
+func VerifyReceivedFiles(ctx context.Context, connString string) (checked int, notKept []NotKept, breaks []ReceivedBreak, err error) {
+	conn, err := pgx.Connect(ctx, connString)
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("connect for verification: %w", err)
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT school_id, id, signed_bundle, signature, sender_key, contents::text, bundle_id::text, from_school, version
+		FROM received_files ORDER BY school_id, id`)
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("read received files: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var school, id int64
+		var k transfer.Kept
+		var key []byte
+		var contents string
+		if err := rows.Scan(&school, &id, &k.Signed.Bundle, &k.Signed.Signature, &key, &contents, &k.BundleID, &k.FromSchool, &k.Version); err != nil {
+			return checked, notKept, breaks, err
+		}
+		if k.Signed.Bundle == nil {
+			notKept = append(notKept, NotKept{school, id})
+			continue
+		}
+		checked++
+		k.SenderKey, k.Contents = key, []byte(contents)
+		if problem := transfer.CheckKept(k); problem != "" {
+			breaks = append(breaks, ReceivedBreak{school, id, problem})
+		}
+	}
+	return checked, notKept, breaks, rows.Err()
 }

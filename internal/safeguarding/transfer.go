@@ -82,6 +82,10 @@ type ReceivedFile struct {
 	ConfirmedAt    *time.Time
 	Receipt        string // the signed receipt, once confirmed
 	Bundle         TransferBundle
+	// SignedKept is whether the bundle is kept as it was signed, for
+	// `haven verify` to check again; files imported before Haven kept it
+	// have only their contents.
+	SignedKept bool
 }
 
 // PupilTransfers is where a pupil's file stands as to transfer.

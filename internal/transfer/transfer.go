@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -163,15 +164,31 @@ var (
 // maxBundle bounds what Open reads: a file of many years is well under it.
 const maxBundle = 50 << 20
 
+// Signed is a bundle as its sender signed it: the bundle's JSON, byte for
+// byte, and the Ed25519 signature over it. The receiving school keeps it
+// so that the signature can be checked again at any time (CheckSigned)
+// without the encrypted file, which only it could open.
+type Signed struct {
+	Bundle    []byte
+	Signature []byte
+}
+
+// CheckSigned reports whether s was signed by sender: the same check Open
+// makes, for a bundle kept since.
+func CheckSigned(s Signed, sender ed25519.PublicKey) bool {
+	return len(sender) == ed25519.PublicKeySize &&
+		ed25519.Verify(sender, append([]byte(signedContext), s.Bundle...), s.Signature)
+}
+
 // Open decrypts data with identity, checks it was signed by sender, that
 // its version is one Haven reads and that it was made for ownRecipient,
-// and returns the bundle and its signed JSON. Any failure is one of the
+// and returns the bundle and what was signed. Any failure is one of the
 // errors above and nothing of the bundle is returned.
-func Open(data []byte, identity string, sender ed25519.PublicKey, ownRecipient string) (safeguarding.TransferBundle, []byte, error) {
+func Open(data []byte, identity string, sender ed25519.PublicKey, ownRecipient string) (safeguarding.TransferBundle, Signed, error) {
 	var b safeguarding.TransferBundle
 	id, err := age.ParseX25519Identity(identity)
 	if err != nil {
-		return b, nil, fmt.Errorf("the school's age identity: %w", err)
+		return b, Signed{}, fmt.Errorf("the school's age identity: %w", err)
 	}
 	var in io.Reader = bytes.NewReader(data)
 	if bytes.HasPrefix(bytes.TrimSpace(data), []byte(armor.Header)) {
@@ -181,32 +198,33 @@ func Open(data []byte, identity string, sender ed25519.PublicKey, ownRecipient s
 	if err != nil {
 		var noMatch *age.NoIdentityMatchError
 		if errors.As(err, &noMatch) {
-			return b, nil, ErrNotForThisSchool
+			return b, Signed{}, ErrNotForThisSchool
 		}
-		return b, nil, ErrDamaged
+		return b, Signed{}, ErrDamaged
 	}
 	plain, err := io.ReadAll(io.LimitReader(r, maxBundle))
 	if err != nil {
-		return b, nil, ErrDamaged // age checks each chunk as it reads
+		return b, Signed{}, ErrDamaged // age checks each chunk as it reads
 	}
 	var env envelope
 	if err := json.Unmarshal(plain, &env); err != nil || env.Format != envelopeFormat {
-		return b, nil, ErrDamaged
+		return b, Signed{}, ErrDamaged
 	}
-	if !ed25519.Verify(sender, append([]byte(signedContext), env.Bundle...), env.Signature) {
-		return b, nil, ErrWrongSigner
+	signed := Signed{Bundle: env.Bundle, Signature: env.Signature}
+	if !CheckSigned(signed, sender) {
+		return b, Signed{}, ErrWrongSigner
 	}
 	if !slices.Contains(safeguarding.ReadableBundleVersions, env.Version) {
-		return b, nil, ErrVersion
+		return b, Signed{}, ErrVersion
 	}
 	if err := json.Unmarshal(env.Bundle, &b); err != nil || b.Version != env.Version {
-		return safeguarding.TransferBundle{}, nil, ErrDamaged
+		return safeguarding.TransferBundle{}, Signed{}, ErrDamaged
 	}
 	if b.ToRecipient != ownRecipient {
 		// Signed for another school and re-encrypted to this one.
-		return safeguarding.TransferBundle{}, nil, ErrNotForThisSchool
+		return safeguarding.TransferBundle{}, Signed{}, ErrNotForThisSchool
 	}
-	return b, env.Bundle, nil
+	return b, signed, nil
 }
 
 // NewNonce is a bundle's receipt nonce.
@@ -270,4 +288,57 @@ func ReadReceipt(text string) (Receipt, ed25519.PublicKey, error) {
 		return Receipt{}, nil, ErrReceipt
 	}
 	return r, key, nil
+}
+
+// Kept is a received file as the receiving school keeps it: the signed
+// bundle and signature, the key it was checked against on import, and
+// what the school reads of it (the contents and the columns taken from
+// them).
+type Kept struct {
+	Signed     Signed
+	SenderKey  ed25519.PublicKey
+	Contents   []byte // the contents as JSON, however the database spells it
+	BundleID   string
+	FromSchool string
+	Version    int
+}
+
+// CheckKept says what is wrong with a kept received file, or "" if its
+// signature still checks against the key kept with it and its contents
+// and the columns read from them are what the signed bundle says. The
+// contents are compared as JSON values, since the database keeps them
+// as jsonb, which does not keep the signed bytes' spacing or key order.
+func CheckKept(k Kept) string {
+	if !CheckSigned(k.Signed, k.SenderKey) {
+		return "its signature does not check against the sender key kept with it: the signed bundle, the signature or the key was changed after import"
+	}
+	var signed, kept any
+	if err := unmarshalExact(k.Signed.Bundle, &signed); err != nil {
+		return "its signed bundle is not JSON"
+	}
+	if err := unmarshalExact(k.Contents, &kept); err != nil || !reflect.DeepEqual(signed, kept) {
+		return "its contents are not what the signed bundle says: they were changed after import"
+	}
+	var b safeguarding.TransferBundle
+	if err := json.Unmarshal(k.Signed.Bundle, &b); err != nil {
+		return "its signed bundle is not a transfer bundle"
+	}
+	if !strings.EqualFold(b.BundleID, k.BundleID) || b.FromSchool != k.FromSchool || b.Version != k.Version {
+		return "its bundle id, sending school or version is not what the signed bundle says: they were changed after import"
+	}
+	return ""
+}
+
+// unmarshalExact decodes JSON keeping numbers as written, so that no two
+// different numbers compare equal.
+func unmarshalExact(data []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	if err := d.Decode(v); err != nil {
+		return err
+	}
+	if d.More() {
+		return errors.New("more than one JSON value")
+	}
+	return nil
 }

@@ -29,8 +29,19 @@ func TestSealAndOpen(t *testing.T) {
 	}
 	t.Run("OK", func(t *testing.T) {
 		got, signed, err := transfer.Open(sealed, receiver.AgeIdentity, sender.SigningPublic, receiver.AgeRecipient)
-		if err != nil || got.Pupil.LastName != "Okafor" || len(signed) == 0 {
+		if err != nil || got.Pupil.LastName != "Okafor" || len(signed.Bundle) == 0 || !transfer.CheckSigned(signed, sender.SigningPublic) || transfer.CheckSigned(signed, receiver.SigningPublic) {
 			t.Fatalf("open: %+v, %v", got, err)
+		}
+		// What is kept is checked again as it was on import: a byte
+		// changed in the bundle or the signature fails.
+		edited := transfer.Signed{Bundle: []byte(strings.Replace(string(signed.Bundle), "Okafor", "Okafor ", 1)), Signature: signed.Signature}
+		if transfer.CheckSigned(edited, sender.SigningPublic) {
+			t.Error("an edited signed bundle checks")
+		}
+		sig := append([]byte(nil), signed.Signature...)
+		sig[0] ^= 1
+		if transfer.CheckSigned(transfer.Signed{Bundle: signed.Bundle, Signature: sig}, sender.SigningPublic) {
+			t.Error("an edited signature checks")
 		}
 	})
 	t.Run("ErrNotForThisSchool", func(t *testing.T) {
