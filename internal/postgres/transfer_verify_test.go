@@ -122,7 +122,7 @@ func TestVerifyReceivedFiles(t *testing.T) {
 		})
 	}
 
-	// Down to 00044 and up again, as an upgrade from before the signed
+	// Down to 00046 and up again, as an upgrade from before the signed
 	// bundle was kept runs it: the file imported then keeps NULL.
 	t.Run("NotKept", func(t *testing.T) {
 		sqlDB, err := sql.Open("pgx", s.connString)
@@ -134,12 +134,12 @@ func TestVerifyReceivedFiles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := provider.DownTo(ctx, 44); err != nil {
-			t.Fatalf("down to 00044: %v", err)
+		if _, err := provider.DownTo(ctx, 46); err != nil {
+			t.Fatalf("down to 00046: %v", err)
 		}
 		if n := s.count(t, `SELECT count(*) FROM information_schema.columns
 			WHERE table_name = 'received_files' AND column_name IN ('signed_bundle', 'signature')`); n != 0 {
-			t.Fatalf("at 00044 received_files has %d of the new columns", n)
+			t.Fatalf("at 00046 received_files has %d of the new columns", n)
 		}
 		if err := postgres.Migrate(ctx, s.connString); err != nil {
 			t.Fatalf("migrate up: %v", err)

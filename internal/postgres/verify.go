@@ -206,7 +206,7 @@ type ReceivedBreak struct {
 }
 
 // NotKept is a received file imported before Haven kept the signed
-// bundle (migration 00045): there is nothing to check it against.
+// bundle (migration 00047): there is nothing to check it against.
 type NotKept struct {
 	SchoolID int64
 	ID       int64
