@@ -77,9 +77,9 @@ type Shape struct {
 // Mark is one mark on a body map: where on which side it was placed, and
 // what it is, by the number drawn on the outline.
 type Mark struct {
-	Number            int
-	Side              string
-	X, Y              float64
+	Number             int
+	Side               string
+	X, Y               float64
 	Where, Description string // "Front: left forearm", "A bruise the size of a 50p coin"
 }
 

@@ -36,18 +36,7 @@ func TestMigrationGivesEachPupilTheirPart(t *testing.T) {
 	asOf00018(t, s)
 
 	// Down to 00018 and up again, as an upgrade from 00018 runs it.
-	sqlDB, err := sql.Open("pgx", s.connString)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sqlDB.Close()
-	provider, err := goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := provider.DownTo(ctx, 18); err != nil {
-		t.Fatalf("down to 00018: %v", err)
-	}
+	migrateDownTo(t, s.connString, 18)
 	var parts bool
 	if err := s.owner.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM information_schema.columns
 		WHERE table_name = 'concern_pupils' AND column_name = 'part')`).Scan(&parts); err != nil || parts {
@@ -296,4 +285,22 @@ func fileHolds(f safeguarding.ChildFile, text string) string {
 		}
 	}
 	return ""
+}
+
+// migrateDownTo undoes the migrations of the database at connString down
+// to version, as an upgrade from that version finds it.
+func migrateDownTo(t *testing.T, connString string, version int64) {
+	t.Helper()
+	sqlDB, err := sql.Open("pgx", connString)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sqlDB.Close()
+	provider, err := goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := provider.DownTo(t.Context(), version); err != nil {
+		t.Fatalf("down to %05d: %v", version, err)
+	}
 }

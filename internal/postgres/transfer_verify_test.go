@@ -1,16 +1,13 @@
 package postgres_test
 
 import (
-	"database/sql"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/pressly/goose/v3"
 
 	"github.com/havenapp/haven/internal/postgres"
 	"github.com/havenapp/haven/internal/transfer"
-	"github.com/havenapp/haven/migrations"
 )
 
 // A received file keeps the bundle as signed, the app may never change or
@@ -125,18 +122,7 @@ func TestVerifyReceivedFiles(t *testing.T) {
 	// Down to 00046 and up again, as an upgrade from before the signed
 	// bundle was kept runs it: the file imported then keeps NULL.
 	t.Run("NotKept", func(t *testing.T) {
-		sqlDB, err := sql.Open("pgx", s.connString)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer sqlDB.Close()
-		provider, err := goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.FS)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := provider.DownTo(ctx, 46); err != nil {
-			t.Fatalf("down to 00046: %v", err)
-		}
+		migrateDownTo(t, s.connString, 46)
 		if n := s.count(t, `SELECT count(*) FROM information_schema.columns
 			WHERE table_name = 'received_files' AND column_name IN ('signed_bundle', 'signature')`); n != 0 {
 			t.Fatalf("at 00046 received_files has %d of the new columns", n)
