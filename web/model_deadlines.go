@@ -38,7 +38,7 @@ type DueItem struct {
 	From    string // "Children's social care", for a response
 	Due     string // "Monday 12 October 2026"
 	State   string // "Overdue", "Due today" or ""
-	Concern string // "Concern 123"
+	About   string // what it is for: "Concern 123", or the leaver whose file is due
 	Link    string
 }
 
