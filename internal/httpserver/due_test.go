@@ -196,7 +196,13 @@ func TestClosuresPage(t *testing.T) {
 func TestTransferInTheDueView(t *testing.T) {
 	fx := newConcernFixture(t)
 	pupil := fx.pupil(t, 11)
-	logConcern(t, fx.app.DB, fx.viewer(t, "dsl@demo.test"), safeguarding.ConcernInput{PupilIDs: []int64{pupil.ID}, Categories: []string{"neglect"}})
+	concern := logConcern(t, fx.app.DB, fx.viewer(t, "dsl@demo.test"), safeguarding.ConcernInput{PupilIDs: []int64{pupil.ID}, Categories: []string{"neglect"}})
+	// A referral made today, its response due on the next working day, is
+	// in the Due view beside the transfer, and says nothing of it.
+	if err := fx.app.DB.AddEntry(t.Context(), fx.viewer(t, "dsl@demo.test"), concern, safeguarding.EntryInput{Kind: safeguarding.EntryReferral,
+		Details: safeguarding.EntryDetails{Agency: safeguarding.AgencyCSCS, Reference: "MASH-2", ReferredOn: safeguarding.DateInEngland(time.Now()).Format(time.DateOnly)}}); err != nil {
+		t.Fatal(err)
+	}
 	dsl := fx.app.signIn(t, "dsl@demo.test")
 	deputy := fx.app.signIn(t, "deputy@demo.test")
 	before := headerOverdue(t, dsl.get("/home").Body)

@@ -88,7 +88,7 @@ func TestDigestOverdueDeadlines(t *testing.T) {
 	deadline(child[2], "feedback", "2026-11-10", false)          // due Friday, past the INSET day: overdue
 	deadline(child[3], "feedback", "2026-11-02", true)           // met
 	deadline(child[4], "feedback", "2026-11-12", false)          // due today
-	deadline(hidden, "feedback", "2026-11-02", false)         // overdue, but not the DSL's to know of
+	deadline(hidden, "feedback", "2026-11-02", false)            // overdue, but not the DSL's to know of
 	leave := func(pupil int64, on string) {
 		t.Helper()
 		exec(`UPDATE pupils SET active = false, left_on = $2 WHERE id = $1`, pupil, on)

@@ -267,7 +267,9 @@ func describeDeadlines(ctx context.Context, tx pgx.Tx, schoolID int64, ds []safe
 		return fmt.Errorf("read referrals due: %w", err)
 	}
 	for i := range ds {
-		ds[i].What = agencies[ds[i].EntryID]
+		if ds[i].EntryID != 0 {
+			ds[i].What = agencies[ds[i].EntryID]
+		}
 	}
 	return nil
 }
