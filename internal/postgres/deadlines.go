@@ -102,9 +102,10 @@ func keepDeadlines(ctx context.Context, tx pgx.Tx, e safeguarding.Entry) error {
 const calendarSince = 400 * 24 * time.Hour
 
 // OverdueCount is how many of the school's open deadlines that v may see
-// are overdue, the leavers' files to transfer among them, up to limit (the header says "99+" beyond): for the DSL and
-// deputies on every page, so it is the calendar's closure days and one
-// count over the open deadlines' index, no due date worked out per row.
+// are overdue, the leavers' files to transfer among them, up to limit (the
+// header says "99+" beyond): for the DSL and deputies on every page, so it
+// is the calendar's closure days and one count over each index (the open
+// deadlines', the leavers'), no due date worked out per row.
 func (db *DB) OverdueCount(ctx context.Context, v safeguarding.Viewer, limit int) (int, error) {
 	if !safeguarding.MaySeeDue(v.Roles) {
 		return 0, nil
@@ -144,10 +145,11 @@ func (db *DB) OverdueCount(ctx context.Context, v safeguarding.Viewer, limit int
 	return n, nil
 }
 
-// Due is the school's open deadlines that v may see, overdue first, then
-// soonest first (the Due view), with the leavers' files to transfer for
-// those who may transfer them (safeguarding.MaySeeTransfersDue): the first limit of them, with how many there
-// are and how many are overdue. EFORBIDDEN for anyone but the DSL and
+// Due is the school's open deadlines that v may see, with the leavers'
+// files to transfer for those who may transfer them
+// (safeguarding.MaySeeTransfersDue), overdue first, then soonest first (the
+// Due view): the first limit of them, with how many there are and how many
+// are overdue. EFORBIDDEN for anyone but the DSL and
 // deputies (safeguarding.MaySeeDue).
 func (db *DB) Due(ctx context.Context, v safeguarding.Viewer, limit int) (safeguarding.DueList, error) {
 	if !safeguarding.MaySeeDue(v.Roles) {
