@@ -34,12 +34,12 @@ type DueView struct {
 
 // DueItem is one open deadline as the Due view lists it.
 type DueItem struct {
-	What    string // "Response to a referral"
-	From    string // "Children's social care", for a response
-	Due     string // "Monday 12 October 2026"
-	State   string // "Overdue", "Due today" or ""
-	Concern string // "Concern 123"
-	Link    string
+	What  string // "Response to a referral"
+	From  string // "Children's social care", for a response
+	Due   string // "Monday 12 October 2026"
+	State string // "Overdue", "Due today" or ""
+	About string // what it is for: "Concern 123", or the leaver whose file is due
+	Link  string
 }
 
 // nextStepRevealClass is the class of the next step beneath "No statutory

@@ -15,13 +15,30 @@ import (
 // Friday and sees its response due on the Monday after (the Tuesday when
 // that Monday is a bank holiday); the answer "no statutory investigation"
 // reveals the next step; the Due view lists the concern and the header
-// counts what is overdue; the DSL adds and removes closure days by
+// counts what is overdue, a leaver's file to transfer among them, whose
+// link leads to the pupil's transfer page; the DSL adds and removes closure days by
 // keyboard. Every page is checked with axe and at 390 px.
 func TestDeadlinesJourney(t *testing.T) {
 	a := newApp(t)
-	child := a.uniquePupils(t, 1)[0]
+	pupils := a.uniquePupils(t, 2)
+	child, leaver := pupils[0], pupils[1]
 	id := a.logAsStaff(t, "staff@demo.test", child.ID, "Came in with a bruise on the arm and would not say how.")
 	ref := "/concerns/" + strconv.FormatInt(id, 10)
+	// A pupil with a file who left three weeks ago: their file's transfer,
+	// five working days on, is overdue whatever bank holidays fell between.
+	a.logAsStaff(t, "staff@demo.test", leaver.ID, "Said there was no one at home over the weekend.")
+	var dslID int64
+	if err := a.owner(t).QueryRow(t.Context(), `SELECT id FROM people WHERE email = 'dsl@demo.test'`).Scan(&dslID); err != nil {
+		t.Fatal(err)
+	}
+	dslViewer, err := a.DB.Viewer(t.Context(), dslID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DB.MarkLeft(t.Context(), dslViewer, leaver.ID, safeguarding.DateInEngland(time.Now()).AddDate(0, 0, -21)); err != nil {
+		t.Fatal(err)
+	}
+	transferPath := "/pupils/" + strconv.FormatInt(leaver.ID, 10) + "/transfer"
 
 	friday := safeguarding.DateInEngland(time.Now()).AddDate(0, 0, -1)
 	for friday.Weekday() != time.Friday {
@@ -83,6 +100,15 @@ func TestDeadlinesJourney(t *testing.T) {
 	if !b.exists("//main//a[@href='" + ref + "']") {
 		t.Error("the Due view does not list the concern")
 	}
+	// The leaver's transfer is there too, overdue, named by year group
+	// alone, linking to the pupil's transfer page.
+	transfer := "//main//li[.//a[@href='" + transferPath + "']]"
+	if !b.exists(transfer + "//strong[normalize-space()='Overdue']") {
+		t.Error("the Due view does not list the leaver's transfer as overdue")
+	}
+	if got := b.text(transfer); !strings.Contains(got, "Transfer of a leaver's file") || !strings.Contains(got, "A pupil in Year") || strings.Contains(got, leaver.Name) {
+		t.Errorf("the transfer reads %q", got)
+	}
 	// The header counts what the view says is overdue.
 	if said := b.text("//main//p/strong[contains(., 'overdue')]"); said != "" {
 		n, _ := strconv.Atoi(strings.TrimSuffix(said, " overdue."))
@@ -91,6 +117,12 @@ func TestDeadlinesJourney(t *testing.T) {
 		}
 	} else if label != "Due" {
 		t.Errorf("the header says %q with nothing overdue", label)
+	}
+	b.checkPage()
+	b.tabTo("the transfer's link", func(_, text string) bool { return strings.HasPrefix(text, "Transfer of a leaver's file") })
+	b.pressEnterAndWait()
+	if got := b.path(); got != transferPath {
+		t.Fatalf("the transfer's link led to %s", got)
 	}
 	b.checkPage()
 

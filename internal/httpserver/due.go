@@ -49,8 +49,14 @@ func dueView(ds []safeguarding.Deadline, now time.Time) web.DueView {
 		if state == "Overdue" {
 			d.Overdue++
 		}
-		d.Items = append(d.Items, web.DueItem{What: dl.Kind.Label(), From: dl.What, Due: dueDay(dl.Due), State: state,
-			Concern: "Concern " + strconv.FormatInt(dl.ConcernID, 10), Link: dl.Link})
+		item := web.DueItem{What: dl.Kind.Label(), From: dl.What, Due: dueDay(dl.Due), State: state,
+			About: "Concern " + strconv.FormatInt(dl.ConcernID, 10), Link: dl.Link}
+		if dl.Kind == safeguarding.DeadlineTransfer {
+			// Named by year group and leaving day, as the Due view names
+			// no one; the transfer page it links to names the pupil.
+			item.From, item.About = "", "A pupil in "+dl.What+" who left on "+dueDay(dl.From)
+		}
+		d.Items = append(d.Items, item)
 	}
 	return d
 }

@@ -188,3 +188,53 @@ func TestClosuresPage(t *testing.T) {
 		}
 	})
 }
+
+// A leaver's file to transfer, overdue, is in the Due view (by year group,
+// never by name, linking to the pupil's transfer page) and in the header's
+// count, for the DSL and the deputy; once recorded as not needed it is in
+// neither.
+func TestTransferInTheDueView(t *testing.T) {
+	fx := newConcernFixture(t)
+	pupil := fx.pupil(t, 11)
+	concern := logConcern(t, fx.app.DB, fx.viewer(t, "dsl@demo.test"), safeguarding.ConcernInput{PupilIDs: []int64{pupil.ID}, Categories: []string{"neglect"}})
+	// A referral made today, its response due on the next working day, is
+	// in the Due view beside the transfer, and says nothing of it.
+	if err := fx.app.DB.AddEntry(t.Context(), fx.viewer(t, "dsl@demo.test"), concern, safeguarding.EntryInput{Kind: safeguarding.EntryReferral,
+		Details: safeguarding.EntryDetails{Agency: safeguarding.AgencyCSCS, Reference: "MASH-2", ReferredOn: safeguarding.DateInEngland(time.Now()).Format(time.DateOnly)}}); err != nil {
+		t.Fatal(err)
+	}
+	dsl := fx.app.signIn(t, "dsl@demo.test")
+	deputy := fx.app.signIn(t, "deputy@demo.test")
+	before := headerOverdue(t, dsl.get("/home").Body)
+	path := "/pupils/" + strconv.FormatInt(pupil.ID, 10)
+
+	// Three weeks ago: five working days are past whatever bank holidays
+	// fall between.
+	left := time.Now().AddDate(0, 0, -21)
+	res := dsl.post(path+"/left", url.Values{"left-on-day": {strconv.Itoa(left.Day())}, "left-on-month": {strconv.Itoa(int(left.Month()))}, "left-on-year": {strconv.Itoa(left.Year())}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("marking as left: status %d", res.StatusCode)
+	}
+	for _, c := range []*client{dsl, deputy} {
+		if got := headerOverdue(t, c.get("/home").Body); got != before+1 {
+			t.Errorf("header counts %d overdue, want %d", got, before+1)
+		}
+		due := c.get("/due").Body
+		if !strings.Contains(due, `href="`+path+`/transfer"`) || !shows(due, "Transfer of a leaver's file") ||
+			!shows(due, "A pupil in Year 11 who left on "+left.Format("Monday 2 January 2006")) {
+			t.Errorf("the Due view does not list the transfer:\n%s", due)
+		}
+		if strings.Contains(due, pupil.LastName) {
+			t.Error("the Due view names the pupil")
+		}
+	}
+	if res := dsl.post(path+"/transfer/not-needed", url.Values{"reason": {"Moved abroad."}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("not needed: status %d", res.StatusCode)
+	}
+	if got := headerOverdue(t, dsl.get("/home").Body); got != before {
+		t.Errorf("header counts %d overdue once not needed, want %d", got, before)
+	}
+	if strings.Contains(dsl.get("/due").Body, `href="`+path+`/transfer"`) {
+		t.Error("the Due view lists the transfer once not needed")
+	}
+}

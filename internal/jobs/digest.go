@@ -112,7 +112,9 @@ func DigestMessage(c safeguarding.DigestCounts, school, baseURL string) mail.Mes
 		line(c.NewConcerns, "new concerns since yesterday's summary") +
 		line(c.Overdue, "concerns not yet acknowledged, past their escalation time") +
 		line(c.Escalated, "concerns escalated since yesterday's summary") +
-		"\nThe concerns in Haven (sign in first):\n" + strings.TrimRight(baseURL, "/") + "/queue\n\n" +
+		line(c.OverdueDeadlines, "deadlines overdue (agency responses, feedback to staff, leavers' files to transfer)") +
+		"\nThe concerns in Haven (sign in first):\n" + strings.TrimRight(baseURL, "/") + "/queue\n" +
+		"What is due:\n" + strings.TrimRight(baseURL, "/") + "/due\n\n" +
 		"For the safety of the people involved, this e-mail holds no names and no details. Do not forward it.\n"
 	return mail.Message{Subject: "Haven: today's safeguarding summary", Ref: "digest", Body: body}
 }

@@ -40,6 +40,12 @@ func (db *DB) calendar(ctx context.Context, tx pgx.Tx, school int64, since time.
 	rows, err := tx.Query(ctx, `
 		SELECT id, first_day, last_day, reason FROM school_closures
 		WHERE school_id = $1 AND last_day >= $2 ORDER BY first_day, id`, school, since)
+	return db.calendarOf(school, rows, err)
+}
+
+// calendarOf is school's calendar with the closure days rows (id,
+// first_day, last_day, reason) read, or err from the query.
+func (db *DB) calendarOf(school int64, rows pgx.Rows, err error) (safeguarding.Calendar, error) {
 	if err != nil {
 		return safeguarding.Calendar{}, fmt.Errorf("read closure days: %w", err)
 	}

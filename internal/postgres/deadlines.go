@@ -102,9 +102,10 @@ func keepDeadlines(ctx context.Context, tx pgx.Tx, e safeguarding.Entry) error {
 const calendarSince = 400 * 24 * time.Hour
 
 // OverdueCount is how many of the school's open deadlines that v may see
-// are overdue, up to limit (the header says "99+" beyond): for the DSL and
-// deputies on every page, so it is the calendar's closure days and one
-// count over the open deadlines' index, no due date worked out per row.
+// are overdue, the leavers' files to transfer among them, up to limit (the
+// header says "99+" beyond): for the DSL and deputies on every page, so it
+// is the calendar's closure days and one count over each index (the open
+// deadlines', the leavers'), no due date worked out per row.
 func (db *DB) OverdueCount(ctx context.Context, v safeguarding.Viewer, limit int) (int, error) {
 	if !safeguarding.MaySeeDue(v.Roles) {
 		return 0, nil
@@ -122,11 +123,21 @@ func (db *DB) OverdueCount(ctx context.Context, v safeguarding.Viewer, limit int
 			days = append(days, int32(k.WorkingDays()))
 			before = append(before, cal.OverdueBefore(k.WorkingDays(), now))
 		}
-		return tx.QueryRow(ctx, `SELECT count(*) FROM (
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM (
 				SELECT 1 FROM deadlines d JOIN unnest($2::int[], $3::date[]) AS t (days, before)
 					ON d.working_days = t.days AND d.starts_on < t.before
 				WHERE d.school_id = $1 AND d.met_at IS NULL LIMIT $4) o`,
-			v.SchoolID, days, before, limit).Scan(&n)
+			v.SchoolID, days, before, limit).Scan(&n); err != nil {
+			return err
+		}
+		// The leavers' files to transfer are kept apart from the deadlines
+		// table (transfer.go), so they are counted beside it.
+		if !safeguarding.MaySeeTransfersDue(v.Roles) || n >= limit {
+			return nil
+		}
+		transfers, err := overdueTransfers(ctx, tx, cal, v.SchoolID, now, limit-n)
+		n += transfers
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("count overdue deadlines: %w", err)
@@ -134,9 +145,11 @@ func (db *DB) OverdueCount(ctx context.Context, v safeguarding.Viewer, limit int
 	return n, nil
 }
 
-// Due is the school's open deadlines that v may see, overdue first, then
-// soonest first (the Due view): the first limit of them, with how many there
-// are and how many are overdue. EFORBIDDEN for anyone but the DSL and
+// Due is the school's open deadlines that v may see, with the leavers'
+// files to transfer for those who may transfer them
+// (safeguarding.MaySeeTransfersDue), overdue first, then soonest first (the
+// Due view): the first limit of them, with how many there are and how many
+// are overdue. EFORBIDDEN for anyone but the DSL and
 // deputies (safeguarding.MaySeeDue).
 func (db *DB) Due(ctx context.Context, v safeguarding.Viewer, limit int) (safeguarding.DueList, error) {
 	if !safeguarding.MaySeeDue(v.Roles) {
@@ -150,6 +163,13 @@ func (db *DB) Due(ctx context.Context, v safeguarding.Viewer, limit int) (safegu
 		}
 		if ds, err = db.fillDue(ctx, tx, v.SchoolID, ds); err != nil {
 			return err
+		}
+		if safeguarding.MaySeeTransfersDue(v.Roles) {
+			leavers, err := db.transfersToDo(ctx, tx, v.SchoolID)
+			if err != nil {
+				return err
+			}
+			ds = append(ds, transferDeadlines(v.SchoolID, leavers)...)
 		}
 		now := db.now()
 		safeguarding.SortDeadlines(ds, now)
@@ -166,6 +186,19 @@ func (db *DB) Due(ctx context.Context, v safeguarding.Viewer, limit int) (safegu
 		return audit(ctx, tx, safeguarding.AuditEvent{SchoolID: v.SchoolID, ActorID: v.PersonID, Action: "view_due"})
 	})
 	return out, err
+}
+
+// transferDeadlines are the leavers' files to transfer as the Due view
+// lists deadlines: each done on the pupil's transfer page, and said by the
+// pupil's year group, not their name, as the Due view names no one.
+func transferDeadlines(schoolID int64, leavers []safeguarding.TransferToDo) []safeguarding.Deadline {
+	out := make([]safeguarding.Deadline, 0, len(leavers))
+	for _, l := range leavers {
+		out = append(out, safeguarding.Deadline{SchoolID: schoolID, Kind: safeguarding.DeadlineTransfer, PupilID: l.Pupil.ID,
+			From: l.LeftOn, Due: l.Due, What: "Year " + strconv.Itoa(l.Pupil.YearGroup),
+			Link: "/pupils/" + strconv.FormatInt(l.Pupil.ID, 10) + "/transfer"})
+	}
+	return out
 }
 
 // concernDeadlines are the open deadlines of the given concerns that the
@@ -241,7 +274,9 @@ func describeDeadlines(ctx context.Context, tx pgx.Tx, schoolID int64, ds []safe
 		return fmt.Errorf("read referrals due: %w", err)
 	}
 	for i := range ds {
-		ds[i].What = agencies[ds[i].EntryID]
+		if ds[i].EntryID != 0 {
+			ds[i].What = agencies[ds[i].EntryID]
+		}
 	}
 	return nil
 }

@@ -307,5 +307,35 @@ func (db *DB) DigestCounts(ctx context.Context, schoolID int64, since time.Time)
 	if err != nil {
 		return c, fmt.Errorf("count digest: %w", err)
 	}
-	return c, nil
+	c.OverdueDeadlines, err = db.digestOverdue(ctx, schoolID)
+	return c, err
+}
+
+// digestOverdue is how many of the school's open deadlines, leavers' files
+// to transfer among them, are overdue now, worked out with the school's
+// calendar, as Haven itself (haven_digest_deadlines, haven_digest_closures).
+func (db *DB) digestOverdue(ctx context.Context, schoolID int64) (int, error) {
+	rows, err := db.pool.Query(ctx, `SELECT kind, starts_on, n FROM haven_digest_deadlines($1)`, schoolID)
+	if err != nil {
+		return 0, fmt.Errorf("read the digest's deadlines: %w", err)
+	}
+	open, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (safeguarding.DeadlinesFrom, error) {
+		var d safeguarding.DeadlinesFrom
+		return d, row.Scan(&d.Kind, &d.From, &d.N)
+	})
+	if err != nil || len(open) == 0 {
+		return 0, err
+	}
+	earliest := open[0].From
+	for _, d := range open {
+		if d.From.Before(earliest) {
+			earliest = d.From
+		}
+	}
+	rows, err = db.pool.Query(ctx, `SELECT id, first_day, last_day, reason FROM haven_digest_closures($1, $2)`, schoolID, earliest)
+	cal, err := db.calendarOf(schoolID, rows, err)
+	if err != nil {
+		return 0, err
+	}
+	return cal.OverdueAmong(open, db.now()), nil
 }

@@ -537,7 +537,8 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 	t.Run("WhoSeesDeadlines", func(t *testing.T) {
 		// Each concern owes feedback; every viewer reads the deadlines of
 		// every concern, which PostgreSQL shows exactly whom SeesDeadlines
-		// admits, and answers haven_may_see_due as MaySeeDue does.
+		// admits, and answers haven_may_see_due as MaySeeDue does, and
+		// with haven_may_transfer_files as MaySeeTransfersDue does.
 		for _, c := range w.concerns {
 			if _, err := w.owner.Exec(t.Context(), `INSERT INTO deadlines (school_id, kind, concern_id, starts_on, working_days)
 				VALUES ($1, 'feedback', $2, current_date, 2) ON CONFLICT DO NOTHING`, w.school, c.id); err != nil {
@@ -552,6 +553,15 @@ func TestRuleSQLMatchesGo(t *testing.T) {
 				}
 				if goSays := safeguarding.MaySeeDue(v.Roles); due != goSays {
 					t.Errorf("viewer with roles %v has the Due view: Go says %v, PostgreSQL says %v", v.Roles, goSays, due)
+				}
+				// The leavers' files to transfer are in the Due view of whom
+				// PostgreSQL lets see the Due view and read file_transfers.
+				var transfers bool
+				if err := tx.QueryRow(t.Context(), `SELECT haven_may_see_due(haven_roles()) AND haven_may_transfer_files(haven_roles())`).Scan(&transfers); err != nil {
+					t.Fatal(err)
+				}
+				if goSays := safeguarding.MaySeeTransfersDue(v.Roles); transfers != goSays {
+					t.Errorf("viewer with roles %v has transfers in the Due view: Go says %v, PostgreSQL says %v", v.Roles, goSays, transfers)
 				}
 				for _, c := range w.concerns {
 					var n int

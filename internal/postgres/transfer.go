@@ -86,33 +86,63 @@ func (db *DB) TransfersToDo(ctx context.Context, v safeguarding.Viewer) ([]safeg
 	}
 	var out []safeguarding.TransferToDo
 	err := db.asViewer(ctx, v, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT p.id, `+pupilFirstName+`, `+pupilLastName+`, p.year_group, p.left_on
-			FROM pupils p
-			WHERE p.school_id = $1 AND p.left_on IS NOT NULL
-			  AND EXISTS (SELECT 1 FROM concern_pupils cp JOIN concerns c ON c.school_id = cp.school_id AND c.id = cp.concern_id
-			              WHERE cp.school_id = p.school_id AND cp.pupil_id = p.id AND haven_on_child_file(c.route))
-			  AND NOT EXISTS (SELECT 1 FROM file_transfers t WHERE t.school_id = p.school_id AND t.pupil_id = p.id)
-			ORDER BY p.left_on, p.id`, v.SchoolID)
-		if err != nil {
-			return fmt.Errorf("read the leavers: %w", err)
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (safeguarding.TransferToDo, error) {
-			var t safeguarding.TransferToDo
-			return t, r.Scan(&t.Pupil.ID, &t.Pupil.FirstName, &t.Pupil.LastName, &t.Pupil.YearGroup, &t.LeftOn)
-		})
-		if err != nil || len(out) == 0 {
-			return err
-		}
-		cal, err := db.calendar(ctx, tx, v.SchoolID, out[0].LeftOn)
-		if err != nil {
-			return err
-		}
-		for i := range out {
-			out[i].Due = safeguarding.TransferDue(cal, out[i].LeftOn)
-		}
-		return nil
+		var err error
+		out, err = db.transfersToDo(ctx, tx, v.SchoolID)
+		return err
 	})
 	return out, err
+}
+
+// leaverToDo picks out, among pupils p, those who left with a
+// child-protection file that has been neither sent nor recorded as not
+// needed, as the transaction's viewer reads them (the concerns through
+// their policy, file_transfers for haven_may_transfer_files alone).
+const leaverToDo = `p.left_on IS NOT NULL
+	AND EXISTS (SELECT 1 FROM concern_pupils cp JOIN concerns c ON c.school_id = cp.school_id AND c.id = cp.concern_id
+	            WHERE cp.school_id = p.school_id AND cp.pupil_id = p.id AND haven_on_child_file(c.route))
+	AND NOT EXISTS (SELECT 1 FROM file_transfers t WHERE t.school_id = p.school_id AND t.pupil_id = p.id)`
+
+// transfersToDo reads the school's leavers whose files are to be
+// transferred, each with the day it is due, soonest first.
+func (db *DB) transfersToDo(ctx context.Context, tx pgx.Tx, schoolID int64) ([]safeguarding.TransferToDo, error) {
+	rows, err := tx.Query(ctx, `SELECT p.id, `+pupilFirstName+`, `+pupilLastName+`, p.year_group, p.left_on
+		FROM pupils p
+		WHERE p.school_id = $1 AND `+leaverToDo+`
+		ORDER BY p.left_on, p.id`, schoolID)
+	if err != nil {
+		return nil, fmt.Errorf("read the leavers: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (safeguarding.TransferToDo, error) {
+		var t safeguarding.TransferToDo
+		return t, r.Scan(&t.Pupil.ID, &t.Pupil.FirstName, &t.Pupil.LastName, &t.Pupil.YearGroup, &t.LeftOn)
+	})
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	cal, err := db.calendar(ctx, tx, schoolID, out[0].LeftOn)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Due = safeguarding.TransferDue(cal, out[i].LeftOn)
+	}
+	return out, nil
+}
+
+// overdueTransfers counts, up to limit, the school's leavers whose files
+// are overdue at now on calendar cal: those who left before the first day
+// a transfer still in time could have started (Calendar.OverdueBefore), so
+// no due day is worked out per pupil. For the header's count, on every
+// page: pupils_left_idx finds the leavers.
+func overdueTransfers(ctx context.Context, tx pgx.Tx, cal safeguarding.Calendar, schoolID int64, now time.Time, limit int) (int, error) {
+	var n int
+	err := tx.QueryRow(ctx, `SELECT count(*) FROM (
+			SELECT 1 FROM pupils p WHERE p.school_id = $1 AND p.left_on < $2 AND `+leaverToDo+` LIMIT $3) o`,
+		schoolID, cal.OverdueBefore(safeguarding.TransferWorkingDays, now), limit).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count overdue transfers: %w", err)
+	}
+	return n, nil
 }
 
 // PupilTransfers is where pupil pupilID's file stands as to transfer: when

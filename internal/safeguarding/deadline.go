@@ -17,13 +17,21 @@ const (
 	// DeadlineFeedback: feedback to the member of staff who raised the
 	// concern, due two working days after it was logged (§11.8).
 	DeadlineFeedback DeadlineKind = "feedback"
+	// DeadlineTransfer: a leaver's child-protection file, due with their
+	// new school five working days after they left (TransferDue). It is
+	// kept not in the deadlines table but by the pupil's leaving day and
+	// the file_transfers that meet it.
+	DeadlineTransfer DeadlineKind = "transfer"
 )
 
 // WorkingDays is how many working days after its first day a deadline of
 // kind k falls due.
 func (k DeadlineKind) WorkingDays() int {
-	if k == DeadlineFeedback {
+	switch k {
+	case DeadlineFeedback:
 		return 2
+	case DeadlineTransfer:
+		return TransferWorkingDays
 	}
 	return 1
 }
@@ -35,6 +43,8 @@ func (k DeadlineKind) Label() string {
 		return "Response to a referral"
 	case DeadlineFeedback:
 		return "Feedback to the member of staff"
+	case DeadlineTransfer:
+		return "Transfer of a leaver's file"
 	}
 	return string(k)
 }
@@ -50,6 +60,7 @@ type Deadline struct {
 	Kind      DeadlineKind
 	ConcernID int64
 	EntryID   int64     // the referral a response is due for
+	PupilID   int64     // the leaver a transfer is due for (ConcernID is 0)
 	From      time.Time // the date counting starts from
 	Due       time.Time // the date it falls due, from the Calendar (Calendar.DueOn)
 	// What says what is due, as the Due view lists it (the agency, say);
@@ -85,6 +96,26 @@ func (c Calendar) OverdueBefore(n int, now time.Time) time.Time {
 	return from
 }
 
+// DeadlinesFrom is how many open deadlines of one kind count from one day:
+// the daily digest reads the school's open deadlines so, without names.
+type DeadlinesFrom struct {
+	Kind DeadlineKind
+	From time.Time
+	N    int
+}
+
+// OverdueAmong is how many of the open deadlines ds are overdue at now at a
+// school with this calendar.
+func (c Calendar) OverdueAmong(ds []DeadlinesFrom, now time.Time) int {
+	n := 0
+	for _, d := range ds {
+		if Overdue(c.DueOn(d.Kind, d.From), now) {
+			n += d.N
+		}
+	}
+	return n
+}
+
 // DueState is where a deadline stands on a day: not yet due, due today, or
 // overdue.
 type DueState int
@@ -117,13 +148,21 @@ func SortDeadlines(ds []Deadline, now time.Time) {
 			}
 			return 1
 		}
-		return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.ConcernID, b.ConcernID), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.ConcernID, b.ConcernID), cmp.Compare(a.PupilID, b.PupilID), cmp.Compare(a.ID, b.ID))
 	})
 }
 
 // MaySeeDue reports whether a person with roles rs has the Due view: the
 // DSL and deputies, who owe the school's deadlines.
 func MaySeeDue(rs Roles) bool { return rs.Has(RoleDSL, RoleDeputyDSL) }
+
+// MaySeeTransfersDue reports whether the Due view and the header's overdue
+// count of a person with roles rs hold the leavers' file transfers: when
+// they have the Due view and may transfer files (MayTransferFiles), for a
+// deadline is shown only to whom may meet it. Today both admit the DSL and
+// deputies, so theirs hold every transfer due; the database holds the same
+// rule, as file_transfers shows itself only to haven_may_transfer_files.
+func MaySeeTransfersDue(rs Roles) bool { return MaySeeDue(rs) && MayTransferFiles(rs) }
 
 // OwesFeedback reports whether a concern logged by someone with roles rs on
 // route r owes them feedback (§11.8): unless they handle it themselves.

@@ -128,3 +128,40 @@ func TestResponseNextStep(t *testing.T) {
 		t.Errorf("an investigation with a leftover next step: %v", p)
 	}
 }
+
+// OverdueAmong counts the open deadlines past their day, of every kind, on
+// the school's calendar: a closure day moves a transfer's day, and a
+// deadline due today is not yet overdue.
+func TestOverdueAmong(t *testing.T) {
+	inset := safeguarding.Closure{From: day("2026-11-11"), To: day("2026-11-11"), Reason: "INSET day"}
+	cal := safeguarding.NewCalendar(safeguarding.DefaultBankHolidays(), []safeguarding.Closure{inset})
+	monday := day("2026-11-16").Add(9 * time.Hour)
+	ds := []safeguarding.DeadlinesFrom{
+		{Kind: safeguarding.DeadlineReferralResponse, From: day("2026-11-12"), N: 2}, // due Friday: overdue
+		{Kind: safeguarding.DeadlineReferralResponse, From: day("2026-11-13"), N: 1}, // due Monday: today
+		{Kind: safeguarding.DeadlineFeedback, From: day("2026-11-10"), N: 1},         // due Friday, past the INSET day: overdue
+		{Kind: safeguarding.DeadlineTransfer, From: day("2026-11-06"), N: 4},         // due Monday, past the INSET day: today
+		{Kind: safeguarding.DeadlineTransfer, From: day("2026-11-05"), N: 3},         // due Friday: overdue
+	}
+	if got := cal.OverdueAmong(ds, monday); got != 6 {
+		t.Errorf("overdue on Monday: %d, want 6", got)
+	}
+	if got := safeguarding.TransferDue(cal, day("2026-11-06")); !got.Equal(day("2026-11-16")) {
+		t.Errorf("transfer due %s, want Monday 16 November", got.Format(time.DateOnly))
+	}
+}
+
+// The transfers due are in the Due view of whom has it and may transfer
+// files: today, the DSL and deputies.
+func TestMaySeeTransfersDue(t *testing.T) {
+	for _, r := range []safeguarding.Role{safeguarding.RoleDSL, safeguarding.RoleDeputyDSL} {
+		if !safeguarding.MaySeeTransfersDue(safeguarding.Roles{r}) {
+			t.Errorf("%s does not see transfers due", r)
+		}
+	}
+	for _, r := range []safeguarding.Role{safeguarding.RoleStaff, safeguarding.RolePrincipal, safeguarding.RoleAdmin} {
+		if safeguarding.MaySeeTransfersDue(safeguarding.Roles{r}) {
+			t.Errorf("%s sees transfers due", r)
+		}
+	}
+}

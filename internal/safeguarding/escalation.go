@@ -145,4 +145,7 @@ type DigestCounts struct {
 	NewConcerns int // logged since the last digest
 	Overdue     int // open, unacknowledged, and past their escalation time
 	Escalated   int // escalated since the last digest
+	// OverdueDeadlines are the open deadlines past their day: agency
+	// responses, feedback to staff and leavers' file transfers.
+	OverdueDeadlines int
 }

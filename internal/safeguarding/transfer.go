@@ -17,7 +17,7 @@ const TransferWorkingDays = 5
 // TransferDue is the day by which the file of a pupil who left on leftOn
 // must be transferred, counted on the school's calendar.
 func TransferDue(cal Calendar, leftOn time.Time) time.Time {
-	return cal.AddWorkingDays(leftOn, TransferWorkingDays)
+	return cal.DueOn(DeadlineTransfer, leftOn)
 }
 
 // MayTransferFiles reports whether a person with roles rs may transfer a

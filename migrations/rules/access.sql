@@ -46,6 +46,8 @@ DROP POLICY IF EXISTS concern_escalations_read ON concern_escalations;
 DROP POLICY IF EXISTS concern_escalations_insert ON concern_escalations;
 DROP FUNCTION IF EXISTS haven_escalation_due(bigint, bigint);
 DROP FUNCTION IF EXISTS haven_digest_counts(bigint, timestamptz);
+DROP FUNCTION IF EXISTS haven_digest_deadlines(bigint);
+DROP FUNCTION IF EXISTS haven_digest_closures(bigint, date);
 DROP FUNCTION IF EXISTS haven_unread_notices(bigint, bigint);
 DROP POLICY IF EXISTS deadlines_read ON deadlines;
 DROP POLICY IF EXISTS deadlines_open ON deadlines;
@@ -1195,6 +1197,52 @@ END
 $$;
 REVOKE ALL ON FUNCTION haven_digest_counts(bigint, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION haven_digest_counts(bigint, timestamptz) TO haven_app;
+-- The digest's overdue deadlines (internal/postgres/escalation.go
+-- digestOverdue), for Haven itself alone, as haven_digest_counts: how many
+-- open deadlines of each kind count from each day, and the school's
+-- closure days, so that Go works out which are overdue with the school's
+-- calendar (safeguarding.Calendar). The deadlines are those of concerns
+-- the DSL and deputies handle, and the leavers' files to transfer
+-- (transfer.go's leaverToDo, on those same concerns); no names.
+CREATE FUNCTION haven_digest_deadlines(p_school_id bigint)
+RETURNS TABLE (kind text, starts_on date, n bigint)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+    IF haven_viewer_id() IS NOT NULL OR haven_school_id() IS NOT NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+        SELECT d.kind, d.starts_on, count(*)
+        FROM deadlines d JOIN concerns c ON c.school_id = d.school_id AND c.id = d.concern_id
+        WHERE d.school_id = p_school_id AND d.met_at IS NULL AND c.route IN ('child', 'adult')
+        GROUP BY d.kind, d.starts_on
+    UNION ALL
+        SELECT 'transfer', p.left_on, count(*)
+        FROM pupils p
+        WHERE p.school_id = p_school_id AND p.left_on IS NOT NULL
+          AND EXISTS (SELECT 1 FROM concern_pupils cp JOIN concerns c ON c.school_id = cp.school_id AND c.id = cp.concern_id
+                      WHERE cp.school_id = p.school_id AND cp.pupil_id = p.id AND c.route IN ('child', 'adult'))
+          AND NOT EXISTS (SELECT 1 FROM file_transfers t WHERE t.school_id = p.school_id AND t.pupil_id = p.id)
+        GROUP BY p.left_on;
+END
+$$;
+REVOKE ALL ON FUNCTION haven_digest_deadlines(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION haven_digest_deadlines(bigint) TO haven_app;
+-- The school's closure days ending on or after p_since, for the digest's
+-- calendar, for Haven itself alone.
+CREATE FUNCTION haven_digest_closures(p_school_id bigint, p_since date)
+RETURNS TABLE (id bigint, first_day date, last_day date, reason text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+    IF haven_viewer_id() IS NOT NULL OR haven_school_id() IS NOT NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY SELECT sc.id, sc.first_day, sc.last_day, sc.reason FROM school_closures sc
+        WHERE sc.school_id = p_school_id AND sc.last_day >= p_since ORDER BY sc.first_day, sc.id;
+END
+$$;
+REVOKE ALL ON FUNCTION haven_digest_closures(bigint, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION haven_digest_closures(bigint, date) TO haven_app;
 -- A deadline (internal/postgres deadlines.go) is read by the DSL and
 -- deputies on the concerns they read in full (the Due view, a concern's
 -- page, the queue's markers) and by a concern's case handlers, who meet it;
