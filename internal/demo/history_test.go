@@ -61,6 +61,16 @@ func TestLoadHistory(t *testing.T) {
 		}
 		return out
 	}
+	// viewer is the demo person with this e-mail, as the app loads them.
+	viewer := func(t *testing.T, email string) safeguarding.Viewer {
+		t.Helper()
+		id := int64(count(t, `SELECT id FROM people WHERE email = $1`, email))
+		v, err := db.Viewer(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
 
 	t.Run("SeveralHundredConcerns", func(t *testing.T) {
 		if n := count(t, `SELECT count(*) FROM concerns`); n < 600 || n > 750 {
@@ -270,19 +280,7 @@ func TestLoadHistory(t *testing.T) {
 	})
 
 	t.Run("PrincipalCannotSeeConcernAboutThemselves", func(t *testing.T) {
-		viewer := func(email string) safeguarding.Viewer {
-			t.Helper()
-			var id int64
-			if err := owner.QueryRow(ctx, `SELECT id FROM people WHERE email = $1`, email).Scan(&id); err != nil {
-				t.Fatal(err)
-			}
-			v, err := db.Viewer(ctx, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return v
-		}
-		principal, chair, dsl := viewer("principal@demo.test"), viewer("chair@demo.test"), viewer("dsl@demo.test")
+		principal, chair, dsl := viewer(t, "principal@demo.test"), viewer(t, "chair@demo.test"), viewer(t, "dsl@demo.test")
 		rows, err := owner.Query(ctx, `SELECT id FROM concerns WHERE route = 'principal' ORDER BY id`)
 		if err != nil {
 			t.Fatal(err)
@@ -402,19 +400,7 @@ func TestLoadHistory(t *testing.T) {
 
 	// Last, as it destroys a file.
 	t.Run("LaterLife", func(t *testing.T) {
-		viewer := func(email string) safeguarding.Viewer {
-			t.Helper()
-			var id int64
-			if err := owner.QueryRow(ctx, `SELECT id FROM people WHERE email = $1`, email).Scan(&id); err != nil {
-				t.Fatal(err)
-			}
-			v, err := db.Viewer(ctx, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return v
-		}
-		dsl, principal := viewer("dsl@demo.test"), viewer("principal@demo.test")
+		dsl, principal := viewer(t, "dsl@demo.test"), viewer(t, "principal@demo.test")
 		laterLife(t, ctx, db, owner, dsl, principal, now)
 		// The leaving, the listing and the destruction leave every hash
 		// chain whole, as `haven verify` checks it.
